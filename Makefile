@@ -1,0 +1,35 @@
+# Everything a fresh Debian machine with only the Swift toolchain needs.
+#   make demo   - installs system packages, builds (release) and runs `cohort simulate` on the bundled data
+#   make test   - installs system packages and runs the whole test suite
+#   make bench  - prints the benchmark figures (release build)
+SHELL := /bin/bash
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES := libopenblas-dev pkg-config zlib1g-dev
+
+.PHONY: deps build release demo test bench clean
+
+# Installs the C libraries (OpenBLAS, zlib) only when something is missing.
+deps:
+	@if ! pkg-config --exists openblas zlib 2>/dev/null; then \
+		echo "Installing system packages: $(SYSTEM_PACKAGES)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product cohort
+
+demo: release
+	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} .build/release/cohort simulate
+
+test: deps
+	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} $(SWIFT) test
+
+bench: release
+	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} .build/release/cohort bench all
+
+clean:
+	rm -rf .build

@@ -1,0 +1,49 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Cohort: federated learning for healthcare.
+// Module map (see docs/ARCHITECTURE.md): CBLAS -> Learning -> Federation -> (Datasets, CLI).
+let package = Package(
+    name: "Cohort",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cohort", targets: ["cohort"]),
+        .library(name: "Learning", targets: ["Learning"]),
+        .library(name: "Federation", targets: ["Federation"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // OpenBLAS on Linux (Debian libopenblas-dev); Apple platforms use Accelerate instead.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "pkg-config"])]
+        ),
+        .target(
+            name: "Learning",
+            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
+        ),
+        .target(name: "Federation", dependencies: ["Learning"]),
+        .target(
+            name: "Datasets",
+            dependencies: ["Learning", "ZIPFoundation"],
+            resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "CohortCLI",
+            dependencies: [
+                "Learning", "Federation", "Datasets",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "cohort", dependencies: ["CohortCLI"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FederationTests", dependencies: ["Federation", "Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI"]),
+    ]
+)

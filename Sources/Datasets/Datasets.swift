@@ -1,0 +1,1 @@
+// Datasets: bundled benchmark data (placeholder until the readers land).

@@ -1,0 +1,1 @@
+// Federation: the domain of a federated study (placeholder until the engine lands).

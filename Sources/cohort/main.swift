@@ -1,0 +1,3 @@
+import CohortCLI
+
+await CohortCommand.main()
