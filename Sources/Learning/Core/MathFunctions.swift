@@ -15,3 +15,5 @@ import Musl
 @inlinable func _log1pf(_ x: Float) -> Float { log1pf(x) }
 @inlinable func _log1p(_ x: Double) -> Double { log1p(x) }
 @inlinable func _tanhf(_ x: Float) -> Float { tanhf(x) }
+@inlinable func _logf(_ x: Float) -> Float { logf(x) }
+@inlinable func _powf(_ x: Float, _ y: Float) -> Float { powf(x, y) }

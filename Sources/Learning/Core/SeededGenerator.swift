@@ -92,6 +92,5 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
 }
 
 extension UInt64 {
-    @inlinable
     @inlinable func rotatedLeft(by k: UInt64) -> UInt64 { (self << k) | (self >> (64 - k)) }
 }

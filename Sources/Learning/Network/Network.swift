@@ -1,0 +1,103 @@
+/// A feed-forward stack of layers with all parameters in one flat, aligned buffer.
+///
+/// The network owns every buffer a pass needs (activations per layer, two ping-pong
+/// gradient buffers) and grows them only when a larger batch arrives, so steady-state
+/// training allocates nothing. Not `Sendable`: a network lives inside one site or one
+/// evaluator; what crosses actors is its parameter vector.
+public final class Network {
+    public let inputShape: Shape
+    public let outputShape: Shape
+    public let layers: [any Layer]
+    public let layout: ParameterLayout
+    public let parameters: FloatBuffer
+    public let gradients: FloatBuffer
+
+    private let shapes: [Shape]            // output shape of each layer
+    private let parameterOffsets: [Int]    // first scalar of each layer's slice
+    private var activations: [FloatBuffer] = []
+    private var gradientA = FloatBuffer(count: 0)
+    private var gradientB = FloatBuffer(count: 0)
+    private var capacity = 0
+
+    /// Builds the network and draws initial parameters from `seed`.
+    public init(inputShape: Shape, layers: [any Layer], seed: UInt64) throws(ModelError) {
+        self.inputShape = inputShape
+        self.layers = layers
+        var shape = inputShape
+        var shapes: [Shape] = []
+        var layout = ParameterLayout()
+        var offsets: [Int] = []
+        var kindCounts: [String: Int] = [:]
+        for layer in layers {
+            shape = try layer.bind(inputShape: shape)
+            shapes.append(shape)
+            offsets.append(layout.count)
+            let tensors = layer.parameterTensors
+            if !tensors.isEmpty {
+                kindCounts[layer.kind, default: 0] += 1
+                let prefix = "\(layer.kind)\(kindCounts[layer.kind]!)"
+                for tensor in tensors { layout.append(name: "\(prefix).\(tensor.name)", shape: tensor.shape) }
+            }
+        }
+        self.shapes = shapes
+        self.outputShape = shape
+        self.layout = layout
+        self.parameterOffsets = offsets
+        parameters = FloatBuffer(count: layout.count)
+        gradients = FloatBuffer(count: layout.count)
+        var generator = SeededGenerator(seed: seed, stream: 0x1417)
+        for (index, layer) in layers.enumerated() {
+            layer.initialize(parameters: parameters.pointer + offsets[index], using: &generator)
+        }
+    }
+
+    /// The parameters as a plain array (what travels between sites and coordinator).
+    public var parameterVector: [Float] {
+        get { parameters.array }
+        set { parameters.copy(from: newValue) }
+    }
+
+    private func reserve(batch: Int) {
+        guard batch > capacity else { return }
+        capacity = batch
+        activations = shapes.map { FloatBuffer(count: batch * $0.count) }
+        let widest = max(inputShape.count, shapes.map(\.count).max() ?? 0)
+        gradientA = FloatBuffer(count: batch * widest)
+        gradientB = FloatBuffer(count: batch * widest)
+        for layer in layers { layer.reserve(batchCapacity: batch) }
+    }
+
+    /// Runs the layers on `batch` examples and returns a pointer to the output
+    /// (`batch x outputShape.count`), valid until the next call.
+    @discardableResult
+    public func forward(_ input: UnsafePointer<Float>, batch: Int, training: Bool,
+                        generator: inout SeededGenerator) -> UnsafePointer<Float> {
+        reserve(batch: batch)
+        var x = input
+        for (index, layer) in layers.enumerated() {
+            let y = activations[index].pointer
+            layer.forward(input: x, output: y, batch: batch,
+                          parameters: parameters.pointer + parameterOffsets[index],
+                          training: training, generator: &generator)
+            x = UnsafePointer(y)
+        }
+        return x
+    }
+
+    /// Back-propagates `outputGradient` (d loss / d output) through the batch of the last
+    /// `forward` call, overwriting `gradients`.
+    public func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, batch: Int) {
+        var upstream = outputGradient
+        for index in layers.indices.reversed() {
+            let layerInput = index == 0 ? input : UnsafePointer(activations[index - 1].pointer)
+            let downstream = (index % 2 == 0 ? gradientA : gradientB).pointer
+            layers[index].backward(input: layerInput, output: activations[index].pointer,
+                                   outputGradient: upstream,
+                                   inputGradient: index == 0 ? nil : downstream,
+                                   batch: batch,
+                                   parameters: parameters.pointer + parameterOffsets[index],
+                                   parameterGradients: gradients.pointer + parameterOffsets[index])
+            upstream = UnsafePointer(downstream)
+        }
+    }
+}
