@@ -1,0 +1,57 @@
+/// The streamed result of a round: weighted means of the accepted updates, and who counted.
+public struct RoundAggregate: Sendable {
+    public var meanDelta: [Float]
+    /// SCAFFOLD: the unweighted mean of the sites' control-variate deltas.
+    public var meanControlDelta: [Float]?
+    public var contributors: [SiteID]
+    public var totalSamples: Int
+    /// Sample-weighted mean of the sites' training loss.
+    public var meanTrainingLoss: Double
+}
+
+/// Folds one round's accepted updates into running sums as they arrive, so the round needs
+/// memory for one model (two with SCAFFOLD), not one per site.
+public struct RoundAccumulator: Sendable {
+    private var deltas: WeightedSum
+    private var controls: WeightedSum?
+    private let weighting: UpdateWeighting
+    public private(set) var contributors: [SiteID] = []
+    private var samples = 0
+    private var lossSum = 0.0
+
+    public init(parameterCount: Int, weighting: UpdateWeighting, tracksControlDeltas: Bool) {
+        deltas = WeightedSum(count: parameterCount)
+        controls = tracksControlDeltas ? WeightedSum(count: parameterCount) : nil
+        self.weighting = weighting
+    }
+
+    public mutating func fold(_ update: SiteUpdate) {
+        deltas.add(update.delta, weight: weighting.weight(of: update))
+        if let control = update.controlDelta, controls != nil { controls!.add(control, weight: 1) }
+        contributors.append(update.site)
+        samples += update.sampleCount
+        lossSum += update.training.meanLoss * Double(update.sampleCount)
+    }
+
+    public var count: Int { contributors.count }
+
+    public func finish() -> RoundAggregate {
+        RoundAggregate(meanDelta: deltas.mean(), meanControlDelta: controls?.mean(), contributors: contributors,
+                       totalSamples: samples, meanTrainingLoss: samples == 0 ? 0 : lossSum / Double(samples))
+    }
+}
+
+/// How much each site's update counts in the round's mean.
+public enum UpdateWeighting: Hashable, Sendable, Codable {
+    /// By training examples (FedAvg, McMahan et al. 2017).
+    case bySamples
+    /// Every site equally.
+    case uniform
+
+    public func weight(of update: SiteUpdate) -> Double {
+        switch self {
+        case .bySamples: Double(update.sampleCount)
+        case .uniform: 1
+        }
+    }
+}

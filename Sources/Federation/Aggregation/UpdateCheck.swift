@@ -1,0 +1,55 @@
+/// Why an update was refused before it could touch the aggregate.
+public enum UpdateRejection: Error, Hashable, Sendable, CustomStringConvertible {
+    case wrongStudy(expected: String, got: String)
+    case wrongRound(expected: Int, got: Int)
+    case wrongSite(expected: SiteID, got: SiteID)
+    case duplicate(SiteID)
+    case wrongShape(expected: Int, got: Int)
+    case nonFinite(index: Int)
+    case noSamples
+    case missingControlDelta
+
+    public var description: String {
+        switch self {
+        case .wrongStudy(let expected, let got): "update is for study '\(got)', not '\(expected)'"
+        case .wrongRound(let expected, let got): "update is for round \(got), the round in progress is \(expected) (stale or replayed)"
+        case .wrongSite(let expected, let got): "update claims to come from \(got) but was sent by \(expected)"
+        case .duplicate(let site): "second update from \(site) in the same round"
+        case .wrongShape(let expected, let got): "update has \(got) values, the model has \(expected)"
+        case .nonFinite(let index): "update holds NaN or infinity (first at index \(index))"
+        case .noSamples: "update was computed on zero examples"
+        case .missingControlDelta: "SCAFFOLD update without a control-variate delta"
+        }
+    }
+}
+
+/// The checks every update passes before it is folded into a round's aggregate. Cheap
+/// (one pass over the vector) compared to training, and the only thing standing between a
+/// broken or malicious site and the global model.
+public struct UpdateCheck: Sendable {
+    public let study: String
+    public let round: Int
+    public let parameterCount: Int
+    public let needsControlDelta: Bool
+
+    public init(study: String, round: Int, parameterCount: Int, needsControlDelta: Bool = false) {
+        self.study = study
+        self.round = round
+        self.parameterCount = parameterCount
+        self.needsControlDelta = needsControlDelta
+    }
+
+    public func validate(_ update: SiteUpdate, from sender: SiteID) throws(UpdateRejection) {
+        guard update.study == study else { throw .wrongStudy(expected: study, got: update.study) }
+        guard update.round == round else { throw .wrongRound(expected: round, got: update.round) }
+        guard update.site == sender else { throw .wrongSite(expected: sender, got: update.site) }
+        guard update.delta.count == parameterCount else { throw .wrongShape(expected: parameterCount, got: update.delta.count) }
+        guard update.sampleCount > 0 else { throw .noSamples }
+        if let index = update.delta.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(index: index) }
+        if needsControlDelta {
+            guard let control = update.controlDelta else { throw .missingControlDelta }
+            guard control.count == parameterCount else { throw .wrongShape(expected: parameterCount, got: control.count) }
+            if let index = control.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(index: index) }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Learning
+
+/// Runs a study: each round it samples sites, sends them the global model, folds their
+/// updates into a running aggregate as they arrive, lets the strategy step the model, and
+/// evaluates on schedule.
+///
+/// Updates are folded in the participants' canonical order (an early arrival waits until
+/// those before it are in or have failed), so the result does not depend on which site
+/// happens to finish first: the same seed gives the same bits.
+public actor Coordinator {
+    public let configuration: StudyConfiguration
+    private var strategy: any Strategy
+    private let transport: any Transport
+    public private(set) var globalParameters: [Float]
+    private let layout: ParameterLayout
+    private let centralModel: Model?
+    private let centralTestSets: [(name: String, data: Dataset)]
+    private var records: [RoundRecord] = []
+
+    public init(configuration: StudyConfiguration, strategy: any Strategy, initialParameters: [Float],
+                layout: ParameterLayout, transport: any Transport, centralEvaluation: CentralEvaluation? = nil) throws {
+        precondition(initialParameters.count == layout.count, "initial parameters do not match the layout")
+        self.configuration = configuration
+        self.strategy = strategy
+        self.transport = transport
+        self.globalParameters = initialParameters
+        self.layout = layout
+        if let central = centralEvaluation, let first = central.testSets.values.first {
+            centralModel = try Model(spec: central.model, inputShape: first.exampleShape, task: first.task, seed: configuration.seed)
+            centralTestSets = central.testSets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        } else {
+            centralModel = nil
+            centralTestSets = []
+        }
+    }
+
+    /// Runs every round and returns the study's record.
+    public func run(observer: @escaping @Sendable (StudyEvent) -> Void = { _ in }) async throws -> StudyOutcome {
+        while records.count < configuration.rounds {
+            let round = records.count + 1
+            let record = await runRound(round, observer: observer)
+            records.append(record)
+            observer(.roundFinished(record))
+        }
+        return StudyOutcome(strategy: strategy.name, rounds: records, finalParameters: globalParameters, layout: layout)
+    }
+
+    private func runRound(_ round: Int, observer: @escaping @Sendable (StudyEvent) -> Void) async -> RoundRecord {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let available = await transport.availableSites()
+        guard let participants = configuration.selection.participants(from: available, round: round, seed: configuration.seed) else {
+            return RoundRecord(round: round, participants: [], contributors: [], stragglers: [],
+                               failures: [SiteFailure(site: "coordinator", reason: "only \(available.count) sites available, \(configuration.selection.minimumSites) needed")],
+                               rejections: [], accepted: false, meanTrainingLoss: nil,
+                               seconds: (clock.now - start).seconds, evaluation: nil)
+        }
+        observer(.roundStarted(round: round, participants: participants))
+
+        let global = globalParameters
+        let requests = participants.map { site in
+            TrainingRequest(study: configuration.studyID, round: round, globalParameters: global,
+                            instructions: strategy.instructions(for: round, site: site, base: configuration.training))
+        }
+        let check = UpdateCheck(study: configuration.studyID, round: round, parameterCount: global.count,
+                                needsControlDelta: strategy.usesControlVariates)
+        var accumulator = RoundAccumulator(parameterCount: global.count, weighting: strategy.weighting,
+                                           tracksControlDeltas: strategy.usesControlVariates)
+        var failures: [SiteFailure] = []
+        var rejections: [SiteFailure] = []
+
+        let transport = transport
+        let outcome = await gather(participants: participants, deadlineSeconds: configuration.roundDeadlineSeconds) { index in
+            try await transport.train(requests[index], at: participants[index])
+        } accept: { index, result in
+            let site = participants[index]
+            switch result {
+            case .success(let update):
+                do throws(UpdateRejection) {
+                    try check.validate(update, from: site)
+                    return update
+                } catch {
+                    let failure = SiteFailure(site: site, reason: error.description)
+                    rejections.append(failure)
+                    observer(.updateRejected(round: round, failure))
+                    return nil
+                }
+            case .failure(let error):
+                let failure = SiteFailure(site: site, reason: String(describing: error))
+                failures.append(failure)
+                observer(.siteFailed(round: round, failure))
+                return nil
+            }
+        } fold: { update in
+            accumulator.fold(update)
+        }
+
+        let accepted = accumulator.count >= configuration.selection.minimumSites
+        var meanLoss: Double?
+        if accepted {
+            let aggregate = accumulator.finish()
+            meanLoss = aggregate.meanTrainingLoss
+            strategy.apply(aggregate, to: &globalParameters, population: available.count)
+        } else {
+            failures.append(SiteFailure(site: "coordinator",
+                                        reason: "only \(accumulator.count) of \(participants.count) sites contributed, \(configuration.selection.minimumSites) needed; the model is unchanged"))
+        }
+
+        let evaluation = configuration.evaluates(after: round) ? await evaluate(round: round, sites: available) : nil
+        return RoundRecord(round: round, participants: participants, contributors: accumulator.contributors,
+                           stragglers: outcome.stragglers.map { participants[$0] },
+                           failures: failures, rejections: rejections, accepted: accepted,
+                           meanTrainingLoss: meanLoss, seconds: (clock.now - start).seconds, evaluation: evaluation)
+    }
+
+    /// Evaluates the current global model at every available site and on the central test sets.
+    public func evaluate(round: Int, sites: [SiteID]) async -> RoundEvaluation {
+        let request = EvaluationRequest(study: configuration.studyID, round: round, globalParameters: globalParameters)
+        var reports: [EvaluationReport] = []
+        var failures: [SiteFailure] = []
+        let transport = transport
+        let outcome = await gather(participants: sites, deadlineSeconds: configuration.roundDeadlineSeconds) { index in
+            try await transport.evaluate(request, at: sites[index])
+        } accept: { index, result in
+            switch result {
+            case .success(let report) where report.site == sites[index]: return report
+            case .success(let report):
+                failures.append(SiteFailure(site: sites[index], reason: "evaluation report claims to come from \(report.site)"))
+            case .failure(let error):
+                failures.append(SiteFailure(site: sites[index], reason: String(describing: error)))
+            }
+            return nil
+        } fold: { report in
+            reports.append(report)
+        }
+        failures += outcome.stragglers.map { SiteFailure(site: sites[$0], reason: "no evaluation report before the deadline") }
+        var central: [String: EvaluationMetrics] = [:]
+        if let centralModel {
+            centralModel.parameters = globalParameters
+            for set in centralTestSets { central[set.name] = centralModel.evaluate(on: set.data) }
+        }
+        return RoundEvaluation(sites: reports, central: central, failures: failures)
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,68 @@
+import Learning
+
+/// A site that did not contribute to a round, and why.
+public struct SiteFailure: Hashable, Sendable, Codable {
+    public var site: SiteID
+    public var reason: String
+
+    public init(site: SiteID, reason: String) {
+        self.site = site
+        self.reason = reason
+    }
+}
+
+/// Test metrics after a round: per site, their averages, and any central test sets.
+public struct RoundEvaluation: Hashable, Sendable, Codable {
+    public var sites: [EvaluationReport]
+    /// Unweighted mean of the sites' accuracies (FLamby's "average of the clients").
+    public var averageAccuracy: Double
+    /// Accuracy over the union of the sites' test sets (mean weighted by test size).
+    public var weightedAccuracy: Double
+    /// Metrics on test sets the coordinator holds, e.g. FLamby's pooled test.
+    public var central: [String: EvaluationMetrics]
+    public var failures: [SiteFailure]
+
+    public init(sites: [EvaluationReport], central: [String: EvaluationMetrics], failures: [SiteFailure]) {
+        self.sites = sites.sorted { $0.site < $1.site }
+        self.central = central
+        self.failures = failures
+        averageAccuracy = sites.isEmpty ? 0 : sites.map(\.metrics.accuracy).reduce(0, +) / Double(sites.count)
+        let total = sites.map(\.metrics.count).reduce(0, +)
+        weightedAccuracy = total == 0 ? 0 : sites.map { $0.metrics.accuracy * Double($0.metrics.count) }.reduce(0, +) / Double(total)
+    }
+}
+
+/// What happened in one round, for progress output, run.json and (later) the audit trail.
+public struct RoundRecord: Hashable, Sendable, Codable {
+    public var round: Int
+    public var participants: [SiteID]
+    public var contributors: [SiteID]
+    /// Sites still working when the deadline passed.
+    public var stragglers: [SiteID]
+    public var failures: [SiteFailure]
+    public var rejections: [SiteFailure]
+    /// False when fewer than the minimum number of sites contributed; the model did not move.
+    public var accepted: Bool
+    public var meanTrainingLoss: Double?
+    public var seconds: Double
+    public var evaluation: RoundEvaluation?
+}
+
+/// Progress notifications while a study runs.
+public enum StudyEvent: Sendable {
+    case roundStarted(round: Int, participants: [SiteID])
+    case updateRejected(round: Int, SiteFailure)
+    case siteFailed(round: Int, SiteFailure)
+    case roundFinished(RoundRecord)
+}
+
+/// The result of a whole study.
+public struct StudyOutcome: Sendable {
+    public var strategy: String
+    public var rounds: [RoundRecord]
+    public var finalParameters: [Float]
+    public var layout: ParameterLayout
+
+    /// The last evaluation of the study (after the final round).
+    public var finalEvaluation: RoundEvaluation? { rounds.last { $0.evaluation != nil }?.evaluation }
+}

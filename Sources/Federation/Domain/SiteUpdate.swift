@@ -1,0 +1,27 @@
+import Learning
+
+/// A site's answer to a training request: the change it made to the global model (never
+/// its data), and how much data stood behind it.
+public struct SiteUpdate: Sendable {
+    public var study: String
+    public var site: SiteID
+    public var round: Int
+    /// Local parameters minus the global parameters the site started from.
+    public var delta: [Float]
+    /// Training examples at the site (FedAvg's weight).
+    public var sampleCount: Int
+    public var training: TrainingSummary
+    /// SCAFFOLD: the change of the site's control variate, `c_i+ - c_i`.
+    public var controlDelta: [Float]?
+
+    public init(study: String, site: SiteID, round: Int, delta: [Float], sampleCount: Int,
+                training: TrainingSummary, controlDelta: [Float]? = nil) {
+        self.study = study
+        self.site = site
+        self.round = round
+        self.delta = delta
+        self.sampleCount = sampleCount
+        self.training = training
+        self.controlDelta = controlDelta
+    }
+}

@@ -1,1 +1,0 @@
-// Federation: the domain of a federated study (placeholder until the engine lands).

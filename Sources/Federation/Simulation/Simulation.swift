@@ -1,0 +1,68 @@
+import Learning
+
+/// Problems with a simulation's setup, found before any training starts.
+public enum SimulationError: Error, Equatable, CustomStringConvertible {
+    case noSites
+    case inconsistentSites(String)
+    case duplicateSite(String)
+
+    public var description: String {
+        switch self {
+        case .noSites: "the simulation has no sites"
+        case .inconsistentSites(let detail): "sites disagree: \(detail)"
+        case .duplicateSite(let name): "two sites are named '\(name)'"
+        }
+    }
+}
+
+/// A whole federated study in one process: a coordinator and one site actor per data
+/// partition, talking through the in-process transport. The same coordinator and site code
+/// runs in deployment; only the transport changes.
+public struct Simulation: Sendable {
+    public var sites: [SiteData]
+    public var model: ModelSpec
+    public var strategy: StrategySpec
+    public var configuration: StudyConfiguration
+    public var centralEvaluation: [String: Dataset]
+    public var faults: [SiteID: SiteFault]
+
+    public init(sites: [SiteData], model: ModelSpec, strategy: StrategySpec, configuration: StudyConfiguration,
+                centralEvaluation: [String: Dataset] = [:], faults: [SiteID: SiteFault] = [:]) {
+        self.sites = sites
+        self.model = model
+        self.strategy = strategy
+        self.configuration = configuration
+        self.centralEvaluation = centralEvaluation
+        self.faults = faults
+    }
+
+    /// The initial global model every run of this configuration starts from.
+    public func initialModel() throws -> Model {
+        guard let first = sites.first else { throw SimulationError.noSites }
+        return try Model(spec: model, inputShape: first.train.exampleShape, task: first.train.task, seed: configuration.seed)
+    }
+
+    public func run(observer: @escaping @Sendable (StudyEvent) -> Void = { _ in }) async throws -> StudyOutcome {
+        try validate()
+        let initial = try initialModel()
+        let actors = try sites.map {
+            try Site(id: SiteID($0.name), study: configuration.studyID, model: model, data: $0, seed: configuration.seed)
+        }
+        let coordinator = try Coordinator(
+            configuration: configuration, strategy: strategy.makeStrategy(), initialParameters: initial.parameters,
+            layout: initial.layout, transport: InProcessTransport(sites: actors, faults: faults),
+            centralEvaluation: centralEvaluation.isEmpty ? nil : CentralEvaluation(model: model, testSets: centralEvaluation))
+        return try await coordinator.run(observer: observer)
+    }
+
+    private func validate() throws {
+        guard let first = sites.first else { throw SimulationError.noSites }
+        var names = Set<String>()
+        for site in sites {
+            guard names.insert(site.name).inserted else { throw SimulationError.duplicateSite(site.name) }
+            for data in [site.train, site.test] where data.exampleShape != first.train.exampleShape || data.task != first.train.task {
+                throw SimulationError.inconsistentSites("\(site.name) has examples of shape \(data.exampleShape) for \(data.task), \(first.name) has \(first.train.exampleShape) for \(first.train.task)")
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Learning
+
+/// A site agent: it holds its data and a model, trains when asked and reports only
+/// parameter changes and aggregate metrics. Everything a site keeps between rounds (its
+/// place in the data, SCAFFOLD's control variate) lives here and nowhere else.
+public actor Site {
+    public nonisolated let id: SiteID
+    public nonisolated let study: String
+    private let model: Model
+    private let trainingData: Dataset
+    private let testData: Dataset
+    private let seed: UInt64
+    private var sampler: BatchSampler?
+    /// SCAFFOLD's `c_i`; empty until the site first trains under SCAFFOLD.
+    private var control: [Float] = []
+
+    public init(id: SiteID, study: String, model spec: ModelSpec, data: SiteData, seed: UInt64) throws {
+        guard !data.train.isEmpty else { throw SiteError.emptyTrainingSet(id) }
+        self.id = id
+        self.study = study
+        self.seed = seed ^ stableHash(id.name)
+        model = try Model(spec: spec, inputShape: data.train.exampleShape, task: data.train.task, seed: self.seed)
+        trainingData = data.train
+        testData = data.test
+    }
+
+    public func train(_ request: TrainingRequest) throws -> SiteUpdate {
+        guard request.study == study else { throw SiteError.wrongStudy(site: id, expected: study, got: request.study) }
+        let global = request.globalParameters
+        guard global.count == model.parameterCount else {
+            throw SiteError.modelMismatch(site: id, expected: model.parameterCount, got: global.count)
+        }
+        let instructions = request.instructions
+        if sampler?.batchSize != instructions.batchSize {
+            sampler = BatchSampler(rowCount: trainingData.count, batchSize: instructions.batchSize, seed: seed)
+        }
+        model.parameters = global
+        var optimizer = instructions.optimizer.makeOptimizer(parameterCount: global.count)
+        let mu = instructions.proximalMu
+        let scaffold = instructions.serverControl
+        if scaffold != nil && control.isEmpty { control = [Float](repeating: 0, count: global.count) }
+        let correction: [Float]? = scaffold.map { serverControl in
+            // c - c_i, with an empty server control meaning zero (the first round).
+            serverControl.isEmpty ? control.map { -$0 } : zip(serverControl, control).map { $0 - $1 }
+        }
+
+        let summary = global.withUnsafeBufferPointer { anchor -> TrainingSummary in
+            let adjustment: GradientAdjustment? = (mu == 0 && correction == nil) ? nil : { parameters, gradients, count in
+                if mu != 0 {
+                    for i in 0..<count { gradients[i] += mu * (parameters[i] - anchor[i]) }
+                }
+                if let correction {
+                    for i in 0..<count { gradients[i] += correction[i] }
+                }
+            }
+            return model.train(on: trainingData, steps: instructions.localSteps, sampler: &sampler!,
+                               optimizer: &optimizer, adjustingGradient: adjustment)
+        }
+
+        var delta = model.parameters
+        for i in 0..<delta.count { delta[i] -= global[i] }
+
+        var controlDelta: [Float]?
+        if let correction {
+            // Option II: c_i+ = c_i - c + (x - y_i) / (K * lr)  =>  delta c_i = -c - delta / (K * lr).
+            let scale = 1 / (Float(max(instructions.localSteps, 1)) * instructions.optimizer.learningRate)
+            var change = [Float](repeating: 0, count: delta.count)
+            for i in 0..<delta.count {
+                let serverValue = correction[i] + control[i]
+                change[i] = -serverValue - delta[i] * scale
+                control[i] += change[i]
+            }
+            controlDelta = change
+        }
+        return SiteUpdate(study: study, site: id, round: request.round, delta: delta,
+                          sampleCount: trainingData.count, training: summary, controlDelta: controlDelta)
+    }
+
+    public func evaluate(_ request: EvaluationRequest) throws -> EvaluationReport {
+        guard request.study == study else { throw SiteError.wrongStudy(site: id, expected: study, got: request.study) }
+        guard request.globalParameters.count == model.parameterCount else {
+            throw SiteError.modelMismatch(site: id, expected: model.parameterCount, got: request.globalParameters.count)
+        }
+        model.parameters = request.globalParameters
+        return EvaluationReport(site: id, round: request.round, metrics: model.evaluate(on: testData))
+    }
+}
