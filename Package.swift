@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(name: "cohort", dependencies: ["CohortCLI"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FederationTests", dependencies: ["Federation", "Datasets"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], exclude: ["Fixtures"]),
         .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI"]),
     ]
 )

@@ -1,3 +1,4 @@
 import CohortCLI
+import Foundation
 
-await CohortCommand.main()
+exit(await CohortCommand.runMain())

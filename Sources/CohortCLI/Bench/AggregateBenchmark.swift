@@ -1,0 +1,133 @@
+import Dispatch
+import Federation
+import Foundation
+import Learning
+
+/// Measures FedAvg aggregation as the coordinator does it: K updates of P float32 values
+/// folded one by one into the round's running sum (`RoundAccumulator`).
+///
+/// The updates come from a pool of at most `poolBytes` (256 MiB by default, far larger than
+/// the last-level cache) that is cycled through, standing in for updates arriving from the
+/// network: every fold reads its update from main memory, and the process's memory does not
+/// grow with K, just as the coordinator's does not.
+struct AggregateBenchmark {
+    var clients: Int
+    var parameters: Int
+    var poolBytes = 256 << 20
+    var repetitions = 3
+
+    struct Result: Codable {
+        var clients: Int
+        var parameters: Int
+        var bytesFolded: Int
+        var seconds: Double
+        var gigabytesPerSecond: Double
+        /// Reading the same pool with the same threads, no arithmetic: the machine's ceiling.
+        var memoryReadGigabytesPerSecond: Double
+        var fractionOfMemoryBandwidth: Double
+        var peakRssBytes: Int
+        var poolBytes: Int
+        var poolUpdates: Int
+        var threads: Int
+    }
+
+    func run() -> Result {
+        let poolCount = max(2, min(clients, poolBytes / max(parameters * 4, 1)))
+        var generator = SeededGenerator(seed: 7)
+        let pool: [SiteUpdate] = (0..<poolCount).map { index in
+            var delta = [Float](repeating: 0, count: parameters)
+            for i in 0..<parameters { delta[i] = generator.nextUnitFloat() - 0.5 }
+            return SiteUpdate(study: "bench", site: SiteID("site-\(index)"), round: 1, delta: delta,
+                              sampleCount: 100 + index, training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0))
+        }
+        let clock = ContinuousClock()
+        func foldAll() -> [Float] {
+            var accumulator = RoundAccumulator(parameterCount: parameters, weighting: .bySamples, tracksControlDeltas: false)
+            for k in 0..<clients { accumulator.fold(pool[k % poolCount]) }
+            return accumulator.finish().meanDelta
+        }
+        _ = foldAll()  // warm-up: page in the accumulator and code
+        var times: [Double] = []
+        var checksum: Float = 0
+        for _ in 0..<repetitions {
+            let start = clock.now
+            let mean = foldAll()
+            times.append((clock.now - start).inSeconds)
+            checksum += mean[parameters / 2]
+        }
+        precondition(checksum.isFinite, "aggregate is not finite")
+        let seconds = times.sorted()[times.count / 2]
+        let bytes = clients * parameters * 4
+        let bandwidth = readBandwidth(pool)
+        let throughput = Double(bytes) / seconds / 1e9
+        return Result(clients: clients, parameters: parameters, bytesFolded: bytes, seconds: seconds,
+                      gigabytesPerSecond: throughput, memoryReadGigabytesPerSecond: bandwidth,
+                      fractionOfMemoryBandwidth: throughput / bandwidth,
+                      peakRssBytes: ProcessMemory.peakResidentBytes(), poolBytes: poolCount * parameters * 4,
+                      poolUpdates: poolCount, threads: ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Sums every pooled update once with all cores, the same access pattern without the fold.
+    private func readBandwidth(_ pool: [SiteUpdate]) -> Double {
+        let clock = ContinuousClock()
+        var best = Double.infinity
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        for _ in 0..<3 {
+            let start = clock.now
+            var total: Float = 0
+            for update in pool {
+                update.delta.withUnsafeBufferPointer { buffer in
+                    let partials = UnsafeMutableBufferPointer<Float>.allocate(capacity: cores)
+                    defer { partials.deallocate() }
+                    let base = SendableReadPointer(buffer.baseAddress!), sums = SendableWritePointer(partials.baseAddress!)
+                    let count = buffer.count
+                    let chunk = (count + cores - 1) / cores
+                    DispatchQueue.concurrentPerform(iterations: cores) { part in
+                        let lower = part * chunk, upper = min(count, lower + chunk)
+                        sums.pointer[part] = AggregateBenchmark.sum(base.pointer + lower, count: max(0, upper - lower))
+                    }
+                    for part in 0..<cores { total += partials[part] }
+                }
+            }
+            best = min(best, (clock.now - start).inSeconds)
+            precondition(total.isFinite)
+        }
+        return Double(pool.count * parameters * 4) / best / 1e9
+    }
+}
+
+extension AggregateBenchmark {
+    /// A plain vectorized sum (four independent SIMD accumulators) that streams memory.
+    static func sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        let raw = UnsafeRawPointer(values)
+        var a = SIMD16<Float>(), b = SIMD16<Float>(), c = SIMD16<Float>(), d = SIMD16<Float>()
+        var i = 0
+        while i + 64 <= count {
+            a += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            b += raw.loadUnaligned(fromByteOffset: (i + 16) * 4, as: SIMD16<Float>.self)
+            c += raw.loadUnaligned(fromByteOffset: (i + 32) * 4, as: SIMD16<Float>.self)
+            d += raw.loadUnaligned(fromByteOffset: (i + 48) * 4, as: SIMD16<Float>.self)
+            i += 64
+        }
+        var total = (a + b + c + d).sum()
+        while i < count { total += values[i]; i += 1 }
+        return total
+    }
+}
+
+struct SendableReadPointer: @unchecked Sendable {
+    let pointer: UnsafePointer<Float>
+    init(_ pointer: UnsafePointer<Float>) { self.pointer = pointer }
+}
+
+struct SendableWritePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
+}
+
+extension Duration {
+    var inSeconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Federation
+import Foundation
+import Learning
+
+/// `cohort simulate`: a whole federated study in one process, on real public data.
+/// With no arguments it runs FLamby's Fed-Heart-Disease protocol.
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run a federated study in one process and print per-site results.",
+        discussion: """
+        With no options: UCI heart disease from 4 hospitals, logistic regression, FedAvg, 15 rounds x \
+        100 local SGD steps of batch 4, lr 0.001, seed 42 (FLamby's Fed-Heart-Disease protocol). \
+        --strategy local and pooled run the non-federated baselines.
+        """)
+
+    @Option(help: "Data set: \(DatasetChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var dataset: DatasetChoice = .heartDisease
+
+    @Option(help: "Where the data set is: a directory with processed.*.data (heart-disease) or an .npz file (MedMNIST). Default: the bundled copy.")
+    var data: String?
+
+    @Option(help: "Model: logistic, mlp, mlp:64,64, cnn. Default: logistic for heart-disease, cnn for MedMNIST.")
+    var model: String?
+
+    @Option(help: "Strategy: \((StrategySpec.names + ["local", "pooled"]).joined(separator: ", ")).")
+    var strategy: String = "fedavg"
+
+    @Option(help: "Federated rounds.")
+    var rounds: Int?
+
+    @Option(name: .customLong("local-steps"), help: "Local optimizer steps per round.")
+    var localSteps: Int?
+
+    @Option(name: .customLong("batch-size"), help: "Examples per local step.")
+    var batchSize: Int?
+
+    @Option(name: [.customLong("lr"), .customLong("learning-rate")], help: "Local learning rate.")
+    var learningRate: Float?
+
+    @Option(help: "Local optimizer: sgd or adam (baselines default to adam, as in FLamby).")
+    var optimizer: String?
+
+    @Option(help: "SGD momentum.")
+    var momentum: Float?
+
+    @Option(help: "FedProx proximal term mu (default 0.01).")
+    var mu: Float?
+
+    @Option(help: "Seed for every random draw (initial model, batches, site sampling).")
+    var seed: UInt64 = 42
+
+    @Option(name: .customLong("split-seed"), help: "Make a new seeded train/test split instead of FLamby's (heart-disease).")
+    var splitSeed: UInt64?
+
+    @Option(help: "Number of sites for MedMNIST data sets (Dirichlet label split).")
+    var sites: Int?
+
+    @Option(help: "Dirichlet concentration of the MedMNIST label split (smaller is more skewed).")
+    var alpha: Double = 0.5
+
+    @Option(help: "Fraction of sites sampled per round.")
+    var fraction: Double = 1
+
+    @Option(name: .customLong("min-sites"), help: "Sites needed for a round to count (default: all sampled).")
+    var minSites: Int?
+
+    @Option(name: .customLong("evaluate-every"), help: "Evaluate at every site after every N rounds.")
+    var evaluateEvery: Int = 1
+
+    @Option(help: "Epochs for the local and pooled baselines (default 50, as in FLamby).")
+    var epochs: Int?
+
+    @Option(help: "Write the run's configuration, per-round metrics, final metrics and timings as JSON.")
+    var output: String?
+
+    @Flag(help: "Print only the final table.")
+    var quiet = false
+
+    func run() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var plan = try StudyPlan(self)
+        BLAS.setThreadCount(1)
+        let data = try StudyData.load(dataset, path: data ?? dataset.defaultPath, splitSeed: splitSeed,
+                                      siteCount: plan.siteCount, alpha: alpha, seed: seed)
+        try plan.check(against: data)
+        let loaded = clock.now
+        let printer = ProgressPrinter(quiet: quiet, rounds: plan.rounds)
+        printer.header(plan: plan, data: data)
+
+        var report: RunReport
+        switch plan.mode {
+        case .federated(let strategy):
+            let simulation = Simulation(sites: data.sites, model: plan.model, strategy: strategy,
+                                        configuration: plan.studyConfiguration, centralEvaluation: data.centralTests)
+            let outcome = try await simulation.run { printer.show($0) }
+            guard let evaluation = outcome.finalEvaluation else { throw CohortError("the study produced no evaluation") }
+            let summary = RunReport.EvaluationSummary(evaluation)
+            report = plan.report(rounds: outcome.rounds.map(RunReport.RoundSummary.init),
+                                 final: RunReport.FinalSummary(summary, parameters: outcome.finalParameters))
+        case .local:
+            let results = try Baselines.local(plan.model, sites: data.sites, plan: plan.baselinePlan)
+            let models = results.map { result in
+                let sites = result.reports.map { RunReport.SiteSummary(name: $0.site.name, metrics: $0.metrics) }
+                return RunReport.LocalModelSummary(trainedAt: result.trainedAt,
+                                                   averageClientAccuracy: sites.map(\.accuracy).reduce(0, +) / Double(sites.count),
+                                                   sites: sites)
+            }
+            // Each site keeps the model it trained alone: its own test is its result.
+            let own = models.map { model in model.sites.first { $0.name == model.trainedAt }! }
+            report = plan.report(rounds: [], final: RunReport.FinalSummary(.init(sites: own, pooledTestAccuracy: nil), parameters: []))
+            report.localModels = models
+        case .pooled:
+            let result = try Baselines.pooled(plan.model, sites: data.pooledSites, plan: plan.baselinePlan)
+            let sites = result.reports.map { RunReport.SiteSummary(name: $0.site.name, metrics: $0.metrics) }
+            let pooled = data.centralTests[StudyData.pooledTestName].map { result.model.evaluate(on: $0).accuracy }
+            report = plan.report(rounds: [], final: RunReport.FinalSummary(.init(sites: sites, pooledTestAccuracy: pooled),
+                                                                           parameters: result.model.parameters))
+        }
+        let end = clock.now
+        report.timings = RunReport.Timings(totalSeconds: (end - start).inSeconds, loadSeconds: (loaded - start).inSeconds,
+                                           trainingSeconds: (end - loaded).inSeconds)
+        printer.finalTable(report)
+        if let output {
+            try JSONOutput.write(report, to: output)
+            printer.note("wrote \(output)")
+        }
+    }
+}
