@@ -44,6 +44,6 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FederationTests", dependencies: ["Federation", "Datasets"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], exclude: ["Fixtures"]),
-        .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI"]),
+        .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI", "cohort"]),
     ]
 )
