@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Federation", dependencies: ["Learning"]),
         .target(
             name: "Datasets",
-            dependencies: ["Learning", "ZIPFoundation"],
+            dependencies: ["Learning", "Federation", "ZIPFoundation"],
             resources: [.copy("Resources")]
         ),
         .target(

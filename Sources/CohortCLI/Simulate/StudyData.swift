@@ -22,10 +22,8 @@ struct StudyData {
         case .heartDisease:
             let directory = path.map { URL(fileURLWithPath: $0) }
             let data = try HeartDisease.load(from: directory, split: splitSeed.map { .seeded($0) } ?? .flamby)
-            let sites = data.sites.map { SiteData(name: $0.name, train: $0.train, test: $0.test) }
-            let pooled = data.pooledStandardized.map { SiteData(name: $0.name, train: $0.train, test: $0.test) }
-            return StudyData(sites: sites, pooledSites: pooled,
-                             centralTests: [pooledTestName: Dataset.concatenating(pooled.map(\.test))],
+            return StudyData(sites: data.sites, pooledSites: data.pooledStandardized,
+                             centralTests: [pooledTestName: data.pooledTest],
                              description: "UCI heart disease, 4 hospitals, " + (splitSeed.map { "split seed \($0)" } ?? "FLamby split"))
         case .breastMNIST, .pneumoniaMNIST:
             let images: MedMNISTData
@@ -35,9 +33,7 @@ struct StudyData {
                 images = try MedMNIST.bundledBreastMNIST()
             }
             let partition = DirichletPartition(siteCount: siteCount, alpha: alpha, seed: seed)
-            let sites = try partition.sites(train: images.train, test: images.test).map {
-                SiteData(name: $0.name, train: $0.train, test: $0.test)
-            }
+            let sites = try partition.sites(train: images.train, test: images.test)
             return StudyData(sites: sites, pooledSites: sites, centralTests: [pooledTestName: images.test],
                              description: "\(choice.rawValue), \(siteCount) sites, Dirichlet(\(alpha)) label split")
         }

@@ -1,7 +1,7 @@
 import Learning
 
 /// One site's local data: what stays at the hospital.
-public struct SiteData: Sendable {
+public struct SiteData: Sendable, Hashable {
     public var name: String
     public var train: Dataset
     public var test: Dataset

@@ -1,1 +1,0 @@
-// Datasets: bundled benchmark data (placeholder until the readers land).

@@ -1,0 +1,57 @@
+import Foundation
+import ZIPFoundation
+
+/// The arrays of a NumPy `.npz` file: a zip archive of `<name>.npy` members, stored
+/// (`np.savez`) or deflated (`np.savez_compressed`), read with ZIPFoundation.
+///
+/// Each member is inflated once into memory and CRC-checked by ZIPFoundation, so a damaged
+/// download is reported as such instead of surfacing later as strange pixels.
+public struct NPZArchive: Sendable {
+    public let path: String
+    /// Arrays by name, without the `.npy` suffix (e.g. "train_images").
+    public let arrays: [String: NPYArray]
+
+    public init(contentsOf url: URL) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw DatasetError.fileNotFound(path: url.path, remedy: "pass the path of an existing .npz file")
+        }
+        path = url.path
+        let archive: Archive
+        do {
+            archive = try Archive(url: url, accessMode: .read)
+        } catch Archive.ArchiveError.missingEndOfCentralDirectoryRecord {
+            throw DatasetError.truncatedFile(
+                path: url.path, detail: "no zip end-of-central-directory record: cut short, or not an .npz at all")
+        } catch {
+            throw DatasetError.corruptFile(path: url.path, detail: "not a readable zip archive (\(error))")
+        }
+
+        var arrays = [String: NPYArray]()
+        for entry in archive where entry.type == .file && entry.path.hasSuffix(".npy") {
+            let name = String(entry.path.dropLast(4))
+            var bytes = Data()
+            bytes.reserveCapacity(Int(clamping: entry.uncompressedSize))
+            do {
+                _ = try archive.extract(entry, bufferSize: 1 << 18) { chunk in bytes.append(chunk) }
+            } catch {
+                throw DatasetError.corruptFile(path: url.path, detail: "member '\(entry.path)' cannot be extracted (\(error))")
+            }
+            // The central directory survived (it is read first), so a size that disagrees with
+            // it means damaged member data, not a file cut short.
+            guard bytes.count == entry.uncompressedSize else {
+                throw DatasetError.corruptFile(
+                    path: url.path,
+                    detail: "member '\(entry.path)' inflates to \(bytes.count) bytes, the archive lists \(entry.uncompressedSize)")
+            }
+            arrays[name] = try NPYArray(npyBytes: bytes, path: url.path, name: name)
+        }
+        self.arrays = arrays
+    }
+
+    /// The array called `name`, or an error naming the file and the missing array.
+    public func array(named name: String) throws -> NPYArray {
+        guard let array = arrays[name] else { throw DatasetError.missingArray(path: path, array: name) }
+        return array
+    }
+}

@@ -1,0 +1,17 @@
+/// Why a data set could not be divided among sites as asked.
+public enum PartitionError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Fewer rows than sites times the minimum per site.
+    case tooFewExamples(rows: Int, sites: Int, minimumPerSite: Int)
+    /// No draw within the attempt budget gave every site its minimum.
+    case minimumNotReached(sites: Int, alpha: Double, minimumPerSite: Int, attempts: Int)
+
+    public var description: String {
+        switch self {
+        case let .tooFewExamples(rows, sites, minimum):
+            "cannot give \(sites) sites \(minimum) examples each from \(rows) rows; use fewer sites or a lower minimum"
+        case let .minimumNotReached(sites, alpha, minimum, attempts):
+            "no Dirichlet(\(alpha)) draw in \(attempts) attempts gave all \(sites) sites \(minimum) examples; "
+                + "raise alpha, lower the minimum per site, or use fewer sites"
+        }
+    }
+}
