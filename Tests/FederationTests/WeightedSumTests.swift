@@ -20,7 +20,9 @@ import Learning
         let weights: [Double] = [199, 172, 30, 85, 1]
         var sum = WeightedSum(count: count)
         for (vector, weight) in zip(vectors, weights) { sum.add(vector, weight: weight) }
-        let mean = sum.mean()
+        let total = sum.sum
+        let mean = sum.takeMean()
+        #expect(sum.sum == [Float](repeating: 0, count: count) || total.isEmpty)
         let expected = reference(vectors, weights)
         let worst = zip(mean, expected).map { abs(Double($0) - $1) }.max()!
         #expect(worst < 1e-6)
@@ -51,9 +53,11 @@ import Learning
             bySamples.fold(update(value, samples: samples, site: site))
             uniform.fold(update(value, samples: samples, site: site))
         }
-        #expect(bySamples.finish().meanDelta == [1.75, -1.75])   // (30*1 + 10*4) / 40
+        let weighted = bySamples.finish()
+        #expect(weighted.meanDelta == [1.75, -1.75])   // (30*1 + 10*4) / 40
         #expect(uniform.finish().meanDelta == [2.5, -2.5])
-        #expect(bySamples.finish().totalSamples == 40)
-        #expect(bySamples.finish().contributors == ["a", "b"])
+        #expect(weighted.totalSamples == 40)
+        #expect(weighted.contributors == ["a", "b"])
+        #expect(weighted.meanTrainingLoss == (30.0 * 1 + 10 * 4) / 40)
     }
 }

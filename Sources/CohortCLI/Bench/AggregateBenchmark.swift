@@ -79,7 +79,7 @@ struct AggregateBenchmark {
                 update.delta.withUnsafeBufferPointer { buffer in
                     let partials = UnsafeMutableBufferPointer<Float>.allocate(capacity: cores)
                     defer { partials.deallocate() }
-                    let base = SendableReadPointer(buffer.baseAddress!), sums = SendableWritePointer(partials.baseAddress!)
+                    let base = SharedPointer(buffer.baseAddress!), sums = SharedPointer(partials.baseAddress!)
                     let count = buffer.count
                     let chunk = (count + cores - 1) / cores
                     DispatchQueue.concurrentPerform(iterations: cores) { part in
@@ -113,16 +113,6 @@ extension AggregateBenchmark {
         while i < count { total += values[i]; i += 1 }
         return total
     }
-}
-
-struct SendableReadPointer: @unchecked Sendable {
-    let pointer: UnsafePointer<Float>
-    init(_ pointer: UnsafePointer<Float>) { self.pointer = pointer }
-}
-
-struct SendableWritePointer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Float>
-    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }
 
 extension Duration {

@@ -35,8 +35,9 @@ public struct RoundAccumulator: Sendable {
 
     public var count: Int { contributors.count }
 
-    public func finish() -> RoundAggregate {
-        RoundAggregate(meanDelta: deltas.mean(), meanControlDelta: controls?.mean(), contributors: contributors,
+    /// Ends the round: the means are computed in place and moved out, so call it once.
+    public mutating func finish() -> RoundAggregate {
+        RoundAggregate(meanDelta: deltas.takeMean(), meanControlDelta: controls?.takeMean(), contributors: contributors,
                        totalSamples: samples, meanTrainingLoss: samples == 0 ? 0 : lossSum / Double(samples))
     }
 }

@@ -17,3 +17,11 @@ import Musl
 @inlinable func _tanhf(_ x: Float) -> Float { tanhf(x) }
 @inlinable func _logf(_ x: Float) -> Float { logf(x) }
 @inlinable func _powf(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+
+func sysconfProcessorCount() -> Int {
+    #if canImport(Darwin) || canImport(Glibc) || canImport(Musl)
+    return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    #else
+    return 1
+    #endif
+}
