@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Cohort: federated learning for healthcare.
-// Module map (see docs/ARCHITECTURE.md): CBLAS -> Learning -> Federation -> (Datasets, CLI).
+// Module map (see docs/ARCHITECTURE.md): CBLAS -> Learning -> Federation -> (Datasets, Privacy,
+// ClinicalData) -> CohortCLI -> cohort.
 let package = Package(
     name: "Cohort",
     platforms: [.macOS(.v14)],
@@ -15,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // OpenBLAS on Linux (Debian libopenblas-dev); Apple platforms use Accelerate instead.
@@ -33,10 +35,16 @@ let package = Package(
             dependencies: ["Learning", "Federation", "ZIPFoundation"],
             resources: [.copy("Resources")]
         ),
+        .target(name: "Privacy", dependencies: ["Learning", "Federation"]),
+        .target(
+            name: "ClinicalData",
+            dependencies: ["Learning", "Federation", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources")]
+        ),
         .target(
             name: "CohortCLI",
             dependencies: [
-                "Learning", "Federation", "Datasets",
+                "Learning", "Federation", "Datasets", "Privacy", "ClinicalData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +52,8 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FederationTests", dependencies: ["Federation", "Datasets"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], exclude: ["Fixtures"]),
+        .testTarget(name: "PrivacyTests", dependencies: ["Privacy"], exclude: ["Fixtures"]),
+        .testTarget(name: "ClinicalDataTests", dependencies: ["ClinicalData"], exclude: ["Fixtures"]),
         .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI", "cohort"]),
     ]
 )
