@@ -58,6 +58,7 @@ import Learning
         #expect(uniform.finish().meanDelta == [2.5, -2.5])
         #expect(weighted.totalSamples == 40)
         #expect(weighted.contributors == ["a", "b"])
-        #expect(weighted.meanTrainingLoss == (30.0 * 1 + 10 * 4) / 40)
+        let expectedLoss: Double = (30.0 * 1 + 10.0 * 4) / 40
+        #expect(weighted.meanTrainingLoss == expectedLoss)
     }
 }

@@ -7,6 +7,22 @@ public struct RoundAggregate: Sendable {
     public var totalSamples: Int
     /// Sample-weighted mean of the sites' training loss.
     public var meanTrainingLoss: Double
+    /// Each contributor's share of the aggregate, for rules that weigh or select updates
+    /// (Krum keeps some and drops others, FLTrust weighs by trust); nil for plain means.
+    public var shares: [SiteID: Double]? = nil
+    /// L2 norm of each update as received, when a rule measured it (norm bounding).
+    public var updateNorms: [SiteID: Double]? = nil
+
+    public init(meanDelta: [Float], meanControlDelta: [Float]? = nil, contributors: [SiteID], totalSamples: Int,
+                meanTrainingLoss: Double, shares: [SiteID: Double]? = nil, updateNorms: [SiteID: Double]? = nil) {
+        self.meanDelta = meanDelta
+        self.meanControlDelta = meanControlDelta
+        self.contributors = contributors
+        self.totalSamples = totalSamples
+        self.meanTrainingLoss = meanTrainingLoss
+        self.shares = shares
+        self.updateNorms = updateNorms
+    }
 }
 
 /// Folds one round's accepted updates into running sums as they arrive, so the round needs

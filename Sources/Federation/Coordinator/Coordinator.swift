@@ -10,6 +10,7 @@ import Learning
 public actor Coordinator {
     public let configuration: StudyConfiguration
     private var strategy: any Strategy
+    private var rule: any AggregationRule
     private let transport: any Transport
     public private(set) var globalParameters: [Float]
     private let layout: ParameterLayout
@@ -17,11 +18,19 @@ public actor Coordinator {
     private let centralTestSets: [(name: String, data: Dataset)]
     private var records: [RoundRecord] = []
 
-    public init(configuration: StudyConfiguration, strategy: any Strategy, initialParameters: [Float],
-                layout: ParameterLayout, transport: any Transport, centralEvaluation: CentralEvaluation? = nil) throws {
+    public init(configuration: StudyConfiguration, strategy: any Strategy, rule: any AggregationRule = WeightedMean(),
+                initialParameters: [Float], layout: ParameterLayout, transport: any Transport,
+                centralEvaluation: CentralEvaluation? = nil) throws {
         precondition(initialParameters.count == layout.count, "initial parameters do not match the layout")
+        if strategy.usesControlVariates && rule.needsIndividualUpdates {
+            throw CoordinatorError.incompatible("\(strategy.name) averages control variates and cannot run with the \(rule.name) rule; use the plain mean")
+        }
+        if rule.minimumUpdates > configuration.selection.minimumSites {
+            throw CoordinatorError.incompatible("the \(rule.name) rule needs at least \(rule.minimumUpdates) updates per round, but a round may close with \(configuration.selection.minimumSites); raise the minimum sites or lower f")
+        }
         self.configuration = configuration
         self.strategy = strategy
+        self.rule = rule
         self.transport = transport
         self.globalParameters = initialParameters
         self.layout = layout
@@ -64,9 +73,18 @@ public actor Coordinator {
         }
         let check = UpdateCheck(study: configuration.studyID, round: round, parameterCount: global.count,
                                 needsControlDelta: strategy.usesControlVariates)
-        var accumulator = RoundAccumulator(parameterCount: global.count, weighting: strategy.weighting,
-                                           tracksControlDeltas: strategy.usesControlVariates)
         var failures: [SiteFailure] = []
+        var aggregator: any RoundAggregator
+        do {
+            aggregator = try rule.makeAggregator(for: RoundContext(
+                round: round, globalParameters: global, instructions: configuration.training,
+                weighting: strategy.weighting, tracksControlDeltas: strategy.usesControlVariates))
+        } catch {
+            return RoundRecord(round: round, participants: participants, contributors: [], stragglers: [],
+                               failures: [SiteFailure(site: "coordinator", reason: "cannot aggregate: \(error)")],
+                               rejections: [], accepted: false, meanTrainingLoss: nil,
+                               seconds: (clock.now - start).seconds, evaluation: nil)
+        }
         var rejections: [SiteFailure] = []
 
         let transport = transport
@@ -92,22 +110,33 @@ public actor Coordinator {
                 return nil
             }
         } fold: { update in
-            accumulator.fold(update)
+            do {
+                try aggregator.fold(update)
+            } catch {
+                failures.append(SiteFailure(site: update.site, reason: "could not be aggregated: \(error)"))
+            }
         }
 
-        let accepted = accumulator.count >= configuration.selection.minimumSites
+        let contributors = aggregator.contributors
+        var accepted = contributors.count >= configuration.selection.minimumSites
         var meanLoss: Double?
         if accepted {
-            let aggregate = accumulator.finish()
-            meanLoss = aggregate.meanTrainingLoss
-            strategy.apply(aggregate, to: &globalParameters, population: available.count)
+            do {
+                let aggregate = try aggregator.finish()
+                meanLoss = aggregate.meanTrainingLoss
+                strategy.apply(aggregate, to: &globalParameters, population: available.count)
+                rule.roundFinished(aggregate)
+            } catch {
+                accepted = false
+                failures.append(SiteFailure(site: "coordinator", reason: "aggregation failed: \(error); the model is unchanged"))
+            }
         } else {
             failures.append(SiteFailure(site: "coordinator",
-                                        reason: "only \(accumulator.count) of \(participants.count) sites contributed, \(configuration.selection.minimumSites) needed; the model is unchanged"))
+                                        reason: "only \(contributors.count) of \(participants.count) sites contributed, \(configuration.selection.minimumSites) needed; the model is unchanged"))
         }
 
         let evaluation = configuration.evaluates(after: round) ? await evaluate(round: round, sites: available) : nil
-        return RoundRecord(round: round, participants: participants, contributors: accumulator.contributors,
+        return RoundRecord(round: round, participants: participants, contributors: contributors,
                            stragglers: outcome.stragglers.map { participants[$0] },
                            failures: failures, rejections: rejections, accepted: accepted,
                            meanTrainingLoss: meanLoss, seconds: (clock.now - start).seconds, evaluation: evaluation)
@@ -140,6 +169,17 @@ public actor Coordinator {
             for set in centralTestSets { central[set.name] = centralModel.evaluate(on: set.data) }
         }
         return RoundEvaluation(sites: reports, central: central, failures: failures)
+    }
+}
+
+/// A study that cannot start as configured.
+public enum CoordinatorError: Error, Equatable, CustomStringConvertible {
+    case incompatible(String)
+
+    public var description: String {
+        switch self {
+        case .incompatible(let text): text
+        }
     }
 }
 

@@ -22,15 +22,21 @@ public struct Simulation: Sendable {
     public var sites: [SiteData]
     public var model: ModelSpec
     public var strategy: StrategySpec
+    public var rule: AggregationRuleSpec
+    /// FLTrust's root data set, held by the coordinator.
+    public var rootData: Dataset?
     public var configuration: StudyConfiguration
     public var centralEvaluation: [String: Dataset]
     public var faults: [SiteID: SiteFault]
 
-    public init(sites: [SiteData], model: ModelSpec, strategy: StrategySpec, configuration: StudyConfiguration,
+    public init(sites: [SiteData], model: ModelSpec, strategy: StrategySpec, rule: AggregationRuleSpec = AggregationRuleSpec(),
+                rootData: Dataset? = nil, configuration: StudyConfiguration,
                 centralEvaluation: [String: Dataset] = [:], faults: [SiteID: SiteFault] = [:]) {
         self.sites = sites
         self.model = model
         self.strategy = strategy
+        self.rule = rule
+        self.rootData = rootData
         self.configuration = configuration
         self.centralEvaluation = centralEvaluation
         self.faults = faults
@@ -49,7 +55,8 @@ public struct Simulation: Sendable {
             try Site(id: SiteID($0.name), study: configuration.studyID, model: model, data: $0, seed: configuration.seed)
         }
         let coordinator = try Coordinator(
-            configuration: configuration, strategy: strategy.makeStrategy(), initialParameters: initial.parameters,
+            configuration: configuration, strategy: strategy.makeStrategy(),
+            rule: rule.makeRule(rootData: rootData, model: model, seed: configuration.seed), initialParameters: initial.parameters,
             layout: initial.layout, transport: InProcessTransport(sites: actors, faults: faults),
             centralEvaluation: centralEvaluation.isEmpty ? nil : CentralEvaluation(model: model, testSets: centralEvaluation))
         return try await coordinator.run(observer: observer)

@@ -1,0 +1,73 @@
+import Learning
+
+/// The common shape of rules that need every update before deciding: updates go into an
+/// `UpdateStore` (bounded memory, spilling to disk), and a combining function turns the
+/// store into the round's delta when the round ends.
+struct BufferedAggregator: RoundAggregator {
+    struct Entry {
+        var site: SiteID
+        var samples: Int
+        var loss: Double
+    }
+
+    /// Returns the aggregate delta and, optionally, each entry's share in it.
+    typealias Combine = (UpdateStore, [Entry]) throws -> (delta: [Float], shares: [Double]?)
+
+    private let store: UpdateStore
+    private var entries: [Entry] = []
+    private let combine: Combine
+
+    init(parameterCount: Int, combine: @escaping Combine) {
+        store = UpdateStore(parameterCount: parameterCount)
+        self.combine = combine
+    }
+
+    var contributors: [SiteID] { entries.map(\.site) }
+
+    mutating func fold(_ update: SiteUpdate) throws {
+        try store.append(update.delta)
+        entries.append(Entry(site: update.site, samples: update.sampleCount, loss: update.training.meanLoss))
+    }
+
+    mutating func finish() throws -> RoundAggregate {
+        let samples = entries.map(\.samples).reduce(0, +)
+        let loss = entries.map { $0.loss * Double($0.samples) }.reduce(0, +) / Double(max(samples, 1))
+        guard !entries.isEmpty else {
+            return RoundAggregate(meanDelta: [Float](repeating: 0, count: store.parameterCount), contributors: [],
+                                  totalSamples: 0, meanTrainingLoss: 0)
+        }
+        let (delta, shares) = try combine(store, entries)
+        var byShare: [SiteID: Double]?
+        if let shares { byShare = Dictionary(zip(entries.map(\.site), shares), uniquingKeysWith: +) }
+        return RoundAggregate(meanDelta: delta, contributors: contributors, totalSamples: samples,
+                              meanTrainingLoss: loss, shares: byShare)
+    }
+}
+
+/// Runs a per-coordinate kernel over the store block by block: `kernel` receives one
+/// coordinate's values from every update (in a scratch buffer it may reorder) and returns
+/// the aggregate for that coordinate. Coordinates of a block are split across cores.
+func aggregateCoordinates(of store: UpdateStore, rows: [Int]? = nil,
+                          kernel: @escaping @Sendable (UnsafeMutablePointer<Float>, Int) -> Float) throws -> [Float] {
+    let selected = rows ?? Array(0..<store.count)
+    let k = selected.count
+    var result = [Float](repeating: 0, count: store.parameterCount)
+    let blockSize = max(1024, (4 << 20) / max(store.count * 4, 1))
+    try result.withUnsafeMutableBufferPointer { output in
+        let out = SharedPointer(output.baseAddress!)
+        try store.forEachBlock(coordinates: blockSize) { range, block in
+            let span = range.count
+            let source = SharedPointer(block.baseAddress!)
+            let start = range.lowerBound
+            Parallel.forEachChunk(of: span, minimumChunk: 1024, parallelAbove: 4096) { coordinates in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: k)
+                defer { scratch.deallocate() }
+                for j in coordinates {
+                    for (slot, row) in selected.enumerated() { scratch[slot] = source.pointer[row * span + j] }
+                    out.pointer[start + j] = kernel(scratch, k)
+                }
+            }
+        }
+    }
+    return result
+}
