@@ -18,6 +18,14 @@ struct ProgressPrinter: Sendable {
         }
         print("cohort simulate: \(data.description)")
         print("  model \(plan.model), \(what), batch \(plan.batchSize), \(plan.optimizerName) lr \(plan.optimizer.learningRate), seed \(plan.seed)")
+        if plan.ruleName != "mean" || plan.rule.normBound != nil {
+            let f = plan.byzantineF.map { ", f = \($0)" } ?? ""
+            let bound = plan.rule.normBound.map { ", norm bound \(StudyPlan.describe($0))" } ?? ""
+            print("  aggregation \(plan.ruleName)\(f)\(bound)")
+        }
+        if let attack = plan.attackPlan {
+            print("  attack \(attack.attack) from \(attack.malicious.map(\.name).sorted().joined(separator: ", "))")
+        }
     }
 
     func show(_ event: StudyEvent) {
@@ -28,6 +36,9 @@ struct ProgressPrinter: Sendable {
             warn("round \(round): update from \(failure.site) rejected: \(failure.reason)")
         case .siteFailed(let round, let failure):
             warn("round \(round): \(failure.site) dropped: \(failure.reason)")
+        case .siteQuarantined(let event):
+            let scores = event.evidence.map { String(format: "%.1f", $0.score) }.joined(separator: ", ")
+            warn("round \(event.round): \(event.site) quarantined after \(event.evidence.count) anomalous rounds (scores \(scores)); its updates are dropped until an operator reinstates it")
         case .roundFinished(let record):
             guard !quiet else { return }
             var line = "round \(String(record.round).leftPadded(to: String(rounds).count, with: " "))/\(rounds)"
@@ -68,6 +79,9 @@ struct ProgressPrinter: Sendable {
         if let pooled = final.pooledTestAccuracy {
             let rows = final.sites.map(\.testSize).reduce(0, +)
             print(pad("pooled test", nameWidth) + pad(String(rows), 11) + String(format: "%.4f", pooled) + "    (all test rows, pooled standardization)")
+        }
+        if let rate = final.backdoorSuccessRate {
+            print(pad("backdoor", nameWidth) + pad("", 11) + String(format: "%.4f", rate) + "    (attack success rate on triggered test rows)")
         }
         print(String(format: "total %.3f s", report.timings.totalSeconds))
     }

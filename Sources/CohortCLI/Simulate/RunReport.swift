@@ -31,6 +31,13 @@ struct RunReport: Codable {
         var minimumSites: Int
         var evaluateEvery: Int
         var epochs: Int?
+        /// How updates are combined: mean, median, trimmed-mean, krum, multi-krum, bulyan, fltrust.
+        var aggregationRule: String
+        var byzantineF: Int?
+        var normBound: String?
+        var attack: String?
+        var maliciousSites: [String]?
+        var monitor: Bool
     }
 
     struct SiteSummary: Codable {
@@ -97,6 +104,15 @@ struct RunReport: Codable {
         var trainLoss: Double?
         var seconds: Double
         var evaluation: EvaluationSummary?
+        var anomalies: [Anomaly]?
+        var quarantined: [String]?
+
+        struct Anomaly: Codable {
+            var site: String
+            var score: Double
+            var norm: Double
+            var cosineToPreviousAggregate: Double?
+        }
 
         init(_ record: RoundRecord) {
             round = record.round
@@ -109,6 +125,11 @@ struct RunReport: Codable {
             trainLoss = record.meanTrainingLoss
             seconds = record.seconds
             evaluation = record.evaluation.map(EvaluationSummary.init)
+            anomalies = record.anomalies.isEmpty ? nil : record.anomalies.map {
+                Anomaly(site: $0.site.name, score: $0.evidence.score, norm: $0.evidence.norm,
+                        cosineToPreviousAggregate: $0.evidence.cosineToPreviousAggregate)
+            }
+            quarantined = record.quarantined.isEmpty ? nil : record.quarantined.map(\.name)
         }
     }
 
@@ -120,6 +141,8 @@ struct RunReport: Codable {
         var parameterCount: Int
         /// FNV-1a 64 of the final parameters' bits: equal checksums, identical models.
         var modelChecksum: String
+        /// Under a backdoor attack: the share of triggered non-target test rows classified as the target.
+        var backdoorSuccessRate: Double?
 
         init(_ evaluation: EvaluationSummary, parameters: [Float]) {
             averageClientAccuracy = evaluation.averageClientAccuracy

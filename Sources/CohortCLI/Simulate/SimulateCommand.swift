@@ -24,7 +24,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Model: logistic, mlp, mlp:64,64, cnn. Default: logistic for heart-disease, cnn for MedMNIST.")
     var model: String?
 
-    @Option(help: "Strategy: \((StrategySpec.names + ["local", "pooled"]).joined(separator: ", ")).")
+    @Option(help: "Strategy: \(StudyPlan.strategyNames.joined(separator: ", ")).")
     var strategy: String = "fedavg"
 
     @Option(help: "Federated rounds.")
@@ -72,6 +72,36 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Epochs for the local and pooled baselines (default 50, as in FLamby).")
     var epochs: Int?
 
+    @Option(help: "Poisoning attack by malicious sites: \(Attack.names.joined(separator: ", ")).")
+    var attack: String?
+
+    @Option(help: "Malicious sites for --attack: a count (2) or a fraction of the sites (0.2).")
+    var malicious: String?
+
+    @Option(name: .customLong("backdoor-target"), help: "Label the backdoor trigger should force.")
+    var backdoorTarget: Float = 0
+
+    @Option(help: "Byzantine sites that krum, multi-krum and bulyan tolerate (f); default: the number of malicious sites, or the most the rule allows.")
+    var byzantine: Int?
+
+    @Option(name: .customLong("trim-beta"), help: "Fraction trimmed from each end by trimmed-mean.")
+    var trimBeta: Double = 0.2
+
+    @Option(help: "Updates multi-krum keeps (default: sites - f).")
+    var keep: Int?
+
+    @Option(name: .customLong("norm-bound"), help: "Clip each update to this L2 norm, or 'adaptive[:K]' (K times the previous round's median norm, K = 2 by default).")
+    var normBound: String?
+
+    @Flag(help: "Score every site's updates each round and quarantine persistent outliers.")
+    var monitor = false
+
+    @Option(name: .customLong("quarantine-threshold"), help: "Anomaly score (modified z) above which a round counts against a site.")
+    var quarantineThreshold: Double = 3.5
+
+    @Option(name: .customLong("quarantine-rounds"), help: "Consecutive anomalous rounds before a site is quarantined.")
+    var quarantineRounds: Int = 3
+
     @Option(help: "Write the run's configuration, per-round metrics, final metrics and timings as JSON.")
     var output: String?
 
@@ -86,6 +116,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let data = try StudyData.load(dataset, path: data ?? dataset.defaultPath, splitSeed: splitSeed,
                                       siteCount: plan.siteCount, alpha: alpha, seed: seed)
         try plan.check(against: data)
+        let (studyData, rootData) = plan.needsRootData ? data.settingAsideRootData(seed: seed) : (data, nil)
         let loaded = clock.now
         let printer = ProgressPrinter(quiet: quiet, rounds: plan.rounds)
         printer.header(plan: plan, data: data)
@@ -93,13 +124,16 @@ struct SimulateCommand: AsyncParsableCommand {
         var report: RunReport
         switch plan.mode {
         case .federated(let strategy):
-            let simulation = Simulation(sites: data.sites, model: plan.model, strategy: strategy,
-                                        configuration: plan.studyConfiguration, centralEvaluation: data.centralTests)
+            let simulation = Simulation(sites: studyData.sites, model: plan.model, strategy: strategy, rule: plan.rule,
+                                        rootData: rootData, configuration: plan.studyConfiguration,
+                                        centralEvaluation: plan.centralTests(for: studyData), attack: plan.attackPlan,
+                                        monitor: plan.monitor)
             let outcome = try await simulation.run { printer.show($0) }
             guard let evaluation = outcome.finalEvaluation else { throw CohortError("the study produced no evaluation") }
             let summary = RunReport.EvaluationSummary(evaluation)
             report = plan.report(rounds: outcome.rounds.map(RunReport.RoundSummary.init),
                                  final: RunReport.FinalSummary(summary, parameters: outcome.finalParameters))
+            report.final.backdoorSuccessRate = evaluation.central[StudyData.backdoorTestName]?.accuracy
         case .local:
             let results = try Baselines.local(plan.model, sites: data.sites, plan: plan.baselinePlan)
             let models = results.map { result in

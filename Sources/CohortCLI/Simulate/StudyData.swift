@@ -13,8 +13,32 @@ struct StudyData {
     /// Test sets the coordinator scores centrally each evaluation round.
     var centralTests: [String: Dataset]
     var description: String
+    /// Images no site holds (MedMNIST's official validation split): FLTrust's root data.
+    var coordinatorHeldData: Dataset?
 
     static let pooledTestName = "pooled_test"
+    static let backdoorTestName = "backdoor_success"
+
+    /// FLTrust's root data set: a small clean sample the coordinator holds. For MedMNIST it
+    /// is 100 images of the official validation split, which no site has; heart disease has
+    /// no such split, so 8 training rows per hospital are set aside as the stand-in for a
+    /// public reference sample and removed from that hospital's training data.
+    func settingAsideRootData(seed: UInt64) -> (StudyData, Dataset) {
+        var generator = SeededGenerator(seed: seed, stream: 0x200F)
+        if let held = coordinatorHeldData {
+            return (self, held.subset(generator.permutation(held.count).prefix(min(100, held.count))))
+        }
+        var copy = self
+        var root: [Dataset] = []
+        for index in copy.sites.indices {
+            let train = copy.sites[index].train
+            let order = generator.permutation(train.count)
+            let taken = min(8, train.count / 4)
+            root.append(train.subset(order.prefix(taken)))
+            copy.sites[index].train = train.subset(order.dropFirst(taken).sorted())
+        }
+        return (copy, Dataset.concatenating(root))
+    }
 
     /// Loads `choice` from `path` (or the bundled copy) and partitions it into sites.
     static func load(_ choice: DatasetChoice, path: String?, splitSeed: UInt64?, siteCount: Int, alpha: Double, seed: UInt64) throws -> StudyData {
@@ -35,7 +59,8 @@ struct StudyData {
             let partition = DirichletPartition(siteCount: siteCount, alpha: alpha, seed: seed)
             let sites = try partition.sites(train: images.train, test: images.test)
             return StudyData(sites: sites, pooledSites: sites, centralTests: [pooledTestName: images.test],
-                             description: "\(choice.rawValue), \(siteCount) sites, Dirichlet(\(alpha)) label split")
+                             description: "\(choice.rawValue), \(siteCount) sites, Dirichlet(\(alpha)) label split",
+                             coordinatorHeldData: images.validation)
         }
     }
 }

@@ -31,18 +31,38 @@ struct StudyPlan {
     var epochs: Int
     var command: [String]
     var siteNames: [String] = []
+    /// How a round's updates are combined (a robust rule for the defence strategies).
+    var rule = AggregationRuleSpec()
+    var ruleName = "mean"
+    var byzantine: Int?
+    var multiKrumKeep: Int?
+    var trimBeta: Double
+    var attack: Attack?
+    var maliciousText: String?
+    var attackPlan: AttackPlan?
+    var monitor: SiteMonitor?
+
+    /// Defence strategies: FedAvg on the server with a robust aggregation rule.
+    static let robustRules = ["median", "trimmed-mean", "krum", "multi-krum", "bulyan", "fltrust"]
+    static let strategyNames = StrategySpec.names + robustRules + ["local", "pooled"]
 
     init(_ options: SimulateCommand) throws {
         let defaults = options.dataset.defaults
         dataset = options.dataset
         dataPath = options.data ?? options.dataset.defaultPath ?? "bundled"
         strategyName = options.strategy.lowercased()
+        trimBeta = options.trimBeta
+        byzantine = options.byzantine
+        multiKrumKeep = options.keep
         switch strategyName {
         case "local": mode = .local
         case "pooled": mode = .pooled
+        case _ where StudyPlan.robustRules.contains(strategyName):
+            mode = .federated(.fedAvg)
+            ruleName = strategyName
         default:
             guard var spec = StrategySpec(name: strategyName) else {
-                throw CohortError("unknown --strategy '\(options.strategy)': use one of \((StrategySpec.names + ["local", "pooled"]).joined(separator: ", "))")
+                throw CohortError("unknown --strategy '\(options.strategy)': use one of \(StudyPlan.strategyNames.joined(separator: ", "))")
             }
             if let mu = options.mu {
                 guard case .fedProx = spec else { throw CohortError("--mu applies only to --strategy fedprox") }
@@ -110,11 +130,114 @@ struct StudyPlan {
             throw CohortError("--strategy scaffold needs plain SGD (its control variates assume it): drop --optimizer/--momentum")
         }
         if case .federated(.fedProx(let mu)) = mode { proximalMu = mu }
+
+        if let name = options.attack {
+            guard let attack = Attack(name: name, backdoorTarget: options.backdoorTarget) else {
+                throw CohortError("unknown --attack '\(name)': use one of \(Attack.names.joined(separator: ", "))")
+            }
+            guard options.malicious != nil else { throw CohortError("--attack needs --malicious N (a count) or a fraction such as 0.2") }
+            self.attack = attack
+        } else if options.malicious != nil {
+            throw CohortError("--malicious needs --attack NAME")
+        }
+        maliciousText = options.malicious
+        if isBaseline && attack != nil { throw CohortError("--attack applies to federated strategies, not the \(strategyName) baseline") }
+        guard trimBeta >= 0, trimBeta < 0.5 else { throw CohortError("--trim-beta must be in [0, 0.5), got \(trimBeta)") }
+        if let byzantine, byzantine < 0 { throw CohortError("--byzantine must be 0 or more, got \(byzantine)") }
+        if let normBound = options.normBound {
+            rule.normBound = try StudyPlan.parseNormBound(normBound)
+        }
+        if options.monitor {
+            guard options.quarantineThreshold > 0 else { throw CohortError("--quarantine-threshold must be positive") }
+            guard options.quarantineRounds >= 1 else { throw CohortError("--quarantine-rounds must be at least 1") }
+            monitor = SiteMonitor(threshold: options.quarantineThreshold, rounds: options.quarantineRounds)
+        }
+        if case .federated(.scaffold) = mode, rule.normBound != nil {
+            throw CohortError("--norm-bound cannot be combined with --strategy scaffold (its control variates need the plain mean)")
+        }
+    }
+
+    static func parseNormBound(_ text: String) throws -> NormBounded.Bound {
+        if let value = Double(text) {
+            guard value > 0, value.isFinite else { throw CohortError("--norm-bound must be a positive number or adaptive[:K], got '\(text)'") }
+            return .fixed(value)
+        }
+        let parts = text.lowercased().split(separator: ":")
+        guard parts.first == "adaptive", parts.count <= 2 else {
+            throw CohortError("--norm-bound must be a positive number or adaptive[:K], got '\(text)'")
+        }
+        let multiplier = parts.count == 2 ? Double(parts[1]) : 2
+        guard let multiplier, multiplier > 0 else { throw CohortError("--norm-bound adaptive:K needs a positive K, got '\(text)'") }
+        return .adaptive(multiplier: multiplier)
+    }
+
+    var needsRootData: Bool { ruleName == "fltrust" }
+
+    var byzantineF: Int? {
+        switch rule.kind {
+        case .krum(let f), .multiKrum(let f, _), .bulyan(let f): f
+        default: nil
+        }
+    }
+
+    static func describe(_ bound: NormBounded.Bound) -> String {
+        switch bound {
+        case .fixed(let value): "\(value)"
+        case .adaptive(let multiplier): "adaptive:\(multiplier)"
+        }
+    }
+
+    /// Central test sets: the pooled test, and the backdoor's success set under a backdoor attack.
+    func centralTests(for data: StudyData) -> [String: Dataset] {
+        var tests = data.centralTests
+        if case .backdoor(let backdoor) = attack, let pooled = tests[StudyData.pooledTestName] {
+            tests[StudyData.backdoorTestName] = backdoor.successTestSet(from: pooled)
+        }
+        return tests
     }
 
     /// Checks what depends on the loaded data (site counts, shapes).
     mutating func check(against data: StudyData) throws {
         siteNames = data.sites.map(\.name)
+        let n = data.sites.count
+        if let attack, let text = maliciousText {
+            let count: Int
+            if let whole = Int(text) {
+                count = whole
+            } else if let fraction = Double(text), fraction > 0, fraction < 1 {
+                count = Int((fraction * Double(n)).rounded())
+            } else {
+                throw CohortError("--malicious must be a count (2) or a fraction between 0 and 1 (0.2), got '\(text)'")
+            }
+            guard count >= 1, count < n else { throw CohortError("--malicious must leave at least one honest site and name at least one: got \(count) of \(n) sites") }
+            attackPlan = AttackPlan(attack: attack, count: count, among: siteNames.map { SiteID($0) }, seed: seed)
+        }
+        let sampled = studyConfiguration.selection.minimumSites
+        let f = byzantine ?? attackPlan?.malicious.count
+        switch ruleName {
+        case "median": rule.kind = .median
+        case "trimmed-mean": rule.kind = .trimmedMean(beta: trimBeta)
+        case "krum", "multi-krum":
+            let tolerated = f ?? max(0, (sampled - 3) / 2)
+            guard 2 * tolerated + 3 <= sampled else {
+                throw CohortError("--strategy \(ruleName) with f = \(tolerated) needs at least \(2 * tolerated + 3) sites per round (2f + 3), the study has \(sampled): lower --byzantine")
+            }
+            if ruleName == "krum" {
+                rule.kind = .krum(f: tolerated)
+            } else {
+                let keep = multiKrumKeep ?? (sampled - tolerated)
+                guard keep >= 1, keep <= sampled else { throw CohortError("--keep must be between 1 and \(sampled), got \(keep)") }
+                rule.kind = .multiKrum(f: tolerated, keep: keep)
+            }
+        case "bulyan":
+            let tolerated = f ?? max(0, (sampled - 3) / 4)
+            guard 4 * tolerated + 3 <= sampled else {
+                throw CohortError("--strategy bulyan with f = \(tolerated) needs at least \(4 * tolerated + 3) sites per round (4f + 3), the study has \(sampled): lower --byzantine")
+            }
+            rule.kind = .bulyan(f: tolerated)
+        case "fltrust": rule.kind = .flTrust
+        default: break
+        }
         if let minimumSites, minimumSites > data.sites.count {
             throw CohortError("--min-sites \(minimumSites) exceeds the \(data.sites.count) sites of the study")
         }
@@ -151,7 +274,10 @@ struct StudyPlan {
                 optimizer: optimizerName, learningRate: optimizer.learningRate, momentum: momentum,
                 proximalMu: proximalMu, seed: seed, splitSeed: splitSeed, sites: siteNames, fraction: fraction,
                 minimumSites: studyConfiguration.selection.minimumSites, evaluateEvery: evaluateEvery,
-                epochs: isBaseline ? epochs : nil),
+                epochs: isBaseline ? epochs : nil,
+                aggregationRule: ruleName, byzantineF: byzantineF, normBound: rule.normBound.map(StudyPlan.describe),
+                attack: attack?.description, maliciousSites: attackPlan.map { $0.malicious.map(\.name).sorted() },
+                monitor: monitor != nil),
             rounds: rounds, final: final, localModels: nil,
             timings: RunReport.Timings(totalSeconds: 0, loadSeconds: 0, trainingSeconds: 0))
     }

@@ -17,10 +17,13 @@ public actor Coordinator {
     private let centralModel: Model?
     private let centralTestSets: [(name: String, data: Dataset)]
     private var records: [RoundRecord] = []
+    private var monitor: SiteMonitor?
+    /// The last round's aggregate change: the reference direction the monitor compares against.
+    private var previousAggregate: [Float]?
 
     public init(configuration: StudyConfiguration, strategy: any Strategy, rule: any AggregationRule = WeightedMean(),
                 initialParameters: [Float], layout: ParameterLayout, transport: any Transport,
-                centralEvaluation: CentralEvaluation? = nil) throws {
+                centralEvaluation: CentralEvaluation? = nil, monitor: SiteMonitor? = nil) throws {
         precondition(initialParameters.count == layout.count, "initial parameters do not match the layout")
         if strategy.usesControlVariates && rule.needsIndividualUpdates {
             throw CoordinatorError.incompatible("\(strategy.name) averages control variates and cannot run with the \(rule.name) rule; use the plain mean")
@@ -31,6 +34,7 @@ public actor Coordinator {
         self.configuration = configuration
         self.strategy = strategy
         self.rule = rule
+        self.monitor = monitor
         self.transport = transport
         self.globalParameters = initialParameters
         self.layout = layout
@@ -57,7 +61,7 @@ public actor Coordinator {
     private func runRound(_ round: Int, observer: @escaping @Sendable (StudyEvent) -> Void) async -> RoundRecord {
         let clock = ContinuousClock()
         let start = clock.now
-        let available = await transport.availableSites()
+        let available = await transport.availableSites().filter { !(monitor?.isQuarantined($0) ?? false) }
         guard let participants = configuration.selection.participants(from: available, round: round, seed: configuration.seed) else {
             return RoundRecord(round: round, participants: [], contributors: [], stragglers: [],
                                failures: [SiteFailure(site: "coordinator", reason: "only \(available.count) sites available, \(configuration.selection.minimumSites) needed")],
@@ -74,6 +78,9 @@ public actor Coordinator {
         let check = UpdateCheck(study: configuration.studyID, round: round, parameterCount: global.count,
                                 needsControlDelta: strategy.usesControlVariates)
         var failures: [SiteFailure] = []
+        var observations: [UpdateObservation] = []
+        let reference = previousAggregate
+        let watching = monitor != nil
         var aggregator: any RoundAggregator
         do {
             aggregator = try rule.makeAggregator(for: RoundContext(
@@ -96,6 +103,11 @@ public actor Coordinator {
             case .success(let update):
                 do throws(UpdateRejection) {
                     try check.validate(update, from: site)
+                    if watching {
+                        observations.append(UpdateObservation(
+                            site: site, norm: VectorMath.norm(update.delta),
+                            cosineToPreviousAggregate: reference.map { VectorMath.cosine(update.delta, $0) }))
+                    }
                     return update
                 } catch {
                     let failure = SiteFailure(site: site, reason: error.description)
@@ -124,6 +136,7 @@ public actor Coordinator {
             do {
                 let aggregate = try aggregator.finish()
                 meanLoss = aggregate.meanTrainingLoss
+                if watching { previousAggregate = aggregate.meanDelta }
                 strategy.apply(aggregate, to: &globalParameters, population: available.count)
                 rule.roundFinished(aggregate)
             } catch {
@@ -135,11 +148,35 @@ public actor Coordinator {
                                         reason: "only \(contributors.count) of \(participants.count) sites contributed, \(configuration.selection.minimumSites) needed; the model is unchanged"))
         }
 
+        var anomalies: [SiteAnomaly] = []
+        var quarantined: [SiteID] = []
+        if var monitor {
+            let (evidence, events) = monitor.record(round: round, observations)
+            self.monitor = monitor
+            anomalies = evidence.map { SiteAnomaly(site: $0.key, evidence: $0.value) }.sorted { $0.site < $1.site }
+            for event in events {
+                quarantined.append(event.site)
+                observer(.siteQuarantined(event))
+            }
+        }
+
         let evaluation = configuration.evaluates(after: round) ? await evaluate(round: round, sites: available) : nil
         return RoundRecord(round: round, participants: participants, contributors: contributors,
                            stragglers: outcome.stragglers.map { participants[$0] },
                            failures: failures, rejections: rejections, accepted: accepted,
-                           meanTrainingLoss: meanLoss, seconds: (clock.now - start).seconds, evaluation: evaluation)
+                           meanTrainingLoss: meanLoss, seconds: (clock.now - start).seconds, evaluation: evaluation,
+                           anomalies: anomalies, quarantined: quarantined)
+    }
+
+    /// Sites currently quarantined by the monitor, with the evidence.
+    public var quarantinedSites: [QuarantineEvent] {
+        (monitor?.quarantined.values).map { Array($0).sorted { $0.site < $1.site } } ?? []
+    }
+
+    /// An operator lets a quarantined site take part again from the next round.
+    @discardableResult
+    public func reinstate(_ site: SiteID) -> Bool {
+        monitor?.reinstate(site) ?? false
     }
 
     /// Evaluates the current global model at every available site and on the central test sets.

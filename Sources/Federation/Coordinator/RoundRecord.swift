@@ -46,6 +46,16 @@ public struct RoundRecord: Hashable, Sendable, Codable {
     public var meanTrainingLoss: Double?
     public var seconds: Double
     public var evaluation: RoundEvaluation?
+    /// Per-site anomaly scores, when a monitor watches the study.
+    public var anomalies: [SiteAnomaly] = []
+    /// Sites quarantined at the end of this round.
+    public var quarantined: [SiteID] = []
+}
+
+/// One site's anomaly score in one round.
+public struct SiteAnomaly: Hashable, Sendable, Codable {
+    public var site: SiteID
+    public var evidence: AnomalyEvidence
 }
 
 /// Progress notifications while a study runs.
@@ -54,6 +64,7 @@ public enum StudyEvent: Sendable {
     case updateRejected(round: Int, SiteFailure)
     case siteFailed(round: Int, SiteFailure)
     case roundFinished(RoundRecord)
+    case siteQuarantined(QuarantineEvent)
 }
 
 /// The result of a whole study.

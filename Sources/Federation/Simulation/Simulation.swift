@@ -28,10 +28,15 @@ public struct Simulation: Sendable {
     public var configuration: StudyConfiguration
     public var centralEvaluation: [String: Dataset]
     public var faults: [SiteID: SiteFault]
+    public var attack: AttackPlan?
+    public var monitor: SiteMonitor?
 
     public init(sites: [SiteData], model: ModelSpec, strategy: StrategySpec, rule: AggregationRuleSpec = AggregationRuleSpec(),
                 rootData: Dataset? = nil, configuration: StudyConfiguration,
-                centralEvaluation: [String: Dataset] = [:], faults: [SiteID: SiteFault] = [:]) {
+                centralEvaluation: [String: Dataset] = [:], faults: [SiteID: SiteFault] = [:], attack: AttackPlan? = nil,
+                monitor: SiteMonitor? = nil) {
+        self.attack = attack
+        self.monitor = monitor
         self.sites = sites
         self.model = model
         self.strategy = strategy
@@ -51,14 +56,23 @@ public struct Simulation: Sendable {
     public func run(observer: @escaping @Sendable (StudyEvent) -> Void = { _ in }) async throws -> StudyOutcome {
         try validate()
         let initial = try initialModel()
-        let actors = try sites.map {
-            try Site(id: SiteID($0.name), study: configuration.studyID, model: model, data: $0, seed: configuration.seed)
+        let actors = try sites.map { data in
+            var data = data
+            if let attack, attack.malicious.contains(SiteID(data.name)) {
+                data.train = attack.attack.poison(data.train, seed: configuration.seed ^ stableHash(data.name))
+            }
+            return try Site(id: SiteID(data.name), study: configuration.studyID, model: model, data: data, seed: configuration.seed)
+        }
+        var transport: any Transport = InProcessTransport(sites: actors, faults: faults)
+        if let attack {
+            transport = AdversarialTransport(wrapping: transport, plan: attack, totalSites: sites.count, seed: configuration.seed)
         }
         let coordinator = try Coordinator(
             configuration: configuration, strategy: strategy.makeStrategy(),
             rule: rule.makeRule(rootData: rootData, model: model, seed: configuration.seed), initialParameters: initial.parameters,
-            layout: initial.layout, transport: InProcessTransport(sites: actors, faults: faults),
-            centralEvaluation: centralEvaluation.isEmpty ? nil : CentralEvaluation(model: model, testSets: centralEvaluation))
+            layout: initial.layout, transport: transport,
+            centralEvaluation: centralEvaluation.isEmpty ? nil : CentralEvaluation(model: model, testSets: centralEvaluation),
+            monitor: monitor)
         return try await coordinator.run(observer: observer)
     }
 

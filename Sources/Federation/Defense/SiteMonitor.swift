@@ -1,0 +1,100 @@
+/// What the coordinator measured about one update when it arrived.
+public struct UpdateObservation: Hashable, Sendable, Codable {
+    public var site: SiteID
+    public var norm: Double
+    /// Cosine to the previous round's aggregate change; nil in the first round.
+    public var cosineToPreviousAggregate: Double?
+}
+
+/// The evidence behind a site's anomaly score in one round.
+public struct AnomalyEvidence: Hashable, Sendable, Codable {
+    public var round: Int
+    public var norm: Double
+    public var cosineToPreviousAggregate: Double?
+    /// Modified z-scores (Iglewicz & Hoaglin 1993) against the round's other updates.
+    public var normScore: Double
+    public var directionScore: Double
+    public var score: Double { max(normScore, directionScore) }
+}
+
+/// A site taken out of the study, and why.
+public struct QuarantineEvent: Hashable, Sendable, Codable {
+    public var site: SiteID
+    public var round: Int
+    public var evidence: [AnomalyEvidence]
+}
+
+/// Watches every site's updates round after round and quarantines a site whose updates
+/// stand out for `rounds` consecutive rounds.
+///
+/// Each round, an update's norm and its cosine to the previous aggregate are compared with
+/// the round's other updates by modified z-score, M = 0.6745 (x - median) / MAD, which a
+/// minority of outliers cannot mask the way a mean and standard deviation can. Norms are
+/// judged two-sided (too large or suspiciously small), direction one-sided (pointing away
+/// from the consensus). The default threshold 3.5 is Iglewicz & Hoaglin's cut-off for
+/// outliers. Requiring several consecutive rounds keeps honest non-IID sites, which are
+/// occasionally unusual, out of quarantine.
+public struct SiteMonitor: Sendable {
+    public var threshold: Double
+    public var rounds: Int
+    public private(set) var streaks: [SiteID: [AnomalyEvidence]] = [:]
+    public private(set) var quarantined: [SiteID: QuarantineEvent] = [:]
+
+    public init(threshold: Double = 3.5, rounds: Int = 3) {
+        precondition(threshold > 0 && rounds >= 1, "monitor needs a positive threshold and at least one round")
+        self.threshold = threshold
+        self.rounds = rounds
+    }
+
+    /// Scores one round's observations; returns each site's evidence and any new quarantines.
+    public mutating func record(round: Int, _ observations: [UpdateObservation]) -> (evidence: [SiteID: AnomalyEvidence], quarantined: [QuarantineEvent]) {
+        let norms = observations.map(\.norm)
+        let cosines = observations.compactMap(\.cosineToPreviousAggregate)
+        var evidence: [SiteID: AnomalyEvidence] = [:]
+        var newlyQuarantined: [QuarantineEvent] = []
+        for observation in observations {
+            let normScore = abs(SiteMonitor.modifiedZ(observation.norm, among: norms))
+            let directionScore = observation.cosineToPreviousAggregate.map { max(0, -SiteMonitor.modifiedZ($0, among: cosines)) } ?? 0
+            let item = AnomalyEvidence(round: round, norm: observation.norm,
+                                       cosineToPreviousAggregate: observation.cosineToPreviousAggregate,
+                                       normScore: normScore, directionScore: directionScore)
+            evidence[observation.site] = item
+            if item.score > threshold {
+                streaks[observation.site, default: []].append(item)
+                if streaks[observation.site]!.count >= rounds, quarantined[observation.site] == nil {
+                    let event = QuarantineEvent(site: observation.site, round: round, evidence: streaks[observation.site]!)
+                    quarantined[observation.site] = event
+                    newlyQuarantined.append(event)
+                }
+            } else {
+                streaks[observation.site] = nil
+            }
+        }
+        return (evidence, newlyQuarantined)
+    }
+
+    /// An operator's decision to let a quarantined site back in; its history starts afresh.
+    public mutating func reinstate(_ site: SiteID) -> Bool {
+        streaks[site] = nil
+        return quarantined.removeValue(forKey: site) != nil
+    }
+
+    public func isQuarantined(_ site: SiteID) -> Bool { quarantined[site] != nil }
+
+    /// 0.6745 (x - median) / MAD; 0 when the values do not vary.
+    static func modifiedZ(_ value: Double, among values: [Double]) -> Double {
+        guard values.count >= 3 else { return 0 }
+        let median = SiteMonitor.median(values)
+        let mad = SiteMonitor.median(values.map { abs($0 - median) })
+        if mad > 0 { return 0.6745 * (value - median) / mad }
+        // More than half the values are equal: fall back to the mean absolute deviation.
+        let meanDeviation = values.map { abs($0 - median) }.reduce(0, +) / Double(values.count)
+        return meanDeviation > 0 ? (value - median) / (1.253314 * meanDeviation) : 0
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let n = sorted.count
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    }
+}
