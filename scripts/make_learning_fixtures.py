@@ -244,7 +244,7 @@ def softmax_case(name: str, logits: np.ndarray, labels: list[int]) -> dict:
     loss.backward()
     return {"name": name, "loss": "softmax-cross-entropy", "width": logits.shape[1],
             "logits": floats(logits), "labels": [float(v) for v in labels],
-            "value": float(loss), "gradient": floats(z.grad.numpy())}
+            "value": loss.item(), "gradient": floats(z.grad.numpy())}
 
 
 def binary_case(name: str, logits: np.ndarray, labels: list[int]) -> dict:
@@ -253,7 +253,7 @@ def binary_case(name: str, logits: np.ndarray, labels: list[int]) -> dict:
     loss.backward()
     return {"name": name, "loss": "binary-cross-entropy-with-logits", "width": 1,
             "logits": floats(logits), "labels": [float(v) for v in labels],
-            "value": float(loss), "gradient": floats(z.grad.numpy())}
+            "value": loss.item(), "gradient": floats(z.grad.numpy())}
 
 
 def loss_cases() -> list[dict]:
@@ -283,7 +283,7 @@ def auroc_cases() -> list[dict]:
         cases.append({"name": name, "scores": floats(s), "labels": [bool(v) for v in labels],
                       "auroc": float(roc_auc_score(labels, s.astype(np.float64)))})
     add("distinct", [0.1, 0.4, 0.35, 0.8, 0.65, 0.2, 0.9], [0, 0, 1, 1, 0, 0, 1])
-    add("ties-across-classes", [0.5, 0.5, 0.5, 0.2, 0.8, 0.2, 0.8, 0.5], [1, 0, 1, 0, 1, 1, 0, 0])
+    add("ties-across-classes", [0.5, 0.5, 0.5, 0.2, 0.8, 0.2, 0.8, 0.5], [1, 0, 1, 0, 1, 0, 0, 1])
     add("all-tied", [0.3] * 6, [0, 1, 0, 1, 1, 0])
     add("perfect", [0.1, 0.2, 0.3, 0.7, 0.8], [0, 0, 0, 1, 1])
     add("inverted", [0.9, 0.8, 0.1, 0.2], [0, 0, 1, 1])
@@ -301,7 +301,7 @@ def evaluation_cases() -> list[dict]:
     predicted = (p > 0.5).astype(int)
     cases.append(evaluation_record("binary", {"kind": "binary"}, z, y, p, predicted, p))
     # Multiclass: softmax over 3 classes; AUROC is class 1 against the rest.
-    zm = pattern(24, 2.0, 0.61, 0.3).reshape(8, 3)
+    zm = pattern(24, 2.0, 0.61, 0.9).reshape(8, 3)
     ym = np.array([0, 1, 2, 1, 1, 0, 2, 1])
     e = np.exp(zm.astype(np.float64) - zm.max(axis=1, keepdims=True))
     pm = e / e.sum(axis=1, keepdims=True)

@@ -78,8 +78,7 @@ public final class Dense: Layer {
         }
         biasGradient.update(repeating: 0, count: outputCount)
         for row in 0..<batch {
-            let g = outputGradient + row * outputCount
-            for o in 0..<outputCount { biasGradient[o] += g[o] }
+            VectorKernels.add(outputGradient + row * outputCount, into: biasGradient, count: outputCount)
         }
         guard let inputGradient else { return }
         if small {

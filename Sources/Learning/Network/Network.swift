@@ -4,6 +4,10 @@
 /// gradient buffers) and grows them only when a larger batch arrives, so steady-state
 /// training allocates nothing. Not `Sendable`: a network lives inside one site or one
 /// evaluator; what crosses actors is its parameter vector.
+///
+/// A ReLU right after a convolution is folded into the convolution (which writes its output
+/// rectified and masks the gradient it receives); the ReLU stays in `layers`, shares the
+/// convolution's output buffer and is skipped in both passes. The arithmetic is unchanged.
 public final class Network {
     public let inputShape: Shape
     public let outputShape: Shape
@@ -14,9 +18,10 @@ public final class Network {
 
     private let shapes: [Shape]            // output shape of each layer
     private let parameterOffsets: [Int]    // first scalar of each layer's slice
+    /// Layers whose work the previous layer does (a ReLU fused into a convolution).
+    private let absorbed: [Bool]
     private var activations: [FloatBuffer] = []
-    private var gradientA = FloatBuffer(count: 0)
-    private var gradientB = FloatBuffer(count: 0)
+    private var gradientBuffers = [FloatBuffer(count: 0), FloatBuffer(count: 0)]
     private var capacity = 0
 
     /// Builds the network and draws initial parameters from `seed`.
@@ -43,6 +48,12 @@ public final class Network {
         self.outputShape = shape
         self.layout = layout
         self.parameterOffsets = offsets
+        absorbed = layers.indices.map { index in
+            guard index > 0, let convolution = layers[index - 1] as? Conv2D,
+                  let activation = layers[index] as? Activation, activation.function == .relu else { return false }
+            convolution.rectifiesOutput = true
+            return true
+        }
         parameters = FloatBuffer(count: layout.count)
         gradients = FloatBuffer(count: layout.count)
         var generator = SeededGenerator(seed: seed, stream: 0x1417)
@@ -60,10 +71,12 @@ public final class Network {
     private func reserve(batch: Int) {
         guard batch > capacity else { return }
         capacity = batch
-        activations = shapes.map { FloatBuffer(count: batch * $0.count) }
+        activations = []
+        for index in layers.indices {
+            activations.append(absorbed[index] ? activations[index - 1] : FloatBuffer(count: batch * shapes[index].count))
+        }
         let widest = max(inputShape.count, shapes.map(\.count).max() ?? 0)
-        gradientA = FloatBuffer(count: batch * widest)
-        gradientB = FloatBuffer(count: batch * widest)
+        gradientBuffers = [FloatBuffer(count: batch * widest), FloatBuffer(count: batch * widest)]
         for layer in layers { layer.reserve(batchCapacity: batch) }
     }
 
@@ -74,7 +87,7 @@ public final class Network {
                         generator: inout SeededGenerator) -> UnsafePointer<Float> {
         reserve(batch: batch)
         var x = input
-        for (index, layer) in layers.enumerated() {
+        for (index, layer) in layers.enumerated() where !absorbed[index] {
             let y = activations[index].pointer
             layer.forward(input: x, output: y, batch: batch,
                           parameters: parameters.pointer + parameterOffsets[index],
@@ -87,17 +100,29 @@ public final class Network {
     /// Back-propagates `outputGradient` (d loss / d output) through the batch of the last
     /// `forward` call, overwriting `gradients`.
     public func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, batch: Int) {
+        backward(input: input, outputGradient: outputGradient, batch: batch, inputGradient: nil)
+    }
+
+    /// Back-propagates as above and, when `inputGradient` is non-nil, also writes d loss / d input
+    /// there (`batch x inputShape.count`): what input attributions need, and how the gradient
+    /// checks reach the first layer. Training passes nil, and the first layer skips that work.
+    public func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, batch: Int,
+                         inputGradient: UnsafeMutablePointer<Float>?) {
         var upstream = outputGradient
-        for index in layers.indices.reversed() {
+        var next = 0   // the ping-pong buffer not holding `upstream`
+        for index in layers.indices.reversed() where !absorbed[index] {
             let layerInput = index == 0 ? input : UnsafePointer(activations[index - 1].pointer)
-            let downstream = (index % 2 == 0 ? gradientA : gradientB).pointer
+            let downstream = index == 0 ? inputGradient : gradientBuffers[next].pointer
             layers[index].backward(input: layerInput, output: activations[index].pointer,
                                    outputGradient: upstream,
-                                   inputGradient: index == 0 ? nil : downstream,
+                                   inputGradient: downstream,
                                    batch: batch,
                                    parameters: parameters.pointer + parameterOffsets[index],
                                    parameterGradients: gradients.pointer + parameterOffsets[index])
-            upstream = UnsafePointer(downstream)
+            if let downstream {
+                upstream = UnsafePointer(downstream)
+                next = 1 - next
+            }
         }
     }
 }

@@ -3,17 +3,16 @@ import Testing
 
 /// Compares analytic gradients with central finite differences of a scalar objective.
 ///
-/// The layers compute in Float, so the objective is summed in Double from their Float outputs,
-/// and each difference quotient divides by the distance actually stepped (`x + h` and `x - h`
-/// rounded to Float), not by the nominal `2h`. A coordinate passes when
-/// `|analytic - numeric| <= absolute * scale + relative * max(|analytic|, |numeric|)`, where
-/// `scale` is the largest analytic entry: entries that cancel to almost nothing are judged
-/// against the size of the whole gradient, as their Float rounding is.
+/// A coordinate passes when `|analytic - numeric| <= absolute * scale + relative *
+/// max(|analytic|, |numeric|)`, where `scale` is the largest analytic entry: entries that
+/// cancel to almost nothing are judged against the size of the whole gradient, as their
+/// Float rounding is.
+///
+/// Piecewise-linear functions (ReLU, max pooling) have kinks, and a step that crosses one
+/// gives a meaningless quotient; a smaller step that does not cross it gives the true
+/// derivative. So several steps may be given, largest first: a coordinate passes if it
+/// matches at any of them. A wrong gradient matches at none.
 struct GradientCheck {
-    /// Steps to try, largest first. A piecewise-linear function (ReLU, max pooling) has kinks,
-    /// and a step that crosses one gives a meaningless quotient; a smaller step that does not
-    /// cross it gives the true derivative. A wrong gradient matches at no step.
-    var steps: [Float] = [1e-2]
     var relative: Double = 2e-3
     var absolute: Double = 2e-4
 
@@ -23,40 +22,67 @@ struct GradientCheck {
         var neededSmallerStep = 0
     }
 
+    /// The objective computed from a Float layer's outputs (summed in Double). Each quotient
+    /// divides by the distance actually stepped (`x ± h` rounded to Float), not by `2h`.
     @discardableResult
-    func compare(_ analytic: [Float], at point: [Float], coordinates: [Int]? = nil, _ label: String,
+    func compare(_ analytic: [Float], at point: [Float], steps: [Float] = [1e-2], _ label: String,
                  sourceLocation: SourceLocation = #_sourceLocation,
                  objective: ([Float]) -> Double) -> Report {
-        #expect(analytic.count == point.count, "\(label): \(analytic.count) gradient entries for \(point.count) values",
+        var x = point
+        return compare(analytic, count: point.count, attempts: steps.count, label, sourceLocation: sourceLocation) { i, attempt in
+            let original = x[i]
+            let up = original + steps[attempt], down = original - steps[attempt]
+            x[i] = up
+            let above = objective(x)
+            x[i] = down
+            let below = objective(x)
+            x[i] = original
+            return (above - below) / (Double(up) - Double(down))
+        }
+    }
+
+    /// The objective computed in Double at Double points (a reference implementation), where
+    /// steps of 1e-7 are accurate and fall between kinks.
+    @discardableResult
+    func compare(_ analytic: [Float], at point: [Double], steps: [Double], _ label: String,
+                 sourceLocation: SourceLocation = #_sourceLocation,
+                 objective: ([Double]) -> Double) -> Report {
+        var x = point
+        return compare(analytic, count: point.count, attempts: steps.count, label, sourceLocation: sourceLocation) { i, attempt in
+            let original = x[i]
+            x[i] = original + steps[attempt]
+            let above = objective(x)
+            x[i] = original - steps[attempt]
+            let below = objective(x)
+            x[i] = original
+            return (above - below) / (2 * steps[attempt])
+        }
+    }
+
+    private func compare(_ analytic: [Float], count: Int, attempts: Int, _ label: String, sourceLocation: SourceLocation,
+                         numeric: (_ index: Int, _ attempt: Int) -> Double) -> Report {
+        #expect(analytic.count == count, "\(label): \(analytic.count) gradient entries for \(count) values",
                 sourceLocation: sourceLocation)
-        guard analytic.count == point.count else { return Report() }
-        #expect(analytic.allSatisfy { $0.isFinite }, "\(label): non-finite gradient entries", sourceLocation: sourceLocation)
+        let finite = analytic.allSatisfy { $0.isFinite }
+        #expect(finite, "\(label): non-finite gradient entries", sourceLocation: sourceLocation)
+        guard analytic.count == count, finite else { return Report() }
         let scale = analytic.map { Double(abs($0)) }.max() ?? 0
         var report = Report()
-        var x = point
         var failures: [String] = []
-        for i in coordinates ?? Array(point.indices) {
+        for i in 0..<count {
             let a = Double(analytic[i])
-            var matched = false
             var tried: [Double] = []
-            for (attempt, step) in steps.enumerated() {
-                let original = x[i]
-                let up = original + step, down = original - step
-                x[i] = up
-                let above = objective(x)
-                x[i] = down
-                let below = objective(x)
-                x[i] = original
-                let numeric = (above - below) / (Double(up) - Double(down))
-                tried.append(numeric)
-                if abs(a - numeric) <= absolute * scale + relative * max(abs(a), abs(numeric)) {
-                    matched = true
-                    if attempt > 0 { report.neededSmallerStep += 1 }
-                    break
-                }
+            for attempt in 0..<attempts {
+                let n = numeric(i, attempt)
+                tried.append(n)
+                if abs(a - n) <= absolute * scale + relative * max(abs(a), abs(n)) { break }
             }
             report.checked += 1
-            if !matched { failures.append("[\(i)] analytic \(a), numeric \(tried)") }
+            if tried.count > 1 { report.neededSmallerStep += 1 }
+            let last = tried.last ?? .nan
+            if !(abs(a - last) <= absolute * scale + relative * max(abs(a), abs(last))) {
+                failures.append("[\(i)] analytic \(a), numeric \(tried)")
+            }
         }
         #expect(failures.isEmpty,
                 "\(label): \(failures.count) of \(report.checked) derivatives differ: \(failures.prefix(6).joined(separator: "; "))",
