@@ -44,7 +44,7 @@ struct StudyPlan {
 
     /// Defence strategies: FedAvg on the server with a robust aggregation rule.
     static let robustRules = ["median", "trimmed-mean", "krum", "multi-krum", "bulyan", "fltrust"]
-    static let strategyNames = StrategySpec.names + robustRules + ["local", "pooled"]
+    static let strategyNames = StrategySpec.names + robustRules + ["lockdown", "local", "pooled"]
 
     init(_ options: SimulateCommand) throws {
         let defaults = options.dataset.defaults
@@ -57,6 +57,8 @@ struct StudyPlan {
         switch strategyName {
         case "local": mode = .local
         case "pooled": mode = .pooled
+        case "lockdown":
+            mode = .federated(.lockdown(rounds: options.rounds ?? defaults.rounds, maskSeed: options.seed))
         case _ where StudyPlan.robustRules.contains(strategyName):
             mode = .federated(.fedAvg)
             ruleName = strategyName
@@ -154,6 +156,9 @@ struct StudyPlan {
         }
         if case .federated(.scaffold) = mode, rule.normBound != nil {
             throw CohortError("--norm-bound cannot be combined with --strategy scaffold (its control variates need the plain mean)")
+        }
+        if case .federated(.lockdown) = mode, rule.normBound != nil {
+            throw CohortError("--norm-bound cannot be combined with --strategy lockdown (its masks need the plain mean)")
         }
     }
 

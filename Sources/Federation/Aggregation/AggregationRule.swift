@@ -5,9 +5,11 @@ public struct RoundContext: Sendable {
     public var instructions: TrainingInstructions
     public var weighting: UpdateWeighting
     public var tracksControlDeltas: Bool
+    public var tracksMasks: Bool
 
     public init(round: Int, globalParameters: [Float], instructions: TrainingInstructions,
-                weighting: UpdateWeighting = .bySamples, tracksControlDeltas: Bool = false) {
+                weighting: UpdateWeighting = .bySamples, tracksControlDeltas: Bool = false, tracksMasks: Bool = false) {
+        self.tracksMasks = tracksMasks
         self.round = round
         self.globalParameters = globalParameters
         self.instructions = instructions
@@ -53,7 +55,7 @@ public struct WeightedMean: AggregationRule {
 
     public func makeAggregator(for context: RoundContext) throws -> any RoundAggregator {
         RoundAccumulator(parameterCount: context.globalParameters.count, weighting: context.weighting,
-                         tracksControlDeltas: context.tracksControlDeltas)
+                         tracksControlDeltas: context.tracksControlDeltas, tracksMasks: context.tracksMasks)
     }
 }
 

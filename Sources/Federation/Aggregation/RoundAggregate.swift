@@ -12,6 +12,8 @@ public struct RoundAggregate: Sendable {
     public var shares: [SiteID: Double]? = nil
     /// L2 norm of each update as received, when a rule measured it (norm bounding).
     public var updateNorms: [SiteID: Double]? = nil
+    /// Lockdown: how many contributors' subspaces cover each parameter.
+    public var maskSum: [Float]? = nil
 
     public init(meanDelta: [Float], meanControlDelta: [Float]? = nil, contributors: [SiteID], totalSamples: Int,
                 meanTrainingLoss: Double, shares: [SiteID: Double]? = nil, updateNorms: [SiteID: Double]? = nil) {
@@ -30,20 +32,23 @@ public struct RoundAggregate: Sendable {
 public struct RoundAccumulator: Sendable {
     private var deltas: WeightedSum
     private var controls: WeightedSum?
+    private var masks: WeightedSum?
     private let weighting: UpdateWeighting
     public private(set) var contributors: [SiteID] = []
     private var samples = 0
     private var lossSum = 0.0
 
-    public init(parameterCount: Int, weighting: UpdateWeighting, tracksControlDeltas: Bool) {
+    public init(parameterCount: Int, weighting: UpdateWeighting, tracksControlDeltas: Bool, tracksMasks: Bool = false) {
         deltas = WeightedSum(count: parameterCount)
         controls = tracksControlDeltas ? WeightedSum(count: parameterCount) : nil
+        masks = tracksMasks ? WeightedSum(count: parameterCount) : nil
         self.weighting = weighting
     }
 
     public mutating func fold(_ update: SiteUpdate) {
         deltas.add(update.delta, weight: weighting.weight(of: update))
         if let control = update.controlDelta, controls != nil { controls!.add(control, weight: 1) }
+        if let mask = update.mask, masks != nil { masks!.add(mask, weight: 1) }
         contributors.append(update.site)
         samples += update.sampleCount
         lossSum += update.training.meanLoss * Double(update.sampleCount)
@@ -53,8 +58,10 @@ public struct RoundAccumulator: Sendable {
 
     /// Ends the round: the means are computed in place and moved out, so call it once.
     public mutating func finish() -> RoundAggregate {
-        RoundAggregate(meanDelta: deltas.takeMean(), meanControlDelta: controls?.takeMean(), contributors: contributors,
-                       totalSamples: samples, meanTrainingLoss: samples == 0 ? 0 : lossSum / Double(samples))
+        var aggregate = RoundAggregate(meanDelta: deltas.takeMean(), meanControlDelta: controls?.takeMean(), contributors: contributors,
+                                       totalSamples: samples, meanTrainingLoss: samples == 0 ? 0 : lossSum / Double(samples))
+        aggregate.maskSum = masks?.sum
+        return aggregate
     }
 }
 

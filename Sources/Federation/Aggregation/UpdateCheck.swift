@@ -8,6 +8,7 @@ public enum UpdateRejection: Error, Hashable, Sendable, CustomStringConvertible 
     case nonFinite(index: Int)
     case noSamples
     case missingControlDelta
+    case invalidMask
 
     public var description: String {
         switch self {
@@ -19,6 +20,7 @@ public enum UpdateRejection: Error, Hashable, Sendable, CustomStringConvertible 
         case .nonFinite(let index): "update holds NaN or infinity (first at index \(index))"
         case .noSamples: "update was computed on zero examples"
         case .missingControlDelta: "SCAFFOLD update without a control-variate delta"
+        case .invalidMask: "Lockdown update without a 0/1 subspace mask of the model's size"
         }
     }
 }
@@ -31,8 +33,10 @@ public struct UpdateCheck: Sendable {
     public let round: Int
     public let parameterCount: Int
     public let needsControlDelta: Bool
+    public let needsMask: Bool
 
-    public init(study: String, round: Int, parameterCount: Int, needsControlDelta: Bool = false) {
+    public init(study: String, round: Int, parameterCount: Int, needsControlDelta: Bool = false, needsMask: Bool = false) {
+        self.needsMask = needsMask
         self.study = study
         self.round = round
         self.parameterCount = parameterCount
@@ -50,6 +54,9 @@ public struct UpdateCheck: Sendable {
             guard let control = update.controlDelta else { throw .missingControlDelta }
             guard control.count == parameterCount else { throw .wrongShape(expected: parameterCount, got: control.count) }
             if let index = control.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(index: index) }
+        }
+        if needsMask {
+            guard let mask = update.mask, mask.count == parameterCount, mask.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw .invalidMask }
         }
     }
 }

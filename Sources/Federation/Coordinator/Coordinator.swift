@@ -25,7 +25,7 @@ public actor Coordinator {
                 initialParameters: [Float], layout: ParameterLayout, transport: any Transport,
                 centralEvaluation: CentralEvaluation? = nil, monitor: SiteMonitor? = nil) throws {
         precondition(initialParameters.count == layout.count, "initial parameters do not match the layout")
-        if strategy.usesControlVariates && rule.needsIndividualUpdates {
+        if (strategy.usesControlVariates || strategy.usesMasks) && rule.needsIndividualUpdates {
             throw CoordinatorError.incompatible("\(strategy.name) averages control variates and cannot run with the \(rule.name) rule; use the plain mean")
         }
         if rule.minimumUpdates > configuration.selection.minimumSites {
@@ -55,7 +55,7 @@ public actor Coordinator {
             records.append(record)
             observer(.roundFinished(record))
         }
-        return StudyOutcome(strategy: strategy.name, rounds: records, finalParameters: globalParameters, layout: layout)
+        return StudyOutcome(strategy: strategy.name, rounds: records, finalParameters: strategy.deployable(globalParameters), layout: layout)
     }
 
     private func runRound(_ round: Int, observer: @escaping @Sendable (StudyEvent) -> Void) async -> RoundRecord {
@@ -76,7 +76,7 @@ public actor Coordinator {
                             instructions: strategy.instructions(for: round, site: site, base: configuration.training))
         }
         let check = UpdateCheck(study: configuration.studyID, round: round, parameterCount: global.count,
-                                needsControlDelta: strategy.usesControlVariates)
+                                needsControlDelta: strategy.usesControlVariates, needsMask: strategy.usesMasks)
         var failures: [SiteFailure] = []
         var observations: [UpdateObservation] = []
         let reference = previousAggregate
@@ -85,7 +85,8 @@ public actor Coordinator {
         do {
             aggregator = try rule.makeAggregator(for: RoundContext(
                 round: round, globalParameters: global, instructions: configuration.training,
-                weighting: strategy.weighting, tracksControlDeltas: strategy.usesControlVariates))
+                weighting: strategy.weighting, tracksControlDeltas: strategy.usesControlVariates,
+                tracksMasks: strategy.usesMasks))
         } catch {
             return RoundRecord(round: round, participants: participants, contributors: [], stragglers: [],
                                failures: [SiteFailure(site: "coordinator", reason: "cannot aggregate: \(error)")],
@@ -181,7 +182,8 @@ public actor Coordinator {
 
     /// Evaluates the current global model at every available site and on the central test sets.
     public func evaluate(round: Int, sites: [SiteID]) async -> RoundEvaluation {
-        let request = EvaluationRequest(study: configuration.studyID, round: round, globalParameters: globalParameters)
+        let deployed = strategy.deployable(globalParameters)
+        let request = EvaluationRequest(study: configuration.studyID, round: round, globalParameters: deployed)
         var reports: [EvaluationReport] = []
         var failures: [SiteFailure] = []
         let transport = transport
@@ -202,7 +204,7 @@ public actor Coordinator {
         failures += outcome.stragglers.map { SiteFailure(site: sites[$0], reason: "no evaluation report before the deadline") }
         var central: [String: EvaluationMetrics] = [:]
         if let centralModel {
-            centralModel.parameters = globalParameters
+            centralModel.parameters = deployed
             for set in centralTestSets { central[set.name] = centralModel.evaluate(on: set.data) }
         }
         return RoundEvaluation(sites: reports, central: central, failures: failures)

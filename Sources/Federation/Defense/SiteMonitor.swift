@@ -33,7 +33,13 @@ public struct QuarantineEvent: Hashable, Sendable, Codable {
 /// judged two-sided (too large or suspiciously small), direction one-sided (pointing away
 /// from the consensus). The default threshold 3.5 is Iglewicz & Hoaglin's cut-off for
 /// outliers. Requiring several consecutive rounds keeps honest non-IID sites, which are
-/// occasionally unusual, out of quarantine.
+/// occasionally unusual, out of quarantine, and so do floors on the spread (5 % of the median
+/// norm, 0.1 in cosine): when honest updates agree closely, a tiny MAD would otherwise turn
+/// ordinary site-to-site differences into alarms.
+///
+/// The direction reference is the previous aggregate, so pair the monitor with a robust rule
+/// (median, trimmed mean): under plain averaging a strong attacker can capture the aggregate
+/// and make honest sites look like the outliers.
 public struct SiteMonitor: Sendable {
     public var threshold: Double
     public var rounds: Int
@@ -53,8 +59,11 @@ public struct SiteMonitor: Sendable {
         var evidence: [SiteID: AnomalyEvidence] = [:]
         var newlyQuarantined: [QuarantineEvent] = []
         for observation in observations {
-            let normScore = abs(SiteMonitor.modifiedZ(observation.norm, among: norms))
-            let directionScore = observation.cosineToPreviousAggregate.map { max(0, -SiteMonitor.modifiedZ($0, among: cosines)) } ?? 0
+            let normFloor = 0.05 * SiteMonitor.median(norms)
+            let normScore = abs(SiteMonitor.modifiedZ(observation.norm, among: norms, minimumSpread: normFloor))
+            let directionScore = observation.cosineToPreviousAggregate.map {
+                max(0, -SiteMonitor.modifiedZ($0, among: cosines, minimumSpread: 0.1))
+            } ?? 0
             let item = AnomalyEvidence(round: round, norm: observation.norm,
                                        cosineToPreviousAggregate: observation.cosineToPreviousAggregate,
                                        normScore: normScore, directionScore: directionScore)
@@ -81,15 +90,12 @@ public struct SiteMonitor: Sendable {
 
     public func isQuarantined(_ site: SiteID) -> Bool { quarantined[site] != nil }
 
-    /// 0.6745 (x - median) / MAD; 0 when the values do not vary.
-    static func modifiedZ(_ value: Double, among values: [Double]) -> Double {
+    /// 0.6745 (x - median) / max(MAD, minimumSpread); 0 when nothing varies.
+    static func modifiedZ(_ value: Double, among values: [Double], minimumSpread: Double = 0) -> Double {
         guard values.count >= 3 else { return 0 }
         let median = SiteMonitor.median(values)
-        let mad = SiteMonitor.median(values.map { abs($0 - median) })
-        if mad > 0 { return 0.6745 * (value - median) / mad }
-        // More than half the values are equal: fall back to the mean absolute deviation.
-        let meanDeviation = values.map { abs($0 - median) }.reduce(0, +) / Double(values.count)
-        return meanDeviation > 0 ? (value - median) / (1.253314 * meanDeviation) : 0
+        let spread = max(SiteMonitor.median(values.map { abs($0 - median) }), minimumSpread)
+        return spread > 0 ? 0.6745 * (value - median) / spread : 0
     }
 
     static func median(_ values: [Double]) -> Double {

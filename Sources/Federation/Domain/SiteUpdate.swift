@@ -13,9 +13,12 @@ public struct SiteUpdate: Sendable {
     public var training: TrainingSummary
     /// SCAFFOLD: the change of the site's control variate, `c_i+ - c_i`.
     public var controlDelta: [Float]?
+    /// Lockdown: the site's 0/1 subspace mask after this round (the delta is zero outside it).
+    public var mask: [Float]?
 
     public init(study: String, site: SiteID, round: Int, delta: [Float], sampleCount: Int,
-                training: TrainingSummary, controlDelta: [Float]? = nil) {
+                training: TrainingSummary, controlDelta: [Float]? = nil, mask: [Float]? = nil) {
+        self.mask = mask
         self.study = study
         self.site = site
         self.round = round

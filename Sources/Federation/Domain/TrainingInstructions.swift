@@ -10,8 +10,12 @@ public struct TrainingInstructions: Hashable, Sendable, Codable {
     public var proximalMu: Float
     /// SCAFFOLD: the server's control variate `c`; nil for other strategies.
     public var serverControl: [Float]?
+    /// Lockdown: train and send only the site's subspace; nil for other strategies.
+    public var lockdown: LockdownInstructions?
 
-    public init(localSteps: Int, batchSize: Int, optimizer: OptimizerSpec, proximalMu: Float = 0, serverControl: [Float]? = nil) {
+    public init(localSteps: Int, batchSize: Int, optimizer: OptimizerSpec, proximalMu: Float = 0, serverControl: [Float]? = nil,
+                lockdown: LockdownInstructions? = nil) {
+        self.lockdown = lockdown
         self.localSteps = localSteps
         self.batchSize = batchSize
         self.optimizer = optimizer

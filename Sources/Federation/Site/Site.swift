@@ -13,6 +13,8 @@ public actor Site {
     private var sampler: BatchSampler?
     /// SCAFFOLD's `c_i`; empty until the site first trains under SCAFFOLD.
     private var control: [Float] = []
+    /// Lockdown's subspace; nil until the site first trains under Lockdown.
+    private var subspace: SubspaceMask?
 
     public init(id: SiteID, study: String, model spec: ModelSpec, data: SiteData, seed: UInt64) throws {
         guard !data.train.isEmpty else { throw SiteError.emptyTrainingSet(id) }
@@ -34,7 +36,18 @@ public actor Site {
         if sampler?.batchSize != instructions.batchSize {
             sampler = BatchSampler(rowCount: trainingData.count, batchSize: instructions.batchSize, seed: seed)
         }
-        model.parameters = global
+        var start = global
+        if let lockdown = instructions.lockdown {
+            // Lockdown: start from the global model restricted to this site's subspace, first
+            // letting the most promising inactive weights back in (recovery).
+            let firstRound = subspace == nil
+            if firstRound { subspace = SubspaceMask(layout: model.layout, density: lockdown.density, seed: lockdown.maskSeed) }
+            for i in start.indices { start[i] *= subspace!.values[i] }
+            if !firstRound {
+                subspace!.recover(gradient: fullGradient(at: start), rate: lockdown.rate)
+            }
+        }
+        model.parameters = start
         var optimizer = instructions.optimizer.makeOptimizer(parameterCount: global.count)
         let mu = instructions.proximalMu
         let scaffold = instructions.serverControl
@@ -44,13 +57,17 @@ public actor Site {
             serverControl.isEmpty ? control.map { -$0 } : zip(serverControl, control).map { $0 - $1 }
         }
 
+        let mask = subspace.flatMap { instructions.lockdown == nil ? nil : $0.values }
         let summary = global.withUnsafeBufferPointer { anchor -> TrainingSummary in
-            let adjustment: GradientAdjustment? = (mu == 0 && correction == nil) ? nil : { parameters, gradients, count in
+            let adjustment: GradientAdjustment? = (mu == 0 && correction == nil && mask == nil) ? nil : { parameters, gradients, count in
                 if mu != 0 {
                     for i in 0..<count { gradients[i] += mu * (parameters[i] - anchor[i]) }
                 }
                 if let correction {
                     for i in 0..<count { gradients[i] += correction[i] }
+                }
+                if let mask {
+                    for i in 0..<count { gradients[i] *= mask[i] }
                 }
             }
             return model.train(on: trainingData, steps: instructions.localSteps, sampler: &sampler!,
@@ -59,6 +76,13 @@ public actor Site {
 
         var delta = model.parameters
         for i in 0..<delta.count { delta[i] -= global[i] }
+        var uploadedMask: [Float]?
+        if let lockdown = instructions.lockdown, subspace != nil {
+            // Pruning, then only the subspace's change leaves the site.
+            subspace!.prune(weights: model.parameters, rate: lockdown.rate)
+            for i in delta.indices { delta[i] *= subspace!.values[i] }
+            uploadedMask = subspace!.values
+        }
 
         var controlDelta: [Float]?
         if let correction {
@@ -73,7 +97,24 @@ public actor Site {
             controlDelta = change
         }
         return SiteUpdate(study: study, site: id, round: request.round, delta: delta,
-                          sampleCount: trainingData.count, training: summary, controlDelta: controlDelta)
+                          sampleCount: trainingData.count, training: summary, controlDelta: controlDelta,
+                          mask: uploadedMask)
+    }
+
+    /// The gradient of the mean loss over all local training rows at `parameters`.
+    private func fullGradient(at parameters: [Float]) -> [Float] {
+        model.parameters = parameters
+        var total = [Float](repeating: 0, count: parameters.count)
+        var start = 0
+        while start < trainingData.count {
+            let end = min(trainingData.count, start + 256)
+            model.computeGradient(on: trainingData, rows: start..<end)
+            let weight = Float(end - start) / Float(trainingData.count)
+            let gradients = model.network.gradients.pointer
+            for i in total.indices { total[i] += weight * gradients[i] }
+            start = end
+        }
+        return total
     }
 
     public func evaluate(_ request: EvaluationRequest) throws -> EvaluationReport {

@@ -9,16 +9,23 @@ public protocol Strategy: Sendable {
     var weighting: UpdateWeighting { get }
     /// Whether sites must send control-variate deltas (SCAFFOLD).
     var usesControlVariates: Bool { get }
+    /// Whether sites send a subspace mask with their update (Lockdown).
+    var usesMasks: Bool { get }
     /// The instructions a participant receives, starting from the study's defaults.
     func instructions(for round: Int, site: SiteID, base: TrainingInstructions) -> TrainingInstructions
     /// Moves the global parameters by the round's aggregate (the server-side optimizer step)
     /// and updates the strategy's own state; `population` is the number of sites in the study.
     mutating func apply(_ aggregate: RoundAggregate, to global: inout [Float], population: Int)
+    /// The model as it would be deployed (and is evaluated): the global parameters, or for
+    /// Lockdown the global parameters after consensus fusion.
+    func deployable(_ global: [Float]) -> [Float]
 }
 
 extension Strategy {
     public var weighting: UpdateWeighting { .bySamples }
     public var usesControlVariates: Bool { false }
+    public var usesMasks: Bool { false }
+    public func deployable(_ global: [Float]) -> [Float] { global }
     public func instructions(for round: Int, site: SiteID, base: TrainingInstructions) -> TrainingInstructions { base }
 }
 

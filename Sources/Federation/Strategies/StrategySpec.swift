@@ -5,6 +5,8 @@ public enum StrategySpec: Hashable, Sendable, Codable, CustomStringConvertible {
     case fedProx(mu: Float = 0.01)
     case fedOpt(FedOpt.Variant, serverLearningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, tau: Float = 1e-8)
     case scaffold(serverLearningRate: Float = 1)
+    /// Needs the study's length (for the pruning schedule) and a mask seed.
+    case lockdown(density: Float = 0.25, initialRate: Float = 1e-4, rounds: Int, maskSeed: UInt64)
 
     public static let names = ["fedavg", "fedprox", "fedadam", "fedyogi", "fedadagrad", "scaffold"]
 
@@ -24,7 +26,7 @@ public enum StrategySpec: Hashable, Sendable, Codable, CustomStringConvertible {
     /// FLamby's local learning rate for this strategy on Fed-Heart-Disease.
     public var flambyLocalLearningRate: Float {
         switch self {
-        case .fedAvg, .fedProx, .scaffold: 0.001
+        case .fedAvg, .fedProx, .scaffold, .lockdown: 0.001
         case .fedOpt(.adam, _, _, _, _): 0.01
         case .fedOpt: 0.003162
         }
@@ -36,6 +38,7 @@ public enum StrategySpec: Hashable, Sendable, Codable, CustomStringConvertible {
         case .fedProx: "fedprox"
         case .fedOpt(let variant, _, _, _, _): variant.rawValue
         case .scaffold: "scaffold"
+        case .lockdown: "lockdown"
         }
     }
 
@@ -46,6 +49,8 @@ public enum StrategySpec: Hashable, Sendable, Codable, CustomStringConvertible {
         case .fedOpt(let variant, let lr, let beta1, let beta2, let tau):
             FedOpt(variant, serverLearningRate: lr, beta1: beta1, beta2: beta2, tau: tau)
         case .scaffold(let lr): Scaffold(serverLearningRate: lr)
+        case .lockdown(let density, let rate, let rounds, let seed):
+            Lockdown(density: density, initialRate: rate, rounds: rounds, maskSeed: seed)
         }
     }
 }
