@@ -25,7 +25,7 @@ enum DatasetChoice: String, CaseIterable, ExpressibleByArgument {
             // FLamby Fed-Heart-Disease: 15 rounds x 100 local SGD steps of batch 4, lr 0.001.
             Defaults(model: .logisticRegression, rounds: 15, localSteps: 100, batchSize: 4, learningRate: 0.001, momentum: 0, sites: 4)
         case .breastMNIST, .pneumoniaMNIST:
-            Defaults(model: .cnn(), rounds: 10, localSteps: 20, batchSize: 32, learningRate: 0.05, momentum: 0.9, sites: 4)
+            Defaults(model: .cnn(), rounds: 20, localSteps: 50, batchSize: 64, learningRate: 0.02, momentum: 0.9, sites: 4)
         }
     }
 

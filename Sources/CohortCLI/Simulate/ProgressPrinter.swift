@@ -6,6 +6,14 @@ import Foundation
 struct ProgressPrinter: Sendable {
     var quiet: Bool
     var rounds: Int
+    /// No output at all, warnings included (for batch runs such as the defence matrix).
+    var silent = false
+
+    func with(rounds: Int) -> ProgressPrinter {
+        var copy = self
+        copy.rounds = rounds
+        return copy
+    }
 
     func header(plan: StudyPlan, data: StudyData) {
         guard !quiet else { return }
@@ -91,6 +99,7 @@ struct ProgressPrinter: Sendable {
     }
 
     func warn(_ text: String) {
+        guard !silent else { return }
         FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
     }
 }

@@ -109,6 +109,17 @@ struct SimulateCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
+        let printer = ProgressPrinter(quiet: quiet, rounds: 0)
+        let report = try await execute(printer: printer)
+        printer.finalTable(report)
+        if let output {
+            try JSONOutput.write(report, to: output)
+            printer.note("wrote \(output)")
+        }
+    }
+
+    /// Runs the study and returns its report; progress goes to `printer`.
+    func execute(printer basePrinter: ProgressPrinter) async throws -> RunReport {
         let clock = ContinuousClock()
         let start = clock.now
         var plan = try StudyPlan(self)
@@ -118,7 +129,7 @@ struct SimulateCommand: AsyncParsableCommand {
         try plan.check(against: data)
         let (studyData, rootData) = plan.needsRootData ? data.settingAsideRootData(seed: seed) : (data, nil)
         let loaded = clock.now
-        let printer = ProgressPrinter(quiet: quiet, rounds: plan.rounds)
+        let printer = basePrinter.with(rounds: plan.rounds)
         printer.header(plan: plan, data: data)
 
         var report: RunReport
@@ -156,10 +167,6 @@ struct SimulateCommand: AsyncParsableCommand {
         let end = clock.now
         report.timings = RunReport.Timings(totalSeconds: (end - start).inSeconds, loadSeconds: (loaded - start).inSeconds,
                                            trainingSeconds: (end - loaded).inSeconds)
-        printer.finalTable(report)
-        if let output {
-            try JSONOutput.write(report, to: output)
-            printer.note("wrote \(output)")
-        }
+        return report
     }
 }
