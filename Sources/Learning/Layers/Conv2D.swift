@@ -134,6 +134,42 @@ public final class Conv2D: Layer {
         }
     }
 
+    /// Convolutions have no cheap closed form for per-example norms, so each example's kernel
+    /// gradient dY_i · P_iᵀ is formed in a scratch matrix (one product per example, the same
+    /// product the backward pass does) and measured; the bias adds the squared channel sums.
+    public func addPerExampleSquaredGradientNorms(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+                                                  outputGradient: UnsafePointer<Float>, batch: Int,
+                                                  into norms: UnsafeMutablePointer<Float>) {
+        let inputSize = inputChannels * height * width
+        let outputSize = outputChannels * patchColumns
+        let weightCount = outputChannels * patchRows
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: weightCount)
+        defer { scratch.deallocate() }
+        for example in 0..<batch {
+            var dy = outputGradient + example * outputSize
+            var biasSquared: Float = 0
+            for o in 0..<outputChannels {
+                let offset = o * patchColumns
+                let sum: Float
+                if rectifiesOutput {
+                    sum = VectorKernels.passWherePositive(dy + offset, output: output + example * outputSize + offset,
+                                                          into: maskedGradient.pointer + offset, count: patchColumns)
+                } else {
+                    sum = VectorKernels.sum(dy + offset, count: patchColumns)
+                }
+                biasSquared += sum * sum
+            }
+            if rectifiesOutput { dy = UnsafePointer(maskedGradient.pointer) }
+            unfold(input + example * inputSize, into: patches.pointer)
+            BLAS.gemm(transposeA: false, transposeB: true, m: outputChannels, n: patchRows, k: patchColumns,
+                      a: dy, lda: patchColumns, b: patches.pointer, ldb: patchColumns,
+                      c: scratch, ldc: patchRows)
+            var weightSquared: Float = 0
+            for i in 0..<weightCount { weightSquared += scratch[i] * scratch[i] }
+            norms[example] += weightSquared + biasSquared
+        }
+    }
+
     /// Where kernel tap `(ki, kj)` reads, for a size-preserving convolution: output pixel `i`
     /// (flat index in the plane) sees input pixel `i + offset` when its row lies in `rows` and
     /// its column is not one of the `shift` columns at the left (negative) or right (positive)

@@ -98,4 +98,21 @@ public final class Dense: Layer {
                       c: inputGradient, ldc: inputCount)
         }
     }
+
+    /// Example i's weight gradient is the outer product dy_i x_iᵀ, whose squared Frobenius
+    /// norm is |dy_i|² |x_i|² (Goodfellow 2015, "Efficient per-example gradient computations");
+    /// the bias adds |dy_i|². No per-example matrix is ever formed.
+    public func addPerExampleSquaredGradientNorms(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+                                                  outputGradient: UnsafePointer<Float>, batch: Int,
+                                                  into norms: UnsafeMutablePointer<Float>) {
+        for row in 0..<batch {
+            var gradientSquared: Float = 0
+            let dy = outputGradient + row * outputCount
+            for o in 0..<outputCount { gradientSquared += dy[o] * dy[o] }
+            var inputSquared: Float = 0
+            let x = input + row * inputCount
+            for i in 0..<inputCount { inputSquared += x[i] * x[i] }
+            norms[row] += gradientSquared * (inputSquared + 1)
+        }
+    }
 }

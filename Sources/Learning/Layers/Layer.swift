@@ -29,9 +29,21 @@ public protocol Layer: AnyObject {
     func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
                   outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
                   batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>)
+
+    /// Adds each example's squared parameter-gradient norm (for this layer's parameters) to
+    /// `norms[example]`. Called with `backward`'s arguments, before it: DP-SGD clips every
+    /// example's gradient, and this yields the norms without a backward pass per example.
+    func addPerExampleSquaredGradientNorms(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+                                           outputGradient: UnsafePointer<Float>, batch: Int,
+                                           into norms: UnsafeMutablePointer<Float>)
 }
 
 extension Layer {
+    /// Layers without parameters contribute nothing.
+    public func addPerExampleSquaredGradientNorms(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+                                                  outputGradient: UnsafePointer<Float>, batch: Int,
+                                                  into norms: UnsafeMutablePointer<Float>) {}
+
     public var parameterTensors: [(name: String, shape: [Int])] { [] }
     public func initialize(parameters: UnsafeMutablePointer<Float>, using generator: inout SeededGenerator) {}
     public func reserve(batchCapacity capacity: Int) {}

@@ -10,6 +10,9 @@ public final class Model {
     private var batchFeatures = FloatBuffer(count: 0)
     private var batchLabels = FloatBuffer(count: 0)
     private var logitGradient = FloatBuffer(count: 0)
+    /// DP-SGD: each example's squared gradient norm in the last batch (of the mean loss).
+    private(set) var privateNorms = FloatBuffer(count: 0)
+    private var lastBatch = 0
     /// Drives dropout masks; seeded, so a run is reproducible.
     public var generator: SeededGenerator
 
@@ -35,24 +38,42 @@ public final class Model {
             batchFeatures = FloatBuffer(count: batch * width)
             batchLabels = FloatBuffer(count: batch)
             logitGradient = FloatBuffer(count: batch * task.outputWidth)
+            privateNorms = FloatBuffer(count: batch)
         }
     }
 
     /// Forward and backward on a contiguous batch; leaves d(mean loss)/d(parameters) in
     /// `network.gradients` and returns the mean loss.
     @discardableResult
-    public func computeGradient(features: UnsafePointer<Float>, labels: UnsafePointer<Float>, batch: Int) -> Float {
+    public func computeGradient(features: UnsafePointer<Float>, labels: UnsafePointer<Float>, batch: Int,
+                                perExampleSquaredNorms: Bool = false) -> Float {
         reserve(batch: batch)
         let logits = network.forward(features, batch: batch, training: true, generator: &generator)
         let value = loss.evaluate(logits: logits, labels: labels, batch: batch, width: task.outputWidth,
                                   gradient: logitGradient.pointer)
-        network.backward(input: features, outputGradient: logitGradient.pointer, batch: batch)
+        network.backward(input: features, outputGradient: logitGradient.pointer, batch: batch, inputGradient: nil,
+                         perExampleSquaredNorms: perExampleSquaredNorms ? privateNorms.pointer : nil)
+        lastBatch = batch
         return value
+    }
+
+    /// Multiplies each example's row of the last batch's loss gradient by `factor(example)`.
+    func rescaleLossGradient(_ factor: (Int) -> Float) {
+        let width = task.outputWidth
+        for example in 0..<lastBatch {
+            let scale = factor(example)
+            for j in 0..<width { logitGradient.pointer[example * width + j] *= scale }
+        }
+    }
+
+    /// Back-propagates the (possibly rescaled) loss gradient of the last gathered batch again.
+    func backpropagateLastBatch() {
+        network.backward(input: batchFeatures.pointer, outputGradient: logitGradient.pointer, batch: lastBatch)
     }
 
     /// Gathers `rows` of `data` into the batch buffer and computes the gradient on them.
     @discardableResult
-    public func computeGradient(on data: Dataset, rows: some Collection<Int>) -> Float {
+    public func computeGradient(on data: Dataset, rows: some Collection<Int>, perExampleSquaredNorms: Bool = false) -> Float {
         let batch = rows.count
         reserve(batch: batch)
         let width = data.featureCount
@@ -64,7 +85,8 @@ public final class Model {
                 }
             }
         }
-        return computeGradient(features: batchFeatures.pointer, labels: batchLabels.pointer, batch: batch)
+        return computeGradient(features: batchFeatures.pointer, labels: batchLabels.pointer, batch: batch,
+                               perExampleSquaredNorms: perExampleSquaredNorms)
     }
 
     /// Output logits for every row of `data` (`count x task.outputWidth`), in evaluation mode.

@@ -107,12 +107,18 @@ public final class Network {
     /// there (`batch x inputShape.count`): what input attributions need, and how the gradient
     /// checks reach the first layer. Training passes nil, and the first layer skips that work.
     public func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, batch: Int,
-                         inputGradient: UnsafeMutablePointer<Float>?) {
+                         inputGradient: UnsafeMutablePointer<Float>?,
+                         perExampleSquaredNorms: UnsafeMutablePointer<Float>? = nil) {
+        perExampleSquaredNorms?.update(repeating: 0, count: batch)
         var upstream = outputGradient
         var next = 0   // the ping-pong buffer not holding `upstream`
         for index in layers.indices.reversed() where !absorbed[index] {
             let layerInput = index == 0 ? input : UnsafePointer(activations[index - 1].pointer)
             let downstream = index == 0 ? inputGradient : gradientBuffers[next].pointer
+            if let norms = perExampleSquaredNorms {
+                layers[index].addPerExampleSquaredGradientNorms(input: layerInput, output: activations[index].pointer,
+                                                                outputGradient: upstream, batch: batch, into: norms)
+            }
             layers[index].backward(input: layerInput, output: activations[index].pointer,
                                    outputGradient: upstream,
                                    inputGradient: downstream,
