@@ -14,6 +14,8 @@ public struct RoundAggregate: Sendable {
     public var updateNorms: [SiteID: Double]? = nil
     /// Lockdown: how many contributors' subspaces cover each parameter.
     public var maskSum: [Float]? = nil
+    /// DP-FedAvg: the noised share of updates that were within the clipping norm.
+    public var unclippedFraction: Double? = nil
 
     public init(meanDelta: [Float], meanControlDelta: [Float]? = nil, contributors: [SiteID], totalSamples: Int,
                 meanTrainingLoss: Double, shares: [SiteID: Double]? = nil, updateNorms: [SiteID: Double]? = nil) {

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import Federation
+import Learning
+@testable import Privacy
+
+@Suite struct DPFedAvgTests {
+    let instructions = TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1))
+
+    func update(_ delta: [Float], _ site: String) -> SiteUpdate {
+        SiteUpdate(study: "s", site: SiteID(site), round: 1, delta: delta, sampleCount: 5,
+                   training: TrainingSummary(steps: 1, examples: 5, meanLoss: 0))
+    }
+
+    func round(_ rule: inout DPFedAvg, norms: [Float], round: Int = 1) throws -> RoundAggregate {
+        var aggregator = try rule.makeAggregator(for: RoundContext(round: round, globalParameters: [0, 0], instructions: instructions))
+        for (index, norm) in norms.enumerated() { try aggregator.fold(update([norm, 0], "s\(index)")) }
+        let aggregate = try aggregator.finish()
+        rule.roundFinished(aggregate)
+        return aggregate
+    }
+
+    @Test func theClipGrowsWhenMostUpdatesAreClipped() throws {
+        var rule = try DPFedAvg(noiseMultiplier: 0, initialClipNorm: 0.1, expectedUpdates: 20, seed: 1)
+        var clips = [rule.clipNorm]
+        for r in 1...10 {
+            _ = try round(&rule, norms: [Float](repeating: 1, count: 20), round: r)   // every update is above C
+            clips.append(rule.clipNorm)
+        }
+        #expect(zip(clips, clips.dropFirst()).allSatisfy { $0 < $1 })
+        // b = 0 each round: C x exp(0.2 x 0.5) per round.
+        #expect(abs(clips[1] - 0.1 * Foundation.exp(0.1)) < 1e-12)
+    }
+
+    @Test func theClipShrinksWhenFewUpdatesAreClipped() throws {
+        var rule = try DPFedAvg(noiseMultiplier: 0, initialClipNorm: 1, expectedUpdates: 10, seed: 1)
+        _ = try round(&rule, norms: [Float](repeating: 0.01, count: 10))
+        #expect(abs(rule.clipNorm - Foundation.exp(-0.1)) < 1e-12)
+    }
+
+    @Test func theClipSettlesNearTheTargetQuantile() throws {
+        var rule = try DPFedAvg(noiseMultiplier: 0, initialClipNorm: 0.01, expectedUpdates: 50, seed: 1)
+        let norms = (1...50).map { Float($0) / 10 }   // median 2.55
+        for r in 1...200 { _ = try round(&rule, norms: norms, round: r) }
+        #expect(rule.clipNorm > 2.2 && rule.clipNorm < 2.9)
+    }
+
+    @Test func updatesAreClippedAndAveragedWithoutNoise() throws {
+        var rule = try DPFedAvg(noiseMultiplier: 0, initialClipNorm: 1, adaptive: false, expectedUpdates: 2, seed: 1)
+        let aggregate = try round(&rule, norms: [4, 0.5])
+        #expect(abs(aggregate.meanDelta[0] - 0.75) < 1e-6)   // (1 + 0.5) / 2
+        #expect(aggregate.unclippedFraction == 0.5)
+    }
+
+    @Test func noiseIsSplitAsTheoremOneSays() throws {
+        let rule = try DPFedAvg(noiseMultiplier: 1, expectedUpdates: 100, seed: 1)
+        #expect(rule.countNoise == 5)
+        #expect(abs(rule.updateNoiseMultiplier - 1 / (1 - 1.0 / 100).squareRoot()) < 1e-12)
+        #expect(throws: AggregationRuleError.self) { try DPFedAvg(noiseMultiplier: 1, expectedUpdates: 10, seed: 1) }
+        #expect(throws: AggregationRuleError.self) { try DPFedAvg(noiseMultiplier: -1, expectedUpdates: 10, seed: 1) }
+    }
+
+    @Test func noiseOnTheSumHasTheRightScaleAndIsSeeded() throws {
+        var a = try DPFedAvg(noiseMultiplier: 2, initialClipNorm: 1, adaptive: false, expectedUpdates: 4, seed: 7)
+        var b = a
+        var aggregator = try a.makeAggregator(for: RoundContext(round: 1, globalParameters: [Float](repeating: 0, count: 20000), instructions: instructions))
+        for index in 0..<4 { try aggregator.fold(update([Float](repeating: 0, count: 20000), "s\(index)")) }
+        let noisy = try aggregator.finish().meanDelta
+        let sd = (noisy.map { Double($0) * Double($0) }.reduce(0, +) / Double(noisy.count)).squareRoot()
+        #expect(abs(sd - 0.5) < 0.02)   // z C / m = 2 / 4
+        var again = try b.makeAggregator(for: RoundContext(round: 1, globalParameters: [Float](repeating: 0, count: 20000), instructions: instructions))
+        for index in 0..<4 { try again.fold(update([Float](repeating: 0, count: 20000), "s\(index)")) }
+        #expect(try again.finish().meanDelta == noisy)
+        _ = try round(&a, norms: [1])
+        _ = try round(&b, norms: [1])
+    }
+}
