@@ -173,3 +173,54 @@ import Learning
         #expect(try #require(outcome.finalEvaluation).averageAccuracy > 0.7)
     }
 }
+
+@Suite struct RecessTests {
+    let instructions = TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1))
+
+    func update(_ delta: [Float], _ site: String) -> SiteUpdate {
+        SiteUpdate(study: "s", site: SiteID(site), round: 1, delta: delta, sampleCount: 10,
+                   training: TrainingSummary(steps: 1, examples: 10, meanLoss: 0))
+    }
+
+    @Test func probesUseEachSitesOwnDirectionAtTheMedianNorm() throws {
+        var rule = RecessRule()
+        var aggregator = try rule.makeAggregator(for: RoundContext(round: 1, globalParameters: [1, 1], instructions: instructions)) as! any ProbingAggregator
+        try aggregator.fold(update([3, 4], "a"))      // norm 5
+        try aggregator.fold(update([0, 1], "b"))      // norm 1
+        try aggregator.fold(update([0, -2], "c"))     // norm 2 (the median)
+        let probes = try aggregator.probes()
+        #expect(probes.map(\.site) == ["a", "b", "c"])
+        #expect(probes[0].parameters == [1 + 1.2, 1 + 1.6])
+        #expect(probes[1].parameters == [1, 3])
+        #expect(probes[2].parameters == [1, -1])
+        _ = rule
+    }
+
+    @Test func anAttackerThatFlipsItsAnswerLosesTrustAndWeight() throws {
+        var rule = RecessRule()
+        var shares: [[SiteID: Double]] = []
+        for round in 1...3 {
+            var aggregator = try rule.makeAggregator(for: RoundContext(round: round, globalParameters: [0, 0, 0], instructions: instructions)) as! any ProbingAggregator
+            let honest: [Float] = [1, 0.5, 0.2]
+            for site in ["h1", "h2", "h3"] { try aggregator.fold(update(honest, site)) }
+            try aggregator.fold(update(honest.map { -$0 }, "evil"))
+            for site in ["h1", "h2", "h3"] { aggregator.record(response: update(honest, site)) }
+            aggregator.record(response: update(honest, "evil"))   // its answer contradicts what it sent
+            let aggregate = try aggregator.finish()
+            #expect(aggregate.siteScores!["evil"]! > 0.9)
+            #expect(aggregate.siteScores!["h1"]! < -0.9)
+            shares.append(aggregate.shares!)
+            rule.roundFinished(aggregate)
+        }
+        #expect(shares.last!["evil"]! < shares.first!["evil"]!)
+        #expect(shares.last!["evil"]! < 0.01)
+        #expect(rule.trust["evil"]! < rule.trust["h1"]!)
+    }
+
+    @Test func recessRunsInTheCoordinatorWithAProbeStage() async throws {
+        let outcome = try await Simulation(sites: SyntheticSites.make(), model: .logisticRegression, strategy: .fedAvg,
+                                           rule: AggregationRuleSpec(.recess), configuration: SyntheticSites.configuration(rounds: 5)).run()
+        #expect(outcome.rounds.allSatisfy { $0.accepted && $0.failures.isEmpty })
+        #expect(try #require(outcome.finalEvaluation).averageAccuracy > 0.7)
+    }
+}

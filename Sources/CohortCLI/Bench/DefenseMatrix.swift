@@ -22,8 +22,8 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated attacks (none = clean run).")
     var attacks: String = (["none"] + Attack.names).joined(separator: ",")
 
-    @Option(help: "Comma-separated defences: fedavg, norm-bound, median, trimmed-mean, krum, multi-krum, bulyan, fltrust, lockdown.")
-    var defenses: String = "fedavg,norm-bound,median,trimmed-mean,krum,multi-krum,bulyan,fltrust,lockdown"
+    @Option(help: "Comma-separated defences: fedavg, norm-bound, median, trimmed-mean, krum, multi-krum, bulyan, fltrust, recess, lockdown.")
+    var defenses: String = "fedavg,norm-bound,median,trimmed-mean,krum,multi-krum,bulyan,fltrust,recess,lockdown"
 
     @Option(help: "Malicious sites: a count or a fraction.")
     var malicious: String = "0.2"

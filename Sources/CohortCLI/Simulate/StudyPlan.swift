@@ -43,7 +43,7 @@ struct StudyPlan {
     var monitor: SiteMonitor?
 
     /// Defence strategies: FedAvg on the server with a robust aggregation rule.
-    static let robustRules = ["median", "trimmed-mean", "krum", "multi-krum", "bulyan", "fltrust"]
+    static let robustRules = ["median", "trimmed-mean", "krum", "multi-krum", "bulyan", "fltrust", "recess"]
     static let strategyNames = StrategySpec.names + robustRules + ["lockdown", "local", "pooled"]
 
     init(_ options: SimulateCommand) throws {
@@ -241,6 +241,7 @@ struct StudyPlan {
             }
             rule.kind = .bulyan(f: tolerated)
         case "fltrust": rule.kind = .flTrust
+        case "recess": rule.kind = .recess
         default: break
         }
         if let minimumSites, minimumSites > data.sites.count {

@@ -11,6 +11,8 @@ public struct AggregationRuleSpec: Hashable, Sendable {
         case bulyan(f: Int)
         /// Needs the coordinator's root data set (`makeRule(rootData:...)`).
         case flTrust
+        /// RECESS-style proactive probing with accumulated trust.
+        case recess
     }
 
     public var kind: Kind
@@ -32,6 +34,7 @@ public struct AggregationRuleSpec: Hashable, Sendable {
         case .krum(let f): base = try Krum(f: f)
         case .multiKrum(let f, let keep): base = try Krum(f: f, keep: keep)
         case .bulyan(let f): base = try Bulyan(f: f)
+        case .recess: base = RecessRule()
         case .flTrust:
             guard let rootData else { throw AggregationRuleError.invalid("FLTrust needs the coordinator's root data set") }
             base = try FLTrust(rootData: rootData, model: model, seed: seed)

@@ -16,6 +16,8 @@ public struct RoundAggregate: Sendable {
     public var maskSum: [Float]? = nil
     /// DP-FedAvg: the noised share of updates that were within the clipping norm.
     public var unclippedFraction: Double? = nil
+    /// Per-site scores a rule computed this round (RECESS's abnormality), for its own state.
+    public var siteScores: [SiteID: Double]? = nil
 
     public init(meanDelta: [Float], meanControlDelta: [Float]? = nil, contributors: [SiteID], totalSamples: Int,
                 meanTrainingLoss: Double, shares: [SiteID: Double]? = nil, updateNorms: [SiteID: Double]? = nil) {

@@ -130,6 +130,11 @@ public actor Coordinator {
             }
         }
 
+        if var probing = aggregator as? any ProbingAggregator {
+            await probe(&probing, round: round, instructions: requests.first?.instructions ?? configuration.training,
+                        failures: &failures, observer: observer)
+            aggregator = probing
+        }
         let contributors = aggregator.contributors
         var accepted = contributors.count >= configuration.selection.minimumSites
         var meanLoss: Double?
@@ -167,6 +172,45 @@ public actor Coordinator {
                            failures: failures, rejections: rejections, accepted: accepted,
                            meanTrainingLoss: meanLoss, seconds: (clock.now - start).seconds, evaluation: evaluation,
                            anomalies: anomalies, quarantined: quarantined)
+    }
+
+    /// The probe stage of a probing rule (RECESS): each contributor trains again from the model
+    /// the rule chose for it; answers are validated like updates and handed back to the rule.
+    private func probe(_ aggregator: inout any ProbingAggregator, round: Int, instructions: TrainingInstructions,
+                       failures: inout [SiteFailure], observer: @escaping @Sendable (StudyEvent) -> Void) async {
+        let probes: [(site: SiteID, parameters: [Float])]
+        do { probes = try aggregator.probes() } catch {
+            failures.append(SiteFailure(site: "coordinator", reason: "probe stage failed: \(error)"))
+            return
+        }
+        let sites = probes.map(\.site)
+        let requests = probes.map { TrainingRequest(study: configuration.studyID, round: round, globalParameters: $0.parameters,
+                                                    instructions: instructions) }
+        let check = UpdateCheck(study: configuration.studyID, round: round, parameterCount: globalParameters.count)
+        let transport = transport
+        var collected: [SiteUpdate] = []
+        var problems: [SiteFailure] = []
+        _ = await gather(participants: sites, deadlineSeconds: configuration.roundDeadlineSeconds) { index in
+            try await transport.train(requests[index], at: sites[index])
+        } accept: { index, result -> SiteUpdate? in
+            switch result {
+            case .success(let answer):
+                do throws(UpdateRejection) {
+                    try check.validate(answer, from: sites[index])
+                    return answer
+                } catch {
+                    problems.append(SiteFailure(site: sites[index], reason: "probe answer rejected: \(error.description)"))
+                    return nil
+                }
+            case .failure(let error):
+                problems.append(SiteFailure(site: sites[index], reason: "probe failed: \(error)"))
+                return nil
+            }
+        } fold: { answer in
+            collected.append(answer)
+        }
+        for answer in collected { aggregator.record(response: answer) }
+        failures += problems
     }
 
     /// Sites currently quarantined by the monitor, with the evidence.
