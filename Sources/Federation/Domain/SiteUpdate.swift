@@ -15,6 +15,10 @@ public struct SiteUpdate: Sendable {
     public var controlDelta: [Float]?
     /// Lockdown: the site's 0/1 subspace mask after this round (the delta is zero outside it).
     public var mask: [Float]?
+    /// DP-SGD: what this round cost the site's data, and its cumulative epsilon afterwards
+    /// (nil when the site keeps no ledger).
+    public var privacy: PrivacySpend?
+    public var cumulativeEpsilon: Double?
 
     public init(study: String, site: SiteID, round: Int, delta: [Float], sampleCount: Int,
                 training: TrainingSummary, controlDelta: [Float]? = nil, mask: [Float]? = nil) {

@@ -12,10 +12,13 @@ public struct TrainingInstructions: Hashable, Sendable, Codable {
     public var serverControl: [Float]?
     /// Lockdown: train and send only the site's subspace; nil for other strategies.
     public var lockdown: LockdownInstructions?
+    /// DP-SGD at the site; nil trains without sample-level privacy.
+    public var privacy: LocalPrivacy?
 
     public init(localSteps: Int, batchSize: Int, optimizer: OptimizerSpec, proximalMu: Float = 0, serverControl: [Float]? = nil,
-                lockdown: LockdownInstructions? = nil) {
+                lockdown: LockdownInstructions? = nil, privacy: LocalPrivacy? = nil) {
         self.lockdown = lockdown
+        self.privacy = privacy
         self.localSteps = localSteps
         self.batchSize = batchSize
         self.optimizer = optimizer

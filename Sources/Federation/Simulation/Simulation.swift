@@ -30,6 +30,8 @@ public struct Simulation: Sendable {
     public var faults: [SiteID: SiteFault]
     public var attack: AttackPlan?
     public var monitor: SiteMonitor?
+    /// Each site's privacy budget keeper (DP-SGD studies).
+    public var privacyGuards: [SiteID: any PrivacyGuard] = [:]
 
     public init(sites: [SiteData], model: ModelSpec, strategy: StrategySpec, rule: AggregationRuleSpec = AggregationRuleSpec(),
                 rootData: Dataset? = nil, configuration: StudyConfiguration,
@@ -61,7 +63,8 @@ public struct Simulation: Sendable {
             if let attack, attack.malicious.contains(SiteID(data.name)) {
                 data.train = attack.attack.poison(data.train, seed: configuration.seed ^ stableHash(data.name))
             }
-            return try Site(id: SiteID(data.name), study: configuration.studyID, model: model, data: data, seed: configuration.seed)
+            return try Site(id: SiteID(data.name), study: configuration.studyID, model: model, data: data, seed: configuration.seed,
+                            privacyGuard: privacyGuards[SiteID(data.name)])
         }
         var transport: any Transport = InProcessTransport(sites: actors, faults: faults)
         if let attack {

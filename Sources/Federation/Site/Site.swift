@@ -16,7 +16,12 @@ public actor Site {
     /// Lockdown's subspace; nil until the site first trains under Lockdown.
     private var subspace: SubspaceMask?
 
-    public init(id: SiteID, study: String, model spec: ModelSpec, data: SiteData, seed: UInt64) throws {
+    private let privacyGuard: (any PrivacyGuard)?
+    private var poissonSampler: PoissonSampler?
+
+    public init(id: SiteID, study: String, model spec: ModelSpec, data: SiteData, seed: UInt64,
+                privacyGuard: (any PrivacyGuard)? = nil) throws {
+        self.privacyGuard = privacyGuard
         guard !data.train.isEmpty else { throw SiteError.emptyTrainingSet(id) }
         self.id = id
         self.study = study
@@ -26,7 +31,23 @@ public actor Site {
         testData = data.test
     }
 
-    public func train(_ request: TrainingRequest) throws -> SiteUpdate {
+    public func train(_ request: TrainingRequest) async throws -> SiteUpdate {
+        guard let privacy = request.instructions.privacy else { return try trainLocally(request) }
+        let spend = PrivacySpend(study: request.study, round: request.round, samplingRate: privacy.samplingRate,
+                                 noiseMultiplier: Double(privacy.noiseMultiplier), steps: request.instructions.localSteps)
+        if let privacyGuard {
+            // Before any row is read: a refusal costs nothing.
+            do { try await privacyGuard.authorize(spend) } catch {
+                throw SiteError.privacyRefused(id, reason: String(describing: error))
+            }
+        }
+        var update = try trainLocally(request)
+        update.privacy = spend
+        update.cumulativeEpsilon = try await privacyGuard?.commit(spend)
+        return update
+    }
+
+    private func trainLocally(_ request: TrainingRequest) throws -> SiteUpdate {
         guard request.study == study else { throw SiteError.wrongStudy(site: id, expected: study, got: request.study) }
         let global = request.globalParameters
         guard global.count == model.parameterCount else {
@@ -69,6 +90,15 @@ public actor Site {
                 if let mask {
                     for i in 0..<count { gradients[i] *= mask[i] }
                 }
+            }
+            if let privacy = instructions.privacy {
+                if poissonSampler?.rate != privacy.samplingRate {
+                    poissonSampler = PoissonSampler(rowCount: trainingData.count, rate: privacy.samplingRate, seed: seed)
+                }
+                var noise = SeededGenerator(seed: seed, stream: 0xD9_5000 &+ UInt64(request.round))
+                return model.trainPrivately(on: trainingData, steps: instructions.localSteps, sampler: &poissonSampler!,
+                                            parameters: privacy.parameters, optimizer: &optimizer, noise: &noise,
+                                            adjustingGradient: adjustment)
             }
             return model.train(on: trainingData, steps: instructions.localSteps, sampler: &sampler!,
                                optimizer: &optimizer, adjustingGradient: adjustment)

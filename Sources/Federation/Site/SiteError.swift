@@ -5,6 +5,7 @@ public enum SiteError: Error, Hashable, Sendable, CustomStringConvertible {
     case wrongStudy(site: SiteID, expected: String, got: String)
     case unavailable(SiteID)
     case failed(SiteID, reason: String)
+    case privacyRefused(SiteID, reason: String)
 
     public var description: String {
         switch self {
@@ -14,6 +15,7 @@ public enum SiteError: Error, Hashable, Sendable, CustomStringConvertible {
         case .wrongStudy(let site, let expected, let got): "\(site) belongs to study '\(expected)', not '\(got)'"
         case .unavailable(let site): "\(site) is not reachable"
         case .failed(let site, let reason): "\(site) failed: \(reason)"
+        case .privacyRefused(let site, let reason): "\(site) refused the round: \(reason)"
         }
     }
 }
