@@ -1,0 +1,60 @@
+import Testing
+@testable import Federation
+import Learning
+
+/// A stand-in ledger: allows a fixed number of rounds, remembers what was spent.
+actor CountingGuard: PrivacyGuard {
+    let allowedRounds: Int
+    private(set) var committed: [PrivacySpend] = []
+
+    init(allowedRounds: Int) { self.allowedRounds = allowedRounds }
+
+    struct Refusal: Error, CustomStringConvertible {
+        var description: String { "budget exhausted" }
+    }
+
+    func authorize(_ spend: PrivacySpend) throws {
+        if committed.count >= allowedRounds { throw Refusal() }
+    }
+
+    func commit(_ spend: PrivacySpend) -> Double {
+        committed.append(spend)
+        return Double(committed.count) * 0.5
+    }
+}
+
+@Suite struct PrivateSiteTests {
+    func configuration(rounds: Int) -> StudyConfiguration {
+        let privacy = LocalPrivacy(clipNorm: 1, noiseMultiplier: 1.1, samplingRate: 0.1, delta: 1e-5)
+        return StudyConfiguration(studyID: "dp", rounds: rounds, selection: SiteSelection(minimumSites: 1),
+                                  training: TrainingInstructions(localSteps: 5, batchSize: 8, optimizer: .sgd(learningRate: 0.1),
+                                                                 privacy: privacy), seed: 3)
+    }
+
+    @Test func aSiteRefusesARoundPastItsBudgetBeforeTraining() async throws {
+        let sites = SyntheticSites.make(count: 2)
+        let strict = CountingGuard(allowedRounds: 2)
+        var simulation = Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: configuration(rounds: 3))
+        simulation.privacyGuards = ["site-0": strict]
+        let outcome = try await simulation.run()
+        #expect(outcome.rounds[0].contributors == ["site-0", "site-1"])
+        #expect(outcome.rounds[2].contributors == ["site-1"])
+        let refusal = try #require(outcome.rounds[2].failures.first { $0.site == "site-0" })
+        #expect(refusal.reason.contains("refused the round"))
+        #expect(refusal.reason.contains("budget exhausted"))
+        let spent = await strict.committed
+        #expect(spent.map(\.round) == [1, 2])
+        #expect(spent.allSatisfy { $0.steps == 5 && $0.samplingRate == 0.1 && $0.noiseMultiplier == Double(Float(1.1)) })
+    }
+
+    @Test func privateTrainingIsReproducibleAndDiffersFromPlainTraining() async throws {
+        let sites = SyntheticSites.make(count: 3)
+        let a = try await Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: configuration(rounds: 2)).run()
+        let b = try await Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: configuration(rounds: 2)).run()
+        #expect(a.finalParameters == b.finalParameters)
+        var plain = configuration(rounds: 2)
+        plain.training.privacy = nil
+        let c = try await Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: plain).run()
+        #expect(c.finalParameters != a.finalParameters)
+    }
+}
