@@ -3,7 +3,7 @@ import PackageDescription
 
 // Cohort: federated learning for healthcare.
 // Module map (see docs/ARCHITECTURE.md): CBLAS -> Learning -> Federation -> (Datasets, Privacy,
-// ClinicalData) -> CohortCLI -> cohort.
+// ClinicalData, Compliance) -> CohortCLI -> cohort.
 let package = Package(
     name: "Cohort",
     platforms: [.macOS(.v14)],
@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // OpenBLAS on Linux (Debian libopenblas-dev); Apple platforms use Accelerate instead.
@@ -35,7 +36,22 @@ let package = Package(
             dependencies: ["Learning", "Federation", "ZIPFoundation"],
             resources: [.copy("Resources")]
         ),
-        .target(name: "Privacy", dependencies: ["Learning", "Federation"]),
+        .target(
+            name: "Privacy",
+            dependencies: [
+                "Learning", "Federation",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "Compliance",
+            dependencies: [
+                "Federation",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .target(
             name: "ClinicalData",
             dependencies: ["Learning", "Federation", .product(name: "Yams", package: "Yams")],
@@ -44,7 +60,7 @@ let package = Package(
         .target(
             name: "CohortCLI",
             dependencies: [
-                "Learning", "Federation", "Datasets", "Privacy", "ClinicalData",
+                "Learning", "Federation", "Datasets", "Privacy", "ClinicalData", "Compliance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +70,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], exclude: ["Fixtures"]),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy"], exclude: ["Fixtures"]),
         .testTarget(name: "ClinicalDataTests", dependencies: ["ClinicalData"], exclude: ["Fixtures"]),
+        .testTarget(name: "ComplianceTests", dependencies: ["Compliance"], exclude: ["Fixtures"]),
         .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI", "cohort"]),
     ]
 )

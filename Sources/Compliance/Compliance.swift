@@ -1,0 +1,1 @@
+// Compliance: tamper-evident audit trail, site policies and plan approval, compliance reports.

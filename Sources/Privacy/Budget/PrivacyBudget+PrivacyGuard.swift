@@ -1,0 +1,28 @@
+import Federation
+
+/// The budget is the site's `PrivacyGuard`: `Site` authorizes before it reads any row and
+/// commits after training, before the update leaves the site.
+extension PrivacyBudget: PrivacyGuard {
+    /// Reserves the round if it fits (so concurrent studies at the site cannot overspend
+    /// together); throws `PrivacyBudgetRefusal` if not, or the accountant's error if the spend's
+    /// parameters are invalid. A reservation ends when the round is committed, or is replaced
+    /// when the same study and round are authorized again.
+    public func authorize(_ spend: PrivacySpend) async throws {
+        let decision = reserve(try PrivacyCharge(spend))
+        guard decision.isAllowed else { throw PrivacyBudgetRefusal(decision) }
+    }
+
+    /// Records the round durably and returns the site's cumulative epsilon after it.
+    public func commit(_ spend: PrivacySpend) async throws -> Double {
+        try record(try PrivacyCharge(spend)).epsilon
+    }
+}
+
+extension PrivacyCharge {
+    /// The charge for a round a site trains with DP-SGD.
+    public init(_ spend: PrivacySpend) throws(PrivacyAccountingError) {
+        self.init(study: spend.study, round: spend.round,
+                  mechanism: try SampledGaussianMechanism(sampleRate: spend.samplingRate, noiseMultiplier: spend.noiseMultiplier,
+                                                          steps: spend.steps))
+    }
+}
