@@ -21,11 +21,17 @@ actor CountingGuard: PrivacyGuard {
         committed.append(spend)
         return Double(committed.count) * 0.5
     }
+
+    func release(_ spend: PrivacySpend) {}
+
+    func noiseMultiplier(forEpsilon epsilon: Double, delta: Double, samplingRate: Double, steps: Int) -> Double {
+        10 / epsilon
+    }
 }
 
 @Suite struct PrivateSiteTests {
     func configuration(rounds: Int) -> StudyConfiguration {
-        let privacy = LocalPrivacy(clipNorm: 1, noiseMultiplier: 1.1, samplingRate: 0.1, delta: 1e-5)
+        let privacy = LocalPrivacy(clipNorm: 1, noise: .multiplier(1.1), expectedBatchSize: 6, delta: 1e-5)
         return StudyConfiguration(studyID: "dp", rounds: rounds, selection: SiteSelection(minimumSites: 1),
                                   training: TrainingInstructions(localSteps: 5, batchSize: 8, optimizer: .sgd(learningRate: 0.1),
                                                                  privacy: privacy), seed: 3)
@@ -44,7 +50,21 @@ actor CountingGuard: PrivacyGuard {
         #expect(refusal.reason.contains("budget exhausted"))
         let spent = await strict.committed
         #expect(spent.map(\.round) == [1, 2])
-        #expect(spent.allSatisfy { $0.steps == 5 && $0.samplingRate == 0.1 && $0.noiseMultiplier == Double(Float(1.1)) })
+        // site-0 holds 60 training rows: q = 6 / 60.
+        #expect(spent.allSatisfy { $0.steps == 5 && $0.samplingRate == 0.1 && $0.noiseMultiplier == 1.1 })
+    }
+
+    @Test func aTargetEpsilonIsCalibratedByEachSitesGuard() async throws {
+        var configuration = configuration(rounds: 1)
+        configuration.training.privacy?.noise = .targetEpsilon(2, plannedSteps: 5)
+        let keeper = CountingGuard(allowedRounds: 9)
+        var simulation = Simulation(sites: SyntheticSites.make(count: 2), model: .logisticRegression, strategy: .fedAvg,
+                                    configuration: configuration)
+        simulation.privacyGuards = ["site-0": keeper]
+        let outcome = try await simulation.run()
+        #expect(await keeper.committed.map(\.noiseMultiplier) == [5])
+        // site-1 has no accountant and cannot honour a target epsilon: it refuses.
+        #expect(outcome.rounds[0].failures.contains { $0.site == "site-1" && $0.reason.contains("no privacy accountant") })
     }
 
     @Test func privateTrainingIsReproducibleAndDiffersFromPlainTraining() async throws {

@@ -32,22 +32,40 @@ public actor Site {
     }
 
     public func train(_ request: TrainingRequest) async throws -> SiteUpdate {
-        guard let privacy = request.instructions.privacy else { return try trainLocally(request) }
-        let spend = PrivacySpend(study: request.study, round: request.round, samplingRate: privacy.samplingRate,
-                                 noiseMultiplier: Double(privacy.noiseMultiplier), steps: request.instructions.localSteps)
+        guard let privacy = request.instructions.privacy else { return try trainLocally(request, privacy: nil) }
+        let rate = privacy.samplingRate(rows: trainingData.count)
+        let sigma: Double
+        switch privacy.noise {
+        case .multiplier(let value):
+            sigma = value
+        case .targetEpsilon(let epsilon, let plannedSteps):
+            guard let privacyGuard else {
+                throw SiteError.privacyRefused(id, reason: "the study asks for epsilon \(epsilon) but this site has no privacy accountant configured")
+            }
+            sigma = try await privacyGuard.noiseMultiplier(forEpsilon: epsilon, delta: privacy.delta, samplingRate: rate, steps: plannedSteps)
+        }
+        let spend = PrivacySpend(study: request.study, round: request.round, samplingRate: rate,
+                                 noiseMultiplier: sigma, steps: request.instructions.localSteps)
         if let privacyGuard {
             // Before any row is read: a refusal costs nothing.
             do { try await privacyGuard.authorize(spend) } catch {
                 throw SiteError.privacyRefused(id, reason: String(describing: error))
             }
         }
-        var update = try trainLocally(request)
+        var update: SiteUpdate
+        do {
+            update = try trainLocally(request, privacy: DPSGDParameters(clipNorm: privacy.clipNorm, noiseMultiplier: Float(sigma),
+                                                                        samplingRate: rate))
+        } catch {
+            await privacyGuard?.release(spend)
+            throw error
+        }
         update.privacy = spend
         update.cumulativeEpsilon = try await privacyGuard?.commit(spend)
         return update
     }
 
-    private func trainLocally(_ request: TrainingRequest) throws -> SiteUpdate {
+    private func trainLocally(_ request: TrainingRequest, privacy: DPSGDParameters?) throws -> SiteUpdate {
         guard request.study == study else { throw SiteError.wrongStudy(site: id, expected: study, got: request.study) }
         let global = request.globalParameters
         guard global.count == model.parameterCount else {
@@ -91,13 +109,13 @@ public actor Site {
                     for i in 0..<count { gradients[i] *= mask[i] }
                 }
             }
-            if let privacy = instructions.privacy {
+            if let privacy {
                 if poissonSampler?.rate != privacy.samplingRate {
                     poissonSampler = PoissonSampler(rowCount: trainingData.count, rate: privacy.samplingRate, seed: seed)
                 }
                 var noise = SeededGenerator(seed: seed, stream: 0xD9_5000 &+ UInt64(request.round))
                 return model.trainPrivately(on: trainingData, steps: instructions.localSteps, sampler: &poissonSampler!,
-                                            parameters: privacy.parameters, optimizer: &optimizer, noise: &noise,
+                                            parameters: privacy, optimizer: &optimizer, noise: &noise,
                                             adjustingGradient: adjustment)
             }
             return model.train(on: trainingData, steps: instructions.localSteps, sampler: &sampler!,
