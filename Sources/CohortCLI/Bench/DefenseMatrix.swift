@@ -50,10 +50,7 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let seedList = try seeds.split(separator: ",").map { text -> UInt64 in
-            guard let seed = UInt64(text.trimmingCharacters(in: .whitespaces)) else { throw CohortError("--seeds must be comma-separated integers, got '\(seeds)'") }
-            return seed
-        }
+        let seedList = try Sweep.seeds(seeds)
         let attackList = attacks.split(separator: ",").map(String.init)
         for attack in attackList where attack != "none" && Attack(name: attack) == nil {
             throw CohortError("unknown attack '\(attack)' in --attacks: use none or \(Attack.names.joined(separator: ", "))")
@@ -66,8 +63,7 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
                 for seed in seedList {
                     let arguments = self.arguments(attack: attack, defense: defense, seed: seed)
                     do {
-                        let command = try SimulateCommand.parse(arguments)
-                        let report = try await command.execute(printer: ProgressPrinter(quiet: true, rounds: 0, silent: true))
+                        let report = try await Sweep.run(arguments)
                         cell.accuracies.append(report.final.pooledTestAccuracy ?? report.final.averageClientAccuracy)
                         if let rate = report.final.backdoorSuccessRate { cell.backdoorSuccess.append(rate) }
                     } catch {
@@ -75,14 +71,14 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
                         break
                     }
                 }
-                FileHandle.standardError.write(Data("\(attack) x \(defense): \(cell.failure ?? DefenseMatrixCommand.format(cell))\n".utf8))
+                Sweep.progress("\(attack) x \(defense): \(cell.failure ?? DefenseMatrixCommand.format(cell))")
                 cells.append(cell)
             }
         }
         let table = markdown(cells, attacks: attackList, defenses: defenseList)
         print(table)
         if let json { try JSONOutput.write(cells, to: json) }
-        if let readme { try splice(table, into: readme) }
+        if let readme { try Sweep.splice(table, into: readme, marker: "defense-matrix:\(dataset.rawValue)") }
     }
 
     func arguments(attack: String, defense: String, seed: UInt64) -> [String] {
@@ -100,13 +96,8 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
     }
 
     static func format(_ cell: Cell) -> String {
-        func stats(_ values: [Double]) -> String {
-            let mean = values.reduce(0, +) / Double(values.count)
-            let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
-            return String(format: "%.3f ± %.3f", mean, sd)
-        }
-        var text = stats(cell.accuracies)
-        if !cell.backdoorSuccess.isEmpty { text += " / ASR " + stats(cell.backdoorSuccess) }
+        var text = Sweep.summary(cell.accuracies)
+        if !cell.backdoorSuccess.isEmpty { text += " / ASR " + Sweep.summary(cell.backdoorSuccess) }
         return text
     }
 
@@ -132,15 +123,5 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
         lines.append("Pooled-test accuracy, mean ± sd over seeds \(seeds); backdoor rows add the attack success rate (ASR). "
                      + "Malicious sites: \(malicious). One cell, one seed: `\(example)`.")
         return lines.joined(separator: "\n")
-    }
-
-    func splice(_ table: String, into path: String) throws {
-        let begin = "<!-- defense-matrix:\(dataset.rawValue):begin -->", end = "<!-- defense-matrix:\(dataset.rawValue):end -->"
-        guard var text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CohortError("cannot read \(path)") }
-        guard let lower = text.range(of: begin), let upper = text.range(of: end), lower.upperBound <= upper.lowerBound else {
-            throw CohortError("\(path) has no '\(begin)' ... '\(end)' markers: add them where the table should go")
-        }
-        text.replaceSubrange(lower.upperBound..<upper.lowerBound, with: "\n" + table + "\n")
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 }

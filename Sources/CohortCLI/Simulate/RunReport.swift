@@ -10,7 +10,26 @@ struct RunReport: Codable {
     var rounds: [RoundSummary]
     var final: FinalSummary
     var localModels: [LocalModelSummary]?
+    var privacy: PrivacySummary?
     var timings: Timings
+
+    /// Differential privacy spent by the study.
+    struct PrivacySummary: Codable {
+        var delta: Double
+        /// DP-SGD: each site's epsilon after the study, from its own ledger.
+        var sites: [Site]
+        /// DP-FedAvg: the coordinator's noise multiplier and the user-level epsilon.
+        var centralNoiseMultiplier: Double?
+        var centralEpsilon: Double?
+
+        struct Site: Codable {
+            var name: String
+            var epsilon: Double
+            var maxEpsilon: Double
+            var roundsCharged: Int
+            var ledger: String?
+        }
+    }
 
     struct RunConfig: Codable {
         var dataset: String
@@ -106,6 +125,8 @@ struct RunReport: Codable {
         var evaluation: EvaluationSummary?
         var anomalies: [Anomaly]?
         var quarantined: [String]?
+        /// DP-SGD: each contributor's cumulative epsilon after this round.
+        var epsilon: [String: Double]?
 
         struct Anomaly: Codable {
             var site: String
@@ -130,6 +151,8 @@ struct RunReport: Codable {
                         cosineToPreviousAggregate: $0.evidence.cosineToPreviousAggregate)
             }
             quarantined = record.quarantined.isEmpty ? nil : record.quarantined.map(\.name)
+            let spent = record.privacy.compactMap { item in item.cumulativeEpsilon.map { (item.site.name, $0) } }
+            epsilon = spent.isEmpty ? nil : Dictionary(spent, uniquingKeysWith: max)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Federation
+import Privacy
 import Foundation
 import Learning
 
@@ -93,6 +94,27 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("norm-bound"), help: "Clip each update to this L2 norm, or 'adaptive[:K]' (K times the previous round's median norm, K = 2 by default).")
     var normBound: String?
 
+    @Option(name: .customLong("dp-epsilon"), help: "DP-SGD at every site, with the noise each site calibrates so the whole study spends this epsilon.")
+    var dpEpsilon: Double?
+
+    @Option(name: .customLong("dp-noise"), help: "DP-SGD at every site with this noise multiplier (sigma).")
+    var dpNoise: Double?
+
+    @Option(name: .customLong("dp-clip"), help: "DP-SGD per-example clipping norm C.")
+    var dpClip: Float = 1.1
+
+    @Option(name: .customLong("dp-delta"), help: "Delta at which epsilon is measured.")
+    var dpDelta: Double = 1e-5
+
+    @Option(name: .customLong("privacy-budget"), help: "Each site's policy: the most epsilon (at --dp-delta) it lets studies spend; rounds past it are refused.")
+    var privacyBudget: Double?
+
+    @Option(name: .customLong("ledger-dir"), help: "Where each site's privacy ledger is kept (default: a new temporary folder).")
+    var ledgerDirectory: String?
+
+    @Option(name: .customLong("central-dp-noise"), help: "DP-FedAvg on the coordinator: user-level noise multiplier z, with adaptive clipping.")
+    var centralNoise: Double?
+
     @Flag(help: "Score every site's updates each round and quarantine persistent outliers.")
     var monitor = false
 
@@ -135,16 +157,23 @@ struct SimulateCommand: AsyncParsableCommand {
         var report: RunReport
         switch plan.mode {
         case .federated(let strategy):
-            let simulation = Simulation(sites: studyData.sites, model: plan.model, strategy: strategy, rule: plan.rule,
+            var simulation = Simulation(sites: studyData.sites, model: plan.model, strategy: strategy, rule: plan.rule,
                                         rootData: rootData, configuration: plan.studyConfiguration,
                                         centralEvaluation: plan.centralTests(for: studyData), attack: plan.attackPlan,
                                         monitor: plan.monitor)
+            let (budgets, ledgerFolder) = try plan.privacy.makeBudgets(for: studyData.sites.map { SiteID($0.name) }, directory: ledgerDirectory)
+            simulation.privacyGuards = budgets.mapValues { $0 as any PrivacyGuard }
+            if let z = plan.privacy.centralNoise {
+                simulation.customRule = try DPFedAvg(noiseMultiplier: z, expectedUpdates: plan.studyConfiguration.selection.minimumSites,
+                                                     seed: plan.seed)
+            }
             let outcome = try await simulation.run { printer.show($0) }
             guard let evaluation = outcome.finalEvaluation else { throw CohortError("the study produced no evaluation") }
             let summary = RunReport.EvaluationSummary(evaluation)
             report = plan.report(rounds: outcome.rounds.map(RunReport.RoundSummary.init),
                                  final: RunReport.FinalSummary(summary, parameters: outcome.finalParameters))
             report.final.backdoorSuccessRate = evaluation.central[StudyData.backdoorTestName]?.accuracy
+            report.privacy = try await plan.privacy.summary(budgets: budgets, folder: ledgerFolder)
         case .local:
             let results = try Baselines.local(plan.model, sites: data.sites, plan: plan.baselinePlan)
             let models = results.map { result in

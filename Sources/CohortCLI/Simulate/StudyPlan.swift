@@ -41,6 +41,7 @@ struct StudyPlan {
     var maliciousText: String?
     var attackPlan: AttackPlan?
     var monitor: SiteMonitor?
+    var privacy: PrivacyPlan
 
     /// Defence strategies: FedAvg on the server with a robust aggregation rule.
     static let robustRules = ["median", "trimmed-mean", "krum", "multi-krum", "bulyan", "fltrust", "recess"]
@@ -133,6 +134,13 @@ struct StudyPlan {
         }
         if case .federated(.fedProx(let mu)) = mode { proximalMu = mu }
 
+        privacy = try PrivacyPlan(options, batchSize: batchSize, rounds: rounds, localSteps: localSteps)
+        if isBaseline && (privacy.local != nil || privacy.centralNoise != nil) {
+            throw CohortError("differential privacy applies to federated strategies, not the \(strategyName) baseline")
+        }
+        if privacy.centralNoise != nil && ruleName != "mean" {
+            throw CohortError("--central-dp-noise is its own aggregation (DP-FedAvg) and cannot be combined with --strategy \(strategyName)")
+        }
         if let name = options.attack {
             guard let attack = Attack(name: name, backdoorTarget: options.backdoorTarget) else {
                 throw CohortError("unknown --attack '\(name)': use one of \(Attack.names.joined(separator: ", "))")
@@ -258,7 +266,7 @@ struct StudyPlan {
         return StudyConfiguration(
             studyID: "simulate-\(dataset.rawValue)", rounds: rounds,
             selection: SiteSelection(fraction: fraction, minimumSites: minimumSites ?? sampled),
-            training: TrainingInstructions(localSteps: localSteps, batchSize: batchSize, optimizer: optimizer),
+            training: TrainingInstructions(localSteps: localSteps, batchSize: batchSize, optimizer: optimizer, privacy: privacy.local),
             evaluateEvery: evaluateEvery, seed: seed)
     }
 

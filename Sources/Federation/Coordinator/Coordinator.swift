@@ -79,6 +79,7 @@ public actor Coordinator {
                                 needsControlDelta: strategy.usesControlVariates, needsMask: strategy.usesMasks)
         var failures: [SiteFailure] = []
         var observations: [UpdateObservation] = []
+        var privacy: [SitePrivacy] = []
         let reference = previousAggregate
         let watching = monitor != nil
         var aggregator: any RoundAggregator
@@ -104,6 +105,9 @@ public actor Coordinator {
             case .success(let update):
                 do throws(UpdateRejection) {
                     try check.validate(update, from: site)
+                    if let spend = update.privacy {
+                        privacy.append(SitePrivacy(site: site, spend: spend, cumulativeEpsilon: update.cumulativeEpsilon))
+                    }
                     if watching {
                         observations.append(UpdateObservation(
                             site: site, norm: VectorMath.norm(update.delta),
@@ -171,7 +175,7 @@ public actor Coordinator {
                            stragglers: outcome.stragglers.map { participants[$0] },
                            failures: failures, rejections: rejections, accepted: accepted,
                            meanTrainingLoss: meanLoss, seconds: (clock.now - start).seconds, evaluation: evaluation,
-                           anomalies: anomalies, quarantined: quarantined)
+                           anomalies: anomalies, quarantined: quarantined, privacy: privacy)
     }
 
     /// The probe stage of a probing rule (RECESS): each contributor trains again from the model

@@ -50,6 +50,16 @@ public struct RoundRecord: Hashable, Sendable, Codable {
     public var anomalies: [SiteAnomaly] = []
     /// Sites quarantined at the end of this round.
     public var quarantined: [SiteID] = []
+    /// What each contributor's DP-SGD round cost it, as the site reported.
+    public var privacy: [SitePrivacy] = []
+}
+
+/// One site's privacy spend in one round.
+public struct SitePrivacy: Hashable, Sendable, Codable {
+    public var site: SiteID
+    public var spend: PrivacySpend
+    /// The site's cumulative epsilon after the round (nil when it keeps no ledger).
+    public var cumulativeEpsilon: Double?
 }
 
 /// One site's anomaly score in one round.

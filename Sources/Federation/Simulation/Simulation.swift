@@ -32,6 +32,8 @@ public struct Simulation: Sendable {
     public var monitor: SiteMonitor?
     /// Each site's privacy budget keeper (DP-SGD studies).
     public var privacyGuards: [SiteID: any PrivacyGuard] = [:]
+    /// A rule built elsewhere (DP-FedAvg lives in the Privacy module); replaces `rule`.
+    public var customRule: (any AggregationRule)?
 
     public init(sites: [SiteData], model: ModelSpec, strategy: StrategySpec, rule: AggregationRuleSpec = AggregationRuleSpec(),
                 rootData: Dataset? = nil, configuration: StudyConfiguration,
@@ -72,7 +74,7 @@ public struct Simulation: Sendable {
         }
         let coordinator = try Coordinator(
             configuration: configuration, strategy: strategy.makeStrategy(),
-            rule: rule.makeRule(rootData: rootData, model: model, seed: configuration.seed), initialParameters: initial.parameters,
+            rule: customRule ?? rule.makeRule(rootData: rootData, model: model, seed: configuration.seed), initialParameters: initial.parameters,
             layout: initial.layout, transport: transport,
             centralEvaluation: centralEvaluation.isEmpty ? nil : CentralEvaluation(model: model, testSets: centralEvaluation),
             monitor: monitor)

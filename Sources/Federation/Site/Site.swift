@@ -18,6 +18,9 @@ public actor Site {
 
     private let privacyGuard: (any PrivacyGuard)?
     private var poissonSampler: PoissonSampler?
+    /// Noise multipliers already calibrated, by study and privacy request: the plan does not
+    /// change between rounds, so neither does its sigma.
+    private var calibratedNoise: [String: Double] = [:]
 
     public init(id: SiteID, study: String, model spec: ModelSpec, data: SiteData, seed: UInt64,
                 privacyGuard: (any PrivacyGuard)? = nil) throws {
@@ -42,7 +45,13 @@ public actor Site {
             guard let privacyGuard else {
                 throw SiteError.privacyRefused(id, reason: "the study asks for epsilon \(epsilon) but this site has no privacy accountant configured")
             }
-            sigma = try await privacyGuard.noiseMultiplier(forEpsilon: epsilon, delta: privacy.delta, samplingRate: rate, steps: plannedSteps)
+            let key = "\(request.study)|\(epsilon)|\(privacy.delta)|\(rate)|\(plannedSteps)"
+            if let known = calibratedNoise[key] {
+                sigma = known
+            } else {
+                sigma = try await privacyGuard.noiseMultiplier(forEpsilon: epsilon, delta: privacy.delta, samplingRate: rate, steps: plannedSteps)
+                calibratedNoise[key] = sigma
+            }
         }
         let spend = PrivacySpend(study: request.study, round: request.round, samplingRate: rate,
                                  noiseMultiplier: sigma, steps: request.instructions.localSteps)
