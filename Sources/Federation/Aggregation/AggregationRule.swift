@@ -39,12 +39,19 @@ public protocol AggregationRule: Sendable {
     func makeAggregator(for context: RoundContext) throws -> any RoundAggregator
     /// Lets a stateful rule (an adaptive norm bound) learn from the round just finished.
     mutating func roundFinished(_ aggregate: RoundAggregate)
+    /// What the rule remembers between rounds, for checkpoints.
+    var state: ComponentState { get }
+    mutating func restore(_ state: ComponentState) throws
 }
 
 extension AggregationRule {
     public var needsIndividualUpdates: Bool { true }
     public var minimumUpdates: Int { 1 }
     public mutating func roundFinished(_ aggregate: RoundAggregate) {}
+    public var state: ComponentState { .empty }
+    public mutating func restore(_ state: ComponentState) throws {
+        guard state.isEmpty else { throw StateMismatch("the \(name) rule keeps no state, but the checkpoint has some") }
+    }
 }
 
 /// Federated averaging's rule: the weighted mean, streamed into one running sum.

@@ -16,7 +16,7 @@ public actor Coordinator {
     private let layout: ParameterLayout
     private let centralModel: Model?
     private let centralTestSets: [(name: String, data: Dataset)]
-    private var records: [RoundRecord] = []
+    private var records: [RoundRecord]
     private var monitor: SiteMonitor?
     /// The last round's aggregate change: the reference direction the monitor compares against.
     private var previousAggregate: [Float]?
@@ -24,6 +24,17 @@ public actor Coordinator {
     public init(configuration: StudyConfiguration, strategy: any Strategy, rule: any AggregationRule = WeightedMean(),
                 initialParameters: [Float], layout: ParameterLayout, transport: any Transport,
                 centralEvaluation: CentralEvaluation? = nil, monitor: SiteMonitor? = nil) throws {
+        try self.init(configuration: configuration, strategy: strategy, rule: rule, initialParameters: initialParameters,
+                      layout: layout, transport: transport, centralEvaluation: centralEvaluation, monitor: monitor,
+                      history: [], previousAggregate: nil)
+    }
+
+    private init(configuration: StudyConfiguration, strategy: any Strategy, rule: any AggregationRule,
+                 initialParameters: [Float], layout: ParameterLayout, transport: any Transport,
+                 centralEvaluation: CentralEvaluation?, monitor: SiteMonitor?,
+                 history: [RoundRecord], previousAggregate: [Float]?) throws {
+        records = history
+        self.previousAggregate = previousAggregate
         precondition(initialParameters.count == layout.count, "initial parameters do not match the layout")
         if (strategy.usesControlVariates || strategy.usesMasks) && rule.needsIndividualUpdates {
             throw CoordinatorError.incompatible("\(strategy.name) averages control variates and cannot run with the \(rule.name) rule; use the plain mean")
@@ -47,12 +58,46 @@ public actor Coordinator {
         }
     }
 
-    /// Runs every round and returns the study's record.
-    public func run(observer: @escaping @Sendable (StudyEvent) -> Void = { _ in }) async throws -> StudyOutcome {
+    /// Continues a study from a checkpoint. `strategy` and `rule` must be the ones the study
+    /// was started with (their names are checked); their state is restored from the checkpoint.
+    public init(resuming checkpoint: CoordinatorCheckpoint, strategy: any Strategy, rule: any AggregationRule = WeightedMean(),
+                transport: any Transport, centralEvaluation: CentralEvaluation? = nil) throws {
+        guard strategy.name == checkpoint.strategyName else {
+            throw StateMismatch("the checkpoint was written by strategy \(checkpoint.strategyName), not \(strategy.name)")
+        }
+        guard rule.name == checkpoint.ruleName else {
+            throw StateMismatch("the checkpoint was written with the \(checkpoint.ruleName) rule, not \(rule.name)")
+        }
+        guard checkpoint.globalParameters.count == checkpoint.layout.count else {
+            throw StateMismatch("the checkpoint's model has \(checkpoint.globalParameters.count) values, its layout \(checkpoint.layout.count)")
+        }
+        var strategy = strategy
+        try strategy.restore(checkpoint.strategy)
+        var rule = rule
+        try rule.restore(checkpoint.rule)
+        try self.init(configuration: checkpoint.configuration, strategy: strategy, rule: rule,
+                      initialParameters: checkpoint.globalParameters, layout: checkpoint.layout, transport: transport,
+                      centralEvaluation: centralEvaluation, monitor: checkpoint.monitor,
+                      history: checkpoint.rounds, previousAggregate: checkpoint.previousAggregate)
+    }
+
+    /// The study's state after the last completed round.
+    public func checkpoint() -> CoordinatorCheckpoint {
+        CoordinatorCheckpoint(configuration: configuration, layout: layout, rounds: records, globalParameters: globalParameters,
+                              strategyName: strategy.name, strategy: strategy.state, ruleName: rule.name, rule: rule.state,
+                              monitor: monitor, previousAggregate: previousAggregate)
+    }
+
+    /// Runs every remaining round and returns the study's record. `roundCompleted` receives
+    /// the checkpoint after each round, before the next starts: where persistence writes it,
+    /// so a crash loses at most the round in progress.
+    public func run(observer: @escaping @Sendable (StudyEvent) -> Void = { _ in },
+                    roundCompleted: (@Sendable (CoordinatorCheckpoint) async throws -> Void)? = nil) async throws -> StudyOutcome {
         while records.count < configuration.rounds {
             let round = records.count + 1
             let record = await runRound(round, observer: observer)
             records.append(record)
+            if let roundCompleted { try await roundCompleted(checkpoint()) }
             observer(.roundFinished(record))
         }
         return StudyOutcome(strategy: strategy.name, rounds: records, finalParameters: strategy.deployable(globalParameters), layout: layout)

@@ -40,7 +40,7 @@ public struct QuarantineEvent: Hashable, Sendable, Codable {
 /// The direction reference is the previous aggregate, so pair the monitor with a robust rule
 /// (median, trimmed mean): under plain averaging a strong attacker can capture the aggregate
 /// and make honest sites look like the outliers.
-public struct SiteMonitor: Sendable {
+public struct SiteMonitor: Sendable, Codable {
     public var threshold: Double
     public var rounds: Int
     public private(set) var streaks: [SiteID: [AnomalyEvidence]] = [:]

@@ -2,7 +2,7 @@ import Learning
 
 /// A site's answer to a training request: the change it made to the global model (never
 /// its data), and how much data stood behind it.
-public struct SiteUpdate: Sendable {
+public struct SiteUpdate: Sendable, Codable {
     public var study: String
     public var site: SiteID
     public var round: Int

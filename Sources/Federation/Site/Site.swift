@@ -21,6 +21,7 @@ public actor Site {
     /// Noise multipliers already calibrated, by study and privacy request: the plan does not
     /// change between rounds, so neither does its sigma.
     private var calibratedNoise: [String: Double] = [:]
+    private var lastAnswer: SiteState.CachedAnswer?
 
     public init(id: SiteID, study: String, model spec: ModelSpec, data: SiteData, seed: UInt64,
                 privacyGuard: (any PrivacyGuard)? = nil) throws {
@@ -35,6 +36,45 @@ public actor Site {
     }
 
     public func train(_ request: TrainingRequest) async throws -> SiteUpdate {
+        let requestDigest = digest(of: request)
+        if let lastAnswer, lastAnswer.study == request.study, lastAnswer.round == request.round,
+           lastAnswer.requestDigest == requestDigest {
+            // Asked again (the coordinator restarted mid-round): the same answer, no new spend.
+            return lastAnswer.update
+        }
+        let update = try await answer(request)
+        lastAnswer = SiteState.CachedAnswer(study: request.study, round: request.round, requestDigest: requestDigest, update: update)
+        return update
+    }
+
+    /// The site's state, for its checkpoint.
+    public func checkpoint() -> SiteState {
+        SiteState(sampler: sampler, poissonSampler: poissonSampler, control: control, subspace: subspace?.values,
+                  calibratedNoise: calibratedNoise, dropoutGenerator: model.generator, lastAnswer: lastAnswer)
+    }
+
+    /// Restores a checkpoint taken by a site with the same data and model.
+    public func restore(_ state: SiteState) throws {
+        if let values = state.subspace {
+            guard values.count == model.parameterCount else {
+                throw SiteError.modelMismatch(site: id, expected: model.parameterCount, got: values.count)
+            }
+            subspace = SubspaceMask(layout: model.layout, values: values)
+        } else {
+            subspace = nil
+        }
+        guard state.control.isEmpty || state.control.count == model.parameterCount else {
+            throw SiteError.modelMismatch(site: id, expected: model.parameterCount, got: state.control.count)
+        }
+        sampler = state.sampler
+        poissonSampler = state.poissonSampler
+        control = state.control
+        calibratedNoise = state.calibratedNoise
+        model.generator = state.dropoutGenerator
+        lastAnswer = state.lastAnswer
+    }
+
+    private func answer(_ request: TrainingRequest) async throws -> SiteUpdate {
         guard let privacy = request.instructions.privacy else { return try trainLocally(request, privacy: nil) }
         let rate = privacy.samplingRate(rows: trainingData.count)
         let sigma: Double

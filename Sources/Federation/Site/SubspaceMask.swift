@@ -24,6 +24,12 @@ struct SubspaceMask {
         }
     }
 
+    /// A mask restored from a checkpoint.
+    init(layout: ParameterLayout, values: [Float]) {
+        self.layout = layout
+        self.values = values
+    }
+
     static func erkDensities(shapes: [[Int]], target: Double) -> [Double] {
         let sizes = shapes.map { Double($0.reduce(1, *)) }
         let raw = shapes.map { Double($0.reduce(0, +)) / Double($0.reduce(1, *)) }

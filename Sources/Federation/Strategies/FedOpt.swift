@@ -24,6 +24,16 @@ public struct FedOpt: Strategy {
 
     public var name: String { variant.rawValue }
 
+    public var state: ComponentState {
+        ComponentState(vectors: firstMoment.isEmpty ? [:] : ["m": firstMoment, "v": secondMoment])
+    }
+
+    public mutating func restore(_ state: ComponentState) throws {
+        firstMoment = state.vectors["m"] ?? []
+        secondMoment = state.vectors["v"] ?? []
+        guard firstMoment.count == secondMoment.count else { throw StateMismatch("\(name) checkpoint has moments of different sizes") }
+    }
+
     public mutating func apply(_ aggregate: RoundAggregate, to global: inout [Float], population: Int) {
         let delta = aggregate.meanDelta
         if firstMoment.isEmpty {

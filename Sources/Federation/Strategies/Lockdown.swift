@@ -30,6 +30,15 @@ public struct Lockdown: Strategy {
     public var name: String { "lockdown" }
     public var usesMasks: Bool { true }
 
+    public var state: ComponentState {
+        ComponentState(vectors: maskSum.isEmpty ? [:] : ["mask_sum": maskSum], scalars: ["population": Double(population)])
+    }
+
+    public mutating func restore(_ state: ComponentState) throws {
+        maskSum = state.vectors["mask_sum"] ?? []
+        population = Int(state.scalars["population"] ?? 0)
+    }
+
     /// alpha_t for the 1-based `round`.
     public func rate(for round: Int) -> Float {
         let t = Float(round - 1), total = Float(max(rounds, 1))

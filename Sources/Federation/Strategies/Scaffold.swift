@@ -11,6 +11,12 @@ public struct Scaffold: Strategy {
     public var name: String { "scaffold" }
     public var usesControlVariates: Bool { true }
 
+    public var state: ComponentState { ComponentState(vectors: serverControl.isEmpty ? [:] : ["c": serverControl]) }
+
+    public mutating func restore(_ state: ComponentState) throws {
+        serverControl = state.vectors["c"] ?? []
+    }
+
     /// Before the first round `c` is zero; sites treat an empty vector as zero.
     public func instructions(for round: Int, site: SiteID, base: TrainingInstructions) -> TrainingInstructions {
         var instructions = base

@@ -19,6 +19,9 @@ public protocol Strategy: Sendable {
     /// The model as it would be deployed (and is evaluated): the global parameters, or for
     /// Lockdown the global parameters after consensus fusion.
     func deployable(_ global: [Float]) -> [Float]
+    /// What the strategy remembers between rounds, for checkpoints.
+    var state: ComponentState { get }
+    mutating func restore(_ state: ComponentState) throws
 }
 
 extension Strategy {
@@ -26,6 +29,10 @@ extension Strategy {
     public var usesControlVariates: Bool { false }
     public var usesMasks: Bool { false }
     public func deployable(_ global: [Float]) -> [Float] { global }
+    public var state: ComponentState { .empty }
+    public mutating func restore(_ state: ComponentState) throws {
+        guard state.isEmpty else { throw StateMismatch("\(name) keeps no state, but the checkpoint has some") }
+    }
     public func instructions(for round: Int, site: SiteID, base: TrainingInstructions) -> TrainingInstructions { base }
 }
 

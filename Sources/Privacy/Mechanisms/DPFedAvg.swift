@@ -46,6 +46,14 @@ public struct DPFedAvg: AggregationRule {
     }
 
     public var name: String { "dp-fedavg" }
+
+    public var state: ComponentState { ComponentState(scalars: ["clip_norm": clipNorm, "round": Double(round)]) }
+
+    public mutating func restore(_ state: ComponentState) throws {
+        guard let clip = state.scalars["clip_norm"], clip > 0 else { throw StateMismatch("DP-FedAvg checkpoint has no clipping norm") }
+        clipNorm = clip
+        round = Int(state.scalars["round"] ?? 0)
+    }
     /// Only sums and counts leave the aggregate: compatible with secure aggregation.
     public var needsIndividualUpdates: Bool { false }
 

@@ -37,6 +37,18 @@ public struct NormBounded: AggregationRule {
         }
     }
 
+    public var state: ComponentState {
+        var state = inner.state
+        if let previousMedianNorm { state.scalars["norm_bound.previous_median"] = previousMedianNorm }
+        return state
+    }
+
+    public mutating func restore(_ state: ComponentState) throws {
+        var rest = state
+        previousMedianNorm = rest.scalars.removeValue(forKey: "norm_bound.previous_median")
+        try inner.restore(rest)
+    }
+
     public func makeAggregator(for context: RoundContext) throws -> any RoundAggregator {
         Aggregator(inner: try inner.makeAggregator(for: context), bound: currentBound)
     }

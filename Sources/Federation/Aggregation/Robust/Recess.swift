@@ -35,6 +35,15 @@ public struct RecessRule: AggregationRule {
 
     public var name: String { "recess" }
 
+    public var state: ComponentState {
+        ComponentState(scalars: Dictionary(uniqueKeysWithValues: trust.map { ("trust.\($0.key.name)", $0.value) }))
+    }
+
+    public mutating func restore(_ state: ComponentState) throws {
+        trust = [:]
+        for (key, value) in state.scalars where key.hasPrefix("trust.") { trust[SiteID(String(key.dropFirst(6)))] = value }
+    }
+
     public func makeAggregator(for context: RoundContext) throws -> any RoundAggregator {
         Aggregator(global: context.globalParameters, trust: trust, initialTrust: initialTrust, decrease: decrease)
     }
