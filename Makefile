@@ -5,13 +5,13 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := libopenblas-dev pkg-config zlib1g-dev
+SYSTEM_PACKAGES := libopenblas-dev pkg-config zlib1g-dev libsqlite3-dev
 
 .PHONY: deps build release demo test bench clean
 
-# Installs the C libraries (OpenBLAS, zlib) only when something is missing.
+# Installs the C libraries (OpenBLAS, zlib, SQLite) only when something is missing.
 deps:
-	@if ! pkg-config --exists openblas zlib 2>/dev/null; then \
+	@if ! pkg-config --exists openblas zlib sqlite3 2>/dev/null; then \
 		echo "Installing system packages: $(SYSTEM_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	fi

@@ -3,10 +3,10 @@ import PackageDescription
 
 // Cohort: federated learning for healthcare.
 // Module map (see docs/ARCHITECTURE.md): CBLAS -> Learning -> Federation -> (Datasets, Privacy,
-// ClinicalData, Compliance) -> CohortCLI -> cohort.
+// ClinicalData, Compliance, Transport, Persistence) -> CohortCLI -> cohort.
 let package = Package(
     name: "Cohort",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cohort", targets: ["cohort"]),
         .library(name: "Learning", targets: ["Learning"]),
@@ -18,6 +18,12 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // OpenBLAS on Linux (Debian libopenblas-dev); Apple platforms use Accelerate instead.
@@ -57,10 +63,30 @@ let package = Package(
             dependencies: ["Learning", "Federation", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources")]
         ),
+        // The deployment: gRPC service and client over mutual TLS, certificate provisioning.
+        .target(
+            name: "Transport",
+            dependencies: [
+                "Learning", "Federation",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["Protos"]
+        ),
+        // Coordinator state behind a store protocol; SQLite (GRDB) is the embedded default.
+        .target(
+            name: "Persistence",
+            dependencies: ["Federation", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(
             name: "CohortCLI",
             dependencies: [
-                "Learning", "Federation", "Datasets", "Privacy", "ClinicalData", "Compliance",
+                "Learning", "Federation", "Datasets", "Privacy", "ClinicalData", "Compliance", "Transport", "Persistence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,6 +97,8 @@ let package = Package(
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy"], exclude: ["Fixtures"]),
         .testTarget(name: "ClinicalDataTests", dependencies: ["ClinicalData"], exclude: ["Fixtures"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance"], exclude: ["Fixtures"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI", "cohort"]),
     ]
 )

@@ -1,0 +1,84 @@
+/// One input of the study's model, defined independently of any hospital's export.
+public struct FeatureDefinition: Hashable, Sendable {
+    /// Where the value comes from.
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        /// Completed years at the index date, from the birth date (or a mapped age column).
+        case age
+        /// Administrative sex: categories `female` and `male`.
+        case sex
+        /// A measured value (lab, vital sign) converted to `unit`, aggregated over the record.
+        case quantity
+        /// A coded or textual observation value (e.g. smoking status), one of `categories`.
+        case category
+        /// Whether (or how often) one of the condition codes was recorded.
+        case condition
+        /// Whether (or how often) one of the medication codes was prescribed.
+        case medication
+        /// How many encounters the patient had in the window.
+        case encounters
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// The codes that identify the feature's records (any of them matches).
+    public var codes: [ClinicalCode]
+    /// Canonical UCUM unit for quantities; every value is converted to it.
+    public var unit: String?
+    /// g/mol, for analytes reported both in mass (mg/dL) and substance (mmol/L) concentration.
+    public var molarMass: Double?
+    public var aggregation: Aggregation
+    /// Only records within this many days before the index date count (nil: all before it).
+    public var windowDays: Int?
+    public var plausible: PlausibleRange?
+    public var outOfRange: OutOfRangePolicy
+    public var categories: [CategoryDefinition]
+    public var encoding: CategoryEncoding
+    /// Overrides the study's missing-indicator choice for this feature.
+    public var missingIndicator: Bool?
+    /// Bins of the federated histogram over `plausible`.
+    public var bins: Int
+    public var description: String
+
+    public init(name: String, kind: Kind, codes: [ClinicalCode] = [], unit: String? = nil, molarMass: Double? = nil,
+                aggregation: Aggregation = .last, windowDays: Int? = nil, plausible: PlausibleRange? = nil,
+                outOfRange: OutOfRangePolicy = .missing, categories: [CategoryDefinition] = [],
+                encoding: CategoryEncoding = .oneHotDropFirst, missingIndicator: Bool? = nil, bins: Int = 100,
+                description: String = "") {
+        self.name = name
+        self.kind = kind
+        self.codes = codes
+        self.unit = unit
+        self.molarMass = molarMass
+        self.aggregation = aggregation
+        self.windowDays = windowDays
+        self.plausible = plausible
+        self.outOfRange = outOfRange
+        self.categories = categories
+        self.encoding = encoding
+        self.missingIndicator = missingIndicator
+        self.bins = bins
+        self.description = description
+    }
+
+    /// Whether the value is one of `categories` (stored as the category's position) rather than a number.
+    public var isCategorical: Bool { kind == .sex || kind == .category }
+
+    /// Whether a patient can lack a value: counts and presence flags are 0 when nothing is recorded.
+    public var canBeMissing: Bool {
+        switch kind {
+        case .condition, .medication, .encounters: false
+        case .quantity, .category: !aggregation.definedWithoutRecords
+        case .age, .sex: true
+        }
+    }
+
+    /// The names of the model-input columns this feature becomes (before any missing indicator).
+    public var encodedNames: [String] {
+        guard isCategorical else { return [name] }
+        switch encoding {
+        case .oneHot: return categories.map { "\(name)=\($0.name)" }
+        case .oneHotDropFirst: return categories.dropFirst().map { "\(name)=\($0.name)" }
+        case .index: return [name]
+        }
+    }
+}

@@ -1,0 +1,239 @@
+import Foundation
+
+/// Turns a study file's YAML into a checked `StudySchema`.
+struct StudySchemaReader {
+    let file: String
+
+    func read(_ bytes: Data) throws -> StudySchema {
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            throw SchemaError(file: file, line: nil, path: "", problem: "is not UTF-8 text; save the study file as UTF-8")
+        }
+        let root = try YAMLField.document(text, file: file).mapping(allowing: [
+            "study", "version", "title", "description", "code_systems", "code_maps", "index_date", "cohort",
+            "missing", "features", "label",
+        ])
+        let id = try root.required("study", "give the study a name, e.g. study: cardiovascular-risk").string()
+        var aliases = [String: CodeSystem]()
+        if let systems = root["code_systems"] {
+            for (alias, uri) in try systems.pairs() { aliases[alias.lowercased()] = CodeSystem(uri: try uri.string()) }
+        }
+        var maps = [CodeMap]()
+        for field in try root["code_maps"]?.listOrScalar() ?? [] {
+            do { maps.append(try CodeMap.bundled(try field.string())) } catch let error as SchemaError {
+                throw field.failure(error.problem)
+            }
+        }
+        let codeMap = CodeMap.merging(maps)
+
+        let features = try root.required("features", "list the study's features").list().map {
+            try feature($0, aliases: aliases, codeMap: codeMap)
+        }
+        guard !features.isEmpty else { throw root.owner.failure("features: the study needs at least one feature") }
+        var seen = Set<String>()
+        for (field, feature) in zip(try root.required("features", "").list(), features) where !seen.insert(feature.name).inserted {
+            throw field.failure("feature name '\(feature.name)' is used twice; names must be unique")
+        }
+
+        return StudySchema(
+            id: id,
+            version: try root["version"]?.int() ?? 1,
+            title: try root["title"]?.string() ?? id,
+            indexDate: try indexDate(root["index_date"]),
+            cohort: try cohort(root["cohort"]),
+            missingValues: try missing(root["missing"]),
+            features: features,
+            label: try label(try root.required("label", "say what the model predicts"), aliases: aliases, codeMap: codeMap),
+            codeSystems: aliases,
+            codeMap: codeMap,
+            sha256: SHA256.hex(of: bytes),
+            source: file)
+    }
+
+    private func indexDate(_ field: YAMLField?) throws -> IndexDate {
+        guard let field else { return .lastRecord }
+        let text = try field.string()
+        switch text {
+        case "last_encounter": return .lastEncounter
+        case "last_record": return .lastRecord
+        default:
+            guard let date = CivilDate(text) else {
+                throw field.failure("'\(text)' is not a date (YYYY-MM-DD), last_encounter or last_record")
+            }
+            return .fixed(date)
+        }
+    }
+
+    private func cohort(_ field: YAMLField?) throws -> CohortCriteria {
+        guard let field else { return CohortCriteria() }
+        let cohort = try field.mapping(allowing: ["min_age", "max_age", "minimum_history_days", "alive_at_index"])
+        let criteria = CohortCriteria(minimumAge: try cohort["min_age"]?.int(), maximumAge: try cohort["max_age"]?.int(),
+                                      minimumHistoryDays: try cohort["minimum_history_days"]?.int(),
+                                      aliveAtIndex: try cohort["alive_at_index"]?.bool() ?? true)
+        if let low = criteria.minimumAge, let high = criteria.maximumAge, low > high {
+            throw field.failure("min_age \(low) is above max_age \(high)")
+        }
+        if let days = criteria.minimumHistoryDays, days < 0 { throw field.failure("minimum_history_days must be 0 or more") }
+        return criteria
+    }
+
+    private func missing(_ field: YAMLField?) throws -> MissingValuePolicy {
+        guard let field else { return .impute(indicator: true) }
+        let missing = try field.mapping(allowing: ["policy", "indicator"])
+        let policy = try missing["policy"]?.string() ?? "impute"
+        switch policy {
+        case "drop_row": return .dropRow
+        case "impute": return .impute(indicator: try missing["indicator"]?.bool() ?? true)
+        default: throw missing["policy"]!.failure("'\(policy)' is not drop_row or impute")
+        }
+    }
+
+    private func codes(_ mapping: YAMLMapping, aliases: [String: CodeSystem]) throws -> [ClinicalCode] {
+        let fields = (try mapping["code"]?.listOrScalar() ?? []) + (try mapping["codes"]?.listOrScalar() ?? [])
+        return try fields.map { try $0.code(aliases: aliases) }
+    }
+
+    private func feature(_ field: YAMLField, aliases: [String: CodeSystem], codeMap: CodeMap) throws -> FeatureDefinition {
+        let spec = try field.mapping(allowing: [
+            "name", "kind", "code", "codes", "unit", "molar_mass", "aggregation", "window_days", "plausible",
+            "out_of_range", "categories", "encoding", "missing_indicator", "bins", "description",
+        ])
+        let name = try spec.required("name", "name the feature (it becomes the column name)").string()
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw field.failure("feature name '\(name)' must be letters, digits and underscores")
+        }
+        let kind = try spec.required("kind", "one of \(FeatureDefinition.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            .choice(FeatureDefinition.Kind.self)
+        var codes = try codes(spec, aliases: aliases)
+        if kind == .condition { codes = codeMap.expanding(codes) }
+        let needsCodes: Set<FeatureDefinition.Kind> = [.quantity, .category, .condition, .medication]
+        if needsCodes.contains(kind), codes.isEmpty {
+            throw field.failure("feature '\(name)' (\(kind.rawValue)) needs code: or codes: naming what to read, e.g. loinc:2093-3")
+        }
+
+        var unit: String?
+        if let unitField = spec["unit"] {
+            let text = try unitField.string()
+            if let problem = UCUMUnit.problem(with: text) {
+                throw unitField.failure("'\(text)' is not a UCUM unit Cohort reads (\(problem))")
+            }
+            unit = text
+        }
+        if kind == .quantity, unit == nil {
+            throw field.failure("feature '\(name)' needs a canonical UCUM unit (unit: mg/dL, kg, mm[Hg], ...)")
+        }
+        if kind == .age { unit = unit ?? "a" }
+
+        let defaultAggregation: Aggregation = switch kind {
+        case .condition, .medication: .present
+        case .encounters: .count
+        default: .last
+        }
+        let aggregation = try spec["aggregation"]?.choice(Aggregation.self) ?? defaultAggregation
+        switch kind {
+        case .condition, .medication, .encounters:
+            guard aggregation == .present || aggregation == .count else {
+                throw spec["aggregation"]!.failure("a \(kind.rawValue) feature aggregates with present or count")
+            }
+        case .category:
+            guard aggregation == .last else { throw spec["aggregation"]!.failure("a category feature aggregates with last") }
+        case .age, .sex:
+            guard spec["aggregation"] == nil else { throw spec["aggregation"]!.failure("\(kind.rawValue) takes no aggregation") }
+        case .quantity:
+            break
+        }
+
+        var plausible: PlausibleRange?
+        if let rangeField = spec["plausible"] {
+            let bounds = try rangeField.list()
+            guard bounds.count == 2 else { throw rangeField.failure("write the range as [min, max]") }
+            let low = try bounds[0].double()
+            let high = try bounds[1].double()
+            guard low < high else { throw rangeField.failure("min \(low) must be below max \(high)") }
+            plausible = PlausibleRange(low, high)
+        } else if kind == .age {
+            plausible = PlausibleRange(0, 130)
+        }
+
+        var categories = [CategoryDefinition]()
+        if let list = spec["categories"] {
+            categories = try list.list().map { try category($0, aliases: aliases) }
+        } else if kind == .sex {
+            categories = [CategoryDefinition(name: "female", codes: [], texts: ["female", "f"]),
+                          CategoryDefinition(name: "male", codes: [], texts: ["male", "m"])]
+        }
+        if kind == .category || kind == .sex {
+            guard categories.count >= 2 else { throw field.failure("feature '\(name)' needs at least two categories") }
+            guard Set(categories.map(\.name)).count == categories.count else {
+                throw field.failure("feature '\(name)' repeats a category name")
+            }
+        } else if !categories.isEmpty {
+            throw spec["categories"]!.failure("only category and sex features have categories")
+        }
+
+        let bins = try spec["bins"]?.int() ?? 100
+        guard (1...10_000).contains(bins) else { throw spec["bins"]!.failure("bins must be between 1 and 10000") }
+        let windowDays = try spec["window_days"]?.int()
+        if let windowDays, windowDays <= 0 { throw spec["window_days"]!.failure("window_days must be positive") }
+        let molarMass = try spec["molar_mass"]?.double()
+        if let molarMass, molarMass <= 0 { throw spec["molar_mass"]!.failure("molar_mass (g/mol) must be positive") }
+
+        return FeatureDefinition(
+            name: name, kind: kind, codes: codes, unit: unit, molarMass: molarMass, aggregation: aggregation,
+            windowDays: windowDays, plausible: plausible,
+            outOfRange: try spec["out_of_range"]?.choice(OutOfRangePolicy.self) ?? .missing,
+            categories: categories,
+            encoding: try spec["encoding"]?.choice(CategoryEncoding.self) ?? .oneHotDropFirst,
+            missingIndicator: try spec["missing_indicator"]?.bool(),
+            bins: bins,
+            description: try spec["description"]?.string() ?? "")
+    }
+
+    private func category(_ field: YAMLField, aliases: [String: CodeSystem]) throws -> CategoryDefinition {
+        if case .scalar = field.node {
+            let name = try field.string()
+            return CategoryDefinition(name: name, texts: [name], value: Double(name))
+        }
+        let spec = try field.mapping(allowing: ["name", "code", "codes", "texts", "value"])
+        return CategoryDefinition(
+            name: try spec.required("name", "name the category").string(),
+            codes: try codes(spec, aliases: aliases),
+            texts: try spec["texts"]?.listOrScalar().map { try $0.string() } ?? [],
+            value: try spec["value"]?.double())
+    }
+
+    private func label(_ field: YAMLField, aliases: [String: CodeSystem], codeMap: CodeMap) throws -> LabelDefinition {
+        let spec = try field.mapping(allowing: ["name", "kind", "code", "codes", "timing", "within_days", "unit", "above", "at_least"])
+        let name = try spec.required("name", "name the label").string()
+        let kind = try spec.required("kind", "condition or observation").string()
+        let listed = try codes(spec, aliases: aliases)
+        guard !listed.isEmpty else { throw field.failure("the label needs code: or codes:") }
+        switch kind {
+        case "condition":
+            let timing: LabelDefinition.ConditionTiming
+            switch try spec["timing"]?.string() ?? "on_or_before_index" {
+            case "on_or_before_index": timing = .onOrBeforeIndex
+            case "after_index": timing = .afterIndex(days: try spec["within_days"]?.int())
+            case "any": timing = .any
+            case let other: throw spec["timing"]!.failure("'\(other)' is not on_or_before_index, after_index or any")
+            }
+            return LabelDefinition(name: name, rule: .condition(codes: codeMap.expanding(listed), timing: timing))
+        case "observation":
+            let above = try spec["above"]?.double()
+            let atLeast = try spec["at_least"]?.double()
+            guard (above == nil) != (atLeast == nil) else {
+                throw field.failure("an observation label needs exactly one of above: or at_least: (the threshold)")
+            }
+            var unit: String?
+            if let unitField = spec["unit"] {
+                unit = try unitField.string()
+                if let problem = UCUMUnit.problem(with: unit!) {
+                    throw unitField.failure("'\(unit!)' is not a UCUM unit Cohort reads (\(problem))")
+                }
+            }
+            return LabelDefinition(name: name, rule: .observation(codes: listed, unit: unit, threshold: above ?? atLeast!,
+                                                                  inclusive: atLeast != nil))
+        default:
+            throw spec["kind"]!.failure("'\(kind)' is not condition or observation")
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// Persistence: coordinator state behind a store protocol, SQLite by default.

@@ -1,0 +1,1 @@
+// Transport: gRPC over mutual TLS and certificate provisioning (the deployment issue).
