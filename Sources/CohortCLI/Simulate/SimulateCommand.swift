@@ -55,8 +55,11 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("split-seed"), help: "Make a new seeded train/test split instead of FLamby's (heart-disease).")
     var splitSeed: UInt64?
 
-    @Option(help: "Number of sites for MedMNIST data sets (Dirichlet label split).")
-    var sites: Int?
+    @Option(help: "MedMNIST: the number of sites (Dirichlet label split). With --study: the prepared site datasets, DIR1,DIR2,...")
+    var sites: String?
+
+    @Option(help: "A study schema (a bundled name such as synthea-cardiovascular, or a YAML path) whose prepared site datasets --sites lists (see `cohort data prepare`).")
+    var study: String?
 
     @Option(help: "Dirichlet concentration of the MedMNIST label split (smaller is more skewed).")
     var alpha: Double = 0.5
@@ -146,8 +149,13 @@ struct SimulateCommand: AsyncParsableCommand {
         let start = clock.now
         var plan = try StudyPlan(self)
         BLAS.setThreadCount(1)
-        let data = try StudyData.load(dataset, path: data ?? dataset.defaultPath, splitSeed: splitSeed,
+        let data: StudyData
+        if let prepared = plan.preparedSites {
+            data = try StudyData.loadPrepared(prepared, study: study, seed: splitSeed ?? seed)
+        } else {
+            data = try StudyData.load(dataset, path: self.data ?? dataset.defaultPath, splitSeed: splitSeed,
                                       siteCount: plan.siteCount, alpha: alpha, seed: seed)
+        }
         try plan.check(against: data)
         let (studyData, rootData) = plan.needsRootData ? data.settingAsideRootData(seed: seed) : (data, nil)
         let loaded = clock.now

@@ -1,3 +1,4 @@
+import ClinicalData
 import Datasets
 import Federation
 import Foundation
@@ -38,6 +39,22 @@ struct StudyData {
             copy.sites[index].train = train.subset(order.dropFirst(taken).sorted())
         }
         return (copy, Dataset.concatenating(root))
+    }
+
+    /// Prepared site datasets (`cohort data prepare`) of one study, standardized with the
+    /// federation's statistics stored in them and split 66/34 per site from `seed`.
+    static func loadPrepared(_ paths: [String], study name: String?, seed: UInt64) throws -> StudyData {
+        do {
+            let schema = try name.map { try StudySchema.resolve($0) }
+            let sites = try PreparedSites.load(paths, study: schema, seed: seed, standardization: .federated)
+            return StudyData(sites: sites, pooledSites: sites,
+                             centralTests: [pooledTestName: Dataset.concatenating(sites.map(\.test))],
+                             description: "\(name ?? "prepared study"), \(sites.count) prepared sites")
+        } catch let error as CohortError {
+            throw error
+        } catch {
+            throw CohortError(String(describing: error))
+        }
     }
 
     /// Loads `choice` from `path` (or the bundled copy) and partitions it into sites.

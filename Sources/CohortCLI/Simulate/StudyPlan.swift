@@ -25,6 +25,8 @@ struct StudyPlan {
     var seed: UInt64
     var splitSeed: UInt64?
     var siteCount: Int
+    /// With --study: the prepared site datasets to federate.
+    var preparedSites: [String]?
     var fraction: Double
     var minimumSites: Int?
     var evaluateEvery: Int
@@ -79,7 +81,7 @@ struct StudyPlan {
         } catch {
             throw CohortError("--model: \(error)")
         }
-        if case .cnn = model, options.dataset == .heartDisease {
+        if case .cnn = model, options.dataset == .heartDisease, options.study == nil {
             throw CohortError("--model cnn needs images; heart-disease has 13 tabular features: use logistic or mlp")
         }
         rounds = options.rounds ?? defaults.rounds
@@ -88,7 +90,20 @@ struct StudyPlan {
         momentum = options.momentum ?? defaults.momentum
         seed = options.seed
         splitSeed = options.splitSeed
-        siteCount = options.sites ?? defaults.sites
+        if let study = options.study {
+            guard let list = options.sites, Int(list) == nil else {
+                throw CohortError("--study \(study) needs --sites DIR1,DIR2,... listing the prepared site datasets (from `cohort data prepare`)")
+            }
+            preparedSites = list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            siteCount = preparedSites!.count
+        } else if let text = options.sites {
+            guard let count = Int(text) else {
+                throw CohortError("--sites must be a number of sites for MedMNIST, or a list of prepared datasets together with --study, got '\(text)'")
+            }
+            siteCount = count
+        } else {
+            siteCount = defaults.sites
+        }
         fraction = options.fraction
         minimumSites = options.minSites
         evaluateEvery = options.evaluateEvery
@@ -105,7 +120,7 @@ struct StudyPlan {
         guard options.alpha > 0, options.alpha.isFinite else { throw CohortError("--alpha must be a positive number, got \(options.alpha)") }
         guard momentum >= 0, momentum < 1 else { throw CohortError("--momentum must be in [0, 1), got \(momentum)") }
         if let minimumSites, minimumSites < 1 { throw CohortError("--min-sites must be at least 1, got \(minimumSites)") }
-        if options.sites != nil && options.dataset == .heartDisease {
+        if options.sites != nil && options.dataset == .heartDisease && options.study == nil {
             throw CohortError("--sites does not apply to heart-disease: its 4 hospitals are the sites")
         }
         if options.splitSeed != nil && options.dataset != .heartDisease {
