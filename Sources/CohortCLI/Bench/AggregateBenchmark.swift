@@ -13,10 +13,13 @@ import Learning
 struct AggregateBenchmark {
     var clients: Int
     var parameters: Int
+    /// The aggregation rule measured (the plain mean unless a robust rule is asked for).
+    var rule: AggregationRuleSpec = AggregationRuleSpec()
     var poolBytes = 256 << 20
     var repetitions = 3
 
     struct Result: Codable {
+        var rule: String
         var clients: Int
         var parameters: Int
         var bytesFolded: Int
@@ -41,10 +44,17 @@ struct AggregateBenchmark {
                               sampleCount: 100 + index, training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0))
         }
         let clock = ContinuousClock()
+        let rule = try! self.rule.makeRule(model: .logisticRegression, seed: 1)
+        let context = RoundContext(round: 1, globalParameters: [Float](repeating: 0, count: parameters),
+                                   instructions: TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1)))
         func foldAll() -> [Float] {
-            var accumulator = RoundAccumulator(parameterCount: parameters, weighting: .bySamples, tracksControlDeltas: false)
-            for k in 0..<clients { accumulator.fold(pool[k % poolCount]) }
-            return accumulator.finish().meanDelta
+            var aggregator = try! rule.makeAggregator(for: context)
+            for k in 0..<clients {
+                var update = pool[k % poolCount]
+                update.site = SiteID("site-\(k)")
+                try! aggregator.fold(update)
+            }
+            return try! aggregator.finish().meanDelta
         }
         _ = foldAll()  // warm-up: page in the accumulator and code
         var times: [Double] = []
@@ -60,7 +70,7 @@ struct AggregateBenchmark {
         let bytes = clients * parameters * 4
         let bandwidth = readBandwidth(pool)
         let throughput = Double(bytes) / seconds / 1e9
-        return Result(clients: clients, parameters: parameters, bytesFolded: bytes, seconds: seconds,
+        return Result(rule: rule.name, clients: clients, parameters: parameters, bytesFolded: bytes, seconds: seconds,
                       gigabytesPerSecond: throughput, memoryReadGigabytesPerSecond: bandwidth,
                       fractionOfMemoryBandwidth: throughput / bandwidth,
                       peakRssBytes: ProcessMemory.peakResidentBytes(), poolBytes: poolCount * parameters * 4,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Federation
 import Learning
 
 /// `cohort bench ...`: the figures behind the README's performance claims. Benchmarks print
@@ -27,6 +28,9 @@ extension BenchCommand {
         @Option(name: .long, help: "Timed repetitions (the median is reported).")
         var repetitions: Int = 3
 
+        @Option(name: .long, help: "Aggregation rule: mean, median, trimmed-mean, krum.")
+        var rule: String = "mean"
+
         @Flag(name: .long, help: "Print one JSON object instead of text.")
         var json = false
 
@@ -34,11 +38,19 @@ extension BenchCommand {
             let parameters = try parseCount(params, flag: "--params")
             guard clients > 0 else { throw CohortError("--clients must be at least 1") }
             guard repetitions > 0 else { throw CohortError("--repetitions must be at least 1") }
-            let result = AggregateBenchmark(clients: clients, parameters: parameters, repetitions: repetitions).run()
+            let spec: AggregationRuleSpec
+            switch rule {
+            case "mean": spec = AggregationRuleSpec()
+            case "median": spec = AggregationRuleSpec(.median)
+            case "trimmed-mean": spec = AggregationRuleSpec(.trimmedMean(beta: 0.2))
+            case "krum": spec = AggregationRuleSpec(.krum(f: max(0, (clients - 3) / 2)))
+            default: throw CohortError("unknown --rule '\(rule)': use mean, median, trimmed-mean or krum")
+            }
+            let result = AggregateBenchmark(clients: clients, parameters: parameters, rule: spec, repetitions: repetitions).run()
             if json {
                 print(try JSONOutput.string(result))
             } else {
-                print(String(format: "aggregate K=%d P=%d: %.2f GB/s (%.1f ms for %.0f MB), memory read %.2f GB/s (%.0f%%), peak RSS %.0f MB (pool %.0f MB, %d updates), %d threads",
+                print("aggregate \(result.rule) " + String(format: "K=%d P=%d: %.2f GB/s (%.1f ms for %.0f MB), memory read %.2f GB/s (%.0f%%), peak RSS %.0f MB (pool %.0f MB, %d updates), %d threads",
                              result.clients, result.parameters, result.gigabytesPerSecond, result.seconds * 1000,
                              Double(result.bytesFolded) / 1e6, result.memoryReadGigabytesPerSecond,
                              result.fractionOfMemoryBandwidth * 100, Double(result.peakRssBytes) / 1e6,
