@@ -109,3 +109,15 @@ import Learning
         #expect(a != AttackPlan(attack: .signFlip, count: 4, among: ids, seed: 43))
     }
 }
+
+@Suite struct RejectionCountingTests {
+    @Test func aSiteThatKeepsSendingBrokenUpdatesIsQuarantined() async throws {
+        let outcome = try await Simulation(sites: SyntheticSites.make(count: 5), model: .logisticRegression, strategy: .fedAvg,
+                                           configuration: SyntheticSites.configuration(rounds: 4, minimumSites: 3, sites: 5),
+                                           faults: ["site-2": .corruptUpdate(rounds: [1, 2, 3, 4], .nonFinite)],
+                                           monitor: SiteMonitor(threshold: 3.5, rounds: 2)).run()
+        #expect(outcome.rounds[1].quarantined == ["site-2"])
+        #expect(!outcome.rounds[2].participants.contains("site-2"))
+        #expect(outcome.rounds[0].anomalies.first { $0.site == "site-2" }?.evidence.score == .infinity)
+    }
+}

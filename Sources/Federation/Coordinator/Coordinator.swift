@@ -206,7 +206,7 @@ public actor Coordinator {
         var anomalies: [SiteAnomaly] = []
         var quarantined: [SiteID] = []
         if var monitor {
-            let (evidence, events) = monitor.record(round: round, observations)
+            let (evidence, events) = monitor.record(round: round, observations, rejected: rejections.map(\.site))
             self.monitor = monitor
             anomalies = evidence.map { SiteAnomaly(site: $0.key, evidence: $0.value) }.sorted { $0.site < $1.site }
             for event in events {

@@ -53,7 +53,11 @@ public struct SiteMonitor: Sendable, Codable {
     }
 
     /// Scores one round's observations; returns each site's evidence and any new quarantines.
-    public mutating func record(round: Int, _ observations: [UpdateObservation]) -> (evidence: [SiteID: AnomalyEvidence], quarantined: [QuarantineEvent]) {
+    /// Sites whose updates were `rejected` (NaN, wrong shape, stale...) count as anomalous
+    /// for the round: a site that keeps sending broken updates is quarantined like one whose
+    /// updates stand out.
+    public mutating func record(round: Int, _ observations: [UpdateObservation],
+                                rejected: [SiteID] = []) -> (evidence: [SiteID: AnomalyEvidence], quarantined: [QuarantineEvent]) {
         let norms = observations.map(\.norm)
         let cosines = observations.compactMap(\.cosineToPreviousAggregate)
         var evidence: [SiteID: AnomalyEvidence] = [:]
@@ -77,6 +81,17 @@ public struct SiteMonitor: Sendable, Codable {
                 }
             } else {
                 streaks[observation.site] = nil
+            }
+        }
+        for site in rejected where evidence[site] == nil {
+            let item = AnomalyEvidence(round: round, norm: .nan, cosineToPreviousAggregate: nil,
+                                       normScore: .infinity, directionScore: 0)
+            evidence[site] = item
+            streaks[site, default: []].append(item)
+            if streaks[site]!.count >= rounds, quarantined[site] == nil {
+                let event = QuarantineEvent(site: site, round: round, evidence: streaks[site]!)
+                quarantined[site] = event
+                newlyQuarantined.append(event)
             }
         }
         return (evidence, newlyQuarantined)
