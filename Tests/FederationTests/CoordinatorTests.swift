@@ -60,8 +60,10 @@ import Learning
         let configuration = SyntheticSites.configuration(rounds: 2, minimumSites: 3, deadline: 0.5)
         let clock = ContinuousClock()
         let start = clock.now
-        let outcome = try await run(configuration: configuration, faults: ["site-3": .delayTraining(seconds: 30, rounds: [1])])
-        #expect(clock.now - start < .seconds(10))
+        // The straggler would answer after 300 s; the study must not wait for it (the bound
+        // is loose because the whole suite runs in parallel on a small machine).
+        let outcome = try await run(configuration: configuration, faults: ["site-3": .delayTraining(seconds: 300, rounds: [1])])
+        #expect(clock.now - start < .seconds(120))
         #expect(outcome.rounds[0].stragglers == ["site-3"])
         #expect(outcome.rounds[0].contributors == ["site-0", "site-1", "site-2"])
         #expect(outcome.rounds[0].accepted)
