@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Compliance",
             dependencies: [
-                "Federation",
+                "Learning", "Federation",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -94,9 +94,9 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FederationTests", dependencies: ["Federation", "Datasets"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], exclude: ["Fixtures"]),
-        .testTarget(name: "PrivacyTests", dependencies: ["Privacy"], exclude: ["Fixtures"]),
+        .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "Federation", "Learning"], exclude: ["Fixtures"]),
         .testTarget(name: "ClinicalDataTests", dependencies: ["ClinicalData"], exclude: ["Fixtures"]),
-        .testTarget(name: "ComplianceTests", dependencies: ["Compliance"], exclude: ["Fixtures"]),
+        .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Federation", "Learning"], exclude: ["Fixtures"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"], exclude: ["Fixtures"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI", "cohort"]),

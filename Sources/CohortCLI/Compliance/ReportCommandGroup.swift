@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `cohort report ...`: documents for people outside the study team.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Reports for reviewers: the compliance report of a study at a site.",
+        subcommands: [ComplianceReportCommand.self]
+    )
+}

@@ -1,1 +1,0 @@
-// Compliance: tamper-evident audit trail, site policies and plan approval, compliance reports.
