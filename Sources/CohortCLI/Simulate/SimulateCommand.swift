@@ -1,5 +1,6 @@
 import ArgumentParser
 import Federation
+import Compliance
 import Privacy
 import Foundation
 import Learning
@@ -118,6 +119,18 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("central-dp-noise"), help: "DP-FedAvg on the coordinator: user-level noise multiplier z, with adaptive clipping.")
     var centralNoise: Double?
 
+    @Option(name: .customLong("audit-dir"), help: "Keep a signed, hash-chained audit trail for the coordinator and every site in this folder (keys are created there on first use).")
+    var auditDirectory: String?
+
+    @Option(name: .customLong("write-plan"), help: "Write the study's training plan (what a site's data steward approves with `cohort site approve`) to this file.")
+    var writePlan: String?
+
+    @Option(name: .customLong("site-policy"), help: "A site policy folder (site-policy.yaml, approvals.jsonl) every site enforces; needs --audit-dir and --steward-key.")
+    var sitePolicy: String?
+
+    @Option(name: .customLong("steward-key"), help: "Public key (file or hex) of the data steward who signed the plan approvals.")
+    var stewardKey: String?
+
     @Flag(help: "Score every site's updates each round and quarantine persistent outliers.")
     var monitor = false
 
@@ -169,13 +182,30 @@ struct SimulateCommand: AsyncParsableCommand {
                                         rootData: rootData, configuration: plan.studyConfiguration,
                                         centralEvaluation: plan.centralTests(for: studyData), attack: plan.attackPlan,
                                         monitor: plan.monitor)
+            let parameterCount = try simulation.initialModel().parameterCount
+            let trainingPlan = ComplianceSetup.plan(for: plan, parameterCount: parameterCount, schema: data.schemaHash)
+            if let writePlan {
+                do { try trainingPlan.fileContents.write(toFile: writePlan, atomically: true, encoding: .utf8) } catch {
+                    throw CohortError("cannot write the plan to \(writePlan): \(error.localizedDescription)")
+                }
+                printer.note("wrote the training plan to \(writePlan) (plan hash \(trainingPlan.planHash))")
+            }
+            let compliance = try ComplianceSetup(plan: trainingPlan, auditDirectory: auditDirectory, sitePolicy: sitePolicy,
+                                                 stewardKey: stewardKey, data: studyData)
+            compliance.studyCreated()
+            simulation.transportWrapper = compliance.transportWrapper
             let (budgets, ledgerFolder) = try plan.privacy.makeBudgets(for: studyData.sites.map { SiteID($0.name) }, directory: ledgerDirectory)
             simulation.privacyGuards = budgets.mapValues { $0 as any PrivacyGuard }
             if let z = plan.privacy.centralNoise {
                 simulation.customRule = try DPFedAvg(noiseMultiplier: z, expectedUpdates: plan.studyConfiguration.selection.minimumSites,
                                                      seed: plan.seed)
             }
-            let outcome = try await simulation.run { printer.show($0) }
+            let auditor = compliance.coordinator
+            let outcome = try await simulation.run { event in
+                printer.show(event)
+                auditor?.observe(event)
+            }
+            do { try auditor?.checkHealthy() } catch { throw CohortError("the coordinator's audit trail failed: \(error)") }
             guard let evaluation = outcome.finalEvaluation else { throw CohortError("the study produced no evaluation") }
             let summary = RunReport.EvaluationSummary(evaluation)
             report = plan.report(rounds: outcome.rounds.map(RunReport.RoundSummary.init),

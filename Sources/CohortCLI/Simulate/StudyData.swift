@@ -16,6 +16,9 @@ struct StudyData {
     var description: String
     /// Images no site holds (MedMNIST's official validation split): FLTrust's root data.
     var coordinatorHeldData: Dataset?
+    /// What the features are (a study schema's SHA-256, or the benchmark's name and version):
+    /// part of the training plan a steward approves.
+    var schemaHash: String = ""
 
     static let pooledTestName = "pooled_test"
     static let backdoorTestName = "backdoor_success"
@@ -47,9 +50,11 @@ struct StudyData {
         do {
             let schema = try name.map { try StudySchema.resolve($0) }
             let sites = try PreparedSites.load(paths, study: schema, seed: seed, standardization: .federated)
-            return StudyData(sites: sites, pooledSites: sites,
-                             centralTests: [pooledTestName: Dataset.concatenating(sites.map(\.test))],
-                             description: "\(name ?? "prepared study"), \(sites.count) prepared sites")
+            var data = StudyData(sites: sites, pooledSites: sites,
+                                 centralTests: [pooledTestName: Dataset.concatenating(sites.map(\.test))],
+                                 description: "\(name ?? "prepared study"), \(sites.count) prepared sites")
+            data.schemaHash = schema?.sha256 ?? "prepared"
+            return data
         } catch let error as CohortError {
             throw error
         } catch {
@@ -63,9 +68,11 @@ struct StudyData {
         case .heartDisease:
             let directory = path.map { URL(fileURLWithPath: $0) }
             let data = try HeartDisease.load(from: directory, split: splitSeed.map { .seeded($0) } ?? .flamby)
-            return StudyData(sites: data.sites, pooledSites: data.pooledStandardized,
-                             centralTests: [pooledTestName: data.pooledTest],
-                             description: "UCI heart disease, 4 hospitals, " + (splitSeed.map { "split seed \($0)" } ?? "FLamby split"))
+            var study = StudyData(sites: data.sites, pooledSites: data.pooledStandardized,
+                                  centralTests: [pooledTestName: data.pooledTest],
+                                  description: "UCI heart disease, 4 hospitals, " + (splitSeed.map { "split seed \($0)" } ?? "FLamby split"))
+            study.schemaHash = "benchmark:uci-heart-disease/flamby-13-features"
+            return study
         case .breastMNIST, .pneumoniaMNIST:
             let images: MedMNISTData
             if let path = path ?? choice.defaultPath {
@@ -75,9 +82,11 @@ struct StudyData {
             }
             let partition = DirichletPartition(siteCount: siteCount, alpha: alpha, seed: seed)
             let sites = try partition.sites(train: images.train, test: images.test)
-            return StudyData(sites: sites, pooledSites: sites, centralTests: [pooledTestName: images.test],
-                             description: "\(choice.rawValue), \(siteCount) sites, Dirichlet(\(alpha)) label split",
-                             coordinatorHeldData: images.validation)
+            var study = StudyData(sites: sites, pooledSites: sites, centralTests: [pooledTestName: images.test],
+                                  description: "\(choice.rawValue), \(siteCount) sites, Dirichlet(\(alpha)) label split",
+                                  coordinatorHeldData: images.validation)
+            study.schemaHash = "benchmark:\(choice.rawValue)/1x28x28"
+            return study
         }
     }
 }

@@ -34,6 +34,8 @@ public struct Simulation: Sendable {
     public var privacyGuards: [SiteID: any PrivacyGuard] = [:]
     /// A rule built elsewhere (DP-FedAvg lives in the Privacy module); replaces `rule`.
     public var customRule: (any AggregationRule)?
+    /// Wraps the sites' transport, as a site agent wraps its own side (auditing, policy gates).
+    public var transportWrapper: (@Sendable (any Transport) -> any Transport)?
 
     public init(sites: [SiteData], model: ModelSpec, strategy: StrategySpec, rule: AggregationRuleSpec = AggregationRuleSpec(),
                 rootData: Dataset? = nil, configuration: StudyConfiguration,
@@ -72,6 +74,7 @@ public struct Simulation: Sendable {
         if let attack {
             transport = AdversarialTransport(wrapping: transport, plan: attack, totalSites: sites.count, seed: configuration.seed)
         }
+        if let transportWrapper { transport = transportWrapper(transport) }
         let coordinator = try Coordinator(
             configuration: configuration, strategy: strategy.makeStrategy(),
             rule: customRule ?? rule.makeRule(rootData: rootData, model: model, seed: configuration.seed), initialParameters: initial.parameters,
