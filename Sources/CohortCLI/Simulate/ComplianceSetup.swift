@@ -33,7 +33,7 @@ struct ComplianceSetup {
                             rounds: plan.rounds, localSteps: plan.localSteps, batchSize: plan.batchSize,
                             optimizer: plan.optimizerName, learningRate: TrainingPlan.decimal(plan.optimizer.learningRate),
                             optimizerParameters: plan.momentum == 0 ? [:] : ["momentum": TrainingPlan.decimal(plan.momentum)],
-                            privacy: privacy, secureAggregation: false, schemaHash: schema)
+                            privacy: privacy, secureAggregation: plan.secureAggregation, schemaHash: schema)
     }
 
     init(plan: TrainingPlan, auditDirectory: String?, sitePolicy: String?, stewardKey: String?, data: StudyData) throws {

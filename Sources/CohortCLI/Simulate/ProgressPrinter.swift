@@ -31,6 +31,9 @@ struct ProgressPrinter: Sendable {
             let bound = plan.rule.normBound.map { ", norm bound \(StudyPlan.describe($0))" } ?? ""
             print("  aggregation \(plan.ruleName)\(f)\(bound)")
         }
+        if plan.secureAggregation {
+            print("  secure aggregation (SecAgg+): the coordinator learns only the sum of the updates")
+        }
         if let attack = plan.attackPlan {
             print("  attack \(attack.attack) from \(attack.malicious.map(\.name).sorted().joined(separator: ", "))")
         }

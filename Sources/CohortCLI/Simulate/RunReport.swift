@@ -57,6 +57,8 @@ struct RunReport: Codable {
         var attack: String?
         var maliciousSites: [String]?
         var monitor: Bool
+        /// True when the coordinator only learned the sum of the updates (SecAgg+).
+        var secureAggregation: Bool?
     }
 
     struct SiteSummary: Codable {

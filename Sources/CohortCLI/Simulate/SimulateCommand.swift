@@ -119,6 +119,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("central-dp-noise"), help: "DP-FedAvg on the coordinator: user-level noise multiplier z, with adaptive clipping.")
     var centralNoise: Double?
 
+    @Flag(name: .customLong("secure-aggregation"), help: "Secure aggregation (SecAgg+): sites keep their updates and the coordinator learns only their sum (fedavg, fedprox, fedadam, fedyogi, fedadagrad; with --central-dp-noise the sites clip).")
+    var secureAggregation = false
+
     @Option(name: .customLong("audit-dir"), help: "Keep a signed, hash-chained audit trail for the coordinator and every site in this folder (keys are created there on first use).")
     var auditDirectory: String?
 
@@ -197,9 +200,11 @@ struct SimulateCommand: AsyncParsableCommand {
             let (budgets, ledgerFolder) = try plan.privacy.makeBudgets(for: studyData.sites.map { SiteID($0.name) }, directory: ledgerDirectory)
             simulation.privacyGuards = budgets.mapValues { $0 as any PrivacyGuard }
             if let z = plan.privacy.centralNoise {
-                simulation.customRule = try DPFedAvg(noiseMultiplier: z, expectedUpdates: plan.studyConfiguration.selection.minimumSites,
-                                                     seed: plan.seed)
+                // Under secure aggregation the sites clip and the clipping count stays secret: fixed clip norm.
+                simulation.customRule = try DPFedAvg(noiseMultiplier: z, adaptive: !plan.secureAggregation,
+                                                     expectedUpdates: plan.studyConfiguration.selection.minimumSites, seed: plan.seed)
             }
+            if plan.secureAggregation { simulation.secureAggregation = .secAgg(seed: plan.seed) }
             let auditor = compliance.coordinator
             let outcome = try await simulation.run { event in
                 printer.show(event)

@@ -44,6 +44,8 @@ struct StudyPlan {
     var attackPlan: AttackPlan?
     var monitor: SiteMonitor?
     var privacy: PrivacyPlan
+    /// SecAgg+: the coordinator learns only the sum of the sites' updates.
+    var secureAggregation: Bool
 
     /// Defence strategies: FedAvg on the server with a robust aggregation rule.
     static let robustRules = ["median", "trimmed-mean", "krum", "multi-krum", "bulyan", "fltrust", "recess"]
@@ -183,6 +185,35 @@ struct StudyPlan {
         if case .federated(.lockdown) = mode, rule.normBound != nil {
             throw CohortError("--norm-bound cannot be combined with --strategy lockdown (its masks need the plain mean)")
         }
+        secureAggregation = options.secureAggregation
+        if secureAggregation { try checkSecureAggregation(options) }
+    }
+
+    /// What secure aggregation rules out: anything that needs one site's own update.
+    private func checkSecureAggregation(_ options: SimulateCommand) throws {
+        let sumOnly = "--secure-aggregation reveals only the sum of the updates"
+        switch mode {
+        case .local, .pooled:
+            throw CohortError("--secure-aggregation applies to federated strategies, not the \(strategyName) baseline")
+        case .federated(.scaffold):
+            throw CohortError("--strategy scaffold needs each site's control-variate delta, but \(sumOnly): drop --secure-aggregation or use fedavg, fedprox or fedadam")
+        case .federated(.lockdown):
+            throw CohortError("--strategy lockdown needs each site's subspace mask, but \(sumOnly): drop --secure-aggregation or use fedavg, fedprox or fedadam")
+        case .federated:
+            break
+        }
+        if ruleName != "mean" {
+            throw CohortError("--strategy \(strategyName) needs each site's own update, but \(sumOnly): drop --secure-aggregation or use fedavg, fedprox or fedadam")
+        }
+        if rule.normBound != nil {
+            throw CohortError("--norm-bound clips each update at the coordinator, but \(sumOnly): drop one of them (with --central-dp-noise the sites clip)")
+        }
+        if options.monitor {
+            throw CohortError("--monitor scores each site's own update, but \(sumOnly): drop one of them")
+        }
+        if attack != nil {
+            throw CohortError("--attack tampers with updates in transit, but --secure-aggregation seals them: drop one of them")
+        }
     }
 
     static func parseNormBound(_ text: String) throws -> NormBounded.Bound {
@@ -306,7 +337,7 @@ struct StudyPlan {
                 epochs: isBaseline ? epochs : nil,
                 aggregationRule: ruleName, byzantineF: byzantineF, normBound: rule.normBound.map(StudyPlan.describe),
                 attack: attack?.description, maliciousSites: attackPlan.map { $0.malicious.map(\.name).sorted() },
-                monitor: monitor != nil),
+                monitor: monitor != nil, secureAggregation: secureAggregation ? true : nil),
             rounds: rounds, final: final, localModels: nil,
             timings: RunReport.Timings(totalSeconds: 0, loadSeconds: 0, trainingSeconds: 0))
     }

@@ -9,6 +9,7 @@ public enum UpdateRejection: Error, Hashable, Sendable, CustomStringConvertible 
     case noSamples
     case missingControlDelta
     case invalidMask
+    case unsealed
 
     public var description: String {
         switch self {
@@ -21,6 +22,7 @@ public enum UpdateRejection: Error, Hashable, Sendable, CustomStringConvertible 
         case .noSamples: "update was computed on zero examples"
         case .missingControlDelta: "SCAFFOLD update without a control-variate delta"
         case .invalidMask: "Lockdown update without a 0/1 subspace mask of the model's size"
+        case .unsealed: "the round uses secure aggregation, but the site sent its update in the clear (it was discarded)"
         }
     }
 }
@@ -34,8 +36,12 @@ public struct UpdateCheck: Sendable {
     public let parameterCount: Int
     public let needsControlDelta: Bool
     public let needsMask: Bool
+    /// Secure aggregation: the answer must carry no vectors (the update stays at the site).
+    public let sealed: Bool
 
-    public init(study: String, round: Int, parameterCount: Int, needsControlDelta: Bool = false, needsMask: Bool = false) {
+    public init(study: String, round: Int, parameterCount: Int, needsControlDelta: Bool = false, needsMask: Bool = false,
+                sealed: Bool = false) {
+        self.sealed = sealed
         self.needsMask = needsMask
         self.study = study
         self.round = round
@@ -47,6 +53,11 @@ public struct UpdateCheck: Sendable {
         guard update.study == study else { throw .wrongStudy(expected: study, got: update.study) }
         guard update.round == round else { throw .wrongRound(expected: round, got: update.round) }
         guard update.site == sender else { throw .wrongSite(expected: sender, got: update.site) }
+        if sealed {
+            guard update.delta.isEmpty, update.controlDelta == nil, update.mask == nil else { throw .unsealed }
+            guard update.sampleCount > 0 else { throw .noSamples }
+            return
+        }
         guard update.delta.count == parameterCount else { throw .wrongShape(expected: parameterCount, got: update.delta.count) }
         guard update.sampleCount > 0 else { throw .noSamples }
         if let index = update.delta.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(index: index) }

@@ -20,20 +20,27 @@ public actor Coordinator {
     private var monitor: SiteMonitor?
     /// The last round's aggregate change: the reference direction the monitor compares against.
     private var previousAggregate: [Float]?
+    /// Set: sites keep their updates and the round's aggregate comes from a secure sum.
+    private let secureSummation: (any SecureSummation)?
 
     public init(configuration: StudyConfiguration, strategy: any Strategy, rule: any AggregationRule = WeightedMean(),
                 initialParameters: [Float], layout: ParameterLayout, transport: any Transport,
-                centralEvaluation: CentralEvaluation? = nil, monitor: SiteMonitor? = nil) throws {
+                centralEvaluation: CentralEvaluation? = nil, monitor: SiteMonitor? = nil,
+                secureSummation: (any SecureSummation)? = nil) throws {
         try self.init(configuration: configuration, strategy: strategy, rule: rule, initialParameters: initialParameters,
                       layout: layout, transport: transport, centralEvaluation: centralEvaluation, monitor: monitor,
-                      history: [], previousAggregate: nil)
+                      history: [], previousAggregate: nil, secureSummation: secureSummation)
     }
 
     private init(configuration: StudyConfiguration, strategy: any Strategy, rule: any AggregationRule,
                  initialParameters: [Float], layout: ParameterLayout, transport: any Transport,
                  centralEvaluation: CentralEvaluation?, monitor: SiteMonitor?,
-                 history: [RoundRecord], previousAggregate: [Float]?) throws {
+                 history: [RoundRecord], previousAggregate: [Float]?, secureSummation: (any SecureSummation)?) throws {
         records = history
+        self.secureSummation = secureSummation
+        if secureSummation != nil {
+            try SecureAggregationCompatibility.check(strategy: strategy, rule: rule, monitoring: monitor != nil)
+        }
         self.previousAggregate = previousAggregate
         precondition(initialParameters.count == layout.count, "initial parameters do not match the layout")
         if (strategy.usesControlVariates || strategy.usesMasks) && rule.needsIndividualUpdates {
@@ -61,7 +68,8 @@ public actor Coordinator {
     /// Continues a study from a checkpoint. `strategy` and `rule` must be the ones the study
     /// was started with (their names are checked); their state is restored from the checkpoint.
     public init(resuming checkpoint: CoordinatorCheckpoint, strategy: any Strategy, rule: any AggregationRule = WeightedMean(),
-                transport: any Transport, centralEvaluation: CentralEvaluation? = nil) throws {
+                transport: any Transport, centralEvaluation: CentralEvaluation? = nil,
+                secureSummation: (any SecureSummation)? = nil) throws {
         guard strategy.name == checkpoint.strategyName else {
             throw StateMismatch("the checkpoint was written by strategy \(checkpoint.strategyName), not \(strategy.name)")
         }
@@ -78,7 +86,8 @@ public actor Coordinator {
         try self.init(configuration: checkpoint.configuration, strategy: strategy, rule: rule,
                       initialParameters: checkpoint.globalParameters, layout: checkpoint.layout, transport: transport,
                       centralEvaluation: centralEvaluation, monitor: checkpoint.monitor,
-                      history: checkpoint.rounds, previousAggregate: checkpoint.previousAggregate)
+                      history: checkpoint.rounds, previousAggregate: checkpoint.previousAggregate,
+                      secureSummation: secureSummation)
     }
 
     /// The study's state after the last completed round.
@@ -116,23 +125,24 @@ public actor Coordinator {
         observer(.roundStarted(round: round, participants: participants))
 
         let global = globalParameters
+        let sealed = secureSummation != nil
         let requests = participants.map { site in
             TrainingRequest(study: configuration.studyID, round: round, globalParameters: global,
-                            instructions: strategy.instructions(for: round, site: site, base: configuration.training))
+                            instructions: strategy.instructions(for: round, site: site, base: configuration.training), sealed: sealed)
         }
         let check = UpdateCheck(study: configuration.studyID, round: round, parameterCount: global.count,
-                                needsControlDelta: strategy.usesControlVariates, needsMask: strategy.usesMasks)
+                                needsControlDelta: strategy.usesControlVariates, needsMask: strategy.usesMasks, sealed: sealed)
         var failures: [SiteFailure] = []
         var observations: [UpdateObservation] = []
         var privacy: [SitePrivacy] = []
         let reference = previousAggregate
         let watching = monitor != nil
         var aggregator: any RoundAggregator
+        let context = RoundContext(round: round, globalParameters: global, instructions: configuration.training,
+                                   weighting: strategy.weighting, tracksControlDeltas: strategy.usesControlVariates,
+                                   tracksMasks: strategy.usesMasks)
         do {
-            aggregator = try rule.makeAggregator(for: RoundContext(
-                round: round, globalParameters: global, instructions: configuration.training,
-                weighting: strategy.weighting, tracksControlDeltas: strategy.usesControlVariates,
-                tracksMasks: strategy.usesMasks))
+            aggregator = sealed ? SealedRound() : try rule.makeAggregator(for: context)
         } catch {
             return RoundRecord(round: round, participants: participants, contributors: [], stragglers: [],
                                failures: [SiteFailure(site: "coordinator", reason: "cannot aggregate: \(error)")],
@@ -184,12 +194,18 @@ public actor Coordinator {
                         failures: &failures, observer: observer)
             aggregator = probing
         }
+        var secureAggregate: RoundAggregate?
+        if let secureSummation, var sealedRound = aggregator as? SealedRound,
+           sealedRound.contributors.count >= configuration.selection.minimumSites {
+            secureAggregate = await secureSum(using: secureSummation, of: &sealedRound, context: context, failures: &failures)
+            aggregator = sealedRound
+        }
         let contributors = aggregator.contributors
         var accepted = contributors.count >= configuration.selection.minimumSites
         var meanLoss: Double?
         if accepted {
             do {
-                let aggregate = try aggregator.finish()
+                let aggregate = try secureAggregate ?? aggregator.finish()
                 meanLoss = aggregate.meanTrainingLoss
                 if watching { previousAggregate = aggregate.meanDelta }
                 strategy.apply(aggregate, to: &globalParameters, population: available.count)
@@ -221,6 +237,32 @@ public actor Coordinator {
                            failures: failures, rejections: rejections, accepted: accepted,
                            meanTrainingLoss: meanLoss, seconds: (clock.now - start).seconds, evaluation: evaluation,
                            anomalies: anomalies, quarantined: quarantined, privacy: privacy)
+    }
+
+    /// The secure sum of a round whose sites kept their updates: the rule turns the revealed
+    /// sum into the aggregate. Sites that drop out of the sum leave the contributors; a sum
+    /// that cannot be recovered leaves none (the round is then not accepted).
+    private func secureSum(using summation: any SecureSummation, of round: inout SealedRound, context: RoundContext,
+                           failures: inout [SiteFailure]) async -> RoundAggregate? {
+        guard let rule = rule as? any SummableRule else { return nil }
+        let request = SecureSumRequest(
+            study: configuration.studyID, round: context.round, participants: round.contributors,
+            sampleCounts: Dictionary(uniqueKeysWithValues: round.receipts.map { ($0.site, $0.sampleCount) }),
+            parameterCount: context.globalParameters.count, summands: rule.summands(for: context),
+            minimumContributors: configuration.selection.minimumSites, deadlineSeconds: configuration.roundDeadlineSeconds,
+            seed: configuration.seed)
+        let transport = transport
+        do {
+            let sum = try await summation.sum(request) { site, message in try await transport.exchange(message, at: site) }
+            failures += sum.failures
+            round.keep(only: sum.contributors)
+            guard round.contributors.count >= configuration.selection.minimumSites else { return nil }
+            return try rule.aggregate(sum, receipts: round.receipts, context: context)
+        } catch {
+            round.keep(only: [])
+            failures.append(SiteFailure(site: "coordinator", reason: "secure aggregation failed: \(error); nothing was revealed"))
+            return nil
+        }
     }
 
     /// The probe stage of a probing rule (RECESS): each contributor trains again from the model

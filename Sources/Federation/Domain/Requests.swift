@@ -5,12 +5,16 @@ public struct TrainingRequest: Sendable {
     public var round: Int
     public var globalParameters: [Float]
     public var instructions: TrainingInstructions
+    /// Secure aggregation: the site keeps its update for the round's secure sum and answers
+    /// with everything but the vectors (examples, loss, privacy spend).
+    public var sealed: Bool
 
-    public init(study: String, round: Int, globalParameters: [Float], instructions: TrainingInstructions) {
+    public init(study: String, round: Int, globalParameters: [Float], instructions: TrainingInstructions, sealed: Bool = false) {
         self.study = study
         self.round = round
         self.globalParameters = globalParameters
         self.instructions = instructions
+        self.sealed = sealed
     }
 }
 

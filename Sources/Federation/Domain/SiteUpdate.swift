@@ -32,3 +32,15 @@ public struct SiteUpdate: Sendable, Codable {
         self.controlDelta = controlDelta
     }
 }
+
+extension SiteUpdate {
+    /// The answer to a sealed request: everything but the vectors, which stay at the site
+    /// for the secure sum.
+    public func sealed() -> SiteUpdate {
+        var answer = self
+        answer.delta = []
+        answer.controlDelta = nil
+        answer.mask = nil
+        return answer
+    }
+}

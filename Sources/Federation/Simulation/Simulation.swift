@@ -36,6 +36,9 @@ public struct Simulation: Sendable {
     public var customRule: (any AggregationRule)?
     /// Wraps the sites' transport, as a site agent wraps its own side (auditing, policy gates).
     public var transportWrapper: (@Sendable (any Transport) -> any Transport)?
+    /// Secure aggregation (built in the Privacy module): sites keep their updates and the
+    /// coordinator learns only their sum.
+    public var secureAggregation: SecureAggregationSetup?
 
     public init(sites: [SiteData], model: ModelSpec, strategy: StrategySpec, rule: AggregationRuleSpec = AggregationRuleSpec(),
                 rootData: Dataset? = nil, configuration: StudyConfiguration,
@@ -70,17 +73,20 @@ public struct Simulation: Sendable {
             return try Site(id: SiteID(data.name), study: configuration.studyID, model: model, data: data, seed: configuration.seed,
                             privacyGuard: privacyGuards[SiteID(data.name)])
         }
-        var transport: any Transport = InProcessTransport(sites: actors, faults: faults)
+        let endpoints = secureAggregation.map { setup in Dictionary(uniqueKeysWithValues: actors.map { ($0.id, setup.endpoint($0)) }) }
+        let sitesTransport = InProcessTransport(sites: actors, faults: faults, endpoints: endpoints ?? [:])
+        var transport: any Transport = sitesTransport
         if let attack {
             transport = AdversarialTransport(wrapping: transport, plan: attack, totalSites: sites.count, seed: configuration.seed)
         }
         if let transportWrapper { transport = transportWrapper(transport) }
+        if secureAggregation != nil { transport = SecureExchangeRouting(base: transport, endpoints: sitesTransport) }
         let coordinator = try Coordinator(
             configuration: configuration, strategy: strategy.makeStrategy(),
             rule: customRule ?? rule.makeRule(rootData: rootData, model: model, seed: configuration.seed), initialParameters: initial.parameters,
             layout: initial.layout, transport: transport,
             centralEvaluation: centralEvaluation.isEmpty ? nil : CentralEvaluation(model: model, testSets: centralEvaluation),
-            monitor: monitor)
+            monitor: monitor, secureSummation: secureAggregation?.summation)
         return try await coordinator.run(observer: observer)
     }
 

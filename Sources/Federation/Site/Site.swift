@@ -40,11 +40,20 @@ public actor Site {
         if let lastAnswer, lastAnswer.study == request.study, lastAnswer.round == request.round,
            lastAnswer.requestDigest == requestDigest {
             // Asked again (the coordinator restarted mid-round): the same answer, no new spend.
-            return lastAnswer.update
+            return request.sealed ? lastAnswer.update.sealed() : lastAnswer.update
         }
         let update = try await answer(request)
         lastAnswer = SiteState.CachedAnswer(study: request.study, round: request.round, requestDigest: requestDigest, update: update)
-        return update
+        return request.sealed ? update.sealed() : update
+    }
+
+    /// The update this site computed for `round` of `study`, for its secure-aggregation
+    /// endpoint: under a sealed request it stays here until the secure sum asks for it.
+    public func heldUpdate(study: String, round: Int) throws -> SiteUpdate {
+        guard let lastAnswer, lastAnswer.study == study, lastAnswer.round == round else {
+            throw SiteError.failed(id, reason: "it holds no update for \(study) round \(round) (it did not train in that round)")
+        }
+        return lastAnswer.update
     }
 
     /// The site's state, for its checkpoint.

@@ -3,10 +3,14 @@
 public struct InProcessTransport: Transport {
     private let sites: [SiteID: Site]
     private let faults: [SiteID: SiteFault]
+    private let endpoints: [SiteID: any SecureEndpoint]
+    private let exchanges = ExchangeCounter()
 
-    public init(sites: [Site], faults: [SiteID: SiteFault] = [:]) {
+    /// `endpoints`: each site's secure-aggregation endpoint, for studies that use it.
+    public init(sites: [Site], faults: [SiteID: SiteFault] = [:], endpoints: [SiteID: any SecureEndpoint] = [:]) {
         self.sites = Dictionary(uniqueKeysWithValues: sites.map { ($0.id, $0) })
         self.faults = faults
+        self.endpoints = endpoints
     }
 
     public func availableSites() async -> [SiteID] {
@@ -34,6 +38,26 @@ public struct InProcessTransport: Transport {
         guard let site = sites[id], faults[id] != .unavailable else { throw SiteError.unavailable(id) }
         return try await site.evaluate(request)
     }
+
+    public func exchange(_ message: [UInt8], at id: SiteID) async throws -> [UInt8] {
+        guard let endpoint = endpoints[id], faults[id] != .unavailable else { throw SiteError.unavailable(id) }
+        let answered = await exchanges.next(for: id)
+        if case .leaveSecureAggregation(let after) = faults[id], answered >= after {
+            throw SiteError.failed(id, reason: "injected dropout after \(after) secure-aggregation answers")
+        }
+        return try await endpoint.respond(to: message)
+    }
+}
+
+/// Counts the secure-aggregation messages each site has been sent.
+private actor ExchangeCounter {
+    private var counts: [SiteID: Int] = [:]
+
+    /// The number of messages `site` was sent before this one.
+    func next(for site: SiteID) -> Int {
+        defer { counts[site, default: 0] += 1 }
+        return counts[site, default: 0]
+    }
 }
 
 /// Misbehaviour injected into the in-process transport, to exercise the coordinator.
@@ -42,6 +66,9 @@ public enum SiteFault: Hashable, Sendable {
     case failTraining(rounds: Set<Int>)
     case delayTraining(seconds: Double, rounds: Set<Int>)
     case corruptUpdate(rounds: Set<Int>, UpdateCorruption)
+    /// Answers its first `afterAnswers` secure-aggregation messages of the study, then fails
+    /// every later one: a site that drops out in the middle of a secure sum.
+    case leaveSecureAggregation(afterAnswers: Int)
 }
 
 /// Ways an update can be broken in transit or by a faulty site.
