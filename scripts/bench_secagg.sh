@@ -8,12 +8,12 @@
 #
 # Usage (from the repository root):
 #   scripts/bench_secagg.sh [--skip-flower-full] [--clients 100] [--params 100000]
-# Environment: SCRATCH (default .build-secagg), VENV (default /tmp/anchors/.venv),
+# Environment: SCRATCH (default .build-secagg-rel), VENV (default /tmp/anchors/.venv),
 #              ANCHORS (default ../shared/anchors, run from a temporary copy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SCRATCH=${SCRATCH:-.build-secagg}
+SCRATCH=${SCRATCH:-.build-secagg-rel}
 VENV=${VENV:-/tmp/anchors/.venv}
 ANCHORS=${ANCHORS:-../shared/anchors}
 CLIENTS=100
