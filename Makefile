@@ -25,8 +25,13 @@ release: deps
 demo: release
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} .build/release/cohort simulate
 
+# The deployment tests (coordinator and site processes, loopback mutual TLS) run in their own
+# invocation, after the rest: run in parallel with the CPU-heavy suites on a two-core machine
+# they stalled (see docs/DEPLOYMENT.md, "Known issues").
 test: deps
-	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} $(SWIFT) test
+	$(SWIFT) build --build-tests
+	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} $(SWIFT) test --skip-build --skip TransportTests
+	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} $(SWIFT) test --skip-build --filter TransportTests
 
 bench: release
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} .build/release/cohort bench all

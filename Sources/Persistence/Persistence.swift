@@ -1,1 +1,0 @@
-// Persistence: coordinator state behind a store protocol, SQLite by default.

@@ -1,0 +1,48 @@
+import Foundation
+
+/// `coordinator.yaml`: where the coordinator listens, its TLS material, its database, the
+/// liveness and size limits of the protocol, and the study it runs. The study's keys are
+/// interpreted by the command that runs it (they are `cohort simulate`'s options), so here
+/// they are kept with their locations for its messages.
+public struct CoordinatorConfig: Sendable {
+    public var listen: NetworkAddress
+    public var certificate: URL
+    public var key: URL
+    public var authority: URL
+    public var revocations: URL?
+    public var database: URL
+    public var limits: ProtocolLimits
+    /// The `study:` mapping, unread.
+    public var study: ConfigNode
+    public var file: String
+
+    public static let keys = ["listen", "certificate", "key", "ca", "revocations", "database", "study",
+                              "heartbeat_seconds", "missed_heartbeats", "chunk_bytes", "max_update_bytes", "site_wait_seconds",
+                              "rejoin_grace_seconds"]
+
+    public static func load(_ url: URL) throws -> CoordinatorConfig {
+        let document = try ConfigNode.load(url)
+        let fields = try document.mapping(allowed: keys)
+        func required(_ key: String) throws -> ConfigNode {
+            guard let value = fields[key] else { throw ConfigError("\(url.path): missing '\(key)'") }
+            return value
+        }
+        let listenNode = try required("listen")
+        let listen: NetworkAddress
+        do { listen = try NetworkAddress(parsing: try listenNode.string()) } catch let error as ConfigError {
+            throw ConfigError("\(listenNode.location): 'listen': \(error.description)")
+        }
+        var limits = ProtocolLimits()
+        if let value = fields["heartbeat_seconds"] { limits.heartbeatInterval = try value.double(minimum: 0.05) }
+        if let value = fields["missed_heartbeats"] { limits.missedHeartbeats = try value.int(in: 1...1000) }
+        if let value = fields["chunk_bytes"] { limits.chunkBytes = try value.int(in: 4_096...ProtocolLimits.largestChunk) }
+        if let value = fields["max_update_bytes"] { limits.maxUpdateBytes = try value.int(in: 4...Int.max) }
+        if let value = fields["site_wait_seconds"] { limits.siteWaitSeconds = try value.double(minimum: 0) }
+        if let value = fields["rejoin_grace_seconds"] { limits.rejoinGraceSeconds = try value.double(minimum: 0) }
+        return CoordinatorConfig(
+            listen: listen, certificate: try required("certificate").path(), key: try required("key").path(),
+            authority: try required("ca").path(), revocations: try fields["revocations"]?.path(),
+            database: try fields["database"]?.path() ?? url.deletingLastPathComponent().appendingPathComponent("coordinator.sqlite"),
+            limits: limits, study: try required("study"), file: url.path)
+    }
+}

@@ -1,0 +1,142 @@
+import Federation
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import NIOCore
+import NIOSSL
+import X509
+
+/// The coordinator's network side: a gRPC server over mutual TLS that only admits sites
+/// certified by the consortium CA (checked during the handshake, against the revocation
+/// list), and the `GRPCTransport` through which a `Coordinator` reaches them.
+public final class CoordinatorServer: Sendable {
+    public struct Options: Sendable {
+        public var listen: NetworkAddress
+        public var credentials: Credentials
+        public var revocations: URL?
+        public var limits: ProtocolLimits
+        public var study: StudyDescription
+        /// Sites a round needs (k of n).
+        public var minimumSites: Int
+        public var roundDeadlineSeconds: Double
+        /// The sites the study expects (nil: any site certified by the consortium CA).
+        public var expectedSites: [SiteID]?
+
+        public init(listen: NetworkAddress, credentials: Credentials, revocations: URL?, limits: ProtocolLimits,
+                    study: StudyDescription, minimumSites: Int, roundDeadlineSeconds: Double, expectedSites: [SiteID]? = nil) {
+            self.expectedSites = expectedSites
+            self.listen = listen
+            self.credentials = credentials
+            self.revocations = revocations
+            self.limits = limits
+            self.study = study
+            self.minimumSites = minimumSites
+            self.roundDeadlineSeconds = roundDeadlineSeconds
+        }
+    }
+
+    public let transport: GRPCTransport
+    private let switchboard: Switchboard
+    private let server: GRPCServer<HTTP2ServerTransport.Posix>
+    private let serverTransport: HTTP2ServerTransport.Posix
+    private let serving: Mutex<Task<Void, Never>?> = Mutex(nil)
+    private let reaper: Mutex<Task<Void, Never>?> = Mutex(nil)
+    private let limits: ProtocolLimits
+    private let log: EventLog
+
+    public init(options: Options, log: EventLog, events: @escaping @Sendable (SiteConnectionEvent) -> Void = { _ in }) throws {
+        let consortium = options.credentials.identity.consortium
+        guard options.credentials.identity.role == .coordinator else {
+            throw ProvisioningError("the coordinator needs the coordinator's certificate; this one is for \(options.credentials.identity)")
+        }
+        let revocations = try RevocationWatch(file: options.revocations, authority: options.credentials.authority,
+                                              consortium: consortium, log: log)
+        let admission = SiteAdmission(authority: options.credentials.authority, consortium: consortium,
+                                      revocations: revocations, log: log)
+        let authority = try NIOSSLCertificate(bytes: Array(options.credentials.authorityPEM.utf8), format: .pem)
+        limits = options.limits
+        self.log = log
+        switchboard = Switchboard(limits: options.limits, log: log, events: events)
+        transport = GRPCTransport(switchboard: switchboard, study: options.study, limits: options.limits,
+                                  minimumSites: options.minimumSites, expectedSites: options.expectedSites ?? [],
+                                  deadlineSeconds: options.roundDeadlineSeconds, log: log)
+        let security = HTTP2ServerTransport.Posix.TransportSecurity.mTLS(
+            certificateChain: [options.credentials.certificateSource], privateKey: options.credentials.keySource
+        ) { tls in
+            tls.trustRoots = .certificates([options.credentials.authoritySource])
+            tls.clientCertificateVerification = .noHostnameVerification
+            tls.customVerificationCallback = { certificates, promise in
+                let chain = certificates.compactMap { try? Certificate(derEncoded: $0.toDERBytes()) }
+                switch admission.check(chain) {
+                case .admitted:
+                    promise.succeed(.certificateVerified(VerificationMetadata(ValidatedCertificateChain([certificates[0], authority]))))
+                case .refused(let reason):
+                    events(SiteConnectionEvent(site: SiteID(chain.first?.subject.commonName ?? "?"), kind: .refused, detail: reason))
+                    promise.succeed(.failed)
+                }
+            }
+        }
+        let limits = options.limits
+        serverTransport = HTTP2ServerTransport.Posix(
+            address: options.listen.isIPv6 ? .ipv6(host: options.listen.host, port: options.listen.port)
+                                           : .ipv4(host: options.listen.host, port: options.listen.port),
+            transportSecurity: security,
+            config: .defaults { config in
+                config.rpc.maxRequestPayloadSize = limits.maxMessageBytes
+                config.http2.maxFrameSize = 1 << 20
+            })
+        let service = CoordinatorService(switchboard: switchboard, study: options.study, limits: options.limits,
+                                         consortium: consortium, expectedSites: options.expectedSites.map(Set.init), log: log)
+        server = GRPCServer(transport: serverTransport, services: [service])
+    }
+
+    /// Starts listening; returns the bound port (useful with port 0).
+    @discardableResult
+    public func start() async throws -> Int {
+        let server = server
+        let log = log
+        serving.withLock { task in
+            task = Task {
+                do { try await server.serve() } catch { log.error("server-stopped", ["reason": "\(error)"]) }
+            }
+        }
+        let switchboard = switchboard
+        let interval = limits.heartbeatInterval
+        reaper.withLock { task in
+            task = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(interval / 2))
+                    await switchboard.reap()
+                }
+            }
+        }
+        let address: GRPCNIOTransportCore.SocketAddress
+        do {
+            address = try await serverTransport.listeningAddress
+        } catch {
+            throw ProvisioningError("cannot listen: \(error)")
+        }
+        return address.ipv4?.port ?? address.ipv6?.port ?? 0
+    }
+
+    /// Tells every connected site the study is over.
+    public func finishStudy(id: String, rounds: Int, modelChecksum: String) async {
+        var finished = Cohort_Deployment_V1_StudyFinished()
+        finished.studyID = id
+        finished.rounds = UInt32(rounds)
+        finished.modelChecksum = modelChecksum
+        var message = Cohort_Deployment_V1_CoordinatorMessage()
+        message.body = .finished(finished)
+        await switchboard.finishStudy(message)
+    }
+
+    public func stop() async {
+        reaper.withLock { $0?.cancel() }
+        server.beginGracefulShutdown()
+        let task = serving.withLock { $0 }
+        await task?.value
+    }
+}
+
+import Synchronization
+import GRPCNIOTransportCore

@@ -1,0 +1,121 @@
+import Federation
+import Foundation
+import Synchronization
+
+/// Federation's `Transport` over the deployment's gRPC service: the coordinator asks, the
+/// question is queued for the site's control channel (sites dial out, so the coordinator
+/// never connects to them), and the answer comes back through the site's own RPCs.
+public final class GRPCTransport: Transport {
+    let switchboard: Switchboard
+    private let study: StudyDescription
+    private let limits: ProtocolLimits
+    private let minimumSites: Int
+    private let deadlineSeconds: Double
+    private let checksums = PayloadChecksums()
+    private let order = FoldOrder()
+    private let log: EventLog
+    private let expectedSites: [SiteID]
+    /// The first round after a start waits for every expected site (up to `siteWaitSeconds`);
+    /// later rounds only give reconnecting sites `rejoinGraceSeconds`.
+    private let started = Mutex(false)
+
+    init(switchboard: Switchboard, study: StudyDescription, limits: ProtocolLimits, minimumSites: Int,
+         expectedSites: [SiteID], deadlineSeconds: Double, log: EventLog) {
+        self.expectedSites = expectedSites
+        self.switchboard = switchboard
+        self.study = study
+        self.limits = limits
+        self.minimumSites = minimumSites
+        self.deadlineSeconds = deadlineSeconds
+        self.log = log
+    }
+
+    /// Live sites. A round waits until every site it knows of (the study's list, and sites
+    /// seen before) is connected, but never longer than: `siteWaitSeconds` for the first
+    /// round after a start, and `rejoinGraceSeconds` for later rounds once the minimum is
+    /// there. Sites still away are left out of this round and join the next.
+    public func availableSites() async -> [SiteID] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let first = started.withLock { value in
+            defer { value = true }
+            return !value
+        }
+        let grace = first ? limits.siteWaitSeconds : limits.rejoinGraceSeconds
+        var announcedWait = false
+        while true {
+            let live = await switchboard.liveSites()
+            let known = Set(await switchboard.knownSites()).union(expectedSites)
+            let waited = (clock.now - start).seconds
+            if Set(live).isSuperset(of: known) && live.count >= minimumSites { return live }
+            if live.count >= minimumSites && waited >= grace { return live }
+            if waited >= limits.siteWaitSeconds {
+                log.warning("too-few-sites", ["live": "\(live.count)", "needed": "\(minimumSites)", "waited_seconds": String(format: "%.1f", waited)])
+                return live
+            }
+            if !announcedWait && waited >= 1 {
+                log.info("waiting-for-sites", ["live": live.map(\.name).joined(separator: ","), "needed": "\(minimumSites)"])
+                announcedWait = true
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    public func train(_ request: TrainingRequest, at site: SiteID) async throws -> SiteUpdate {
+        var vectors = [TaskVector(kind: .globalParameters, values: request.globalParameters)]
+        if let control = request.instructions.serverControl {
+            vectors.append(TaskVector(kind: .serverControl, values: control))
+        }
+        await order.enter(study: request.study, round: request.round, site: site)
+        do {
+            let deadline = ContinuousClock.now.advanced(by: .seconds(deadlineSeconds))
+            let answer = try await ask(site, kind: .train, study: request.study, round: request.round,
+                                       parameterCount: request.globalParameters.count, vectors: vectors,
+                                       instructions: request.instructions, deadline: deadline)
+            guard case .update(let received) = answer else {
+                throw SiteError.failed(site, reason: "answered a training task with an evaluation")
+            }
+            if received.isSpooled {
+                // Handed over in fold order; released in any case shortly before the deadline.
+                let margin = max(1, deadlineSeconds * 0.05)
+                await order.waitForTurn(study: request.study, round: request.round, site: site,
+                                        releaseAt: deadline.advanced(by: .seconds(-margin)))
+            }
+            let update: SiteUpdate
+            do { update = try received.materialize() } catch {
+                throw SiteError.failed(site, reason: "its update could not be read back from the spool: \(error)")
+            }
+            await order.leave(study: request.study, round: request.round, site: site)
+            return update
+        } catch {
+            await order.leave(study: request.study, round: request.round, site: site)
+            throw error
+        }
+    }
+
+    public func evaluate(_ request: EvaluationRequest, at site: SiteID) async throws -> EvaluationReport {
+        let answer = try await ask(site, kind: .evaluate, study: request.study, round: request.round,
+                                   parameterCount: request.globalParameters.count,
+                                   vectors: [TaskVector(kind: .globalParameters, values: request.globalParameters)], instructions: nil,
+                                   deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)))
+        guard case .evaluation(let report) = answer else { throw SiteError.failed(site, reason: "answered an evaluation task with an update") }
+        return report
+    }
+
+    private func ask(_ site: SiteID, kind: TaskKind, study: String, round: Int, parameterCount: Int, vectors: [TaskVector],
+                     instructions: TrainingInstructions?, deadline: ContinuousClock.Instant) async throws -> TaskAnswer {
+        let checksum = await checksums.checksum(of: vectors.map(\.values), study: study, round: round, kind: kind)
+        let task = OpenTask(id: TaskIdentifier.make(), site: site, kind: kind, study: study, round: round,
+                            parameterCount: parameterCount, vectors: vectors, checksum: checksum, instructions: instructions,
+                            deadline: deadline)
+        let switchboard = switchboard
+        await switchboard.open(task)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                Task { await switchboard.wait(for: task.id, continuation: continuation) }
+            }
+        } onCancel: {
+            Task { await switchboard.withdraw(task.id, reason: .deadlinePassed) }
+        }
+    }
+}

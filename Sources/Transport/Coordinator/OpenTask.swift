@@ -1,0 +1,72 @@
+import Federation
+import Foundation
+
+/// What the coordinator asks of a site.
+enum TaskKind: Sendable, Equatable {
+    case train
+    case evaluate
+}
+
+/// What comes back for a task.
+enum TaskAnswer: Sendable {
+    case update(ReceivedUpdate)
+    case evaluation(EvaluationReport)
+}
+
+/// A received update: its header fields, with its vectors in memory or still on disk.
+struct ReceivedUpdate: Sendable {
+    /// The update without its vectors.
+    var header: SiteUpdate
+    var vectors: AssembledVectors
+
+    var isSpooled: Bool { vectors.isSpooled }
+
+    /// The complete update (reads a spool back).
+    func materialize() throws -> SiteUpdate {
+        let loaded = try vectors.load()
+        var update = header
+        update.delta = loaded[.delta] ?? []
+        update.controlDelta = loaded[.controlDelta]
+        update.mask = loaded[.mask]
+        return update
+    }
+}
+
+/// A named vector a task or an update carries.
+struct TaskVector: Sendable {
+    var kind: VectorKind
+    var values: [Float]
+}
+
+/// The vectors of the wire protocol (`VectorKind` in the .proto).
+enum VectorKind: Sendable, Equatable {
+    case globalParameters, serverControl, delta, controlDelta, mask
+}
+
+/// A task offered to a site and not yet answered, withdrawn or failed.
+struct OpenTask: Sendable {
+    let id: String
+    let site: SiteID
+    let kind: TaskKind
+    let study: String
+    let round: Int
+    let parameterCount: Int
+    /// Sent with DownloadTask, in order; shares storage with the coordinator's arrays.
+    let vectors: [TaskVector]
+    let checksum: UInt64
+    /// TRAIN: the instructions (without SCAFFOLD's vector, which is one of `vectors`).
+    let instructions: TrainingInstructions?
+    let deadline: ContinuousClock.Instant
+    /// An upload for it is being received (a second one is a duplicate).
+    var receiving = false
+
+    var needsControlDelta: Bool { instructions?.serverControl != nil }
+    var needsMask: Bool { instructions?.lockdown != nil }
+}
+
+/// How a task ended, remembered to explain a late or repeated answer.
+enum TaskOutcome: Sendable {
+    case answered(round: Int)
+    case withdrawn(round: Int)
+    case failed(round: Int)
+}

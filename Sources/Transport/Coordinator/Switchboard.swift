@@ -1,0 +1,272 @@
+import Federation
+import Foundation
+
+/// The coordinator's view of its sites: who is connected (their control channels), who is
+/// alive (heartbeats), and which tasks are out with whom. The transport asks it to offer
+/// work and waits for the answer; the RPC handlers hand it sessions, heartbeats and answers.
+///
+/// A site that disconnects keeps its open tasks for a while: if it comes back in time it is
+/// offered them again (sites answer a repeated question with the same bits); if it stays
+/// silent past the heartbeat limit it is declared dead and its tasks fail at once, so no
+/// round waits for an offline site until its deadline.
+actor Switchboard {
+    typealias Outbound = AsyncStream<Cohort_Deployment_V1_CoordinatorMessage>.Continuation
+
+    private struct Session {
+        let token: UInt64
+        let outbound: Outbound
+        let data: DataSummary
+    }
+
+    private var sessions: [SiteID: Session] = [:]
+    /// Last sign of life per site (connection, heartbeat, answer), kept after disconnects.
+    private var lastSeen: [SiteID: ContinuousClock.Instant] = [:]
+    private var tasks: [String: OpenTask] = [:]
+    private var waiters: [String: CheckedContinuation<TaskAnswer, any Error>] = [:]
+    /// Tasks withdrawn before their waiter arrived.
+    private var preWithdrawn: Set<String> = []
+    private var outcomes: [String: TaskOutcome] = [:]
+    private var nextToken: UInt64 = 1
+    private let limits: ProtocolLimits
+    private let log: EventLog
+    private let clock = ContinuousClock()
+    private let events: @Sendable (SiteConnectionEvent) -> Void
+
+    init(limits: ProtocolLimits, log: EventLog, events: @escaping @Sendable (SiteConnectionEvent) -> Void) {
+        self.limits = limits
+        self.log = log
+        self.events = events
+    }
+
+    // MARK: Sessions
+
+    /// A site opened its control channel; a previous session of the same site is closed.
+    func attach(_ site: SiteID, data: DataSummary, outbound: Outbound) -> UInt64 {
+        if let previous = sessions[site] {
+            previous.outbound.finish()
+            log.info("session-replaced", ["site": site.name])
+        }
+        let token = nextToken
+        nextToken += 1
+        sessions[site] = Session(token: token, outbound: outbound, data: data)
+        lastSeen[site] = clock.now
+        events(SiteConnectionEvent(site: site, kind: .connected, detail: ""))
+        // Work it was given before a reconnect is offered again.
+        for task in tasks.values where task.site == site && !task.receiving {
+            outbound.yield(.offer(task, secondsLeft: secondsLeft(task)))
+        }
+        return token
+    }
+
+    func detach(_ site: SiteID, token: UInt64, reason: String) {
+        guard let session = sessions[site], session.token == token else { return }
+        session.outbound.finish()
+        sessions[site] = nil
+        log.info("site-disconnected", ["site": site.name, "reason": reason])
+        events(SiteConnectionEvent(site: site, kind: .disconnected, detail: reason))
+    }
+
+    func heartbeat(_ site: SiteID, token: UInt64) -> Bool {
+        guard let session = sessions[site], session.token == token else { return false }
+        lastSeen[site] = clock.now
+        return true
+    }
+
+    /// Connected sites that have been heard from recently.
+    func liveSites() -> [SiteID] {
+        let now = clock.now
+        return sessions.keys.filter { site in
+            lastSeen[site].map { (now - $0).seconds < limits.deadSiteSeconds } ?? false
+        }.sorted()
+    }
+
+    /// Sites seen at any time (connected or not).
+    func knownSites() -> [SiteID] { lastSeen.keys.sorted() }
+
+    /// Declares dead the sites silent past the limit: their sessions close and their open
+    /// tasks fail now.
+    func reap() {
+        let now = clock.now
+        for (site, seen) in lastSeen where (now - seen).seconds >= limits.deadSiteSeconds {
+            let hadSession = sessions[site] != nil
+            let open = tasks.values.filter { $0.site == site && !$0.receiving }
+            guard hadSession || !open.isEmpty else { continue }
+            if let session = sessions.removeValue(forKey: site) { session.outbound.finish() }
+            let reason = "no heartbeat for \(String(format: "%.1f", (now - seen).seconds)) s (\(limits.missedHeartbeats) missed)"
+            log.warning("site-dead", ["site": site.name, "reason": reason, "open_tasks": "\(open.count)"])
+            events(SiteConnectionEvent(site: site, kind: .dead, detail: reason))
+            for task in open {
+                finish(task.id, outcome: .failed(round: task.round), with: .failure(SiteError.unavailable(site)))
+            }
+        }
+    }
+
+    /// Tells every connected site the study is over and closes the sessions.
+    func finishStudy(_ message: Cohort_Deployment_V1_CoordinatorMessage) {
+        for session in sessions.values {
+            session.outbound.yield(message)
+            session.outbound.finish()
+        }
+        sessions.removeAll()
+    }
+
+    // MARK: Tasks
+
+    /// Opens `task`, offers it to its site if connected, and waits for the answer. A site
+    /// that is not connected may still reconnect in time; one that is dead fails at once.
+    func open(_ task: OpenTask) {
+        tasks[task.id] = task
+        if let session = sessions[task.site] {
+            session.outbound.yield(.offer(task, secondsLeft: secondsLeft(task)))
+        } else if lastSeen[task.site] == nil {
+            finish(task.id, outcome: .failed(round: task.round), with: .failure(SiteError.unavailable(task.site)))
+        }
+    }
+
+    func wait(for id: String, continuation: CheckedContinuation<TaskAnswer, any Error>) {
+        if let result = pending.removeValue(forKey: id) {
+            continuation.resume(with: result)
+        } else if preWithdrawn.remove(id) != nil {
+            continuation.resume(throwing: CancellationError())
+        } else {
+            waiters[id] = continuation
+        }
+    }
+
+    /// Answers that arrived before their waiter (the offer is sent before `wait`).
+    private var pending: [String: Result<TaskAnswer, any Error>] = [:]
+
+    /// The round's deadline passed (or the coordinator stopped waiting): the site is told.
+    func withdraw(_ id: String, reason: WithdrawalReason) {
+        guard let task = tasks[id] else {
+            if outcomes[id] == nil { preWithdrawn.insert(id) }
+            return
+        }
+        sessions[task.site]?.outbound.yield(.withdrawn(id, reason: reason, round: task.round))
+        log.info("task-withdrawn", ["site": task.site.name, "round": "\(task.round)", "task": id, "reason": reason.description])
+        finish(id, outcome: .withdrawn(round: task.round), with: .failure(CancellationError()))
+    }
+
+    /// Claims a task for an incoming answer from `site`, or explains why the answer is refused.
+    func claim(_ id: String, by site: SiteID, kind: TaskKind) -> Result<OpenTask, AnswerRefusal> {
+        guard var task = tasks[id] else {
+            switch outcomes[id] {
+            case .answered(let round): return .failure(.replayed(round: round))
+            case .withdrawn(let round): return .failure(.late(round: round))
+            case .failed(let round): return .failure(.afterFailure(round: round))
+            case nil: return .failure(.unknownTask)
+            }
+        }
+        guard task.site == site else { return .failure(.notYours(owner: task.site)) }
+        guard task.kind == kind else { return .failure(.wrongKind) }
+        guard !task.receiving else { return .failure(.duplicate) }
+        task.receiving = true
+        tasks[id] = task
+        lastSeen[site] = clock.now
+        return .success(task)
+    }
+
+    /// The claimed answer could not be received (a broken stream): the task is
+    /// open again, so the site may retry before the deadline.
+    func release(_ id: String) {
+        guard var task = tasks[id] else { return }
+        task.receiving = false
+        tasks[id] = task
+    }
+
+    func complete(_ id: String, with answer: TaskAnswer) {
+        guard let task = tasks[id] else { return }
+        lastSeen[task.site] = clock.now
+        finish(id, outcome: .answered(round: task.round), with: .success(answer))
+    }
+
+    func fail(_ id: String, site: SiteID, reason: String) -> Result<Void, AnswerRefusal> {
+        switch claim(id, by: site, kind: tasks[id]?.kind ?? .train) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let task):
+            finish(id, outcome: .failed(round: task.round), with: .failure(SiteError.failed(site, reason: reason)))
+            return .success(())
+        }
+    }
+
+    /// A claimed answer was refused for good: the task fails now with the reason.
+    func reject(_ id: String, site: SiteID, reason: String) {
+        guard let task = tasks[id] else { return }
+        finish(id, outcome: .failed(round: task.round), with: .failure(SiteError.failed(site, reason: "update rejected: \(reason)")))
+    }
+
+    /// The vectors of a task offered to `site`.
+    func payload(_ id: String, for site: SiteID) -> Result<OpenTask, AnswerRefusal> {
+        guard let task = tasks[id] else { return .failure(outcomes[id] == nil ? .unknownTask : .closed) }
+        guard task.site == site else { return .failure(.notYours(owner: task.site)) }
+        return .success(task)
+    }
+
+    private func finish(_ id: String, outcome: TaskOutcome, with result: Result<TaskAnswer, any Error>) {
+        tasks[id] = nil
+        outcomes[id] = outcome
+        if let waiter = waiters.removeValue(forKey: id) {
+            waiter.resume(with: result)
+        } else {
+            pending[id] = result
+        }
+    }
+
+    private func secondsLeft(_ task: OpenTask) -> Double {
+        max(0, (task.deadline - clock.now).seconds)
+    }
+}
+
+/// Why an answer was refused; each reason is logged and told to the site in its receipt.
+enum AnswerRefusal: Error, Equatable, CustomStringConvertible {
+    case unknownTask
+    case replayed(round: Int)
+    case late(round: Int)
+    case afterFailure(round: Int)
+    case notYours(owner: SiteID)
+    case wrongKind
+    case duplicate
+    case closed
+    case invalid(String)
+    case interrupted(String)
+
+    var description: String {
+        switch self {
+        case .unknownTask: "unknown task: never offered by this coordinator (stale, forged, or from an earlier run)"
+        case .replayed(let round): "replayed: the task of round \(round) was already answered"
+        case .late(let round): "too late: round \(round)'s deadline passed and the site was left out of it (straggler)"
+        case .afterFailure(let round): "the task of round \(round) already failed (site reported failure or was declared dead)"
+        case .notYours(let owner): "the task was offered to site \(owner), not to the sender"
+        case .wrongKind: "the answer is of the wrong kind for this task"
+        case .duplicate: "duplicate: an answer to this task is already being received"
+        case .closed: "the task is closed"
+        case .invalid(let reason), .interrupted(let reason): reason
+        }
+    }
+}
+
+enum WithdrawalReason: Sendable, CustomStringConvertible {
+    case deadlinePassed, roundClosed
+
+    var description: String {
+        switch self {
+        case .deadlinePassed: "deadline passed"
+        case .roundClosed: "round closed"
+        }
+    }
+}
+
+/// A change in a site's connection, for the coordinator's store and logs.
+public struct SiteConnectionEvent: Sendable {
+    public enum Kind: String, Sendable { case connected, disconnected, dead, refused }
+    public var site: SiteID
+    public var kind: Kind
+    public var detail: String
+}
+
+extension Duration {
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+    }
+}

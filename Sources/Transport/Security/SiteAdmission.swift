@@ -1,0 +1,66 @@
+import Federation
+import Foundation
+import X509
+
+/// Decides, during the TLS handshake, whether a connecting client may in: only a current,
+/// unrevoked site certificate issued by this consortium's CA. Every refusal is logged with
+/// its reason; the client only sees the handshake fail.
+public struct SiteAdmission: Sendable {
+    public enum Verdict: Equatable, Sendable {
+        case admitted(SiteID)
+        case refused(String)
+    }
+
+    public let authority: Certificate
+    public let consortium: String
+    let revocations: RevocationWatch
+    let log: EventLog
+
+    public init(authority: Certificate, consortium: String, revocations: RevocationWatch, log: EventLog) {
+        self.authority = authority
+        self.consortium = consortium
+        self.revocations = revocations
+        self.log = log
+    }
+
+    /// Checks the peer's chain (leaf first; the leaf is all a site presents).
+    public func verdict(on chain: [Certificate], now: Date = Date()) -> Verdict {
+        guard let leaf = chain.first else { return .refused("no client certificate") }
+        let subject = leaf.subject.commonName ?? leaf.subject.description
+        guard leaf.issuer == authority.subject, authority.publicKey.isValidSignature(leaf.signature, for: leaf) else {
+            return .refused("certificate '\(subject)' was not issued by the \(consortium) consortium CA (issuer: \(leaf.issuer))")
+        }
+        guard now <= leaf.notValidAfter else {
+            return .refused("certificate '\(subject)' expired on \(Timestamp.format(leaf.notValidAfter))")
+        }
+        guard now >= leaf.notValidBefore else {
+            return .refused("certificate '\(subject)' is not valid before \(Timestamp.format(leaf.notValidBefore))")
+        }
+        guard now <= authority.notValidAfter else {
+            return .refused("the consortium CA expired on \(Timestamp.format(authority.notValidAfter))")
+        }
+        guard let identity = ParticipantIdentity(certificate: leaf), identity.consortium == consortium else {
+            return .refused("certificate '\(subject)' names no site of consortium \(consortium)")
+        }
+        guard let site = identity.site else {
+            return .refused("certificate '\(subject)' is the coordinator's, not a site's")
+        }
+        if let usage = try? leaf.extensions.extendedKeyUsage, !usage.contains(.clientAuth) {
+            return .refused("certificate of site \(site) is not issued for client authentication")
+        }
+        if let revoked = revocations.current().revocation(of: leaf) {
+            return .refused("certificate of site \(site) (serial \(revoked.serial)) was revoked on \(Timestamp.format(revoked.revokedAt)): \(revoked.reason)")
+        }
+        return .admitted(site)
+    }
+
+    /// Logs and returns the verdict.
+    func check(_ chain: [Certificate], peer: String = "unknown") -> Verdict {
+        let verdict = verdict(on: chain)
+        switch verdict {
+        case .admitted: break
+        case .refused(let reason): log.warning("connection-refused", ["reason": reason, "serial": chain.first?.serialHex ?? "-"])
+        }
+        return verdict
+    }
+}

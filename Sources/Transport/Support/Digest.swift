@@ -1,0 +1,9 @@
+import Crypto
+import Foundation
+
+/// SHA-256 as lowercase hex: study fingerprints, file identities.
+public enum Digest {
+    public static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,1 +1,0 @@
-// Transport: gRPC over mutual TLS and certificate provisioning (the deployment issue).

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Reassembles vectors that arrive in chunks: each into a buffer allocated once at its
+/// announced size (or, for large updates, into a spool file on disk), checking as it goes
+/// that chunks come in order, belong to the announced vectors, stay within their sizes and
+/// the chunk limit, and that the values match the announced checksum; it also notes the
+/// first non-finite value and whether a mask holds only 0 and 1. Any violation of the
+/// transfer rules stops it with a reason.
+struct VectorAssembler {
+    struct Expected {
+        var kind: VectorKind
+        var count: Int
+    }
+
+    private let expected: [Expected]
+    private let maxChunkBytes: Int
+    private var buffers: [[Float]]
+    private let spool: UpdateSpool?
+    private var filled: [Int]
+    private var current = 0
+    private var checksum = ValuesChecksum()
+    /// Per vector: the index of its first NaN or infinity.
+    private(set) var firstNonFinite: [VectorKind: Int] = [:]
+    /// Vectors holding a value other than 0 and 1.
+    private(set) var notBinary: Set<VectorKind> = []
+
+    /// `spool` nil: the vectors are assembled in memory.
+    init(expecting expected: [Expected], maxChunkBytes: Int, spool: UpdateSpool? = nil) {
+        self.expected = expected
+        self.maxChunkBytes = maxChunkBytes
+        self.spool = spool
+        buffers = spool != nil ? [] : expected.map { vector in
+            // Every value is overwritten by a chunk before the vector is handed out.
+            [Float](unsafeUninitializedCapacity: vector.count) { _, count in count = vector.count }
+        }
+        filled = expected.map { _ in 0 }
+        skipEmpty()
+    }
+
+    mutating func add(kind: VectorKind, offset: Int, bytes: Data) throws(AnswerRefusal) {
+        guard bytes.count <= maxChunkBytes else {
+            throw .invalid("oversized: a chunk of \(bytes.count) bytes exceeds the \(maxChunkBytes)-byte limit")
+        }
+        guard current < expected.count else { throw .invalid("oversized: more values than announced") }
+        let vector = expected[current]
+        guard kind == vector.kind else { throw .invalid("chunk of \(kind) where \(vector.kind) was expected") }
+        guard bytes.count % VectorBytes.bytesPerValue == 0 else { throw .invalid("a chunk of \(bytes.count) bytes is not whole float32 values") }
+        guard offset == filled[current] else { throw .invalid("chunk at offset \(offset) of \(kind), expected \(filled[current]) (out of order)") }
+        let values = bytes.count / VectorBytes.bytesPerValue
+        guard offset + values <= vector.count else {
+            throw .invalid("oversized: \(kind) runs past its announced \(vector.count) values")
+        }
+        if let spool {
+            do { try spool.append(bytes) } catch { throw .interrupted("\(error)") }
+        } else {
+            buffers[current].withUnsafeMutableBufferPointer { VectorBytes.decode(bytes, into: $0, at: offset) }
+        }
+        inspect(bytes, kind: kind, offset: offset)
+        bytes.withUnsafeBytes { checksum.update($0) }
+        filled[current] += values
+        skipEmpty()
+    }
+
+    /// Notes non-finite values, and non-binary values in a mask.
+    private mutating func inspect(_ bytes: Data, kind: VectorKind, offset: Int) {
+        let checksMask = kind == .mask && !notBinary.contains(kind)
+        guard firstNonFinite[kind] == nil || checksMask else { return }
+        bytes.withUnsafeBytes { raw in
+            for index in 0..<(raw.count / VectorBytes.bytesPerValue) {
+                let value = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+                if !value.isFinite, firstNonFinite[kind] == nil { firstNonFinite[kind] = offset + index }
+                if checksMask, value != 0, value != 1 { notBinary.insert(kind) }
+            }
+        }
+    }
+
+    /// Checks all vectors arrived and match `checksum`, and hands over where they are.
+    mutating func complete(checksum announced: UInt64) throws(AnswerRefusal) -> AssembledVectors {
+        guard current == expected.count else {
+            let vector = expected[current]
+            throw .invalid("incomplete: \(vector.kind) has \(filled[current]) of \(vector.count) values")
+        }
+        guard checksum.finish() == announced else {
+            throw .invalid("corrupted: the values do not match the announced checksum")
+        }
+        if let spool { return .spooled(spool, layout: expected) }
+        var result: [VectorKind: [Float]] = [:]
+        for (index, vector) in expected.enumerated() { result[vector.kind] = buffers[index] }
+        return .resident(result)
+    }
+
+    /// The vectors, after checking all arrived and match `checksum`, in memory.
+    mutating func finish(checksum announced: UInt64) throws(AnswerRefusal) -> [VectorKind: [Float]] {
+        let assembled = try complete(checksum: announced)
+        do { return try assembled.load() } catch { throw .interrupted("\(error)") }
+    }
+
+    private mutating func skipEmpty() {
+        while current < expected.count && filled[current] == expected[current].count { current += 1 }
+    }
+}
+
+/// Assembled vectors: in memory, or in a spool file to be read when needed.
+enum AssembledVectors: @unchecked Sendable {
+    case resident([VectorKind: [Float]])
+    case spooled(UpdateSpool, layout: [VectorAssembler.Expected])
+
+    /// The vectors in memory (a spool is read back here, once).
+    func load() throws -> [VectorKind: [Float]] {
+        switch self {
+        case .resident(let vectors): return vectors
+        case .spooled(let spool, let layout):
+            var result: [VectorKind: [Float]] = [:]
+            var offset = 0
+            for vector in layout {
+                result[vector.kind] = try spool.values(from: offset, count: vector.count)
+                offset += vector.count
+            }
+            return result
+        }
+    }
+
+    var isSpooled: Bool {
+        if case .spooled = self { return true }
+        return false
+    }
+}

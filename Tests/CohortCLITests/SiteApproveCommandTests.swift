@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// `cohort site approve`: until the steward approves the study's plan, the sites' policy gates
+/// drop every update; after the approval the same study trains; a plan the policy forbids is
+/// not approved at all.
+@Suite struct SiteApproveCommandTests {
+    static let policy = """
+        site: cleveland
+        steward: Dr. Ana Ruiz
+        allowed_models: [logistic]
+        max_parameters: 10000
+        require_secure_aggregation: false
+        differential_privacy:
+          required: false
+          max_epsilon: 8
+          delta: 1.0e-5
+        min_rows_per_update: 20
+
+        """
+
+    @Test func anApprovedPlanTrainsAndAForbiddenOneIsNotApproved() throws {
+        let folder = CohortBinary.temporaryPath("approve")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: "\(folder)/policy", withIntermediateDirectories: true)
+        try Self.policy.write(toFile: "\(folder)/policy/site-policy.yaml", atomically: true, encoding: .utf8)
+        let plan = "\(folder)/plan.json"
+        #expect(try CohortBinary.run(["simulate", "--rounds", "2", "--quiet", "--write-plan", plan]).status == 0)
+        #expect(try CohortBinary.run(["audit", "keygen", "--out", "\(folder)/steward.key"]).status == 0)
+        let gated = ["simulate", "--rounds", "2", "--quiet", "--site-policy", "\(folder)/policy", "--steward-key", "\(folder)/steward.key.pub"]
+
+        let before = try CohortBinary.run(gated + ["--audit-dir", "\(folder)/before", "--output", "\(folder)/before.json"])
+        #expect(before.standardError.contains("has not been approved by the data steward"), "\(before.standardError)")
+        #expect(try Self.acceptedRounds("\(folder)/before.json") == 0)
+
+        let approve = try CohortBinary.run(["site", "approve", "--plan", plan, "--policy-dir", "\(folder)/policy",
+                                            "--by", "Dr. Ana Ruiz", "--key", "\(folder)/steward.key", "--note", "IRB-2026-17"])
+        #expect(approve.status == 0, "\(approve.standardError)")
+        #expect(approve.standardOutput.contains("approved plan"))
+        let approvals = try String(contentsOfFile: "\(folder)/policy/approvals.jsonl", encoding: .utf8)
+        #expect(approvals.contains("IRB-2026-17"))
+
+        let after = try CohortBinary.run(gated + ["--audit-dir", "\(folder)/after", "--output", "\(folder)/after.json"])
+        #expect(after.status == 0, "\(after.standardError)")
+        #expect(!after.standardError.contains("not been approved"))
+        #expect(try Self.acceptedRounds("\(folder)/after.json") == 2)
+
+        let mlpPlan = "\(folder)/plan-mlp.json"
+        #expect(try CohortBinary.run(["simulate", "--rounds", "2", "--quiet", "--model", "mlp", "--write-plan", mlpPlan]).status == 0)
+        let refused = try CohortBinary.run(["site", "approve", "--plan", mlpPlan, "--policy-dir", "\(folder)/policy",
+                                            "--by", "Dr. Ana Ruiz", "--key", "\(folder)/steward.key"])
+        #expect(refused.status != 0)
+        #expect(refused.standardError.contains("allowed_models"), "\(refused.standardError)")
+        #expect(try String(contentsOfFile: "\(folder)/policy/approvals.jsonl", encoding: .utf8) == approvals, "nothing appended")
+    }
+
+    static func acceptedRounds(_ path: String) throws -> Int {
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        let rounds = object?["rounds"] as? [[String: Any]] ?? []
+        return rounds.filter { ($0["accepted"] as? Bool) == true }.count
+    }
+}

@@ -1,0 +1,46 @@
+import Federation
+import Foundation
+import Learning
+import Testing
+@testable import Transport
+
+@Suite("A study over loopback mutual TLS", .serialized)
+struct MutualTLSStudyTests {
+    static let names = ["north", "south", "west"]
+
+    static func description(for data: [SiteData], configuration: StudyConfiguration) throws -> (StudyDescription, Model) {
+        let model = try Model(spec: .logisticRegression, inputShape: data[0].train.exampleShape, task: .binary, seed: configuration.seed)
+        return (StudyDescription(studyID: configuration.studyID, model: .logisticRegression, seed: configuration.seed,
+                                 exampleShape: data[0].train.exampleShape, task: .binary, parameterCount: model.parameterCount,
+                                 schemaSHA256: nil, rounds: configuration.rounds), model)
+    }
+
+    @Test("the deployed study ends with the same bits as the in-process simulation")
+    func sameAsSimulation() async throws {
+        let data = SyntheticData.sites(Self.names)
+        let configuration = SyntheticData.configuration(sites: data.count)
+        let simulated = try await Simulation(sites: data, model: .logisticRegression, strategy: .fedAvg,
+                                             configuration: configuration).run()
+
+        let (study, model) = try Self.description(for: data, configuration: configuration)
+        let deployment = try await InProcessDeployment.start(sites: Self.names, study: study, minimumSites: data.count)
+        let state = try TemporaryDirectory("state")
+        defer { state.remove() }
+        var agents: [Task<SiteAgent.Finish, any Error>] = []
+        for site in data {
+            let worker = FederatedSiteWorker(data: site, stateDirectory: state.path(site.name))
+            let agent = try deployment.agent(site.name, worker: worker)
+            agents.append(Task { try await agent.run() })
+        }
+        let coordinator = try Coordinator(configuration: configuration, strategy: FedAvg(), initialParameters: model.parameters,
+                                          layout: model.layout, transport: deployment.server.transport)
+        let outcome = try await coordinator.run()
+        await deployment.server.finishStudy(id: study.studyID, rounds: outcome.rounds.count, modelChecksum: "x")
+        for agent in agents { _ = try await agent.value }
+        await deployment.stop()
+
+        #expect(outcome.finalParameters == simulated.finalParameters)
+        #expect(outcome.rounds.allSatisfy { $0.contributors.count == data.count })
+        #expect(outcome.finalEvaluation?.sites.map(\.metrics) == simulated.finalEvaluation?.sites.map(\.metrics))
+    }
+}

@@ -1,0 +1,171 @@
+import Crypto
+import Foundation
+import Testing
+import X509
+@testable import Transport
+
+@Suite("Provisioning")
+struct ProvisioningTests {
+    @Test("init writes a CA, a coordinator kit and one kit per site; keys are private")
+    func initialize() throws {
+        let test = try TestConsortium(sites: ["alpha", "beta"])
+        defer { test.remove() }
+        let layout = test.layout
+        for file in [layout.caKey, layout.caCertificate, layout.issued, layout.revocations, layout.settings] {
+            #expect(FileManager.default.fileExists(atPath: file.path), "\(file.lastPathComponent)")
+        }
+        #expect(!PEMFiles.isExposed(layout.caKey))
+        #expect(!PEMFiles.isExposed(layout.siteKit("alpha").appendingPathComponent(KitFile.siteKey)))
+        let alpha = try test.siteCredentials("alpha")
+        #expect(alpha.identity == .site("alpha", in: "test"))
+        #expect(alpha.certificate.issuer == alpha.authority.subject)
+        let coordinator = try test.coordinatorCredentials()
+        #expect(coordinator.identity == .coordinator(of: "test"))
+        let names = try coordinator.certificate.extensions.subjectAlternativeNames.map(Array.init) ?? []
+        #expect(names.contains(.dnsName("localhost")))
+        #expect(try IssuedCertificates.load(from: layout.issued).entries.count == 3)
+        // The kits' configs load as they are.
+        let site = try SiteConfig.load(layout.siteKit("beta").appendingPathComponent(KitFile.siteConfig))
+        #expect(site.coordinator == NetworkAddress(host: "127.0.0.1", port: 7443))
+        let config = try CoordinatorConfig.load(test.consortium.coordinatorKit.appendingPathComponent(KitFile.coordinatorConfig))
+        #expect(config.listen.port == 7443)
+    }
+
+    @Test("adding a site signs one certificate and changes no other participant's files")
+    func addSite() throws {
+        let test = try TestConsortium(sites: ["alpha", "beta"])
+        defer { test.remove() }
+        let before = try Self.snapshot(test.root, excluding: ["ca/issued.tsv"])
+        let kit = try Provisioner().addSite("gamma", to: test.root)
+        let after = try Self.snapshot(test.root, excluding: ["ca/issued.tsv"])
+        let changed = after.filter { before[$0.key] != $0.value }.keys.sorted()
+        #expect(changed.allSatisfy { $0.hasPrefix("sites/gamma/") }, "\(changed)")
+        #expect(before.allSatisfy { after[$0.key] == $0.value })
+        let gamma = try TestConsortium.credentials(kit: kit)
+        #expect(gamma.identity == .site("gamma", in: "test"))
+        #expect(throws: ProvisioningError.self) { try Provisioner().addSite("gamma", to: test.root) }
+    }
+
+    @Test("a site's own key and CSR: the CA signs the request, the key never leaves the site")
+    func signingRequest() throws {
+        let test = try TestConsortium(sites: [])
+        defer { test.remove() }
+        let kit = test.directory.path("delta-kit")
+        let request = try Provisioner.makeSigningRequest(site: "delta", kit: kit, coordinator: "127.0.0.1:7443")
+        let keyBefore = try Data(contentsOf: kit.appendingPathComponent(KitFile.siteKey))
+        let (certificate, identity) = try Provisioner().sign(request: request, with: test.root, output: nil)
+        #expect(identity == .site("delta", in: "test"))
+        #expect(try Data(contentsOf: kit.appendingPathComponent(KitFile.siteKey)) == keyBefore)
+        #expect(certificate == kit.appendingPathComponent(KitFile.siteCertificate))
+        let credentials = try TestConsortium.credentials(kit: kit)
+        #expect(credentials.identity == identity)
+        // The CA never saw the key: nothing under the consortium directory holds it.
+        let keyText = String(decoding: keyBefore, as: UTF8.self)
+        for (_, contents) in try Self.snapshot(test.root, excluding: []) { #expect(!contents.contains(keyText)) }
+        // Signing again while the first certificate is valid is refused.
+        #expect(throws: ProvisioningError.self) { try Provisioner().sign(request: request, with: test.root, output: nil) }
+    }
+
+    @Test("a tampered signing request is refused")
+    func tamperedRequest() throws {
+        let test = try TestConsortium(sites: [])
+        defer { test.remove() }
+        let request = try Provisioner.makeSigningRequest(site: "mallory", kit: test.directory.path("kit"), coordinator: nil)
+        // Rename the requested site after it was signed: the signature no longer matches.
+        var serializer = DER.Serializer()
+        try serializer.serialize(try PEMFiles.signingRequest(at: request))
+        var der = serializer.serializedBytes
+        let name: [UInt8] = Array("mallory".utf8)
+        var found: Int?
+        for start in 0...(der.count - name.count) where Array(der[start..<(start + name.count)]) == name { found = start }
+        let at = try #require(found)
+        der[at + name.count - 1] = UInt8(ascii: "z")
+        let forged = try CertificateSigningRequest(derEncoded: der)
+        #expect(forged.subject.commonName == "mallorz")
+        let authority = try Provisioner().loadAuthority(test.layout)
+        let error = #expect(throws: ProvisioningError.self) { try authority.sign(forged, days: 30) }
+        #expect(error?.description.contains("does not verify") == true)
+    }
+
+    @Test("revocation re-signs the list; a tampered list is refused")
+    func revocation() throws {
+        let test = try TestConsortium(sites: ["alpha", "beta"])
+        defer { test.remove() }
+        let serials = try Provisioner().revoke(site: "beta", in: test.root, reason: "laptop stolen")
+        #expect(serials == [try test.siteCredentials("beta").certificate.serialHex])
+        let authority = try PEMFiles.certificate(at: test.layout.caCertificate)
+        let list = try RevocationList.load(from: test.layout.revocations, issuer: authority)
+        #expect(list.revocation(of: try test.siteCredentials("beta").certificate)?.reason == "laptop stolen")
+        #expect(list.revocation(of: try test.siteCredentials("alpha").certificate) == nil)
+        let copy = try String(contentsOf: test.consortium.coordinatorKit.appendingPathComponent(KitFile.revocations), encoding: .utf8)
+        #expect(copy == (try String(contentsOf: test.layout.revocations, encoding: .utf8)))
+        let tampered = copy.replacingOccurrences(of: "laptop stolen", with: "nothing at all")
+        #expect(throws: ProvisioningError.self) { try RevocationList.verified(tampered, issuer: authority, source: "test") }
+        #expect(throws: ProvisioningError.self) { try Provisioner().revoke(site: "beta", in: test.root, reason: "again") }
+    }
+
+    @Test("bad input: a non-empty directory, bad names, a missing CA; nothing is written half-way")
+    func badInput() throws {
+        let test = try TestConsortium(sites: ["alpha"])
+        defer { test.remove() }
+        let error = #expect(throws: ProvisioningError.self) {
+            try Provisioner().initialize(consortium: "x", at: test.root, coordinatorHost: "h", coordinatorPort: 1, sites: [])
+        }
+        #expect(error?.description.contains("not empty") == true)
+        let fresh = test.directory.path("fresh")
+        #expect(throws: ProvisioningError.self) {
+            try Provisioner().initialize(consortium: "x", at: fresh, coordinatorHost: "h", coordinatorPort: 1, sites: ["Bad Name"])
+        }
+        #expect(!FileManager.default.fileExists(atPath: fresh.path))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: test.directory.url.path).filter { $0.contains("partial") }
+        #expect(leftovers.isEmpty)
+        #expect(throws: ProvisioningError.self) { try Provisioner().addSite("beta", to: test.directory.path("nowhere")) }
+        #expect(throws: ProvisioningError.self) { try Provisioner().addSite("Beta!", to: test.root) }
+    }
+
+    @Test("credentials: unreadable key, wrong key, expired certificate, foreign CA: one line naming the file")
+    func credentialProblems() throws {
+        let test = try TestConsortium(sites: ["alpha", "beta"])
+        defer { test.remove() }
+        let alpha = test.layout.siteKit("alpha")
+        let beta = test.layout.siteKit("beta")
+        let missing = #expect(throws: ProvisioningError.self) {
+            try Credentials(certificate: alpha.appendingPathComponent("site.crt"), key: alpha.appendingPathComponent("nope.key"),
+                            authority: alpha.appendingPathComponent("ca.crt"))
+        }
+        #expect(missing?.description.contains("nope.key") == true)
+        let garbage = test.directory.path("garbage.key")
+        try "not a key".write(to: garbage, atomically: true, encoding: .utf8)
+        let unreadable = #expect(throws: ProvisioningError.self) {
+            try Credentials(certificate: alpha.appendingPathComponent("site.crt"), key: garbage, authority: alpha.appendingPathComponent("ca.crt"))
+        }
+        #expect(unreadable?.description.contains("garbage.key") == true)
+        #expect(throws: ProvisioningError.self) {
+            try Credentials(certificate: alpha.appendingPathComponent("site.crt"), key: beta.appendingPathComponent("site.key"),
+                            authority: alpha.appendingPathComponent("ca.crt"))
+        }
+        let expired = try Provisioner(days: 1, now: Date().addingTimeInterval(-3 * 86_400)).addSite("old", to: test.root)
+        let error = #expect(throws: ProvisioningError.self) { try TestConsortium.credentials(kit: expired) }
+        #expect(error?.description.contains("expired") == true)
+        let other = try TestConsortium(name: "other", sites: ["alpha"])
+        defer { other.remove() }
+        #expect(throws: ProvisioningError.self) {
+            try Credentials(certificate: alpha.appendingPathComponent("site.crt"), key: alpha.appendingPathComponent("site.key"),
+                            authority: other.layout.caCertificate)
+        }
+    }
+
+    /// Relative path -> contents of every file under `root`.
+    static func snapshot(_ root: URL, excluding: Set<String>) throws -> [String: String] {
+        var result: [String: String] = [:]
+        let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])!
+        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            let relative = String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))
+            guard !excluding.contains(relative) else { continue }
+            result[relative] = try String(contentsOf: url, encoding: .utf8)
+        }
+        return result
+    }
+}
+
+import SwiftASN1

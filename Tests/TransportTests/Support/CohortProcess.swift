@@ -1,0 +1,96 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A `cohort` process started by a test: its output goes to files in the test's directory
+/// (read at any time), and `stop()`/`kill()` end it. Every test ends every process it starts,
+/// also when it fails (`defer`).
+final class CohortProcess: @unchecked Sendable {
+    let name: String
+    let process = Process()
+    let standardOutput: URL
+    let standardError: URL
+
+    /// `cohort` sits next to the test bundle in the build directory.
+    static var binary: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("cohort")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("cohort")
+    }
+
+    init(_ name: String, arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
+        self.name = name
+        standardOutput = directory.appendingPathComponent("\(name).out")
+        standardError = directory.appendingPathComponent("\(name).err")
+        FileManager.default.createFile(atPath: standardOutput.path, contents: nil)
+        FileManager.default.createFile(atPath: standardError.path, contents: nil)
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var variables = ProcessInfo.processInfo.environment
+        variables["OPENBLAS_NUM_THREADS"] = "1"
+        for (key, value) in environment { variables[key] = value }
+        process.environment = variables
+        process.standardOutput = try FileHandle(forWritingTo: standardOutput)
+        process.standardError = try FileHandle(forWritingTo: standardError)
+        try process.run()
+    }
+
+    var output: String { (try? String(contentsOf: standardOutput, encoding: .utf8)) ?? "" }
+    var errors: String { (try? String(contentsOf: standardError, encoding: .utf8)) ?? "" }
+    var isRunning: Bool { process.isRunning }
+
+    /// SIGKILL: no chance to clean up, as in a crash.
+    func kill() {
+        guard process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then SIGKILL if it does not go.
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(3)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        kill()
+    }
+
+    /// Waits for the process to exit (bounded); returns its status, or nil if it still runs.
+    func wait(seconds: Double) async -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Waits until standard error (or output) contains `text` (bounded).
+    func waitFor(_ text: String, seconds: Double = 60, inOutput: Bool = false) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if (inOutput ? output : errors).contains(text) { return true }
+            if !process.isRunning { return (inOutput ? output : errors).contains(text) }
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+        return false
+    }
+
+    /// Runs a command to its end (bounded) and returns status and both outputs.
+    static func run(_ arguments: [String], in directory: URL, seconds: Double = 120) async throws -> (status: Int32, output: String, errors: String) {
+        let process = try CohortProcess("run-\(UInt32.random(in: .min ... .max))", arguments: arguments, in: directory)
+        defer { process.stop() }
+        guard let status = await process.wait(seconds: seconds) else {
+            throw ProcessTimeout("cohort \(arguments.joined(separator: " ")) did not finish within \(seconds) s")
+        }
+        return (status, process.output, process.errors)
+    }
+}
+
+struct ProcessTimeout: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Regenerates the Swift code for Cohort's wire protocol (Sources/Transport/Protos/*.proto)
+# into Sources/Transport/Generated/. The output is committed, so building Cohort needs
+# neither protoc nor any SwiftPM build plugin; run this only after editing a .proto file.
+#
+# Needs: protoc (Debian: apt-get install -y protobuf-compiler) and a Swift toolchain. The two
+# protoc plugins are built once, in release, from the exact versions Package.resolved pins
+# (protoc-gen-swift from apple/swift-protobuf, protoc-gen-grpc-swift-2 from
+# grpc/grpc-swift-protobuf) and cached in .build-protoc/.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+protos="$root/Sources/Transport/Protos"
+output="$root/Sources/Transport/Generated"
+cache="${COHORT_PROTOC_CACHE:-$root/.build-protoc}"
+
+if ! command -v protoc >/dev/null 2>&1; then
+    echo "generate-protos: protoc not found; install it with: apt-get install -y protobuf-compiler" >&2
+    exit 1
+fi
+
+# The version Package.resolved pins for a package identity.
+pinned() {
+    python3 - "$root/Package.resolved" "$1" <<'PY'
+import json, sys
+pins = json.load(open(sys.argv[1]))["pins"]
+print(next(p["state"]["version"] for p in pins if p["identity"] == sys.argv[2]))
+PY
+}
+
+# Builds `product` of the package at `url`@`version` once and prints the binary's path.
+plugin() {
+    local url="$1" version="$2" product="$3"
+    local checkout="$cache/$(basename "$url" .git)-$version"
+    local binary="$checkout/.build/release/$product"
+    if [[ ! -x "$binary" ]]; then
+        rm -rf "$checkout"
+        git clone --quiet --depth 1 --branch "$version" "$url" "$checkout" >&2
+        (cd "$checkout" && swift build -c release --product "$product" >&2)
+    fi
+    echo "$binary"
+}
+
+mkdir -p "$cache"
+swift_plugin="$(plugin https://github.com/apple/swift-protobuf.git "$(pinned swift-protobuf)" protoc-gen-swift)"
+grpc_plugin="$(plugin https://github.com/grpc/grpc-swift-protobuf.git "$(pinned grpc-swift-protobuf)" protoc-gen-grpc-swift-2)"
+
+rm -f "$output"/*.pb.swift "$output"/*.grpc.swift
+mkdir -p "$output"
+cd "$protos"
+protoc \
+    --plugin=protoc-gen-swift="$swift_plugin" \
+    --plugin=protoc-gen-grpc-swift="$grpc_plugin" \
+    --swift_out="$output" --swift_opt=Visibility=Internal --swift_opt=FileNaming=DropPath \
+    --grpc-swift_out="$output" --grpc-swift_opt=Visibility=Internal --grpc-swift_opt=FileNaming=DropPath \
+    --grpc-swift_opt=Client=true --grpc-swift_opt=Server=true \
+    -I . ./*.proto
+echo "generate-protos: wrote $(ls "$output" | wc -l) files to ${output#$root/}"
