@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure aggregation, training and simulation speed on this machine.",
-        subcommands: [AggregateCommand.self, TrainCommand.self, SimulateBenchCommand.self, DefenseMatrixCommand.self, PrivacyUtilityCommand.self, DeployBenchmarkCommand.self, AllCommand.self]
+        subcommands: [AggregateCommand.self, TrainCommand.self, SimulateBenchCommand.self, DefenseMatrixCommand.self, PrivacyUtilityCommand.self, SecAggBenchCommand.self, DeployBenchmarkCommand.self, AllCommand.self]
     )
 }
 

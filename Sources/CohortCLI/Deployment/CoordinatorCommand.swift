@@ -92,12 +92,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
         do {
             if let checkpoint {
                 coordinator = try Coordinator(resuming: checkpoint, strategy: study.makeStrategy(), rule: study.makeRule(),
-                                              transport: server.transport)
+                                              transport: server.transport, secureSummation: study.makeSecureSummation())
             } else {
                 let model = try study.initialModel()
                 coordinator = try Coordinator(configuration: study.configuration, strategy: study.makeStrategy(), rule: study.makeRule(),
                                               initialParameters: model.parameters, layout: model.layout, transport: server.transport,
-                                              monitor: study.plan.monitor)
+                                              monitor: study.plan.monitor, secureSummation: study.makeSecureSummation())
             }
         } catch {
             await server.stop()

@@ -28,7 +28,7 @@ struct DeploymentStudy {
         ("seed", "--seed"), ("fraction", "--fraction"), ("min_sites", "--min-sites"), ("evaluate_every", "--evaluate-every"),
         ("trim_beta", "--trim-beta"), ("byzantine", "--byzantine"), ("keep", "--keep"), ("norm_bound", "--norm-bound"),
         ("dp_epsilon", "--dp-epsilon"), ("dp_noise", "--dp-noise"), ("dp_clip", "--dp-clip"), ("dp_delta", "--dp-delta"),
-        ("central_dp_noise", "--central-dp-noise"), ("monitor", "--monitor"),
+        ("central_dp_noise", "--central-dp-noise"), ("monitor", "--monitor"), ("secure_aggregation", "--secure-aggregation"),
         ("quarantine_threshold", "--quarantine-threshold"), ("quarantine_rounds", "--quarantine-rounds"),
     ]
     /// Keys only a deployment has.
@@ -55,7 +55,7 @@ struct DeploymentStudy {
         var arguments: [String] = []
         for (key, flag) in simulateOptions {
             guard let value = fields[key] else { continue }
-            if key == "monitor" {
+            if key == "monitor" || key == "secure_aggregation" {
                 if try value.bool() { arguments.append(flag) }
                 continue
             }
@@ -107,7 +107,8 @@ struct DeploymentStudy {
                                            parameterCount: model.parameterCount, schemaSHA256: schema, rounds: plan.rounds)
         let identity = Fingerprint(configuration: configuration, strategy: strategy, rule: plan.ruleName,
                                    ruleDetail: "\(plan.rule)", centralNoise: plan.privacy.centralNoise, model: plan.model,
-                                   shape: shape.dimensions, schema: schema, monitor: plan.monitor != nil)
+                                   shape: shape.dimensions, schema: schema, monitor: plan.monitor != nil,
+                                   secureAggregation: plan.secureAggregation ? true : nil)
         let json = try JSONOutput.encode(identity, pretty: false)
         return DeploymentStudy(
             id: id, plan: plan, configuration: configuration, description: description, strategy: strategy,
@@ -146,9 +147,16 @@ struct DeploymentStudy {
 
     func makeRule() throws -> any AggregationRule {
         if let z = plan.privacy.centralNoise {
-            return try DPFedAvg(noiseMultiplier: z, expectedUpdates: configuration.selection.minimumSites, seed: plan.seed)
+            // Under secure aggregation the sites clip and the clipping count stays secret: fixed clip norm.
+            return try DPFedAvg(noiseMultiplier: z, adaptive: !plan.secureAggregation,
+                                expectedUpdates: configuration.selection.minimumSites, seed: plan.seed)
         }
         return try plan.rule.makeRule(rootData: nil, model: plan.model, seed: plan.seed)
+    }
+
+    /// SecAgg+ when the study asks for it: the coordinator then learns only sums.
+    func makeSecureSummation() -> (any SecureSummation)? {
+        plan.secureAggregation ? SecAggSummation() : nil
     }
 
     func initialModel() throws -> Model {
@@ -166,6 +174,8 @@ struct DeploymentStudy {
         var shape: [Int]
         var schema: String?
         var monitor: Bool
+        /// Nil (left out of the JSON) without secure aggregation, so older fingerprints still match.
+        var secureAggregation: Bool?
     }
 }
 

@@ -55,7 +55,8 @@ struct SiteRunCommand: AsyncParsableCommand {
         let privacyGuard = try makePrivacyGuard(settings, site: site)
         BLAS.setThreadCount(1)
         let worker = FederatedSiteWorker(summary: source.summary, makeData: source.make, stateDirectory: settings.stateDirectory,
-                                         privacyGuard: privacyGuard, log: log)
+                                         privacyGuard: privacyGuard, log: log,
+                                         secureEndpoint: { site, _ in SecAggParticipant.endpoint(for: site) })
         log.info("starting", ["site": site.name, "consortium": credentials.identity.consortium, "coordinator": address.description,
                               "data": source.description])
         let agent = SiteAgent(options: .init(coordinator: address, credentials: credentials,

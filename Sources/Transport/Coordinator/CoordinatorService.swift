@@ -156,10 +156,15 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         guard header.study == task.study, Int(header.round) == task.round else {
             throw .invalid("stale: the update is for study '\(header.study)' round \(header.round), the task for '\(task.study)' round \(task.round)")
         }
-        guard header.parameterCount == UInt64(task.parameterCount) else {
+        if task.sealed {
+            // Secure aggregation: the update stays at the site; only its header comes.
+            guard header.parameterCount == 0, !header.includesControlDelta, !header.includesMask else {
+                throw .invalid("the round uses secure aggregation: a sealed answer carries no values, this one announces \(header.parameterCount) (it was discarded)")
+            }
+        } else if header.parameterCount != UInt64(task.parameterCount) {
             throw .invalid("wrong shape: the update has \(header.parameterCount) values, the model \(task.parameterCount)")
         }
-        var expected = [VectorAssembler.Expected(kind: .delta, count: task.parameterCount)]
+        var expected = task.sealed ? [] : [VectorAssembler.Expected(kind: .delta, count: task.parameterCount)]
         if header.includesControlDelta { expected.append(.init(kind: .controlDelta, count: task.parameterCount)) }
         if header.includesMask { expected.append(.init(kind: .mask, count: task.parameterCount)) }
         let bytes = expected.map(\.count).reduce(0, +) * VectorBytes.bytesPerValue
@@ -203,6 +208,50 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
             verdict = .invalidMask
         }
         return (ReceivedUpdate(header: update, vectors: vectors), verdict)
+    }
+
+    func answerSecureAggregation(request: RPCAsyncSequence<Cohort_Deployment_V1_SecureAnswerPart, any Error>,
+                                 context: ServerContext) async throws -> Cohort_Deployment_V1_Receipt {
+        let site = try caller(context)
+        var parts = request.makeAsyncIterator()
+        guard let first = try await parts.next(), case .header(let header) = first.body else {
+            return refuse(site, task: "-", round: nil, .invalid("a secure-aggregation answer must start with its header"))
+        }
+        let task: OpenTask
+        switch await switchboard.claim(header.taskID, by: site, kind: .secureAggregation) {
+        case .failure(let refusal): return refuse(site, task: header.taskID, round: nil, refusal)
+        case .success(let claimed): task = claimed
+        }
+        // A masked input: 4 bytes per parameter and one weight word, plus its header.
+        let limit = 4 * (study.parameterCount + 1) + 64 * 1024
+        guard header.totalBytes <= UInt64(limit) else {
+            await switchboard.reject(task.id, site: site, reason: "oversized secure-aggregation answer")
+            return refuse(site, task: task.id, round: task.round,
+                          .invalid("oversized: the answer announces \(header.totalBytes) bytes, the limit is \(limit)"))
+        }
+        var message: [UInt8] = []
+        message.reserveCapacity(Int(header.totalBytes))
+        do {
+            while let part = try await parts.next() {
+                guard case .chunk(let chunk) = part.body, chunk.count <= limits.chunkBytes,
+                      message.count + chunk.count <= Int(header.totalBytes) else {
+                    await switchboard.reject(task.id, site: site, reason: "malformed secure-aggregation answer")
+                    return refuse(site, task: task.id, round: task.round,
+                                  .invalid("a secure-aggregation answer holds one header, then at most its announced bytes in chunks of at most \(limits.chunkBytes)"))
+                }
+                message.append(contentsOf: chunk)
+            }
+        } catch {
+            await switchboard.release(task.id)
+            return refuse(site, task: task.id, round: task.round, .interrupted("the answer broke off: \(error)"))
+        }
+        guard message.count == Int(header.totalBytes) else {
+            await switchboard.release(task.id)
+            return refuse(site, task: task.id, round: task.round,
+                          .interrupted("incomplete: \(message.count) of \(header.totalBytes) announced bytes"))
+        }
+        await switchboard.complete(task.id, with: .secureMessage(message))
+        return Self.receipt(accepted: true, reason: "")
     }
 
     func reportEvaluation(request: Cohort_Deployment_V1_EvaluationResult, context: ServerContext) async throws -> Cohort_Deployment_V1_Receipt {

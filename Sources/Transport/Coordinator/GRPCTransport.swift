@@ -18,6 +18,8 @@ public final class GRPCTransport: Transport {
     /// The first round after a start waits for every expected site (up to `siteWaitSeconds`);
     /// later rounds only give reconnecting sites `rejoinGraceSeconds`.
     private let started = Mutex(false)
+    /// The round whose training was asked last: secure-aggregation stages belong to it.
+    private let currentRound = Mutex(0)
 
     init(switchboard: Switchboard, study: StudyDescription, limits: ProtocolLimits, minimumSites: Int,
          expectedSites: [SiteID], deadlineSeconds: Double, log: EventLog) {
@@ -66,12 +68,13 @@ public final class GRPCTransport: Transport {
         if let control = request.instructions.serverControl {
             vectors.append(TaskVector(kind: .serverControl, values: control))
         }
+        currentRound.withLock { $0 = max($0, request.round) }
         await order.enter(study: request.study, round: request.round, site: site)
         do {
             let deadline = ContinuousClock.now.advanced(by: .seconds(deadlineSeconds))
             let answer = try await ask(site, kind: .train, study: request.study, round: request.round,
                                        parameterCount: request.globalParameters.count, vectors: vectors,
-                                       instructions: request.instructions, deadline: deadline)
+                                       instructions: request.instructions, deadline: deadline, sealed: request.sealed)
             guard case .update(let received) = answer else {
                 throw SiteError.failed(site, reason: "answered a training task with an evaluation")
             }
@@ -102,12 +105,29 @@ public final class GRPCTransport: Transport {
         return report
     }
 
+    /// A secure-aggregation stage as a task the site pulls, like training: the coordinator
+    /// still never connects to a site.
+    public func exchange(_ message: [UInt8], at site: SiteID) async throws -> [UInt8] {
+        let answer = try await ask(site, kind: .secureAggregation, study: study.studyID, round: currentRound.withLock { $0 },
+                                   parameterCount: 0, vectors: [], instructions: nil,
+                                   deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)), secureMessage: message)
+        guard case .secureMessage(let bytes) = answer else {
+            throw SiteError.failed(site, reason: "answered a secure-aggregation task with something else")
+        }
+        return bytes
+    }
+
     private func ask(_ site: SiteID, kind: TaskKind, study: String, round: Int, parameterCount: Int, vectors: [TaskVector],
-                     instructions: TrainingInstructions?, deadline: ContinuousClock.Instant) async throws -> TaskAnswer {
-        let checksum = await checksums.checksum(of: vectors.map(\.values), study: study, round: round, kind: kind)
-        let task = OpenTask(id: TaskIdentifier.make(), site: site, kind: kind, study: study, round: round,
-                            parameterCount: parameterCount, vectors: vectors, checksum: checksum, instructions: instructions,
-                            deadline: deadline)
+                     instructions: TrainingInstructions?, deadline: ContinuousClock.Instant,
+                     sealed: Bool = false, secureMessage: [UInt8] = []) async throws -> TaskAnswer {
+        let checksum = kind == .secureAggregation ? 0
+            : await checksums.checksum(of: vectors.map(\.values), study: study, round: round, kind: kind)
+        var offered = OpenTask(id: TaskIdentifier.make(), site: site, kind: kind, study: study, round: round,
+                               parameterCount: parameterCount, vectors: vectors, checksum: checksum, instructions: instructions,
+                               deadline: deadline)
+        offered.sealed = sealed
+        offered.secureMessage = secureMessage
+        let task = offered
         let switchboard = switchboard
         await switchboard.open(task)
         return try await withTaskCancellationHandler {

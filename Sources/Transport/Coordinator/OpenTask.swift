@@ -5,12 +5,16 @@ import Foundation
 enum TaskKind: Sendable, Equatable {
     case train
     case evaluate
+    /// A stage message of the round's secure aggregation.
+    case secureAggregation
 }
 
 /// What comes back for a task.
 enum TaskAnswer: Sendable {
     case update(ReceivedUpdate)
     case evaluation(EvaluationReport)
+    /// A site's answer to a secure-aggregation stage message.
+    case secureMessage([UInt8])
 }
 
 /// A received update: its header fields, with its vectors in memory or still on disk.
@@ -57,6 +61,10 @@ struct OpenTask: Sendable {
     /// TRAIN: the instructions (without SCAFFOLD's vector, which is one of `vectors`).
     let instructions: TrainingInstructions?
     let deadline: ContinuousClock.Instant
+    /// TRAIN under secure aggregation: the site keeps its update and answers with its header.
+    var sealed = false
+    /// SECURE_AGGREGATION: the stage message for the site.
+    var secureMessage: [UInt8] = []
     /// An upload for it is being received (a second one is a duplicate).
     var receiving = false
 

@@ -101,13 +101,27 @@ internal enum Cohort_Deployment_V1_Coordinator: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "AnswerSecureAggregation" metadata.
+        internal enum AnswerSecureAggregation: Sendable {
+            /// Request type for "AnswerSecureAggregation".
+            internal typealias Input = Cohort_Deployment_V1_SecureAnswerPart
+            /// Response type for "AnswerSecureAggregation".
+            internal typealias Output = Cohort_Deployment_V1_Receipt
+            /// Descriptor for "AnswerSecureAggregation".
+            internal static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "cohort.deployment.v1.Coordinator"),
+                method: "AnswerSecureAggregation",
+                type: .clientStreaming
+            )
+        }
         /// Descriptors for all methods in the "cohort.deployment.v1.Coordinator" service.
         internal static let descriptors: [GRPCCore.MethodDescriptor] = [
             Attend.descriptor,
             DownloadTask.descriptor,
             UploadUpdate.descriptor,
             ReportEvaluation.descriptor,
-            ReportFailure.descriptor
+            ReportFailure.descriptor,
+            AnswerSecureAggregation.descriptor
         ]
     }
 }
@@ -230,6 +244,25 @@ extension Cohort_Deployment_V1_Coordinator {
             request: GRPCCore.StreamingServerRequest<Cohort_Deployment_V1_TaskFailure>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Cohort_Deployment_V1_Receipt>
+
+        /// Handle the "AnswerSecureAggregation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The answer to a SECURE_AGGREGATION task: one SecureAnswerHeader, then the site's stage
+        /// > message in chunks (a masked input is as long as the model).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Cohort_Deployment_V1_SecureAnswerPart` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Cohort_Deployment_V1_Receipt` messages.
+        func answerSecureAggregation(
+            request: GRPCCore.StreamingServerRequest<Cohort_Deployment_V1_SecureAnswerPart>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Cohort_Deployment_V1_Receipt>
     }
 
     /// Service protocol for the "cohort.deployment.v1.Coordinator" service.
@@ -334,6 +367,25 @@ extension Cohort_Deployment_V1_Coordinator {
         /// - Returns: A response containing a single `Cohort_Deployment_V1_Receipt` message.
         func reportFailure(
             request: GRPCCore.ServerRequest<Cohort_Deployment_V1_TaskFailure>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Cohort_Deployment_V1_Receipt>
+
+        /// Handle the "AnswerSecureAggregation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The answer to a SECURE_AGGREGATION task: one SecureAnswerHeader, then the site's stage
+        /// > message in chunks (a masked input is as long as the model).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Cohort_Deployment_V1_SecureAnswerPart` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Cohort_Deployment_V1_Receipt` message.
+        func answerSecureAggregation(
+            request: GRPCCore.StreamingServerRequest<Cohort_Deployment_V1_SecureAnswerPart>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Cohort_Deployment_V1_Receipt>
     }
@@ -442,6 +494,25 @@ extension Cohort_Deployment_V1_Coordinator {
             request: Cohort_Deployment_V1_TaskFailure,
             context: GRPCCore.ServerContext
         ) async throws -> Cohort_Deployment_V1_Receipt
+
+        /// Handle the "AnswerSecureAggregation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The answer to a SECURE_AGGREGATION task: one SecureAnswerHeader, then the site's stage
+        /// > message in chunks (a masked input is as long as the model).
+        ///
+        /// - Parameters:
+        ///   - request: A stream of `Cohort_Deployment_V1_SecureAnswerPart` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Cohort_Deployment_V1_Receipt` to respond with.
+        func answerSecureAggregation(
+            request: GRPCCore.RPCAsyncSequence<Cohort_Deployment_V1_SecureAnswerPart, any Swift.Error>,
+            context: GRPCCore.ServerContext
+        ) async throws -> Cohort_Deployment_V1_Receipt
     }
 }
 
@@ -504,6 +575,17 @@ extension Cohort_Deployment_V1_Coordinator.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Cohort_Deployment_V1_Coordinator.Method.AnswerSecureAggregation.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_Deployment_V1_SecureAnswerPart>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_Deployment_V1_Receipt>(),
+            handler: { request, context in
+                try await self.answerSecureAggregation(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -549,6 +631,17 @@ extension Cohort_Deployment_V1_Coordinator.ServiceProtocol {
     ) async throws -> GRPCCore.StreamingServerResponse<Cohort_Deployment_V1_Receipt> {
         let response = try await self.reportFailure(
             request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    internal func answerSecureAggregation(
+        request: GRPCCore.StreamingServerRequest<Cohort_Deployment_V1_SecureAnswerPart>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Cohort_Deployment_V1_Receipt> {
+        let response = try await self.answerSecureAggregation(
+            request: request,
             context: context
         )
         return GRPCCore.StreamingServerResponse(single: response)
@@ -625,6 +718,19 @@ extension Cohort_Deployment_V1_Coordinator.SimpleServiceProtocol {
         return GRPCCore.ServerResponse<Cohort_Deployment_V1_Receipt>(
             message: try await self.reportFailure(
                 request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    internal func answerSecureAggregation(
+        request: GRPCCore.StreamingServerRequest<Cohort_Deployment_V1_SecureAnswerPart>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Cohort_Deployment_V1_Receipt> {
+        return GRPCCore.ServerResponse<Cohort_Deployment_V1_Receipt>(
+            message: try await self.answerSecureAggregation(
+                request: request.messages,
                 context: context
             ),
             metadata: [:]
@@ -758,6 +864,30 @@ extension Cohort_Deployment_V1_Coordinator {
         func reportFailure<Result>(
             request: GRPCCore.ClientRequest<Cohort_Deployment_V1_TaskFailure>,
             serializer: some GRPCCore.MessageSerializer<Cohort_Deployment_V1_TaskFailure>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_Deployment_V1_Receipt>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_Deployment_V1_Receipt>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AnswerSecureAggregation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The answer to a SECURE_AGGREGATION task: one SecureAnswerHeader, then the site's stage
+        /// > message in chunks (a masked input is as long as the model).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Cohort_Deployment_V1_SecureAnswerPart` messages.
+        ///   - serializer: A serializer for `Cohort_Deployment_V1_SecureAnswerPart` messages.
+        ///   - deserializer: A deserializer for `Cohort_Deployment_V1_Receipt` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func answerSecureAggregation<Result>(
+            request: GRPCCore.StreamingClientRequest<Cohort_Deployment_V1_SecureAnswerPart>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_Deployment_V1_SecureAnswerPart>,
             deserializer: some GRPCCore.MessageDeserializer<Cohort_Deployment_V1_Receipt>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_Deployment_V1_Receipt>) async throws -> Result
@@ -952,6 +1082,41 @@ extension Cohort_Deployment_V1_Coordinator {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "AnswerSecureAggregation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The answer to a SECURE_AGGREGATION task: one SecureAnswerHeader, then the site's stage
+        /// > message in chunks (a masked input is as long as the model).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Cohort_Deployment_V1_SecureAnswerPart` messages.
+        ///   - serializer: A serializer for `Cohort_Deployment_V1_SecureAnswerPart` messages.
+        ///   - deserializer: A deserializer for `Cohort_Deployment_V1_Receipt` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        internal func answerSecureAggregation<Result>(
+            request: GRPCCore.StreamingClientRequest<Cohort_Deployment_V1_SecureAnswerPart>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_Deployment_V1_SecureAnswerPart>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_Deployment_V1_Receipt>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_Deployment_V1_Receipt>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.clientStreaming(
+                request: request,
+                descriptor: Cohort_Deployment_V1_Coordinator.Method.AnswerSecureAggregation.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1096,6 +1261,36 @@ extension Cohort_Deployment_V1_Coordinator.ClientProtocol {
         try await self.reportFailure(
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Cohort_Deployment_V1_TaskFailure>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_Deployment_V1_Receipt>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AnswerSecureAggregation" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The answer to a SECURE_AGGREGATION task: one SecureAnswerHeader, then the site's stage
+    /// > message in chunks (a masked input is as long as the model).
+    ///
+    /// - Parameters:
+    ///   - request: A streaming request producing `Cohort_Deployment_V1_SecureAnswerPart` messages.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    internal func answerSecureAggregation<Result>(
+        request: GRPCCore.StreamingClientRequest<Cohort_Deployment_V1_SecureAnswerPart>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_Deployment_V1_Receipt>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.answerSecureAggregation(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_Deployment_V1_SecureAnswerPart>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_Deployment_V1_Receipt>(),
             options: options,
             onResponse: handleResponse
@@ -1266,6 +1461,41 @@ extension Cohort_Deployment_V1_Coordinator.ClientProtocol {
             metadata: metadata
         )
         return try await self.reportFailure(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AnswerSecureAggregation" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The answer to a SECURE_AGGREGATION task: one SecureAnswerHeader, then the site's stage
+    /// > message in chunks (a masked input is as long as the model).
+    ///
+    /// - Parameters:
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - producer: A closure producing request messages to send to the server. Returning
+    ///       from the closure closes the request stream.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    internal func answerSecureAggregation<Result>(
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Cohort_Deployment_V1_SecureAnswerPart>) async throws -> Void,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_Deployment_V1_Receipt>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.StreamingClientRequest<Cohort_Deployment_V1_SecureAnswerPart>(
+            metadata: metadata,
+            producer: producer
+        )
+        return try await self.answerSecureAggregation(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -46,6 +46,9 @@ nonisolated enum Cohort_Deployment_V1_TaskKind: SwiftProtobuf.Enum, Swift.CaseIt
   case unspecified // = 0
   case train // = 1
   case evaluate // = 2
+
+  /// A stage of the round's secure aggregation (SecAgg+), answered by AnswerSecureAggregation.
+  case secureAggregation // = 3
   case UNRECOGNIZED(Int)
 
   init() {
@@ -57,6 +60,7 @@ nonisolated enum Cohort_Deployment_V1_TaskKind: SwiftProtobuf.Enum, Swift.CaseIt
     case 0: self = .unspecified
     case 1: self = .train
     case 2: self = .evaluate
+    case 3: self = .secureAggregation
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -66,6 +70,7 @@ nonisolated enum Cohort_Deployment_V1_TaskKind: SwiftProtobuf.Enum, Swift.CaseIt
     case .unspecified: return 0
     case .train: return 1
     case .evaluate: return 2
+    case .secureAggregation: return 3
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -75,6 +80,7 @@ nonisolated enum Cohort_Deployment_V1_TaskKind: SwiftProtobuf.Enum, Swift.CaseIt
     .unspecified,
     .train,
     .evaluate,
+    .secureAggregation,
   ]
 
 }
@@ -588,6 +594,14 @@ nonisolated struct Cohort_Deployment_V1_TaskOffer: Sendable {
   /// Seconds until the round's deadline, as the coordinator saw it when offering.
   var secondsToDeadline: Double = 0
 
+  /// TRAIN under secure aggregation: the site keeps its update for the round's secure sum and
+  /// uploads only the UpdateHeader (parameter_count 0, no chunks).
+  var sealed: Bool = false
+
+  /// SECURE_AGGREGATION only: the coordinator's stage message (setup, key roster, share
+  /// delivery or unmask request; small: O(sites) bytes), opaque to the transport.
+  var secureMessage: Data = Data()
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -1073,6 +1087,55 @@ nonisolated struct Cohort_Deployment_V1_Metrics: Sendable {
   fileprivate var _auroc: Double? = nil
 }
 
+nonisolated struct Cohort_Deployment_V1_SecureAnswerPart: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var body: Cohort_Deployment_V1_SecureAnswerPart.OneOf_Body? = nil
+
+  var header: Cohort_Deployment_V1_SecureAnswerHeader {
+    get {
+      if case .header(let v)? = body {return v}
+      return Cohort_Deployment_V1_SecureAnswerHeader()
+    }
+    set {body = .header(newValue)}
+  }
+
+  var chunk: Data {
+    get {
+      if case .chunk(let v)? = body {return v}
+      return Data()
+    }
+    set {body = .chunk(newValue)}
+  }
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  nonisolated enum OneOf_Body: Equatable, Sendable {
+    case header(Cohort_Deployment_V1_SecureAnswerHeader)
+    case chunk(Data)
+
+  }
+
+  init() {}
+}
+
+nonisolated struct Cohort_Deployment_V1_SecureAnswerHeader: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var taskID: String = String()
+
+  /// Bytes of the stage message that follow in chunks.
+  var totalBytes: UInt64 = 0
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
 nonisolated struct Cohort_Deployment_V1_TaskFailure: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1108,7 +1171,7 @@ nonisolated struct Cohort_Deployment_V1_Receipt: Sendable {
 fileprivate nonisolated let _protobuf_package = "cohort.deployment.v1"
 
 nonisolated extension Cohort_Deployment_V1_TaskKind: SwiftProtobuf._ProtoNameProviding {
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TASK_KIND_UNSPECIFIED\0\u{1}TRAIN\0\u{1}EVALUATE\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TASK_KIND_UNSPECIFIED\0\u{1}TRAIN\0\u{1}EVALUATE\0\u{1}SECURE_AGGREGATION\0")
 }
 
 nonisolated extension Cohort_Deployment_V1_WithdrawalReason: SwiftProtobuf._ProtoNameProviding {
@@ -1827,7 +1890,7 @@ nonisolated extension Cohort_Deployment_V1_HeartbeatAck: SwiftProtobuf.Message, 
 
 nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".TaskOffer"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}kind\0\u{1}study\0\u{1}round\0\u{3}parameter_count\0\u{3}server_control_count\0\u{3}payload_checksum\0\u{1}instructions\0\u{3}seconds_to_deadline\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}kind\0\u{1}study\0\u{1}round\0\u{3}parameter_count\0\u{3}server_control_count\0\u{3}payload_checksum\0\u{1}instructions\0\u{3}seconds_to_deadline\0\u{1}sealed\0\u{3}secure_message\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1844,6 +1907,8 @@ nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, Swi
       case 7: try { try decoder.decodeSingularFixed64Field(value: &self.payloadChecksum) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._instructions) }()
       case 9: try { try decoder.decodeSingularDoubleField(value: &self.secondsToDeadline) }()
+      case 10: try { try decoder.decodeSingularBoolField(value: &self.sealed) }()
+      case 11: try { try decoder.decodeSingularBytesField(value: &self.secureMessage) }()
       default: break
       }
     }
@@ -1881,6 +1946,12 @@ nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, Swi
     if self.secondsToDeadline.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.secondsToDeadline, fieldNumber: 9)
     }
+    if self.sealed != false {
+      try visitor.visitSingularBoolField(value: self.sealed, fieldNumber: 10)
+    }
+    if !self.secureMessage.isEmpty {
+      try visitor.visitSingularBytesField(value: self.secureMessage, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1894,6 +1965,8 @@ nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, Swi
     if lhs.payloadChecksum != rhs.payloadChecksum {return false}
     if lhs._instructions != rhs._instructions {return false}
     if lhs.secondsToDeadline != rhs.secondsToDeadline {return false}
+    if lhs.sealed != rhs.sealed {return false}
+    if lhs.secureMessage != rhs.secureMessage {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2880,6 +2953,103 @@ nonisolated extension Cohort_Deployment_V1_Metrics: SwiftProtobuf.Message, Swift
     if lhs.falsePositives != rhs.falsePositives {return false}
     if lhs.trueNegatives != rhs.trueNegatives {return false}
     if lhs.falseNegatives != rhs.falseNegatives {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_Deployment_V1_SecureAnswerPart: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".SecureAnswerPart"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{1}chunk\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Cohort_Deployment_V1_SecureAnswerHeader?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .header(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .header(v)
+        }
+      }()
+      case 2: try {
+        var v: Data?
+        try decoder.decodeSingularBytesField(value: &v)
+        if let v = v {
+          if self.body != nil {try decoder.handleConflictingOneOf()}
+          self.body = .chunk(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.body {
+    case .header?: try {
+      guard case .header(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    }()
+    case .chunk?: try {
+      guard case .chunk(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularBytesField(value: v, fieldNumber: 2)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Cohort_Deployment_V1_SecureAnswerPart, rhs: Cohort_Deployment_V1_SecureAnswerPart) -> Bool {
+    if lhs.body != rhs.body {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_Deployment_V1_SecureAnswerHeader: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".SecureAnswerHeader"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{3}total_bytes\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.taskID) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.totalBytes) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.taskID.isEmpty {
+      try visitor.visitSingularStringField(value: self.taskID, fieldNumber: 1)
+    }
+    if self.totalBytes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.totalBytes, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Cohort_Deployment_V1_SecureAnswerHeader, rhs: Cohort_Deployment_V1_SecureAnswerHeader) -> Bool {
+    if lhs.taskID != rhs.taskID {return false}
+    if lhs.totalBytes != rhs.totalBytes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -143,6 +143,27 @@ struct CoordinatorLink: Sendable {
         return try await client.reportEvaluation(result, options: Self.options(timeout: 60))
     }
 
+    /// Sends the answer to a secure-aggregation stage in chunks of at most `chunkBytes`.
+    func answerSecureAggregation(_ message: [UInt8], task: String, chunkBytes: Int? = nil) async throws -> Cohort_Deployment_V1_Receipt {
+        let chunkBytes = max(1, min(chunkBytes ?? self.chunkBytes, ProtocolLimits.largestChunk))
+        return try await client.answerSecureAggregation(options: Self.options(timeout: Self.transferTimeout(bytes: message.count))) { writer in
+            var header = Cohort_Deployment_V1_SecureAnswerHeader()
+            header.taskID = task
+            header.totalBytes = UInt64(message.count)
+            var first = Cohort_Deployment_V1_SecureAnswerPart()
+            first.body = .header(header)
+            try await writer.write(first)
+            var start = 0
+            while start < message.count {
+                let end = min(message.count, start + chunkBytes)
+                var part = Cohort_Deployment_V1_SecureAnswerPart()
+                part.body = .chunk(Data(message[start..<end]))
+                try await writer.write(part)
+                start = end
+            }
+        }
+    }
+
     func reportFailure(task: String, reason: String) async throws -> Cohort_Deployment_V1_Receipt {
         var failure = Cohort_Deployment_V1_TaskFailure()
         failure.taskID = task

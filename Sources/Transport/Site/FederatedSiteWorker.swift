@@ -10,22 +10,28 @@ public actor FederatedSiteWorker: SiteWorker {
     private let stateDirectory: URL
     private let privacyGuard: (any PrivacyGuard)?
     private let log: EventLog
+    /// Builds the site's secure-aggregation endpoint once it has joined a study.
+    private let makeSecureEndpoint: (@Sendable (Site, StudyDescription) -> any SecureEndpoint)?
+    private var secureEndpoint: (any SecureEndpoint)?
     private var site: Site?
     private var stateFile: SiteStateFile?
     private var study: StudyDescription?
 
     /// A site whose data is ready now.
     public init(data: SiteData, schemaSHA256: String? = nil, stateDirectory: URL, privacyGuard: (any PrivacyGuard)? = nil,
-                log: EventLog = .silent) {
+                log: EventLog = .silent, secureEndpoint: (@Sendable (Site, StudyDescription) -> any SecureEndpoint)? = nil) {
         self.init(summary: DataSummary(exampleShape: data.train.exampleShape, task: data.train.task, trainingRows: data.train.count,
                                        testRows: data.test.count, schemaSHA256: schemaSHA256),
-                  makeData: { _ in data }, stateDirectory: stateDirectory, privacyGuard: privacyGuard, log: log)
+                  makeData: { _ in data }, stateDirectory: stateDirectory, privacyGuard: privacyGuard, log: log,
+                  secureEndpoint: secureEndpoint)
     }
 
     /// A site whose train/test split depends on the study (prepared data is split with the
     /// study's seed, as `cohort simulate` splits it).
     public init(summary: DataSummary, makeData: @escaping @Sendable (StudyDescription) throws -> SiteData, stateDirectory: URL,
-                privacyGuard: (any PrivacyGuard)? = nil, log: EventLog = .silent) {
+                privacyGuard: (any PrivacyGuard)? = nil, log: EventLog = .silent,
+                secureEndpoint: (@Sendable (Site, StudyDescription) -> any SecureEndpoint)? = nil) {
+        makeSecureEndpoint = secureEndpoint
         self.makeData = makeData
         data = summary
         self.stateDirectory = stateDirectory
@@ -56,6 +62,15 @@ public actor FederatedSiteWorker: SiteWorker {
         self.site = site
         self.stateFile = file
         self.study = study
+        secureEndpoint = makeSecureEndpoint?(site, study)
+    }
+
+    public func respond(toSecureMessage message: [UInt8]) async throws -> [UInt8] {
+        guard let secureEndpoint else {
+            throw SiteAgentError(site == nil ? "asked for secure aggregation before joining a study"
+                                              : "this site takes no part in secure aggregation (no secure endpoint configured)")
+        }
+        return try await secureEndpoint.respond(to: message)
     }
 
     public func train(_ request: TrainingRequest) async throws -> SiteUpdate {

@@ -190,7 +190,7 @@ public final class SiteAgent: Sendable {
                 let vectors = try await link.download(offer, keep: worker.needsGlobalParameters)
                 let instructions = try offer.instructions.domain(serverControl: vectors[.serverControl])
                 let request = TrainingRequest(study: offer.study, round: round, globalParameters: vectors[.globalParameters] ?? [],
-                                              instructions: instructions)
+                                              instructions: instructions, sealed: offer.sealed)
                 let update: SiteUpdate
                 do {
                     update = try await worker.train(request)
@@ -218,6 +218,17 @@ public final class SiteAgent: Sendable {
                 guard !state.isWithdrawn(offer.taskID) else { return }
                 let receipt = try await link.report(report, study: offer.study, task: offer.taskID)
                 if !receipt.accepted { log.warning("evaluation-rejected", ["round": "\(round)", "reason": receipt.reason]) }
+            case .secureAggregation:
+                let answer: [UInt8]
+                do {
+                    answer = try await worker.respond(toSecureMessage: Array(offer.secureMessage))
+                } catch {
+                    try await fail(offer, link: link, reason: "\(error)")
+                    return
+                }
+                guard !state.isWithdrawn(offer.taskID) else { return }
+                let receipt = try await link.answerSecureAggregation(answer, task: offer.taskID, chunkBytes: state.chunkBytes)
+                if !receipt.accepted { log.warning("secure-answer-rejected", ["round": "\(round)", "reason": receipt.reason]) }
             default:
                 try await fail(offer, link: link, reason: "unknown task kind \(offer.kind.rawValue); this agent is older than the coordinator")
             }

@@ -12,10 +12,16 @@ public protocol SiteWorker: Sendable {
     func join(_ study: StudyDescription, as site: SiteID) async throws
     func train(_ request: TrainingRequest) async throws -> SiteUpdate
     func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport
+    /// Answers a secure-aggregation stage message with the site's `SecureEndpoint`.
+    func respond(toSecureMessage message: [UInt8]) async throws -> [UInt8]
 }
 
 extension SiteWorker {
     public var needsGlobalParameters: Bool { true }
+
+    public func respond(toSecureMessage message: [UInt8]) async throws -> [UInt8] {
+        throw SiteAgentError("this site takes no part in secure aggregation (no secure endpoint configured)")
+    }
 }
 
 /// Why a site agent stops for good (as opposed to a lost connection, which it retries).

@@ -259,7 +259,13 @@ extension Cohort_Deployment_V1_CoordinatorMessage {
     static func offer(_ task: OpenTask, secondsLeft: Double) -> Self {
         var offer = Cohort_Deployment_V1_TaskOffer()
         offer.taskID = task.id
-        offer.kind = task.kind == .train ? .train : .evaluate
+        switch task.kind {
+        case .train: offer.kind = .train
+        case .evaluate: offer.kind = .evaluate
+        case .secureAggregation: offer.kind = .secureAggregation
+        }
+        offer.sealed = task.sealed
+        offer.secureMessage = Data(task.secureMessage)
         offer.study = task.study
         offer.round = UInt32(task.round)
         offer.parameterCount = UInt64(task.parameterCount)
