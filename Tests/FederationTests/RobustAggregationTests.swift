@@ -39,6 +39,44 @@ import Learning
         }
     }
 
+    @Test(arguments: [1, 2, 3, 7, 16, 17, 31, 64, 100, 129])
+    func theSortingNetworkSortsEveryLane(count: Int) {
+        let network = SortingNetwork(count: count)
+        var generator = SeededGenerator(seed: UInt64(count))
+        // Ties and signed zeros included: the network must agree with a plain sort.
+        let columns = (0..<16).map { _ in (0..<count).map { _ in Float(Int(generator.nextUnitFloat() * 9) - 4) * 0.5 } }
+        let lanes = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: network.paddedCount)
+        defer { lanes.deallocate() }
+        for row in 0..<network.paddedCount {
+            lanes[row] = SIMD16((0..<16).map { row < count ? columns[$0][row] : .infinity })
+        }
+        network.sort(lanes)
+        for lane in 0..<16 {
+            #expect((0..<count).map { lanes[$0][lane] } == columns[lane].sorted(), "lane \(lane)")
+        }
+        #expect(network.paddedCount >= count && network.paddedCount < 2 * max(count, 1) + 1)
+    }
+
+    @Test func vectorLanesAndScalarTailsGiveTheSameBits() throws {
+        // 16 x 3 coordinates through SIMD lanes and 5 through the scalar tail, for odd and even counts.
+        for updates in [9, 10] {
+            let deltas = population(benign: updates - 2, outliers: 2, count: 53, seed: UInt64(updates))
+            let store = UpdateStore(parameterCount: 53)
+            for delta in deltas { try store.append(delta) }
+            for statistic in [SortedStatistic.median, .trimmedMean(trim: 2)] {
+                let fast = try aggregateSortedCoordinates(of: store, statistic: statistic)
+                for j in 0..<53 {
+                    let column = deltas.map { $0[j] }.sorted()
+                    let expected = column.withUnsafeBufferPointer { statistic.value(ofSorted: $0.baseAddress!, count: updates) }
+                    #expect(fast[j].bitPattern == expected.bitPattern, "\(statistic) coordinate \(j)")
+                }
+            }
+        }
+        #expect(throws: AggregationRuleError.self) {
+            try aggregateSortedCoordinates(of: UpdateStore(parameterCount: 3), statistic: .trimmedMean(trim: 0))
+        }
+    }
+
     @Test func trimmedMeanMatchesASortedReference() throws {
         var generator = SeededGenerator(seed: 12)
         let deltas = (0..<10).map { _ in (0..<29).map { _ in generator.nextUnitFloat() * 4 - 2 } }
@@ -114,8 +152,8 @@ import Learning
             try spilled.append(delta)
         }
         #expect(spilled.residentBytes == 5000 * 4)
-        let a = try aggregateCoordinates(of: inMemory) { OrderStatistics.median($0, count: $1) }
-        let b = try aggregateCoordinates(of: spilled) { OrderStatistics.median($0, count: $1) }
+        let a = try aggregateSortedCoordinates(of: inMemory, statistic: .median)
+        let b = try aggregateSortedCoordinates(of: spilled, statistic: .median)
         #expect(a == b)
         #expect(try spilled.vector(at: 4) == deltas[4])
     }

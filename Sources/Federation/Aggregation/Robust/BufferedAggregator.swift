@@ -51,21 +51,68 @@ func aggregateCoordinates(of store: UpdateStore, rows: [Int]? = nil,
                           kernel: @escaping @Sendable (UnsafeMutablePointer<Float>, Int) -> Float) throws -> [Float] {
     let selected = rows ?? Array(0..<store.count)
     let k = selected.count
+    return try forEachCoordinateChunk(of: store) { block, span, coordinates, output in
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: k)
+        defer { scratch.deallocate() }
+        for j in coordinates {
+            for (slot, row) in selected.enumerated() { scratch[slot] = block[row * span + j] }
+            output[j] = kernel(scratch, k)
+        }
+    }
+}
+
+/// A sorted-order statistic of every coordinate over all the store's updates. Sixteen
+/// coordinates at a time go through a sorting network in SIMD lanes; the few left at the end
+/// of a chunk take the same network one at a time, so every coordinate gets the same bits.
+func aggregateSortedCoordinates(of store: UpdateStore, statistic: SortedStatistic) throws -> [Float] {
+    let k = store.count
+    try statistic.check(count: k)
+    let network = SortingNetwork(count: k)
+    typealias Lanes = SIMD16<Float>
+    return try forEachCoordinateChunk(of: store) { block, span, coordinates, output in
+        let lanes = UnsafeMutablePointer<Lanes>.allocate(capacity: network.paddedCount)
+        let values = UnsafeMutablePointer<Float>.allocate(capacity: network.paddedCount)
+        defer {
+            lanes.deallocate()
+            values.deallocate()
+        }
+        var j = coordinates.lowerBound
+        while j + Lanes.scalarCount <= coordinates.upperBound {
+            for row in 0..<k { lanes[row] = UnsafeRawPointer(block + row * span + j).loadUnaligned(as: Lanes.self) }
+            for row in k..<network.paddedCount { lanes[row] = .infinity }
+            network.sort(lanes)
+            let result = statistic.value(ofSorted: lanes, count: k)
+            UnsafeMutableRawPointer(output + j).storeBytes(of: result, as: Lanes.self)
+            j += Lanes.scalarCount
+        }
+        while j < coordinates.upperBound {
+            for row in 0..<k { values[row] = block[row * span + j] }
+            for row in k..<network.paddedCount { values[row] = .infinity }
+            network.sort(values)
+            output[j] = statistic.value(ofSorted: values, count: k)
+            j += 1
+        }
+    }
+}
+
+/// The block-by-block, core-by-core walk both coordinate-wise forms share: `body` gets a block
+/// (row-major, `span` coordinates per update), the block's coordinates to handle on this core,
+/// and the output shifted so that index j is the block's coordinate j.
+private func forEachCoordinateChunk(
+    of store: UpdateStore,
+    _ body: @escaping @Sendable (_ block: UnsafePointer<Float>, _ span: Int, _ coordinates: Range<Int>,
+                                 _ output: UnsafeMutablePointer<Float>) -> Void
+) throws -> [Float] {
     var result = [Float](repeating: 0, count: store.parameterCount)
     let blockSize = max(1024, (4 << 20) / max(store.count * 4, 1))
     try result.withUnsafeMutableBufferPointer { output in
         let out = SharedPointer(output.baseAddress!)
         try store.forEachBlock(coordinates: blockSize) { range, block in
             let span = range.count
-            let source = SharedPointer(block.baseAddress!)
-            let start = range.lowerBound
+            let source = SharedPointer(UnsafeMutablePointer(mutating: block.baseAddress!))
+            let shifted = SharedPointer(out.pointer + range.lowerBound)
             Parallel.forEachChunk(of: span, minimumChunk: 1024, parallelAbove: 4096) { coordinates in
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: k)
-                defer { scratch.deallocate() }
-                for j in coordinates {
-                    for (slot, row) in selected.enumerated() { scratch[slot] = source.pointer[row * span + j] }
-                    out.pointer[start + j] = kernel(scratch, k)
-                }
+                body(UnsafePointer(source.pointer), span, coordinates, shifted.pointer)
             }
         }
     }

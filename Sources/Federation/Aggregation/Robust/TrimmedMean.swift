@@ -15,9 +15,7 @@ public struct TrimmedMean: AggregationRule {
         let beta = beta
         return BufferedAggregator(parameterCount: context.globalParameters.count) { store, _ in
             let trim = Int((beta * Double(store.count)).rounded(.down))
-            return (try aggregateCoordinates(of: store) { values, count in
-                OrderStatistics.trimmedMean(values, count: count, trim: trim)
-            }, nil)
+            return (try aggregateSortedCoordinates(of: store, statistic: .trimmedMean(trim: trim)), nil)
         }
     }
 }
