@@ -15,12 +15,7 @@ struct DeploymentProcessTests {
     func fullStudy() async throws {
         let harness = try ProcessHarness("full")
         defer { harness.remove() }
-        try await harness.provision()
-        try harness.configureCoordinator(study: Self.heartStudy)
-        let output = harness.directory.path("result.json")
-        let (coordinator, port) = try await harness.startCoordinator(output: output)
-        for hospital in ProcessHarness.hospitals { _ = try harness.startSite(hospital, port: port) }
-        let status = await coordinator.wait(seconds: 300)
+        let (coordinator, status, output) = try await harness.runHeartStudy(Self.heartStudy)
         #expect(status == 0, "\(coordinator.errors)")
         let deployed = try ProcessHarness.result(output)
         #expect(deployed.rounds.count == 15)

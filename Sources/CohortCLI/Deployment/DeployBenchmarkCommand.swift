@@ -262,7 +262,7 @@ enum DeployBenchmark {
             let log = (try? String(contentsOf: directory.appendingPathComponent("coordinator.log"), encoding: .utf8)) ?? ""
             throw CohortError("the benchmark coordinator failed: \(log.split(separator: "\n").last ?? "")")
         }
-        let report = try JSONDecoder.snakeCase.decode(RunReport.self, from: Data(contentsOf: output))
+        let report = try JSONOutput.decoder.decode(RunReport.self, from: Data(contentsOf: output))
         let seconds = report.rounds.map(\.seconds)
         let steady = Array(seconds.dropFirst())
         return .init(rounds: rounds, siteProcesses: hospitals.count, firstRoundSeconds: seconds.first ?? 0,
@@ -356,14 +356,5 @@ enum DeployBenchmark {
         let model = parameters * 4
         return .init(sites: sites, parameters: parameters, modelBytes: model, peakResidentBytes: peak, baselineResidentBytes: baseline,
                      ratioToModel: Double(peak) / Double(model), medianRoundSeconds: median(seconds))
-    }
-}
-
-extension JSONDecoder {
-    static var snakeCase: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
     }
 }

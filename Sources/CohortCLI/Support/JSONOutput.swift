@@ -1,4 +1,5 @@
 import Foundation
+import Federation
 
 /// JSON as Cohort writes it: snake_case keys, sorted, human-diffable.
 enum JSONOutput {
@@ -6,8 +7,16 @@ enum JSONOutput {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .cohortStrings
         return try encoder.encode(value)
+    }
+
+    /// Reads what `encode` wrote (run.json and the other reports).
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.nonConformingFloatDecodingStrategy = .cohortStrings
+        return decoder
     }
 
     static func string<Value: Encodable>(_ value: Value, pretty: Bool = false) throws -> String {

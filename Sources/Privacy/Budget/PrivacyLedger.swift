@@ -92,7 +92,7 @@ enum LedgerLineCodec {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .iso8601
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .cohortStrings
         return decoder
     }
 
@@ -102,7 +102,7 @@ enum LedgerLineCodec {
         // Encoding plain values (strings, finite or infinite doubles, ints, dates) cannot fail
         // with a non-conforming-float strategy set.
         let encoder = encoder
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .cohortStrings
         var data = try! encoder.encode(value)
         data.append(UInt8(ascii: "\n"))
         return data

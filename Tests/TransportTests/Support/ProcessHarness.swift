@@ -73,6 +73,17 @@ final class ProcessHarness: @unchecked Sendable {
         throw ProcessTimeout("the coordinator did not start listening: \(process.errors)")
     }
 
+    /// Provisions the four hospitals, starts the coordinator on `study` and one site process
+    /// per hospital, and waits (bounded) for the coordinator to end; returns it and its run.json.
+    func runHeartStudy(_ study: [String]) async throws -> (coordinator: CohortProcess, status: Int32?, output: URL) {
+        try await provision()
+        try configureCoordinator(study: study)
+        let output = directory.path("result.json")
+        let (coordinator, port) = try await startCoordinator(output: output)
+        for hospital in Self.hospitals { _ = try startSite(hospital, port: port) }
+        return (coordinator, await coordinator.wait(seconds: 300), output)
+    }
+
     func startSite(_ site: String, port: Int, data: String = "heart-disease", kit: URL? = nil, name: String? = nil) throws -> CohortProcess {
         let kit = kit ?? layout.siteKit(site)
         let process = try CohortProcess(name ?? site, arguments: ["site", "--config", kit.appendingPathComponent(KitFile.siteConfig).path,

@@ -76,10 +76,13 @@ func aggregateSortedCoordinates(of store: UpdateStore, statistic: SortedStatisti
             lanes.deallocate()
             values.deallocate()
         }
+        // The padding is filled once: sorting leaves the largest values, the +infinities, in
+        // the padded positions, and each column overwrites only rows 0..<k.
+        lanes.update(repeating: .infinity, count: network.paddedCount)
+        values.update(repeating: .infinity, count: network.paddedCount)
         var j = coordinates.lowerBound
         while j + Lanes.scalarCount <= coordinates.upperBound {
             for row in 0..<k { lanes[row] = UnsafeRawPointer(block + row * span + j).loadUnaligned(as: Lanes.self) }
-            for row in k..<network.paddedCount { lanes[row] = .infinity }
             network.sort(lanes)
             let result = statistic.value(ofSorted: lanes, count: k)
             UnsafeMutableRawPointer(output + j).storeBytes(of: result, as: Lanes.self)
@@ -87,7 +90,6 @@ func aggregateSortedCoordinates(of store: UpdateStore, statistic: SortedStatisti
         }
         while j < coordinates.upperBound {
             for row in 0..<k { values[row] = block[row * span + j] }
-            for row in k..<network.paddedCount { values[row] = .infinity }
             network.sort(values)
             output[j] = statistic.value(ofSorted: values, count: k)
             j += 1
