@@ -26,12 +26,18 @@ demo: release
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} .build/release/cohort simulate
 
 # The deployment tests (coordinator and site processes, loopback mutual TLS) run in their own
-# invocation, after the rest: run in parallel with the CPU-heavy suites on a two-core machine
-# they stalled (see docs/DEPLOYMENT.md, "Known issues").
+# invocation, after the rest, under a time limit: the test process has been seen to stall with
+# every thread idle (docs/DEPLOYMENT.md, "Known issues"). Only a stall (exit 124) is retried,
+# once; a failing test fails the build at once.
+TRANSPORT_TESTS = OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} timeout 600 $(SWIFT) test --skip-build --filter TransportTests
 test: deps
 	$(SWIFT) build --build-tests
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} $(SWIFT) test --skip-build --skip TransportTests
-	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} $(SWIFT) test --skip-build --filter TransportTests
+	@status=0; $(TRANSPORT_TESTS) || status=$$?; \
+	if [ $$status -eq 124 ]; then \
+		echo "TransportTests stalled (no result in 600 s); running them once more"; \
+		$(TRANSPORT_TESTS); \
+	else exit $$status; fi
 
 bench: release
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} .build/release/cohort bench all
