@@ -42,7 +42,7 @@ import Learning
         #expect(parallel.sum == serial)
     }
 
-    @Test func roundAccumulatorWeighsBySamplesOrUniformly() {
+    @Test func roundAccumulatorWeighsBySamplesOrUniformly() throws {
         func update(_ value: Float, samples: Int, site: String) -> SiteUpdate {
             SiteUpdate(study: "s", site: SiteID(site), round: 1, delta: [value, -value], sampleCount: samples,
                        training: TrainingSummary(steps: 1, examples: samples, meanLoss: Double(value)))
@@ -50,12 +50,12 @@ import Learning
         var bySamples = RoundAccumulator(parameterCount: 2, weighting: .bySamples, tracksControlDeltas: false)
         var uniform = RoundAccumulator(parameterCount: 2, weighting: .uniform, tracksControlDeltas: false)
         for (value, samples, site) in [(Float(1), 30, "a"), (Float(4), 10, "b")] {
-            bySamples.fold(update(value, samples: samples, site: site))
-            uniform.fold(update(value, samples: samples, site: site))
+            try bySamples.fold(update(value, samples: samples, site: site))
+            try uniform.fold(update(value, samples: samples, site: site))
         }
-        let weighted = bySamples.finish()
+        let weighted = try bySamples.finish()
         #expect(weighted.meanDelta == [1.75, -1.75])   // (30*1 + 10*4) / 40
-        #expect(uniform.finish().meanDelta == [2.5, -2.5])
+        #expect(try uniform.finish().meanDelta == [2.5, -2.5])
         #expect(weighted.totalSamples == 40)
         #expect(weighted.contributors == ["a", "b"])
         let expectedLoss: Double = (30.0 * 1 + 10.0 * 4) / 40

@@ -117,6 +117,35 @@ struct WireTests {
         #expect(try assembled.load()[.delta] == values)
     }
 
+    @Test("a spooled update reaches the coordinator deferred: each vector read back in order, from its own offset")
+    func deferredFromSpool() throws {
+        let count = SpooledVectors.chunkValues * 2 + 5
+        let values = Self.values(count)
+        let mask: [Float] = [1, 0, 1]
+        let layout: [VectorAssembler.Expected] = [.init(kind: .delta, count: count), .init(kind: .mask, count: 3)]
+        var assembler = VectorAssembler(expecting: layout, maxChunkBytes: 8 << 20, spool: try UpdateSpool())
+        try values.withUnsafeBufferPointer { buffer in
+            for start in stride(from: 0, to: count, by: 1 << 20) {
+                try assembler.add(kind: .delta, offset: start, bytes: VectorBytes.encode(buffer, start..<min(count, start + (1 << 20))))
+            }
+        }
+        try mask.withUnsafeBufferPointer { try assembler.add(kind: .mask, offset: 0, bytes: VectorBytes.encode($0, 0..<3)) }
+        let received = ReceivedUpdate(header: SiteUpdate(study: "s", site: "a", round: 1, delta: [], sampleCount: 1,
+                                                         training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0)),
+                                      vectors: try assembler.complete(checksum: ValuesChecksum.of([values, mask])))
+        let update = received.delivered()
+        #expect(update.delta.isEmpty && update.deferred != nil)
+        #expect(update.count(of: .delta) == count && update.count(of: .mask) == 3 && update.count(of: .controlDelta) == nil)
+        var ranges: [Range<Int>] = []
+        try update.forEachChunk(of: .delta) { range, _ in ranges.append(range) }
+        #expect(ranges == [0..<SpooledVectors.chunkValues, SpooledVectors.chunkValues..<(2 * SpooledVectors.chunkValues),
+                           (2 * SpooledVectors.chunkValues)..<count])
+        let resolved = try update.resolved()
+        #expect(resolved.delta == values)
+        #expect(resolved.mask == mask)
+        #expect(resolved.controlDelta == nil)
+    }
+
     @Test("training instructions cross the wire unchanged")
     func instructions() throws {
         let instructions = TrainingInstructions(

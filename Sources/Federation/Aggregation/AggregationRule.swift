@@ -21,6 +21,9 @@ public struct RoundContext: Sendable {
 /// Folds a round's accepted updates, one at a time as they arrive, into the round's aggregate.
 public protocol RoundAggregator {
     mutating func fold(_ update: SiteUpdate) throws
+    /// True when `fold` reads deferred updates chunk by chunk; others are handed each update
+    /// whole (`SiteUpdate.resolved()`).
+    var foldsDeferredUpdates: Bool { get }
     var contributors: [SiteID] { get }
     /// Ends the round; call once.
     mutating func finish() throws -> RoundAggregate
@@ -66,4 +69,10 @@ public struct WeightedMean: AggregationRule {
     }
 }
 
-extension RoundAccumulator: RoundAggregator {}
+extension RoundAggregator {
+    public var foldsDeferredUpdates: Bool { false }
+}
+
+extension RoundAccumulator: RoundAggregator {
+    public var foldsDeferredUpdates: Bool { true }
+}

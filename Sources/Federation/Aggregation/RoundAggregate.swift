@@ -41,6 +41,8 @@ public struct RoundAccumulator: Sendable {
     public private(set) var contributors: [SiteID] = []
     private var samples = 0
     private var lossSum = 0.0
+    /// Set when a fold failed half-way: the sums then hold part of an update.
+    private var damage: String?
 
     public init(parameterCount: Int, weighting: UpdateWeighting, tracksControlDeltas: Bool, tracksMasks: Bool = false) {
         deltas = WeightedSum(count: parameterCount)
@@ -49,10 +51,23 @@ public struct RoundAccumulator: Sendable {
         self.weighting = weighting
     }
 
-    public mutating func fold(_ update: SiteUpdate) {
-        deltas.add(update.delta, weight: weighting.weight(of: update))
-        if let control = update.controlDelta, controls != nil { controls!.add(control, weight: 1) }
-        if let mask = update.mask, masks != nil { masks!.add(mask, weight: 1) }
+    /// Folds the update's vectors wherever they are: a deferred update is read chunk by
+    /// chunk, so it never needs a second model-sized buffer here. A vector that fails to
+    /// read back half-way leaves the sums incomplete: the accumulator then refuses to finish.
+    public mutating func fold(_ update: SiteUpdate) throws {
+        if let damage { throw AccumulatorDamage(reason: damage) }
+        do {
+            try deltas.add(weight: weighting.weight(of: update)) { fold in try update.forEachChunk(of: .delta, fold) }
+            if controls != nil, update.count(of: .controlDelta) != nil {
+                try controls!.add(weight: 1) { fold in try update.forEachChunk(of: .controlDelta, fold) }
+            }
+            if masks != nil, update.count(of: .mask) != nil {
+                try masks!.add(weight: 1) { fold in try update.forEachChunk(of: .mask, fold) }
+            }
+        } catch {
+            damage = "\(update.site)'s update could not be read back whole: \(error)"
+            throw AccumulatorDamage(reason: damage!)
+        }
         contributors.append(update.site)
         samples += update.sampleCount
         lossSum += update.training.meanLoss * Double(update.sampleCount)
@@ -61,7 +76,8 @@ public struct RoundAccumulator: Sendable {
     public var count: Int { contributors.count }
 
     /// Ends the round: the means are computed in place and moved out, so call it once.
-    public mutating func finish() -> RoundAggregate {
+    public mutating func finish() throws -> RoundAggregate {
+        if let damage { throw AccumulatorDamage(reason: damage) }
         var aggregate = RoundAggregate(meanDelta: deltas.takeMean(), meanControlDelta: controls?.takeMean(), contributors: contributors,
                                        totalSamples: samples, meanTrainingLoss: samples == 0 ? 0 : lossSum / Double(samples))
         aggregate.maskSum = masks?.sum
@@ -82,4 +98,10 @@ public enum UpdateWeighting: Hashable, Sendable, Codable {
         case .uniform: 1
         }
     }
+}
+
+/// A round whose running sums hold part of an update: it cannot produce an aggregate.
+public struct AccumulatorDamage: Error, CustomStringConvertible {
+    public let reason: String
+    public var description: String { "the round's sums are incomplete: \(reason)" }
 }

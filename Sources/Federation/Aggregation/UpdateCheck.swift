@@ -10,6 +10,8 @@ public enum UpdateRejection: Error, Hashable, Sendable, CustomStringConvertible 
     case missingControlDelta
     case invalidMask
     case unsealed
+    /// The transport could not read a deferred update back (its spool file failed).
+    case unreadable(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum UpdateRejection: Error, Hashable, Sendable, CustomStringConvertible 
         case .missingControlDelta: "SCAFFOLD update without a control-variate delta"
         case .invalidMask: "Lockdown update without a 0/1 subspace mask of the model's size"
         case .unsealed: "the round uses secure aggregation, but the site sent its update in the clear (it was discarded)"
+        case .unreadable(let reason): "update could not be read back: \(reason)"
         }
     }
 }
@@ -54,20 +57,40 @@ public struct UpdateCheck: Sendable {
         guard update.round == round else { throw .wrongRound(expected: round, got: update.round) }
         guard update.site == sender else { throw .wrongSite(expected: sender, got: update.site) }
         if sealed {
-            guard update.delta.isEmpty, update.controlDelta == nil, update.mask == nil else { throw .unsealed }
+            guard UpdateVectorKind.allCases.allSatisfy({ (update.count(of: $0) ?? 0) == 0 }) else { throw .unsealed }
             guard update.sampleCount > 0 else { throw .noSamples }
             return
         }
-        guard update.delta.count == parameterCount else { throw .wrongShape(expected: parameterCount, got: update.delta.count) }
+        let count = update.count(of: .delta) ?? 0
+        guard count == parameterCount else { throw .wrongShape(expected: parameterCount, got: count) }
         guard update.sampleCount > 0 else { throw .noSamples }
-        if let index = update.delta.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(index: index) }
+        try requireFinite(.delta, of: update)
         if needsControlDelta {
-            guard let control = update.controlDelta else { throw .missingControlDelta }
-            guard control.count == parameterCount else { throw .wrongShape(expected: parameterCount, got: control.count) }
-            if let index = control.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(index: index) }
+            guard let count = update.count(of: .controlDelta) else { throw .missingControlDelta }
+            guard count == parameterCount else { throw .wrongShape(expected: parameterCount, got: count) }
+            try requireFinite(.controlDelta, of: update)
         }
         if needsMask {
-            guard let mask = update.mask, mask.count == parameterCount, mask.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw .invalidMask }
+            guard update.count(of: .mask) == parameterCount else { throw .invalidMask }
+            var binary = true
+            try read(.mask, of: update) { _, values in
+                if !values.allSatisfy({ $0 == 0 || $0 == 1 }) { binary = false }
+            }
+            guard binary else { throw .invalidMask }
         }
+    }
+
+    private func requireFinite(_ kind: UpdateVectorKind, of update: SiteUpdate) throws(UpdateRejection) {
+        var first: Int?
+        try read(kind, of: update) { range, values in
+            if first == nil, let offset = values.firstIndex(where: { !$0.isFinite }) { first = range.lowerBound + offset }
+        }
+        if let first { throw .nonFinite(index: first) }
+    }
+
+    /// Reads a vector wherever it is; one that cannot be read back is refused like a broken upload.
+    private func read(_ kind: UpdateVectorKind, of update: SiteUpdate,
+                      _ body: (Range<Int>, UnsafeBufferPointer<Float>) -> Void) throws(UpdateRejection) {
+        do { try update.forEachChunk(of: kind, body) } catch { throw .unreadable(String(describing: error)) }
     }
 }

@@ -31,26 +31,64 @@ public struct WeightedSum: Sendable {
 
     public mutating func add(_ vector: UnsafeBufferPointer<Float>, weight: Double) {
         precondition(vector.count == count, "vector has \(vector.count) values, the sum \(count)")
-        let w = Float(weight)
-        let source = SharedPointer(vector.baseAddress!)
-        if storage.isEmpty {
-            storage = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                let target = SharedPointer(buffer.baseAddress!)
-                Parallel.forEachChunk(of: count) { range in
-                    for i in range { target.pointer[i] = w * source.pointer[i] }
-                }
-                initialized = count
-            }
-        } else {
-            storage.withUnsafeMutableBufferPointer { buffer in
-                let target = SharedPointer(buffer.baseAddress!)
-                Parallel.forEachChunk(of: count) { range in
-                    for i in range { target.pointer[i] += w * source.pointer[i] }
-                }
-            }
+        let whole = 0..<count
+        do { try add(weight: weight) { fold in try fold(whole, vector) } } catch {
+            preconditionFailure("a whole vector is one chunk in order: \(error)")
         }
+    }
+
+    /// `sum += weight * vector` for a vector read in consecutive chunks (a deferred update):
+    /// `feed` is given the function that folds one chunk. The result has the same bits as
+    /// adding the whole vector at once. If `feed` throws or stops short, the sum holds part
+    /// of the vector and is of no further use: the error says so and the caller must drop it.
+    public mutating func add(weight: Double,
+                             inChunks feed: (_ fold: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws -> Void) throws {
+        let w = Float(weight)
+        let first = contributions == 0
+        let count = count
+        var next = 0
+        do {
+            try feed { range, chunk in
+                guard range.lowerBound == next, range.upperBound <= count, chunk.count == range.count else {
+                    throw WeightedSumError.outOfOrder(range: range, expectedStart: next)
+                }
+                if storage.isEmpty && range == 0..<count {
+                    // The first vector whole: written straight in, no zero-filling pass.
+                    storage = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                        Self.fold(chunk, into: buffer, scale: w, first: true)
+                        initialized = count
+                    }
+                } else {
+                    if storage.isEmpty { storage = [Float](repeating: 0, count: count) }
+                    storage.withUnsafeMutableBufferPointer { target in
+                        Self.fold(chunk, into: UnsafeMutableBufferPointer(rebasing: target[range]), scale: w, first: first)
+                    }
+                }
+                next = range.upperBound
+            }
+        } catch {
+            throw WeightedSumError.partial(read: next, count: count, reason: String(describing: error))
+        }
+        guard next == count else { throw WeightedSumError.partial(read: next, count: count, reason: "the vector ended early") }
         totalWeight += weight
         contributions += 1
+    }
+
+    /// `target = scale * source` (the first contribution: no zero-filling pass) or
+    /// `target += scale * source`, over disjoint chunks in parallel.
+    private static func fold(_ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Float>, scale: Float, first: Bool) {
+        guard !source.isEmpty else { return }
+        let input = SharedPointer(source.baseAddress!)
+        let output = SharedPointer(target.baseAddress!)
+        if first {
+            Parallel.forEachChunk(of: source.count) { range in
+                for i in range { output.pointer[i] = scale * input.pointer[i] }
+            }
+        } else {
+            Parallel.forEachChunk(of: source.count) { range in
+                for i in range { output.pointer[i] += scale * input.pointer[i] }
+            }
+        }
     }
 
     /// `sum / totalWeight`: the weighted mean of everything added, computed in place and
@@ -67,5 +105,19 @@ public struct WeightedSum: Sendable {
             }
         }
         return result
+    }
+}
+
+/// A vector fed in chunks could not be added whole.
+public enum WeightedSumError: Error, CustomStringConvertible {
+    case partial(read: Int, count: Int, reason: String)
+    case outOfOrder(range: Range<Int>, expectedStart: Int)
+
+    public var description: String {
+        switch self {
+        case .outOfOrder(let range, let start): "chunk \(range) arrived where one starting at \(start) was expected"
+        case .partial(let read, let count, let reason):
+            "only \(read) of \(count) values could be added (\(reason)); the round's sum is incomplete"
+        }
     }
 }

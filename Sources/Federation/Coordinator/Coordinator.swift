@@ -164,9 +164,11 @@ public actor Coordinator {
                         privacy.append(SitePrivacy(site: site, spend: spend, cumulativeEpsilon: update.cumulativeEpsilon))
                     }
                     if watching {
-                        observations.append(UpdateObservation(
-                            site: site, norm: VectorMath.norm(update.delta),
-                            cosineToPreviousAggregate: reference.map { VectorMath.cosine(update.delta, $0) }))
+                        let measured: (norm: Double, cosine: Double?)
+                        do { measured = try VectorMath.normAndCosine(of: update, to: reference) } catch {
+                            throw UpdateRejection.unreadable(String(describing: error))
+                        }
+                        observations.append(UpdateObservation(site: site, norm: measured.norm, cosineToPreviousAggregate: measured.cosine))
                     }
                     return update
                 } catch {
@@ -183,7 +185,8 @@ public actor Coordinator {
             }
         } fold: { update in
             do {
-                try aggregator.fold(update)
+                // A rule that needs whole updates gets this one in memory now, the only one at a time.
+                try aggregator.fold(aggregator.foldsDeferredUpdates ? update : update.resolved())
             } catch {
                 failures.append(SiteFailure(site: update.site, reason: "could not be aggregated: \(error)"))
             }

@@ -19,6 +19,14 @@ public struct SiteUpdate: Sendable, Codable {
     /// (nil when the site keeps no ledger).
     public var privacy: PrivacySpend?
     public var cumulativeEpsilon: Double?
+    /// Set by a transport that keeps the vectors out of memory (then `delta`, `controlDelta`
+    /// and `mask` are empty): read them with `forEachChunk(of:)`, or `resolved()`. Never
+    /// encoded: it is a handle on this process's storage.
+    public var deferred: (any DeferredVectors)?
+
+    private enum CodingKeys: String, CodingKey {
+        case study, site, round, delta, sampleCount, training, controlDelta, mask, privacy, cumulativeEpsilon
+    }
 
     public init(study: String, site: SiteID, round: Int, delta: [Float], sampleCount: Int,
                 training: TrainingSummary, controlDelta: [Float]? = nil, mask: [Float]? = nil) {
@@ -41,6 +49,7 @@ extension SiteUpdate {
         answer.delta = []
         answer.controlDelta = nil
         answer.mask = nil
+        answer.deferred = nil
         return answer
     }
 }

@@ -135,7 +135,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
             if let verdict { return refuse(site, task: task.id, round: task.round, .invalid(verdict.description)) }
             log.info("update-received", ["site": site.name, "round": "\(task.round)", "task": task.id,
                                          "values": "\(header.parameterCount)", "samples": "\(update.header.sampleCount)",
-                                         "spooled": "\(update.isSpooled)"])
+                                         "spooled": "\(update.vectors.isSpooled)"])
             return Self.receipt(accepted: true, reason: "")
         } catch {
             if case .interrupted = error {

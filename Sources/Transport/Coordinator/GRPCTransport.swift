@@ -12,7 +12,6 @@ public final class GRPCTransport: Transport {
     private let minimumSites: Int
     private let deadlineSeconds: Double
     private let checksums = PayloadChecksums()
-    private let order = FoldOrder()
     private let log: EventLog
     private let expectedSites: [SiteID]
     /// The first round after a start waits for every expected site (up to `siteWaitSeconds`);
@@ -69,31 +68,14 @@ public final class GRPCTransport: Transport {
             vectors.append(TaskVector(kind: .serverControl, values: control))
         }
         currentRound.withLock { $0 = max($0, request.round) }
-        await order.enter(study: request.study, round: request.round, site: site)
-        do {
-            let deadline = ContinuousClock.now.advanced(by: .seconds(deadlineSeconds))
-            let answer = try await ask(site, kind: .train, study: request.study, round: request.round,
-                                       parameterCount: request.globalParameters.count, vectors: vectors,
-                                       instructions: request.instructions, deadline: deadline, sealed: request.sealed)
-            guard case .update(let received) = answer else {
-                throw SiteError.failed(site, reason: "answered a training task with an evaluation")
-            }
-            if received.isSpooled {
-                // Handed over in fold order; released in any case shortly before the deadline.
-                let margin = max(1, deadlineSeconds * 0.05)
-                await order.waitForTurn(study: request.study, round: request.round, site: site,
-                                        releaseAt: deadline.advanced(by: .seconds(-margin)))
-            }
-            let update: SiteUpdate
-            do { update = try received.materialize() } catch {
-                throw SiteError.failed(site, reason: "its update could not be read back from the spool: \(error)")
-            }
-            await order.leave(study: request.study, round: request.round, site: site)
-            return update
-        } catch {
-            await order.leave(study: request.study, round: request.round, site: site)
-            throw error
+        let answer = try await ask(site, kind: .train, study: request.study, round: request.round,
+                                   parameterCount: request.globalParameters.count, vectors: vectors,
+                                   instructions: request.instructions, deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)),
+                                   sealed: request.sealed)
+        guard case .update(let received) = answer else {
+            throw SiteError.failed(site, reason: "answered a training task with an evaluation")
         }
+        return received.delivered()
     }
 
     public func evaluate(_ request: EvaluationRequest, at site: SiteID) async throws -> EvaluationReport {

@@ -23,15 +23,19 @@ struct ReceivedUpdate: Sendable {
     var header: SiteUpdate
     var vectors: AssembledVectors
 
-    var isSpooled: Bool { vectors.isSpooled }
-
-    /// The complete update (reads a spool back).
-    func materialize() throws -> SiteUpdate {
-        let loaded = try vectors.load()
+    /// The update for the coordinator: its vectors in memory, or (spooled) deferred, to be
+    /// read back chunk by chunk as the coordinator checks and folds them.
+    func delivered() -> SiteUpdate {
         var update = header
-        update.delta = loaded[.delta] ?? []
-        update.controlDelta = loaded[.controlDelta]
-        update.mask = loaded[.mask]
+        switch vectors {
+        case .resident(let loaded):
+            update.delta = loaded[.delta] ?? []
+            update.controlDelta = loaded[.controlDelta]
+            update.mask = loaded[.mask]
+        case .spooled(let spool, let layout):
+            update.delta = []
+            update.deferred = SpooledVectors(spool: spool, layout: layout)
+        }
         return update
     }
 }

@@ -42,26 +42,35 @@ final class UpdateSpool: @unchecked Sendable {
 
     /// `count` float32 values starting at value `offset`.
     func values(from offset: Int, count: Int) throws -> [Float] {
-        var failure: SpoolError?
+        var failure: (any Error)?
         let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            var done = 0
-            while done < raw.count {
-                let read = pread(descriptor, raw.baseAddress! + done, raw.count - done, off_t(offset * 4 + done))
-                if read < 0 && errno == EINTR { continue }
-                if read <= 0 {
-                    failure = SpoolError("cannot read the spool file back (\(read < 0 ? String(cString: strerror(errno)) : "short file"))")
-                    break
-                }
-                done += read
+            do {
+                try read(from: offset, into: buffer)
+                initialized = count
+            } catch {
+                failure = error
+                initialized = 0
             }
-            #if _endian(big)
-            for index in 0..<count { buffer[index] = Float(bitPattern: UInt32(littleEndian: buffer[index].bitPattern)) }
-            #endif
-            initialized = failure == nil ? count : 0
         }
         if let failure { throw failure }
         return values
+    }
+
+    /// Fills `buffer` with the float32 values starting at value `offset`.
+    func read(from offset: Int, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+        let raw = UnsafeMutableRawBufferPointer(buffer)
+        var done = 0
+        while done < raw.count {
+            let read = pread(descriptor, raw.baseAddress! + done, raw.count - done, off_t(offset * 4 + done))
+            if read < 0 && errno == EINTR { continue }
+            if read <= 0 {
+                throw SpoolError("cannot read the spool file back (\(read < 0 ? String(cString: strerror(errno)) : "short file"))")
+            }
+            done += read
+        }
+        #if _endian(big)
+        for index in buffer.indices { buffer[index] = Float(bitPattern: UInt32(littleEndian: buffer[index].bitPattern)) }
+        #endif
     }
 }
 

@@ -2,18 +2,28 @@
 enum VectorMath {
     static func dot(_ a: [Float], _ b: [Float]) -> Double {
         precondition(a.count == b.count, "vectors differ in length")
-        var sum = 0.0
+        var dot = RunningDot()
         a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in
-                var partial: Float = 0
-                for i in 0..<x.count {
-                    partial += x[i] * y[i]
-                    if i & 1023 == 1023 { sum += Double(partial); partial = 0 }
-                }
-                sum += Double(partial)
+            b.withUnsafeBufferPointer { y in dot.add(x, y, at: 0) }
+        }
+        return dot.value
+    }
+
+    /// The update's norm and its cosine to `reference`, read chunk by chunk wherever the
+    /// update's delta is (same bits as `norm` and `cosine` on the whole vector).
+    static func normAndCosine(of update: SiteUpdate, to reference: [Float]?) throws -> (norm: Double, cosine: Double?) {
+        var squares = RunningDot()
+        var dot = RunningDot()
+        try update.forEachChunk(of: .delta) { range, values in
+            squares.add(values, values, at: range.lowerBound)
+            if let reference {
+                reference.withUnsafeBufferPointer { whole in dot.add(values, UnsafeBufferPointer(rebasing: whole[range]), at: range.lowerBound) }
             }
         }
-        return sum
+        let norm = squares.value.squareRoot()
+        guard let reference else { return (norm, nil) }
+        let denominator = norm * VectorMath.norm(reference)
+        return (norm, denominator == 0 ? 0 : dot.value / denominator)
     }
 
     static func norm(_ a: [Float]) -> Double { dot(a, a).squareRoot() }
@@ -23,4 +33,22 @@ enum VectorMath {
         let denominator = norm(a) * norm(b)
         return denominator == 0 ? 0 : dot(a, b) / denominator
     }
+}
+
+/// A dot product summed in Float over blocks of 1024 coordinates and in Double across them
+/// (fast and accurate enough for norms of millions of values). Blocks follow the absolute
+/// coordinate index, so a vector fed in chunks of any size gives the same bits as in one.
+struct RunningDot {
+    private var sum = 0.0
+    private var partial: Float = 0
+
+    mutating func add(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>, at offset: Int) {
+        precondition(x.count == y.count, "vectors differ in length")
+        for i in 0..<x.count {
+            partial += x[i] * y[i]
+            if (offset + i) & 1023 == 1023 { sum += Double(partial); partial = 0 }
+        }
+    }
+
+    var value: Double { sum + Double(partial) }
 }

@@ -1,0 +1,91 @@
+/// The vectors an update carries.
+public enum UpdateVectorKind: Sendable, Hashable, CaseIterable {
+    case delta, controlDelta, mask
+}
+
+/// An update's vectors that a transport keeps out of memory until the coordinator folds
+/// them: a deployed coordinator writes large uploads to a spool file as they arrive. They
+/// are read back in chunks (to check them, measure them and add them to the round's running
+/// sum), so a round with K sites of a P-parameter model needs memory for the sum and the
+/// model, not for K (or even one) extra copies of P.
+public protocol DeferredVectors: Sendable {
+    /// How many values the vector of `kind` has, or nil when the update has none.
+    func count(of kind: UpdateVectorKind) -> Int?
+    /// Calls `body` with consecutive ranges of the vector and their values, in order; each
+    /// buffer is valid only during its call.
+    func forEachChunk(of kind: UpdateVectorKind, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws
+}
+
+extension SiteUpdate {
+    /// Values of the vector of `kind`, wherever they are.
+    public func count(of kind: UpdateVectorKind) -> Int? {
+        if let deferred { return deferred.count(of: kind) }
+        return resident(kind)?.count
+    }
+
+    /// Visits the vector of `kind` in order: in one piece when it is in memory, in chunks
+    /// when it is deferred. Does nothing when the update has no such vector.
+    public func forEachChunk(of kind: UpdateVectorKind, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws {
+        if let deferred { return try deferred.forEachChunk(of: kind, body) }
+        guard let values = resident(kind) else { return }
+        try values.withUnsafeBufferPointer { try body(0..<values.count, $0) }
+    }
+
+    /// The update with every vector in memory: what rules that need each update whole (median,
+    /// Krum...) are given. Free for an update that is not deferred.
+    public func resolved() throws -> SiteUpdate {
+        guard let deferred else { return self }
+        var update = self
+        update.deferred = nil
+        for kind in UpdateVectorKind.allCases {
+            guard let count = deferred.count(of: kind) else { continue }
+            var failure: (any Error)?
+            let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                do {
+                    var next = 0
+                    try deferred.forEachChunk(of: kind) { range, chunk in
+                        guard range.lowerBound == next, range.upperBound <= count, chunk.count == range.count else {
+                            throw DeferredVectorsError.outOfOrder(kind: kind, range: range, expectedStart: next, count: count)
+                        }
+                        _ = UnsafeMutableBufferPointer(rebasing: buffer[range]).initialize(fromContentsOf: chunk)
+                        next = range.upperBound
+                    }
+                    guard next == count else { throw DeferredVectorsError.short(kind: kind, read: next, count: count) }
+                    initialized = count
+                } catch {
+                    failure = error
+                    initialized = 0
+                }
+            }
+            if let failure { throw failure }
+            switch kind {
+            case .delta: update.delta = values
+            case .controlDelta: update.controlDelta = values
+            case .mask: update.mask = values
+            }
+        }
+        return update
+    }
+
+    private func resident(_ kind: UpdateVectorKind) -> [Float]? {
+        switch kind {
+        case .delta: delta
+        case .controlDelta: controlDelta
+        case .mask: mask
+        }
+    }
+}
+
+/// A deferred vector that did not read back as announced (a transport bug or a damaged spool).
+public enum DeferredVectorsError: Error, CustomStringConvertible {
+    case outOfOrder(kind: UpdateVectorKind, range: Range<Int>, expectedStart: Int, count: Int)
+    case short(kind: UpdateVectorKind, read: Int, count: Int)
+
+    public var description: String {
+        switch self {
+        case .outOfOrder(let kind, let range, let start, let count):
+            "the \(kind) vector read back chunk \(range) where \(start) of \(count) values was expected"
+        case .short(let kind, let read, let count): "the \(kind) vector read back \(read) of its \(count) values"
+        }
+    }
+}
