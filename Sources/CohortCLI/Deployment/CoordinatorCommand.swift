@@ -41,6 +41,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
             let settings = try CoordinatorConfig.load(URL(fileURLWithPath: config))
             return (settings, try DeploymentStudy.resolve(settings.study))
         }
+        if AllocatorTuning.prepare(forModelBytes: study.description.parameterCount * 4) {
+            log.info("allocator-compact", ["mmap_threshold_bytes": "\(AllocatorTuning.mmapThresholdBytes)"])
+        }
         var address = settings.listen
         if let listen { address = try deployment { try NetworkAddress(parsing: listen) } }
         let credentials = try deployment {

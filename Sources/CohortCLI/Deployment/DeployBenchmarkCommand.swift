@@ -276,6 +276,7 @@ enum DeployBenchmark {
     /// memory is measured) that answer at once: what is left of a round is the protocol.
     static func syntheticStudy(sites count: Int, parameters: Int, rounds: Int, sitesInChild: Bool, store: Bool, chunkBytes: Int,
                                verbose: Bool = false) async throws -> (roundSeconds: [Double], baseline: Int) {
+        AllocatorTuning.prepare(forModelBytes: parameters * 4)   // as `cohort coordinator` does
         var limits = ProtocolLimits()
         limits.chunkBytes = chunkBytes
         let names = (1...count).map { "site-\($0)" }
