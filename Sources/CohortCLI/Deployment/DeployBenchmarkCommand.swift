@@ -82,6 +82,10 @@ struct DeployBenchmarkRunCommand: AsyncParsableCommand {
         var loopbackBytesPerSecond: Double
         var secondsToMoveBytes: Double
         var ratio: Double
+        /// The same bytes over one plain mutual-TLS connection (no gRPC): the encryption floor.
+        var mutualTLSBytesPerSecond: Double
+        var secondsToMoveBytesOverMutualTLS: Double
+        var ratioToMutualTLS: Double
     }
 
     struct Memory: Codable {
@@ -114,9 +118,10 @@ struct DeployBenchmarkRunCommand: AsyncParsableCommand {
             report.overhead = try await DeployBenchmark.overhead(sites: sites, parameters: parameters, rounds: overheadRounds,
                                                                  chunkBytes: chunkBytes, verbose: verbose)
             if !json, let overhead = report.overhead {
-                print(String(format: "round overhead, %d sites x %d parameters (%.0f MB moved per round): %.1f ms per round; plain TCP loopback %.2f GB/s moves it in %.1f ms; ratio %.2fx",
+                print(String(format: "round overhead, %d sites x %d parameters (%.0f MB moved per round): %.1f ms per round; plain TCP loopback %.2f GB/s moves it in %.1f ms; ratio %.2fx; one mutual-TLS connection %.2f GB/s moves it in %.1f ms; ratio %.2fx",
                              overhead.sites, overhead.parameters, Double(overhead.bytesPerRound) / 1e6, overhead.medianRoundSeconds * 1000,
-                             overhead.loopbackBytesPerSecond / 1e9, overhead.secondsToMoveBytes * 1000, overhead.ratio))
+                             overhead.loopbackBytesPerSecond / 1e9, overhead.secondsToMoveBytes * 1000, overhead.ratio,
+                             overhead.mutualTLSBytesPerSecond / 1e9, overhead.secondsToMoveBytesOverMutualTLS * 1000, overhead.ratioToMutualTLS))
             }
         }
         if memory {
@@ -274,8 +279,11 @@ enum DeployBenchmark {
 
     /// A coordinator in this process and site agents (in this process, or in a child when
     /// memory is measured) that answer at once: what is left of a round is the protocol.
+    /// `measureTLS`: also measure a plain mutual-TLS connection between the coordinator's and
+    /// the first site's certificates, before the study starts.
     static func syntheticStudy(sites count: Int, parameters: Int, rounds: Int, sitesInChild: Bool, store: Bool, chunkBytes: Int,
-                               verbose: Bool = false) async throws -> (roundSeconds: [Double], baseline: Int) {
+                               verbose: Bool = false, measureTLS: Bool = false)
+        async throws -> (roundSeconds: [Double], baseline: Int, tlsBytesPerSecond: Double?) {
         AllocatorTuning.prepare(forModelBytes: parameters * 4)   // as `cohort coordinator` does
         var limits = ProtocolLimits()
         limits.chunkBytes = chunkBytes
@@ -290,6 +298,15 @@ enum DeployBenchmark {
         let credentials = try deployment {
             try Credentials(certificate: kit.appendingPathComponent(KitFile.coordinatorCertificate),
                             key: kit.appendingPathComponent(KitFile.coordinatorKey), authority: kit.appendingPathComponent(KitFile.caCertificate))
+        }
+        var tlsBytesPerSecond: Double?
+        if measureTLS {
+            let siteKit = consortium.siteKits[names[0]]!
+            let siteCredentials = try deployment {
+                try Credentials(certificate: siteKit.appendingPathComponent(KitFile.siteCertificate),
+                                key: siteKit.appendingPathComponent(KitFile.siteKey), authority: siteKit.appendingPathComponent(KitFile.caCertificate))
+            }
+            tlsBytesPerSecond = try await MutualTLSLoopback.measure(server: credentials, client: siteCredentials)
         }
         let study = StudyDescription(studyID: "synthetic", model: .logisticRegression, seed: 1, exampleShape: Shape([1]), task: .binary,
                                      parameterCount: parameters, schemaSHA256: nil, rounds: rounds)
@@ -335,23 +352,26 @@ enum DeployBenchmark {
         await server.finishStudy(id: "synthetic", rounds: rounds, modelChecksum: "-")
         for agent in agents { await agent.value }
         await server.stop()
-        return (outcome.rounds.map(\.seconds), baseline)
+        return (outcome.rounds.map(\.seconds), baseline, tlsBytesPerSecond)
     }
 
     static func overhead(sites: Int, parameters: Int, rounds: Int, chunkBytes: Int, verbose: Bool) async throws -> DeployBenchmarkRunCommand.Overhead {
         let loopback = try LoopbackThroughput.measure()
-        let (seconds, _) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: false, store: false,
-                                                    chunkBytes: chunkBytes, verbose: verbose)
+        let (seconds, _, tls) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: false, store: false,
+                                                         chunkBytes: chunkBytes, verbose: verbose, measureTLS: true)
         // Round 1 includes the sites connecting; the last round also evaluates.
         let steady = median(Array(seconds.dropFirst().dropLast()))
         let bytes = sites * parameters * 4 * 2
         let toMove = Double(bytes) / loopback
+        let tlsRate = tls ?? loopback
         return .init(sites: sites, parameters: parameters, bytesPerRound: bytes, medianRoundSeconds: steady,
-                     loopbackBytesPerSecond: loopback, secondsToMoveBytes: toMove, ratio: steady / toMove)
+                     loopbackBytesPerSecond: loopback, secondsToMoveBytes: toMove, ratio: steady / toMove,
+                     mutualTLSBytesPerSecond: tlsRate, secondsToMoveBytesOverMutualTLS: Double(bytes) / tlsRate,
+                     ratioToMutualTLS: steady / (Double(bytes) / tlsRate))
     }
 
     static func memory(sites: Int, parameters: Int, rounds: Int, chunkBytes: Int) async throws -> DeployBenchmarkRunCommand.Memory {
-        let (seconds, baseline) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: true, store: true,
+        let (seconds, baseline, _) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: true, store: true,
                                                            chunkBytes: chunkBytes)
         let peak = ProcessMemory.peakResidentBytes()
         let model = parameters * 4
