@@ -25,6 +25,8 @@ public enum MutualTLSLoopback {
         let serverContext = try NIOSSLContext(configuration: server.nioConfiguration(asServer: true))
         let clientContext = try NIOSSLContext(configuration: client.nioConfiguration(asServer: false))
         let received = group.next().makePromise(of: Void.self)
+        // Never left pending, whichever way this ends (completing a completed promise does nothing).
+        defer { received.fail(MutualTLSLoopbackError("the measurement ended before every byte arrived")) }
         let listener = try await ServerBootstrap(group: group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
