@@ -43,6 +43,21 @@ final class ChunkedVectors: DeferredVectors {
     }
 }
 
+/// Deferred vectors that hand over exactly the given ranges, right or wrong.
+struct ScriptedVectors: DeferredVectors {
+    let count: Int
+    let ranges: [Range<Int>]
+
+    func count(of kind: UpdateVectorKind) -> Int? { kind == .delta ? count : nil }
+
+    func forEachChunk(of kind: UpdateVectorKind, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws {
+        for range in ranges {
+            let values = [Float](repeating: 1, count: range.count)
+            try values.withUnsafeBufferPointer { try body(range, $0) }
+        }
+    }
+}
+
 struct ChunkReadFailure: Error, CustomStringConvertible {
     var description: String { "injected read failure" }
 }
@@ -133,7 +148,7 @@ struct DeferringTransport: Transport {
         #expect(outcome.finalParameters == (try study.initialModel().parameters))
     }
 
-    @Test("a chunked sum has the bits of a whole one, signed zeros included; chunks out of order are refused")
+    @Test("a chunked sum has the bits of a whole one, signed zeros included; a vector that stops short is refused")
     func weightedSumInChunks() throws {
         var generator = SeededGenerator(seed: 3)
         let count = WeightedSum.parallelThreshold + 17
@@ -156,12 +171,23 @@ struct DeferringTransport: Transport {
         var broken = WeightedSum(count: 10)
         let values = [Float](repeating: 1, count: 10)
         #expect(throws: WeightedSumError.self) {
-            try broken.add(weight: 1) { fold in try values.withUnsafeBufferPointer { try fold(5..<10, UnsafeBufferPointer(rebasing: $0[5..<10])) } }
-        }
-        #expect(throws: WeightedSumError.self) {
             try broken.add(weight: 1) { fold in try values.withUnsafeBufferPointer { try fold(0..<5, UnsafeBufferPointer(rebasing: $0[0..<5])) } }
         }
         #expect(broken.contributions == 0)
+    }
+
+    @Test("chunks a transport hands over out of order, overlapping, past the end or short are refused before any reader sees them",
+          arguments: [[0..<4, 6..<10], [0..<6, 4..<10], [0..<6, 6..<12], [0..<6]])
+    func malformedChunks(ranges: [Range<Int>]) throws {
+        var update = SiteUpdate(study: "s", site: "a", round: 1, delta: [], sampleCount: 1, training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0))
+        update.deferred = ScriptedVectors(count: 10, ranges: ranges)
+        var seen: [Range<Int>] = []
+        #expect(throws: DeferredVectorsError.self) { try update.forEachChunk(of: .delta) { range, _ in seen.append(range) } }
+        #expect(seen.allSatisfy { $0.upperBound <= 10 })
+        #expect(throws: DeferredVectorsError.self) { try update.resolved() }
+        var sum = RoundAccumulator(parameterCount: 10, weighting: .uniform, tracksControlDeltas: false)
+        #expect(throws: AccumulatorDamage.self) { try sum.fold(update) }
+        #expect(sum.contributors.isEmpty)
     }
 
     @Test("checks find a NaN deep in a deferred update at its absolute index, and the shape from its announced count")
@@ -191,7 +217,7 @@ struct DeferringTransport: Transport {
         var update = SiteUpdate(study: "s", site: "a", round: 1, delta: [], sampleCount: 1, training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0))
         update.deferred = ChunkedVectors(SiteUpdate(study: "s", site: "a", round: 1, delta: delta, sampleCount: 1,
                                                     training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0)), chunk: 333)
-        let measured = try VectorMath.normAndCosine(of: update, to: reference)
+        let measured = try VectorMath.normAndCosine(of: update, to: (reference, VectorMath.norm(reference)))
         #expect(measured.norm.bitPattern == VectorMath.norm(delta).bitPattern)
         #expect(measured.cosine?.bitPattern == VectorMath.cosine(delta, reference).bitPattern)
     }

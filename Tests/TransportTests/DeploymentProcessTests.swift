@@ -154,7 +154,7 @@ struct DeploymentProcessTests {
         }
         #expect(await coordinator.waitFor("connection-refused reason=\"certificate 'cleveland' was not issued by the heart consortium CA"))
         // A revoked certificate.
-        let hungarian = try TestConsortium.credentials(kit: harness.layout.siteKit("hungarian"))
+        let hungarian = try Credentials(kit: .site(harness.layout.siteKit("hungarian")))
         await #expect(throws: (any Error).self) {
             try await RawSite.session(address, credentials: hungarian, data: RawSite.heartData()) { _, _ in true }
         }
@@ -165,7 +165,7 @@ struct DeploymentProcessTests {
             try await RawSite.session(address, credentials: nil, data: RawSite.heartData()) { _, _ in true }
         }
         // A replayed update: the same answer sent twice for one task.
-        let cleveland = try TestConsortium.credentials(kit: harness.layout.siteKit("cleveland"))
+        let cleveland = try Credentials(kit: .site(harness.layout.siteKit("cleveland")))
         let receipts = try await RawSite.session(address, credentials: cleveland, data: RawSite.heartData()) { link, offer in
             let update = RawSite.update(for: offer, site: "cleveland")
             let first = try await link.upload(update, task: offer.taskID)

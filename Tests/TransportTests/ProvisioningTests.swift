@@ -41,7 +41,7 @@ struct ProvisioningTests {
         let changed = after.filter { before[$0.key] != $0.value }.keys.sorted()
         #expect(changed.allSatisfy { $0.hasPrefix("sites/gamma/") }, "\(changed)")
         #expect(before.allSatisfy { after[$0.key] == $0.value })
-        let gamma = try TestConsortium.credentials(kit: kit)
+        let gamma = try Credentials(kit: .site(kit))
         #expect(gamma.identity == .site("gamma", in: "test"))
         #expect(throws: ProvisioningError.self) { try Provisioner().addSite("gamma", to: test.root) }
     }
@@ -57,7 +57,7 @@ struct ProvisioningTests {
         #expect(identity == .site("delta", in: "test"))
         #expect(try Data(contentsOf: kit.appendingPathComponent(KitFile.siteKey)) == keyBefore)
         #expect(certificate == kit.appendingPathComponent(KitFile.siteCertificate))
-        let credentials = try TestConsortium.credentials(kit: kit)
+        let credentials = try Credentials(kit: .site(kit))
         #expect(credentials.identity == identity)
         // The CA never saw the key: nothing under the consortium directory holds it.
         let keyText = String(decoding: keyBefore, as: UTF8.self)
@@ -145,7 +145,7 @@ struct ProvisioningTests {
                             authority: alpha.appendingPathComponent("ca.crt"))
         }
         let expired = try Provisioner(days: 1, now: Date().addingTimeInterval(-3 * 86_400)).addSite("old", to: test.root)
-        let error = #expect(throws: ProvisioningError.self) { try TestConsortium.credentials(kit: expired) }
+        let error = #expect(throws: ProvisioningError.self) { try Credentials(kit: .site(expired)) }
         #expect(error?.description.contains("expired") == true)
         let other = try TestConsortium(name: "other", sites: ["alpha"])
         defer { other.remove() }

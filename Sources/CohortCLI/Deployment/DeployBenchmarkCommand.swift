@@ -162,10 +162,7 @@ struct DeployBenchmarkSwarmCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for name in sites.split(separator: ",").map(String.init) {
                 let kit = URL(fileURLWithPath: kits).appendingPathComponent(name)
-                let credentials = try deployment {
-                    try Credentials(certificate: kit.appendingPathComponent(KitFile.siteCertificate),
-                                    key: kit.appendingPathComponent(KitFile.siteKey), authority: kit.appendingPathComponent(KitFile.caCertificate))
-                }
+                let credentials = try deployment { try Credentials(kit: .site(kit)) }
                 let agent = SiteAgent(options: .init(coordinator: address, credentials: credentials, reconnectInitialSeconds: 0.1,
                                                      reconnectMaximumSeconds: 1),
                                       worker: SyntheticWorker(delta: delta, exampleShape: Shape([1])), log: EventLog(component: "swarm-\(name)"))
@@ -279,11 +276,8 @@ enum DeployBenchmark {
 
     /// A coordinator in this process and site agents (in this process, or in a child when
     /// memory is measured) that answer at once: what is left of a round is the protocol.
-    /// `measureTLS`: also measure a plain mutual-TLS connection between the coordinator's and
-    /// the first site's certificates, before the study starts.
     static func syntheticStudy(sites count: Int, parameters: Int, rounds: Int, sitesInChild: Bool, store: Bool, chunkBytes: Int,
-                               verbose: Bool = false, measureTLS: Bool = false)
-        async throws -> (roundSeconds: [Double], baseline: Int, tlsBytesPerSecond: Double?) {
+                               verbose: Bool = false) async throws -> (roundSeconds: [Double], baseline: Int) {
         AllocatorTuning.prepare(forModelBytes: parameters * 4)   // as `cohort coordinator` does
         var limits = ProtocolLimits()
         limits.chunkBytes = chunkBytes
@@ -294,22 +288,7 @@ enum DeployBenchmark {
             try Provisioner().initialize(consortium: "bench", at: directory.appendingPathComponent("consortium"),
                                          coordinatorHost: "127.0.0.1", coordinatorPort: 7443, sites: names)
         }
-        let kit = consortium.coordinatorKit
-        let credentials = try deployment {
-            try Credentials(certificate: kit.appendingPathComponent(KitFile.coordinatorCertificate),
-                            key: kit.appendingPathComponent(KitFile.coordinatorKey), authority: kit.appendingPathComponent(KitFile.caCertificate))
-        }
-        var tlsBytesPerSecond: Double?
-        if measureTLS {
-            let siteKit = consortium.siteKits[names[0]]!
-            let siteCredentials = try deployment {
-                try Credentials(certificate: siteKit.appendingPathComponent(KitFile.siteCertificate),
-                                key: siteKit.appendingPathComponent(KitFile.siteKey), authority: siteKit.appendingPathComponent(KitFile.caCertificate))
-            }
-            var best = 0.0
-            for _ in 0..<3 { best = max(best, try await MutualTLSLoopback.measure(server: credentials, client: siteCredentials)) }
-            tlsBytesPerSecond = best
-        }
+        let credentials = try deployment { try Credentials(kit: .coordinator(consortium.coordinatorKit)) }
         let study = StudyDescription(studyID: "synthetic", model: .logisticRegression, seed: 1, exampleShape: Shape([1]), task: .binary,
                                      parameterCount: parameters, schemaSHA256: nil, rounds: rounds)
         let server = try deployment {
@@ -329,11 +308,7 @@ enum DeployBenchmark {
         } else {
             let delta = [Float](repeating: 0.001, count: parameters)
             for name in names {
-                let siteKit = consortium.siteKits[name]!
-                let siteCredentials = try deployment {
-                    try Credentials(certificate: siteKit.appendingPathComponent(KitFile.siteCertificate),
-                                    key: siteKit.appendingPathComponent(KitFile.siteKey), authority: siteKit.appendingPathComponent(KitFile.caCertificate))
-                }
+                let siteCredentials = try deployment { try Credentials(kit: .site(consortium.siteKits[name]!)) }
                 let agent = SiteAgent(options: .init(coordinator: NetworkAddress(host: "127.0.0.1", port: port), credentials: siteCredentials),
                                       worker: SyntheticWorker(delta: delta, exampleShape: Shape([1])),
                                       log: verbose ? EventLog(component: name) : .silent)
@@ -354,28 +329,44 @@ enum DeployBenchmark {
         await server.finishStudy(id: "synthetic", rounds: rounds, modelChecksum: "-")
         for agent in agents { await agent.value }
         await server.stop()
-        return (outcome.rounds.map(\.seconds), baseline, tlsBytesPerSecond)
+        return (outcome.rounds.map(\.seconds), baseline)
     }
 
     static func overhead(sites: Int, parameters: Int, rounds: Int, chunkBytes: Int, verbose: Bool) async throws -> DeployBenchmarkRunCommand.Overhead {
         // The best of three: a single loopback measurement on a shared machine has varied from
         // 1.5 to 4.6 GB/s, and a slow yardstick would flatter the ratio.
         let loopback = try (0..<3).map { _ in try LoopbackThroughput.measure() }.max()!
-        let (seconds, _, tls) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: false, store: false,
-                                                         chunkBytes: chunkBytes, verbose: verbose, measureTLS: true)
+        let tls = try await mutualTLSBytesPerSecond()
+        let (seconds, _) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: false, store: false,
+                                                    chunkBytes: chunkBytes, verbose: verbose)
         // Round 1 includes the sites connecting; the last round also evaluates.
         let steady = median(Array(seconds.dropFirst().dropLast()))
         let bytes = sites * parameters * 4 * 2
         let toMove = Double(bytes) / loopback
-        let tlsRate = tls ?? loopback
+        let toMoveOverTLS = Double(bytes) / tls
         return .init(sites: sites, parameters: parameters, bytesPerRound: bytes, medianRoundSeconds: steady,
                      loopbackBytesPerSecond: loopback, secondsToMoveBytes: toMove, ratio: steady / toMove,
-                     mutualTLSBytesPerSecond: tlsRate, secondsToMoveBytesOverMutualTLS: Double(bytes) / tlsRate,
-                     ratioToMutualTLS: steady / (Double(bytes) / tlsRate))
+                     mutualTLSBytesPerSecond: tls, secondsToMoveBytesOverMutualTLS: toMoveOverTLS, ratioToMutualTLS: steady / toMoveOverTLS)
+    }
+
+    /// One mutual-TLS connection between a coordinator's and a site's certificates of a
+    /// consortium provisioned for it: the best of three runs, like the plain-TCP yardstick.
+    static func mutualTLSBytesPerSecond() async throws -> Double {
+        let directory = try temporaryDirectory("tls")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let consortium = try deployment {
+            try Provisioner().initialize(consortium: "bench", at: directory.appendingPathComponent("consortium"),
+                                         coordinatorHost: "127.0.0.1", coordinatorPort: 7443, sites: ["yardstick"])
+        }
+        let server = try deployment { try Credentials(kit: .coordinator(consortium.coordinatorKit)) }
+        let client = try deployment { try Credentials(kit: .site(consortium.siteKits["yardstick"]!)) }
+        var best = 0.0
+        for _ in 0..<3 { best = max(best, try await MutualTLSLoopback.measure(server: server, client: client)) }
+        return best
     }
 
     static func memory(sites: Int, parameters: Int, rounds: Int, chunkBytes: Int) async throws -> DeployBenchmarkRunCommand.Memory {
-        let (seconds, baseline, _) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: true, store: true,
+        let (seconds, baseline) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: true, store: true,
                                                            chunkBytes: chunkBytes)
         let peak = ProcessMemory.peakResidentBytes()
         let model = parameters * 4

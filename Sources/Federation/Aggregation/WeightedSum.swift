@@ -33,13 +33,14 @@ public struct WeightedSum: Sendable {
         precondition(vector.count == count, "vector has \(vector.count) values, the sum \(count)")
         let whole = 0..<count
         do { try add(weight: weight) { fold in try fold(whole, vector) } } catch {
-            preconditionFailure("a whole vector is one chunk in order: \(error)")
+            preconditionFailure("a whole vector in memory cannot fail to be added: \(error)")
         }
     }
 
     /// `sum += weight * vector` for a vector read in consecutive chunks (a deferred update):
-    /// `feed` is given the function that folds one chunk. The result has the same bits as
-    /// adding the whole vector at once. If `feed` throws or stops short, the sum holds part
+    /// `feed` is given the function that folds one chunk, and must hand them over in order
+    /// (`SiteUpdate.forEachChunk` checks a transport's chunks). The result has the same bits
+    /// as adding the whole vector at once. If `feed` throws or stops short, the sum holds part
     /// of the vector and is of no further use: the error says so and the caller must drop it.
     public mutating func add(weight: Double,
                              inChunks feed: (_ fold: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws -> Void) throws {
@@ -49,9 +50,8 @@ public struct WeightedSum: Sendable {
         var next = 0
         do {
             try feed { range, chunk in
-                guard range.lowerBound == next, range.upperBound <= count, chunk.count == range.count else {
-                    throw WeightedSumError.outOfOrder(range: range, expectedStart: next)
-                }
+                precondition(range.lowerBound == next && range.upperBound <= count && chunk.count == range.count,
+                             "chunk \(range) fed where one starting at \(next) was expected")
                 if storage.isEmpty && range == 0..<count {
                     // The first vector whole: written straight in, no zero-filling pass.
                     storage = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -111,11 +111,9 @@ public struct WeightedSum: Sendable {
 /// A vector fed in chunks could not be added whole.
 public enum WeightedSumError: Error, CustomStringConvertible {
     case partial(read: Int, count: Int, reason: String)
-    case outOfOrder(range: Range<Int>, expectedStart: Int)
 
     public var description: String {
         switch self {
-        case .outOfOrder(let range, let start): "chunk \(range) arrived where one starting at \(start) was expected"
         case .partial(let read, let count, let reason):
             "only \(read) of \(count) values could be added (\(reason)); the round's sum is incomplete"
         }

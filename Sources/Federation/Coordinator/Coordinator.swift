@@ -135,7 +135,7 @@ public actor Coordinator {
         var failures: [SiteFailure] = []
         var observations: [UpdateObservation] = []
         var privacy: [SitePrivacy] = []
-        let reference = previousAggregate
+        let reference = previousAggregate.map { (values: $0, norm: VectorMath.norm($0)) }
         let watching = monitor != nil
         var aggregator: any RoundAggregator
         let context = RoundContext(round: round, globalParameters: global, instructions: configuration.training,

@@ -24,11 +24,24 @@ extension SiteUpdate {
     }
 
     /// Visits the vector of `kind` in order: in one piece when it is in memory, in chunks
-    /// when it is deferred. Does nothing when the update has no such vector.
+    /// when it is deferred. Does nothing when the update has no such vector. Deferred chunks
+    /// are checked here, once for every reader: each must start where the last ended and stay
+    /// within the announced count, and together they must cover it.
     public func forEachChunk(of kind: UpdateVectorKind, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws {
-        if let deferred { return try deferred.forEachChunk(of: kind, body) }
-        guard let values = resident(kind) else { return }
-        try values.withUnsafeBufferPointer { try body(0..<values.count, $0) }
+        guard let deferred else {
+            guard let values = resident(kind) else { return }
+            return try values.withUnsafeBufferPointer { try body(0..<values.count, $0) }
+        }
+        guard let count = deferred.count(of: kind) else { return }
+        var next = 0
+        try deferred.forEachChunk(of: kind) { range, chunk in
+            guard range.lowerBound == next, range.upperBound <= count, chunk.count == range.count else {
+                throw DeferredVectorsError.outOfOrder(kind: kind, range: range, expectedStart: next, count: count)
+            }
+            try body(range, chunk)
+            next = range.upperBound
+        }
+        guard next == count else { throw DeferredVectorsError.short(kind: kind, read: next, count: count) }
     }
 
     /// The update with every vector in memory: what rules that need each update whole (median,
@@ -42,15 +55,9 @@ extension SiteUpdate {
             var failure: (any Error)?
             let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 do {
-                    var next = 0
-                    try deferred.forEachChunk(of: kind) { range, chunk in
-                        guard range.lowerBound == next, range.upperBound <= count, chunk.count == range.count else {
-                            throw DeferredVectorsError.outOfOrder(kind: kind, range: range, expectedStart: next, count: count)
-                        }
+                    try forEachChunk(of: kind) { range, chunk in
                         _ = UnsafeMutableBufferPointer(rebasing: buffer[range]).initialize(fromContentsOf: chunk)
-                        next = range.upperBound
                     }
-                    guard next == count else { throw DeferredVectorsError.short(kind: kind, read: next, count: count) }
                     initialized = count
                 } catch {
                     failure = error

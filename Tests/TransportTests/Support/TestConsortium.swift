@@ -19,20 +19,11 @@ struct TestConsortium {
     var root: URL { layout.root }
 
     func coordinatorCredentials() throws -> Credentials {
-        let kit = consortium.coordinatorKit
-        return try Credentials(certificate: kit.appendingPathComponent(KitFile.coordinatorCertificate),
-                               key: kit.appendingPathComponent(KitFile.coordinatorKey),
-                               authority: kit.appendingPathComponent(KitFile.caCertificate))
+        try Credentials(kit: .coordinator(consortium.coordinatorKit))
     }
 
     func siteCredentials(_ name: String) throws -> Credentials {
-        try Self.credentials(kit: layout.siteKit(name))
-    }
-
-    static func credentials(kit: URL) throws -> Credentials {
-        try Credentials(certificate: kit.appendingPathComponent(KitFile.siteCertificate),
-                        key: kit.appendingPathComponent(KitFile.siteKey),
-                        authority: kit.appendingPathComponent(KitFile.caCertificate))
+        try Credentials(kit: .site(layout.siteKit(name)))
     }
 
     func remove() { directory.remove() }

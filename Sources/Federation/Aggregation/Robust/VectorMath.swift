@@ -9,20 +9,19 @@ enum VectorMath {
         return dot.value
     }
 
-    /// The update's norm and its cosine to `reference`, read chunk by chunk wherever the
-    /// update's delta is (same bits as `norm` and `cosine` on the whole vector).
-    static func normAndCosine(of update: SiteUpdate, to reference: [Float]?) throws -> (norm: Double, cosine: Double?) {
+    /// The update's norm and its cosine to `reference` (whose norm the caller computes once
+    /// per round), read chunk by chunk wherever the update's delta is: same bits as `norm`
+    /// and `cosine` on the whole vector.
+    static func normAndCosine(of update: SiteUpdate, to reference: (values: [Float], norm: Double)?) throws -> (norm: Double, cosine: Double?) {
         var squares = RunningDot()
         var dot = RunningDot()
         try update.forEachChunk(of: .delta) { range, values in
             squares.add(values, values, at: range.lowerBound)
-            if let reference {
-                reference.withUnsafeBufferPointer { whole in dot.add(values, UnsafeBufferPointer(rebasing: whole[range]), at: range.lowerBound) }
-            }
+            reference?.values.withUnsafeBufferPointer { whole in dot.add(values, UnsafeBufferPointer(rebasing: whole[range]), at: range.lowerBound) }
         }
         let norm = squares.value.squareRoot()
         guard let reference else { return (norm, nil) }
-        let denominator = norm * VectorMath.norm(reference)
+        let denominator = norm * reference.norm
         return (norm, denominator == 0 ? 0 : dot.value / denominator)
     }
 
