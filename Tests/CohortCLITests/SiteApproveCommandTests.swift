@@ -54,6 +54,32 @@ import Testing
         #expect(try String(contentsOfFile: "\(folder)/policy/approvals.jsonl", encoding: .utf8) == approvals, "nothing appended")
     }
 
+    /// A site that requires secure aggregation releases sealed answers of an approved
+    /// secure-aggregation plan, and its trail records them as sent under secure aggregation.
+    @Test func aPolicyRequiringSecureAggregationReleasesSealedUpdates() throws {
+        let folder = CohortBinary.temporaryPath("approve-secagg")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: "\(folder)/policy", withIntermediateDirectories: true)
+        try Self.policy.replacingOccurrences(of: "require_secure_aggregation: false", with: "require_secure_aggregation: true")
+            .write(toFile: "\(folder)/policy/site-policy.yaml", atomically: true, encoding: .utf8)
+        let plan = "\(folder)/plan.json"
+        #expect(try CohortBinary.run(["simulate", "--rounds", "2", "--quiet", "--secure-aggregation", "--write-plan", plan]).status == 0)
+        #expect(try CohortBinary.run(["audit", "keygen", "--out", "\(folder)/steward.key"]).status == 0)
+        let approve = try CohortBinary.run(["site", "approve", "--plan", plan, "--policy-dir", "\(folder)/policy",
+                                            "--by", "Dr. Ana Ruiz", "--key", "\(folder)/steward.key"])
+        #expect(approve.status == 0, "\(approve.standardError)")
+        let run = try CohortBinary.run(["simulate", "--rounds", "2", "--quiet", "--secure-aggregation",
+                                        "--site-policy", "\(folder)/policy", "--steward-key", "\(folder)/steward.key.pub",
+                                        "--audit-dir", "\(folder)/audit", "--output", "\(folder)/run.json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(try Self.acceptedRounds("\(folder)/run.json") == 2, "\(run.standardError)")
+        let files = try FileManager.default.subpathsOfDirectory(atPath: "\(folder)/audit")
+        let cleveland = try #require(files.first { $0.contains("cleveland") && $0.hasSuffix(".jsonl") }, "no trail for cleveland in \(files)")
+        let text = try String(contentsOfFile: "\(folder)/audit/\(cleveland)", encoding: .utf8)
+        #expect(text.contains("\"secure_aggregation\":true"))
+        #expect(!text.contains("\"secure_aggregation\":false"))
+    }
+
     static func acceptedRounds(_ path: String) throws -> Int {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
         let rounds = object?["rounds"] as? [[String: Any]] ?? []

@@ -7,14 +7,12 @@ public struct SiteCompliance: Sendable {
     public var gate: SitePolicyGate?
     public var plan: TrainingPlan?
     public var trainingRows: Int
-    public var secureAggregation: Bool
 
-    public init(auditor: SiteAuditor, gate: SitePolicyGate? = nil, plan: TrainingPlan? = nil, trainingRows: Int, secureAggregation: Bool = false) {
+    public init(auditor: SiteAuditor, gate: SitePolicyGate? = nil, plan: TrainingPlan? = nil, trainingRows: Int) {
         self.auditor = auditor
         self.gate = gate
         self.plan = plan
         self.trainingRows = trainingRows
-        self.secureAggregation = secureAggregation
     }
 }
 
@@ -53,11 +51,11 @@ public struct AuditingTransport: Transport {
         }
         let update = try await wrapped.train(request, at: site)
         if let gate = compliance.gate, let plan = compliance.plan,
-           case .refuse(let refusal) = gate.release(OutgoingUpdate(update, secureAggregation: compliance.secureAggregation), under: plan) {
+           case .refuse(let refusal) = gate.release(OutgoingUpdate(update, answering: request), under: plan) {
             try auditor.refused(refusal, study: request.study, round: request.round)
             throw refusal
         }
-        try auditor.updateSent(update, request: request, secureAggregation: compliance.secureAggregation)
+        try auditor.updateSent(update, request: request)
         return update
     }
 

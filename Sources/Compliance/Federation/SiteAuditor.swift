@@ -26,7 +26,7 @@ public struct SiteAuditor: Sendable {
     /// Records an update as it leaves: size, SHA-256 of the payload, rows, DP parameters and
     /// the site's epsilon after the round, and whether secure aggregation carries it.
     @discardableResult
-    public func updateSent(_ update: SiteUpdate, request: TrainingRequest, secureAggregation: Bool) throws(AuditError) -> SentUpdate {
+    public func updateSent(_ update: SiteUpdate, request: TrainingRequest) throws(AuditError) -> SentUpdate {
         let payload = UpdatePayload(update)
         let privacy = update.privacy.map { spend in
             UpdatePrivacy(noiseMultiplier: spend.noiseMultiplier, samplingRate: spend.samplingRate, steps: spend.steps,
@@ -34,7 +34,7 @@ public struct SiteAuditor: Sendable {
                           delta: request.instructions.privacy?.delta, epsilonAfter: update.cumulativeEpsilon)
         }
         let sent = SentUpdate(study: update.study, round: update.round, site: site, rows: update.sampleCount, bytes: payload.bytes,
-                              payloadSHA256: payload.sha256, secureAggregation: secureAggregation, privacy: privacy)
+                              payloadSHA256: payload.sha256, secureAggregation: request.sealed, privacy: privacy)
         try trail.append(.updateSent(sent))
         return sent
     }

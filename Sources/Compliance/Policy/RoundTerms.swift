@@ -72,8 +72,12 @@ public struct OutgoingUpdate: Hashable, Sendable {
         self.secureAggregation = secureAggregation
     }
 
-    public init(_ update: SiteUpdate, secureAggregation: Bool) {
-        self.init(study: update.study, round: update.round, rows: update.sampleCount, parameterCount: update.delta.count,
-                  differentiallyPrivate: update.privacy != nil, epsilonAfter: update.cumulativeEpsilon, secureAggregation: secureAggregation)
+    /// The answer to `request` as it is about to leave. Under secure aggregation the answer
+    /// itself carries no vectors (the masked update follows in the secure sum), so the size
+    /// is the model's, and the round's mode comes from the request, not from a setting.
+    public init(_ update: SiteUpdate, answering request: TrainingRequest) {
+        self.init(study: update.study, round: update.round, rows: update.sampleCount,
+                  parameterCount: request.sealed ? request.globalParameters.count : update.delta.count,
+                  differentiallyPrivate: update.privacy != nil, epsilonAfter: update.cumulativeEpsilon, secureAggregation: request.sealed)
     }
 }
