@@ -66,6 +66,18 @@ import Testing
         #expect(plan.threshold == 2)
     }
 
+    @Test func anExplicitThresholdOnTheCompleteGraphStandsOnItsOwn() throws {
+        // Tolerating 5 of 10 dropouts, the default t = 4 is no majority of 9 neighbours and
+        // `complete` refuses; an explicit majority t = 6 is valid (it just cannot survive them all).
+        #expect(throws: SecAggError.self) { try SecAggGraphPlan.complete(clients: 10, dropout: 0.5, corruption: 0) }
+        let plan = try SecAggGraphPlan.harary(clients: 10, degree: 9, threshold: 6, dropout: 0.5, corruption: 0)
+        #expect(plan.shape == .complete)
+        #expect(plan.threshold == 6)
+        #expect(plan.privacyFailureLog2 == -.infinity)
+        #expect(plan.correctnessFailureLog2 == 0)
+        #expect(throws: SecAggError.self) { try SecAggGraphPlan.harary(clients: 10, degree: 9, threshold: 4, dropout: 0.5, corruption: 0) }
+    }
+
     @Test func hypergeometricTailsMatchDirectCounts() {
         // HG(10, 3, 4): Pr[X >= 2] = (C(3,2)C(7,2) + C(3,3)C(7,1)) / C(10,4) = (63 + 7) / 210.
         let tail = Hypergeometric.upperTail(population: 10, marked: 3, draws: 4, atLeast: 2)

@@ -114,7 +114,10 @@ struct WireTests {
         }
         let assembled = try assembler.complete(checksum: ValuesChecksum.of([values]))
         #expect(assembled.isSpooled)
-        #expect(try assembled.load()[.delta] == values)
+        let received = ReceivedUpdate(header: SiteUpdate(study: "s", site: "a", round: 1, delta: [], sampleCount: 1,
+                                                         training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0)),
+                                      vectors: assembled)
+        #expect(try received.delivered().resolved().delta == values)
     }
 
     @Test("a spooled update reaches the coordinator deferred: each vector read back in order, from its own offset")

@@ -45,10 +45,3 @@ public struct Harmonizer: Sendable {
         }
     }
 }
-
-extension Duration {
-    var inSeconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
-    }
-}

@@ -124,10 +124,3 @@ extension AggregateBenchmark {
         return total
     }
 }
-
-extension Duration {
-    var inSeconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
-    }
-}

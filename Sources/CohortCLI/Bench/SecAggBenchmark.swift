@@ -123,9 +123,7 @@ struct SecAggBenchCommand: AsyncParsableCommand {
     private func makePlan(tolerance: Double) throws -> SecAggGraphPlan {
         switch neighbours {
         case "all":
-            var plan = try SecAggGraphPlan.complete(clients: clients, dropout: tolerance, corruption: corruption)
-            if let threshold { plan = try SecAggGraphPlan.harary(clients: clients, degree: clients - 1, threshold: threshold, dropout: tolerance, corruption: corruption) }
-            return plan
+            return try SecAggGraphPlan.harary(clients: clients, degree: clients - 1, threshold: threshold, dropout: tolerance, corruption: corruption)
         case "auto":
             guard threshold == nil else { throw CohortError("--threshold needs an explicit --neighbours K or all") }
             return try SecAggGraphPlan.automatic(clients: clients, dropout: tolerance, corruption: corruption)

@@ -36,8 +36,8 @@ enum LoopbackThroughput {
         let sender = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(sender) }
         let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(sender, $0, length) } }
-        receiver.start()
         guard connected == 0 else { throw CohortError("loopback benchmark: cannot connect to 127.0.0.1") }
+        receiver.start()
         let payload = [UInt8](repeating: 7, count: chunk)
         let start = DispatchTime.now().uptimeNanoseconds
         var sent = 0

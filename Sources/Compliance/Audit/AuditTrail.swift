@@ -29,7 +29,6 @@ public final class AuditTrail: Sendable {
         var link: String
         var lastHash: String
         var unsynced = 0
-        var lastSync = ContinuousClock.now
         /// A group commit that failed in the background, thrown by the next append.
         var syncFailure: AuditError?
         var stopped = false
@@ -171,7 +170,6 @@ public final class AuditTrail: Sendable {
             guard let file = state.file, state.unsynced > 0 else { return }
             try file.sync()
             state.unsynced = 0
-            state.lastSync = .now
         }
     }
 
@@ -218,10 +216,7 @@ public final class AuditTrail: Sendable {
         guard let (file, count) = pending else { return true }
         do throws(AuditError) {
             try file.sync()
-            state.withLock { state in
-                state.unsynced = max(0, state.unsynced - count)
-                state.lastSync = .now
-            }
+            state.withLock { state in state.unsynced = max(0, state.unsynced - count) }
         } catch {
             state.withLock { $0.syncFailure = error }
         }

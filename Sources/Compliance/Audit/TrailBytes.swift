@@ -41,11 +41,6 @@ struct TrailBytes: @unchecked Sendable {
         UnsafeRawBufferPointer(rebasing: buffer[starts[index]..<ends[index]])
     }
 
-    /// Line `index` with its newline: the bytes an append wrote.
-    func lineWithNewline(_ index: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: buffer[starts[index]...ends[index]])
-    }
-
     func text(_ index: Int) -> String { String(decoding: line(index), as: UTF8.self) }
 
     /// SHA-256 of a whole line: the link the next entry's `prev` must hold.

@@ -120,7 +120,7 @@ public actor Coordinator {
             return RoundRecord(round: round, participants: [], contributors: [], stragglers: [],
                                failures: [SiteFailure(site: "coordinator", reason: "only \(available.count) sites available, \(configuration.selection.minimumSites) needed")],
                                rejections: [], accepted: false, meanTrainingLoss: nil,
-                               seconds: (clock.now - start).seconds, evaluation: nil)
+                               seconds: (clock.now - start).inSeconds, evaluation: nil)
         }
         observer(.roundStarted(round: round, participants: participants))
 
@@ -147,7 +147,7 @@ public actor Coordinator {
             return RoundRecord(round: round, participants: participants, contributors: [], stragglers: [],
                                failures: [SiteFailure(site: "coordinator", reason: "cannot aggregate: \(error)")],
                                rejections: [], accepted: false, meanTrainingLoss: nil,
-                               seconds: (clock.now - start).seconds, evaluation: nil)
+                               seconds: (clock.now - start).inSeconds, evaluation: nil)
         }
         var rejections: [SiteFailure] = []
 
@@ -238,7 +238,7 @@ public actor Coordinator {
         return RoundRecord(round: round, participants: participants, contributors: contributors,
                            stragglers: outcome.stragglers.map { participants[$0] },
                            failures: failures, rejections: rejections, accepted: accepted,
-                           meanTrainingLoss: meanLoss, seconds: (clock.now - start).seconds, evaluation: evaluation,
+                           meanTrainingLoss: meanLoss, seconds: (clock.now - start).inSeconds, evaluation: evaluation,
                            anomalies: anomalies, quarantined: quarantined, privacy: privacy)
     }
 
@@ -357,12 +357,5 @@ public enum CoordinatorError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .incompatible(let text): text
         }
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 }

@@ -59,7 +59,7 @@ public enum TrainingThroughput {
             let elapsed = clock.measure {
                 _ = model.train(on: data, steps: steps, sampler: &sampler, optimizer: &optimizer)
             }
-            seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            seconds.append(elapsed.inSeconds)
         }
         seconds.sort()
         let median = seconds.count % 2 == 1

@@ -47,7 +47,7 @@ public final class GRPCTransport: Transport {
         while true {
             let live = await switchboard.liveSites()
             let known = Set(await switchboard.knownSites()).union(expectedSites)
-            let waited = (clock.now - start).seconds
+            let waited = (clock.now - start).inSeconds
             if Set(live).isSuperset(of: known) && live.count >= minimumSites { return live }
             if live.count >= minimumSites && waited >= grace { return live }
             if waited >= limits.siteWaitSeconds {

@@ -76,7 +76,7 @@ actor Switchboard {
     func liveSites() -> [SiteID] {
         let now = clock.now
         return sessions.keys.filter { site in
-            lastSeen[site].map { (now - $0).seconds < limits.deadSiteSeconds } ?? false
+            lastSeen[site].map { (now - $0).inSeconds < limits.deadSiteSeconds } ?? false
         }.sorted()
     }
 
@@ -87,12 +87,12 @@ actor Switchboard {
     /// tasks fail now.
     func reap() {
         let now = clock.now
-        for (site, seen) in lastSeen where (now - seen).seconds >= limits.deadSiteSeconds {
+        for (site, seen) in lastSeen where (now - seen).inSeconds >= limits.deadSiteSeconds {
             let hadSession = sessions[site] != nil
             let open = tasks.values.filter { $0.site == site && !$0.receiving }
             guard hadSession || !open.isEmpty else { continue }
             if let session = sessions.removeValue(forKey: site) { session.outbound.finish() }
-            let reason = "no heartbeat for \(String(format: "%.1f", (now - seen).seconds)) s (\(limits.missedHeartbeats) missed)"
+            let reason = "no heartbeat for \(String(format: "%.1f", (now - seen).inSeconds)) s (\(limits.missedHeartbeats) missed)"
             log.warning("site-dead", ["site": site.name, "reason": reason, "open_tasks": "\(open.count)"])
             events(SiteConnectionEvent(site: site, kind: .dead, detail: reason))
             for task in open {
@@ -213,7 +213,7 @@ actor Switchboard {
     }
 
     private func secondsLeft(_ task: OpenTask) -> Double {
-        max(0, (task.deadline - clock.now).seconds)
+        max(0, (task.deadline - clock.now).inSeconds)
     }
 }
 
@@ -262,11 +262,4 @@ public struct SiteConnectionEvent: Sendable {
     public var site: SiteID
     public var kind: Kind
     public var detail: String
-}
-
-extension Duration {
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
-    }
 }

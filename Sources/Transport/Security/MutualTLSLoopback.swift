@@ -1,4 +1,5 @@
 import Foundation
+import Learning
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -64,7 +65,7 @@ public enum MutualTLSLoopback {
         }
         try await received.futureResult.get()
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.inSeconds
         return Double(bytes) / seconds
     }
 }

@@ -271,7 +271,7 @@ final class SessionState: Sendable {
     var heartbeatInterval: Double { values.withLock { $0.heartbeatInterval } }
     /// The coordinator's chunk limit, from its Welcome.
     var chunkBytes: Int? { values.withLock { $0.chunkBytes } }
-    var silence: Double { values.withLock { (ContinuousClock.now - $0.lastHeard).seconds } }
+    var silence: Double { values.withLock { (ContinuousClock.now - $0.lastHeard).inSeconds } }
     var current: String? {
         get { values.withLock { $0.current } }
         set { values.withLock { $0.current = newValue } }

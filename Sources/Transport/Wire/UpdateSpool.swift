@@ -40,22 +40,6 @@ final class UpdateSpool: @unchecked Sendable {
         bytes += data.count
     }
 
-    /// `count` float32 values starting at value `offset`.
-    func values(from offset: Int, count: Int) throws -> [Float] {
-        var failure: (any Error)?
-        let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            do {
-                try read(from: offset, into: buffer)
-                initialized = count
-            } catch {
-                failure = error
-                initialized = 0
-            }
-        }
-        if let failure { throw failure }
-        return values
-    }
-
     /// Fills `buffer` with the float32 values starting at value `offset`.
     func read(from offset: Int, into buffer: UnsafeMutableBufferPointer<Float>) throws {
         let raw = UnsafeMutableRawBufferPointer(buffer)

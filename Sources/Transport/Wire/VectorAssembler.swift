@@ -89,10 +89,12 @@ struct VectorAssembler {
         return .resident(result)
     }
 
-    /// The vectors, after checking all arrived and match `checksum`, in memory.
+    /// The vectors of an assembler without a spool, after checking all arrived and match
+    /// `checksum`. (A spooled update goes to the coordinator deferred, through `complete`.)
     mutating func finish(checksum announced: UInt64) throws(AnswerRefusal) -> [VectorKind: [Float]] {
-        let assembled = try complete(checksum: announced)
-        do { return try assembled.load() } catch { throw .interrupted("\(error)") }
+        precondition(spool == nil, "finish is for vectors assembled in memory")
+        guard case .resident(let vectors) = try complete(checksum: announced) else { return [:] }
+        return vectors
     }
 
     private mutating func skipEmpty() {
@@ -100,25 +102,10 @@ struct VectorAssembler {
     }
 }
 
-/// Assembled vectors: in memory, or in a spool file to be read when needed.
+/// Assembled vectors: in memory, or in a spool file read back in chunks (`SpooledVectors`).
 enum AssembledVectors: @unchecked Sendable {
     case resident([VectorKind: [Float]])
     case spooled(UpdateSpool, layout: [VectorAssembler.Expected])
-
-    /// The vectors in memory (a spool is read back here, once).
-    func load() throws -> [VectorKind: [Float]] {
-        switch self {
-        case .resident(let vectors): return vectors
-        case .spooled(let spool, let layout):
-            var result: [VectorKind: [Float]] = [:]
-            var offset = 0
-            for vector in layout {
-                result[vector.kind] = try spool.values(from: offset, count: vector.count)
-                offset += vector.count
-            }
-            return result
-        }
-    }
 
     var isSpooled: Bool {
         if case .spooled = self { return true }

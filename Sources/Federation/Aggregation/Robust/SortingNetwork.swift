@@ -38,8 +38,6 @@ struct SortingNetwork: Sendable {
         self.pairs = pairs
     }
 
-    var comparatorCount: Int { pairs.count / 2 }
-
     /// Sorts `elements[0..<paddedCount]` in ascending order, lane by lane.
     @inline(__always)
     func sort<Element: ColumnElement>(_ elements: UnsafeMutablePointer<Element>) {

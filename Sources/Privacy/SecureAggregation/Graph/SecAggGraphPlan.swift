@@ -68,14 +68,13 @@ public struct SecAggGraphPlan: Hashable, Sendable, Codable, CustomStringConverti
         let (corrupt, dropped) = try counts(clients: n, dropout: delta, corruption: gamma)
         guard k >= 2 else { throw .configuration("the degree must be at least 2, got \(k)") }
         if k >= n - 1 {
-            var plan = try complete(clients: n, dropout: delta, corruption: gamma)
-            if let threshold {
-                try checkThreshold(threshold, degree: n - 1)
-                plan.threshold = threshold
-                plan.privacyFailureLog2 = threshold > corrupt ? -.infinity : 0
-                plan.correctnessFailureLog2 = threshold <= n - 1 - dropped ? -.infinity : 0
-            }
-            return plan
+            // The complete graph. An explicit threshold is judged on its own: the default one
+            // (`complete`'s) need not be valid for it to be.
+            guard let threshold else { return try complete(clients: n, dropout: delta, corruption: gamma) }
+            try checkThreshold(threshold, degree: n - 1)
+            return SecAggGraphPlan(shape: .complete, threshold: threshold,
+                                   privacyFailureLog2: threshold > corrupt ? -.infinity : 0,
+                                   correctnessFailureLog2: threshold <= n - 1 - dropped ? -.infinity : 0)
         }
         let t = threshold ?? (k / 2 + 1)
         try checkThreshold(t, degree: k)

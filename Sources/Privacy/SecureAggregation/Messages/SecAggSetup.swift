@@ -49,10 +49,6 @@ public struct SecAggSetup: Hashable, Sendable, Codable {
         return low < participants.count && participants[low] == site ? UInt32(low + 1) : nil
     }
 
-    public func site(at index: UInt32) -> SiteID? {
-        index >= 1 && Int(index) <= participants.count ? participants[Int(index) - 1] : nil
-    }
-
     /// Checks everything both sides rely on and builds the graph: distinct participants, a
     /// threshold that is a majority of every neighbourhood and no larger than it, and
     /// quantization that cannot overflow the modulus.

@@ -1,4 +1,5 @@
 import Crypto
+import Learning
 import Federation
 import Foundation
 
@@ -164,20 +165,13 @@ public struct SecAggClient: Sendable {
             }
             let elapsed = clock.now - start - agreementTime
             statistics.maskBytes += 4 * values.count * (received.count + 1)
-            statistics.maskSeconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            statistics.maskSeconds += elapsed.inSeconds
             heldShares = received
             stage = .masked
             return MaskedInput(header: header(.maskedInput), values: values)
         } catch {
             throw refuse(error)
         }
-    }
-
-    /// Stage 3, from floats: quantizes, then masks.
-    public mutating func maskInput(_ delivery: ShareDelivery, update: [Float], sampleCount: Int) throws(SecAggError) -> MaskedInput {
-        let quantized: QuantizedUpdate
-        do { quantized = try quantize(update, sampleCount: sampleCount) } catch { throw refuse(error) }
-        return try maskInput(delivery, update: quantized)
     }
 
     /// Stage 4: seed shares of surviving neighbours, key shares of dropped ones. Refuses, and

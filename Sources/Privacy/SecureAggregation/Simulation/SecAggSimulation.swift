@@ -1,4 +1,5 @@
 import Federation
+import Learning
 import Foundation
 
 /// Runs one secure-aggregation round in process: every client and the coordinator, serially,
@@ -101,6 +102,8 @@ public enum SecAggSimulation {
             var quantized: [SiteID: QuantizedUpdate] = [:]
             var reference = [UInt32](repeating: 0, count: setup.parameterCount + 1)
             var referenceValid = true
+            // The plain sum this round must reproduce is bookkeeping: timed, and taken out of the round's figures.
+            var bookkeeping = Duration.zero
             for site in setup.participants {
                 guard clients[site] != nil, let delivery = deliveries[site], let input = inputs[site] else { continue }
                 var begin = clock.now
@@ -112,9 +115,10 @@ public enum SecAggSimulation {
                     continue
                 }
                 clientTime += clock.now - begin
-                // Bookkeeping outside the timed work: the plain sum this round must reproduce.
+                begin = clock.now
                 if keepQuantized { quantized[site] = update }
                 Self.add(update.values, to: &reference)
+                bookkeeping += clock.now - begin
                 begin = clock.now
                 let bytes: [UInt8]
                 do {
@@ -124,7 +128,9 @@ public enum SecAggSimulation {
                 } catch {
                     clientTime += clock.now - begin
                     referenceValid = referenceValid && keepQuantized
+                    begin = clock.now
                     if let kept = quantized.removeValue(forKey: site) { Self.subtract(kept.values, from: &reference) }
+                    bookkeeping += clock.now - begin
                     refusals[site] = error.description
                     clients[site] = nil
                     continue
@@ -135,7 +141,9 @@ public enum SecAggSimulation {
                 serverStep { rejection = server.receive(serialized: bytes, as: MaskedInput.self, from: site); return rejection }
                 if rejection != nil {
                     referenceValid = referenceValid && keepQuantized
+                    let begin = clock.now
                     if let kept = quantized.removeValue(forKey: site) { Self.subtract(kept.values, from: &reference) }
+                    bookkeeping += clock.now - begin
                 }
             }
             let requests = try timed(&serverTime) { () throws(SecAggError) in try server.closeMasking().mapValues { $0.serialized() } }
@@ -150,13 +158,13 @@ public enum SecAggSimulation {
                 serverStep { server.receive(serialized: bytes, as: UnmaskResponse.self, from: site) }
             }
             let sum = try timed(&serverTime) { () throws(SecAggError) in try server.finish() }
-            let roundTime = clock.now - start
-            let roundCPU = Self.threadCPUSeconds() - startCPU
+            let roundTime = clock.now - start - bookkeeping
+            let roundCPU = Self.threadCPUSeconds() - startCPU - bookkeeping.inSeconds
 
             let statistics = clients.values.map(\.statistics)
             let contributors = Set(sum.contributors)
             return Report(sum: sum, quantized: quantized.filter { contributors.contains($0.key) }, referenceSum: referenceValid ? reference : nil,
-                          roundSeconds: seconds(roundTime), roundCPUSeconds: roundCPU, clientSeconds: seconds(clientTime), serverSeconds: seconds(serverTime),
+                          roundSeconds: roundTime.inSeconds, roundCPUSeconds: roundCPU, clientSeconds: clientTime.inSeconds, serverSeconds: serverTime.inSeconds,
                           uploadBytes: upload, maskedInputBytes: maskedBytes,
                           clientMaskBytes: statistics.reduce(0) { $0 + $1.maskBytes },
                           clientMaskSeconds: statistics.reduce(0) { $0 + $1.maskSeconds },
@@ -208,10 +216,6 @@ public enum SecAggSimulation {
             let begin = clock.now
             defer { total += clock.now - begin }
             return try body()
-        }
-
-        private func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
         }
     }
 }
