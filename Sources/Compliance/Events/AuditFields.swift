@@ -1,3 +1,5 @@
+import Federation
+
 /// An event's fields in the order they are written. Order matters because an entry's hash
 /// covers its bytes as written; decoding sorts nothing and needs no order.
 public struct AuditFields: Hashable, Sendable {
@@ -39,7 +41,7 @@ public struct AuditFields: Hashable, Sendable {
         switch self[key] {
         case .number(let value): value
         case .integer(let value): Double(value)
-        case .string(let text): CanonicalJSON.parseNonFinite(text)
+        case .string(let text): NonFiniteSpelling.value(of: text)
         default: nil
         }
     }

@@ -1,3 +1,5 @@
+import Federation
+
 /// Compact JSON written byte for byte the same way every time: fields in the order given,
 /// no whitespace, numbers in Swift's shortest round-trip form, strings escaped minimally.
 ///
@@ -23,7 +25,7 @@ public enum CanonicalJSON {
         case .integer(let number): output.append(String(number))
         case .number(let number):
             // JSON has no NaN or infinity: written as strings, read back by `AuditFields.number`.
-            if number.isFinite { output.append(CanonicalJSON.number(number)) } else { string(nonFinite(number), into: &output) }
+            if number.isFinite { output.append(CanonicalJSON.number(number)) } else { string(NonFiniteSpelling.text(for: number), into: &output) }
         case .bool(let flag): output.append(flag ? "true" : "false")
         case .null: output.append("null")
         case .list(let values):
@@ -46,21 +48,11 @@ public enum CanonicalJSON {
     /// A finite double in shortest round-trip form, without a needless ".0" on whole numbers
     /// that fit exactly in an integer, so 8 reads as 8 in every language.
     public static func number(_ value: Double) -> String {
-        guard value.isFinite else { return nonFinite(value) }
+        guard value.isFinite else { return NonFiniteSpelling.text(for: value) }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
         return String(describing: value)
     }
 
-    static func nonFinite(_ value: Double) -> String { value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
-
-    static func parseNonFinite(_ text: String) -> Double? {
-        switch text {
-        case "nan": .nan
-        case "inf": .infinity
-        case "-inf": -.infinity
-        default: nil
-        }
-    }
 
     public static func string(_ text: String, into output: inout String) {
         output.append("\"")
