@@ -1,3 +1,5 @@
+import Learning
+
 /// Why an update was refused before it could touch the aggregate.
 public enum UpdateRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case wrongStudy(expected: String, got: String)
@@ -74,7 +76,7 @@ public struct UpdateCheck: Sendable {
             guard update.count(of: .mask) == parameterCount else { throw .invalidMask }
             var binary = true
             try read(.mask, of: update) { _, values in
-                if !values.allSatisfy({ $0 == 0 || $0 == 1 }) { binary = false }
+                if binary, FloatScan.firstNonBinary(in: values) != nil { binary = false }
             }
             guard binary else { throw .invalidMask }
         }
@@ -83,7 +85,7 @@ public struct UpdateCheck: Sendable {
     private func requireFinite(_ kind: UpdateVectorKind, of update: SiteUpdate) throws(UpdateRejection) {
         var first: Int?
         try read(kind, of: update) { range, values in
-            if first == nil, let offset = values.firstIndex(where: { !$0.isFinite }) { first = range.lowerBound + offset }
+            if first == nil, let offset = FloatScan.firstNonFinite(in: values) { first = range.lowerBound + offset }
         }
         if let first { throw .nonFinite(index: first) }
     }

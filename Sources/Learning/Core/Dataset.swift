@@ -96,7 +96,7 @@ public struct Dataset: Sendable, Hashable {
     /// Index of the first non-finite feature value, if any; data with NaN or infinity is
     /// refused at load time rather than silently poisoning training.
     public var firstNonFiniteFeature: (row: Int, column: Int)? {
-        guard let flat = features.firstIndex(where: { !$0.isFinite }) else { return nil }
+        guard let flat = features.withUnsafeBufferPointer({ FloatScan.firstNonFinite(in: $0) }) else { return nil }
         return (flat / featureCount, flat % featureCount)
     }
 }

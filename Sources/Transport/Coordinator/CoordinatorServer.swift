@@ -84,6 +84,7 @@ public final class CoordinatorServer: Sendable {
             config: .defaults { config in
                 config.rpc.maxRequestPayloadSize = limits.maxMessageBytes
                 config.http2.maxFrameSize = 1 << 20
+                config.http2.targetWindowSize = 8 << 20
             })
         let service = CoordinatorService(switchboard: switchboard, study: options.study, limits: options.limits,
                                          consortium: consortium, expectedSites: options.expectedSites.map(Set.init), log: log)

@@ -1,4 +1,5 @@
 import Foundation
+import Learning
 
 /// Reassembles vectors that arrive in chunks: each into a buffer allocated once at its
 /// announced size (or, for large updates, into a spool file on disk), checking as it goes
@@ -64,13 +65,11 @@ struct VectorAssembler {
     /// Notes non-finite values, and non-binary values in a mask.
     private mutating func inspect(_ bytes: Data, kind: VectorKind, offset: Int) {
         let checksMask = kind == .mask && !notBinary.contains(kind)
-        guard firstNonFinite[kind] == nil || checksMask else { return }
+        let checksFinite = firstNonFinite[kind] == nil
+        guard checksFinite || checksMask else { return }
         bytes.withUnsafeBytes { raw in
-            for index in 0..<(raw.count / VectorBytes.bytesPerValue) {
-                let value = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
-                if !value.isFinite, firstNonFinite[kind] == nil { firstNonFinite[kind] = offset + index }
-                if checksMask, value != 0, value != 1 { notBinary.insert(kind) }
-            }
+            if checksFinite, let index = FloatScan.firstNonFinite(inLittleEndian: raw) { firstNonFinite[kind] = offset + index }
+            if checksMask, FloatScan.firstNonBinary(inLittleEndian: raw) != nil { notBinary.insert(kind) }
         }
     }
 
