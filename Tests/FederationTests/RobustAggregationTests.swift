@@ -221,7 +221,7 @@ import Learning
     }
 
     @Test func probesUseEachSitesOwnDirectionAtTheMedianNorm() throws {
-        var rule = RecessRule()
+        let rule = RecessRule()
         var aggregator = try rule.makeAggregator(for: RoundContext(round: 1, globalParameters: [1, 1], instructions: instructions)) as! any ProbingAggregator
         try aggregator.fold(update([3, 4], "a"))      // norm 5
         try aggregator.fold(update([0, 1], "b"))      // norm 1

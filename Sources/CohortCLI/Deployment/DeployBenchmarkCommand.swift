@@ -195,7 +195,7 @@ enum DeployBenchmark {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
         process.environment = environment
-        FileManager.default.createFile(atPath: directory.appendingPathComponent("\(name).log").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("\(name).log").path, contents: nil)
         let log = try FileHandle(forWritingTo: directory.appendingPathComponent("\(name).log"))
         process.standardOutput = log
         process.standardError = log

@@ -30,9 +30,9 @@ struct CoordinatorLink: Sendable {
         let target: any ResolvableTarget
         if IPAddressBytes(address.host) != nil {
             if address.isIPv6 {
-                target = .ipv6(host: address.host, port: address.port)
+                target = .ipv6(address: address.host, port: address.port)
             } else {
-                target = .ipv4(host: address.host, port: address.port)
+                target = .ipv4(address: address.host, port: address.port)
             }
         } else {
             target = .dns(host: address.host, port: address.port)
