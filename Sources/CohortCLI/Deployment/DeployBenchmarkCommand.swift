@@ -86,6 +86,10 @@ struct DeployBenchmarkRunCommand: AsyncParsableCommand {
         var mutualTLSBytesPerSecond: Double
         var secondsToMoveBytesOverMutualTLS: Double
         var ratioToMutualTLS: Double
+        /// The round's traffic through the same gRPC/HTTP/2/mTLS transports with nothing of
+        /// Cohort on top (`GRPCLoopback`): what gRPC itself costs.
+        var grpcFloorSeconds: Double
+        var ratioToGRPCFloor: Double
     }
 
     struct Memory: Codable {
@@ -118,10 +122,12 @@ struct DeployBenchmarkRunCommand: AsyncParsableCommand {
             report.overhead = try await DeployBenchmark.overhead(sites: sites, parameters: parameters, rounds: overheadRounds,
                                                                  chunkBytes: chunkBytes, verbose: verbose)
             if !json, let overhead = report.overhead {
-                print(String(format: "round overhead, %d sites x %d parameters (%.0f MB moved per round): %.1f ms per round; plain TCP loopback %.2f GB/s moves it in %.1f ms; ratio %.2fx; one mutual-TLS connection %.2f GB/s moves it in %.1f ms; ratio %.2fx",
+                print(String(format: "round overhead, %d sites x %d parameters (%.0f MB moved per round): %.1f ms per round; plain TCP loopback %.2f GB/s moves it in %.1f ms; ratio %.2fx; one mutual-TLS connection %.2f GB/s moves it in %.1f ms; ratio %.2fx; the same traffic through gRPC alone takes %.1f ms (%.2fx the mutual-TLS time); ratio to it %.2fx",
                              overhead.sites, overhead.parameters, Double(overhead.bytesPerRound) / 1e6, overhead.medianRoundSeconds * 1000,
                              overhead.loopbackBytesPerSecond / 1e9, overhead.secondsToMoveBytes * 1000, overhead.ratio,
-                             overhead.mutualTLSBytesPerSecond / 1e9, overhead.secondsToMoveBytesOverMutualTLS * 1000, overhead.ratioToMutualTLS))
+                             overhead.mutualTLSBytesPerSecond / 1e9, overhead.secondsToMoveBytesOverMutualTLS * 1000, overhead.ratioToMutualTLS,
+                             overhead.grpcFloorSeconds * 1000, overhead.grpcFloorSeconds / overhead.secondsToMoveBytesOverMutualTLS,
+                             overhead.ratioToGRPCFloor))
             }
         }
         if memory {
@@ -336,7 +342,7 @@ enum DeployBenchmark {
         // The best of three: a single loopback measurement on a shared machine has varied from
         // 1.5 to 4.6 GB/s, and a slow yardstick would flatter the ratio.
         let loopback = try (0..<3).map { _ in try LoopbackThroughput.measure() }.max()!
-        let tls = try await mutualTLSBytesPerSecond()
+        let (tls, floor) = try await transportYardsticks(sites: sites, bytesPerSite: parameters * 4, chunkBytes: chunkBytes, rounds: rounds)
         let (seconds, _) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: false, store: false,
                                                     chunkBytes: chunkBytes, verbose: verbose)
         // Round 1 includes the sites connecting; the last round also evaluates.
@@ -346,23 +352,29 @@ enum DeployBenchmark {
         let toMoveOverTLS = Double(bytes) / tls
         return .init(sites: sites, parameters: parameters, bytesPerRound: bytes, medianRoundSeconds: steady,
                      loopbackBytesPerSecond: loopback, secondsToMoveBytes: toMove, ratio: steady / toMove,
-                     mutualTLSBytesPerSecond: tls, secondsToMoveBytesOverMutualTLS: toMoveOverTLS, ratioToMutualTLS: steady / toMoveOverTLS)
+                     mutualTLSBytesPerSecond: tls, secondsToMoveBytesOverMutualTLS: toMoveOverTLS, ratioToMutualTLS: steady / toMoveOverTLS,
+                     grpcFloorSeconds: floor, ratioToGRPCFloor: steady / floor)
     }
 
-    /// One mutual-TLS connection between a coordinator's and a site's certificates of a
-    /// consortium provisioned for it: the best of three runs, like the plain-TCP yardstick.
-    static func mutualTLSBytesPerSecond() async throws -> Double {
-        let directory = try temporaryDirectory("tls")
+    /// On a consortium provisioned for them, with the coordinator's and sites' certificates:
+    /// one mutual-TLS connection's rate (the best of three runs, like the plain-TCP yardstick),
+    /// and the median round of the same traffic through gRPC alone (`GRPCLoopback`).
+    static func transportYardsticks(sites count: Int, bytesPerSite: Int, chunkBytes: Int,
+                                    rounds: Int) async throws -> (mutualTLSBytesPerSecond: Double, grpcFloorSeconds: Double) {
+        let directory = try temporaryDirectory("yardsticks")
         defer { try? FileManager.default.removeItem(at: directory) }
+        let names = (1...count).map { "site-\($0)" }
         let consortium = try deployment {
             try Provisioner().initialize(consortium: "bench", at: directory.appendingPathComponent("consortium"),
-                                         coordinatorHost: "127.0.0.1", coordinatorPort: 7443, sites: ["yardstick"])
+                                         coordinatorHost: "127.0.0.1", coordinatorPort: 7443, sites: names)
         }
         let server = try deployment { try Credentials(kit: .coordinator(consortium.coordinatorKit)) }
-        let client = try deployment { try Credentials(kit: .site(consortium.siteKits["yardstick"]!)) }
+        let sites = try names.map { name in try deployment { try Credentials(kit: .site(consortium.siteKits[name]!)) } }
         var best = 0.0
-        for _ in 0..<3 { best = max(best, try await MutualTLSLoopback.measure(server: server, client: client)) }
-        return best
+        for _ in 0..<3 { best = max(best, try await MutualTLSLoopback.measure(server: server, client: sites[0])) }
+        let floor = try await GRPCLoopback.secondsPerRound(server: server, sites: sites, bytesPerSite: bytesPerSite, chunkBytes: chunkBytes,
+                                                           rounds: rounds)
+        return (best, floor)
     }
 
     static func memory(sites: Int, parameters: Int, rounds: Int, chunkBytes: Int) async throws -> DeployBenchmarkRunCommand.Memory {

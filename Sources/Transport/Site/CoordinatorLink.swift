@@ -17,6 +17,13 @@ struct CoordinatorLink: Sendable {
         _ address: NetworkAddress, credentials: Credentials?, chunkBytes: Int = ProtocolLimits().chunkBytes,
         _ body: @Sendable (CoordinatorLink) async throws -> Result
     ) async throws -> Result {
+        try await withGRPCClient(transport: transport(to: address, credentials: credentials)) { client in
+            try await body(CoordinatorLink(client: Client(wrapping: client), chunkBytes: chunkBytes))
+        }
+    }
+
+    /// The HTTP/2 transport a site dials its coordinator with (`GRPCLoopback` measures the same).
+    static func transport(to address: NetworkAddress, credentials: Credentials?) throws -> HTTP2ClientTransport.Posix {
         let security: HTTP2ClientTransport.Posix.TransportSecurity
         if let credentials {
             security = .mTLS(certificateChain: [credentials.certificateSource], privateKey: credentials.keySource) { tls in
@@ -37,15 +44,12 @@ struct CoordinatorLink: Sendable {
         } else {
             target = .dns(host: address.host, port: address.port)
         }
-        let transport = try HTTP2ClientTransport.Posix(
+        return try HTTP2ClientTransport.Posix(
             target: target, transportSecurity: security,
             config: .defaults { config in
                 config.http2.maxFrameSize = 1 << 20
                 config.backoff = .init(initial: .milliseconds(100), max: .seconds(2), multiplier: 2, jitter: 0.2)
             })
-        return try await withGRPCClient(transport: transport) { client in
-            try await body(CoordinatorLink(client: Client(wrapping: client), chunkBytes: chunkBytes))
-        }
     }
 
     static func options(timeout seconds: Double) -> CallOptions {
