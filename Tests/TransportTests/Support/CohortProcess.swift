@@ -27,8 +27,8 @@ final class CohortProcess: @unchecked Sendable {
         self.name = name
         standardOutput = directory.appendingPathComponent("\(name).out")
         standardError = directory.appendingPathComponent("\(name).err")
-        FileManager.default.createFile(atPath: standardOutput.path, contents: nil)
-        FileManager.default.createFile(atPath: standardError.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: standardOutput.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: standardError.path, contents: nil)
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
