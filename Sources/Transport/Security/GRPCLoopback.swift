@@ -13,7 +13,8 @@ public enum GRPCLoopback {
     public static func secondsPerRound(server: Credentials, sites: [Credentials], bytesPerSite: Int, chunkBytes: Int,
                                        rounds: Int) async throws -> Double {
         precondition(rounds >= 2 && !sites.isEmpty && chunkBytes > 0)
-        let limits = ProtocolLimits()
+        var limits = ProtocolLimits()
+        limits.chunkBytes = chunkBytes   // the server's message limit follows, as the coordinator's does
         let security = HTTP2ServerTransport.Posix.TransportSecurity.mTLS(
             certificateChain: [server.certificateSource], privateKey: server.keySource
         ) { tls in
