@@ -160,6 +160,14 @@ public final class SQLiteStudyStore: StudyStore {
         }
     }
 
+    /// The rounds whose checkpoint, state or vectors, is still stored (with `keepCheckpoints`,
+    /// the last ones only): what a restart could resume from, and what the disk holds.
+    public func checkpointRounds() throws -> [Int] {
+        try database.read { db in
+            try Int.fetchAll(db, sql: "SELECT round FROM checkpoint UNION SELECT round FROM checkpoint_vector ORDER BY round")
+        }
+    }
+
     public func latestCheckpoint() throws -> CoordinatorCheckpoint? {
         try database.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT round, state FROM checkpoint ORDER BY round DESC LIMIT 1") else { return nil }

@@ -120,7 +120,15 @@ struct SQLiteStudyStoreTests {
         try store.begin(Self.study)
         for checkpoint in try await Self.checkpoints() { try store.saveRound(checkpoint) }
         #expect(try store.latestCheckpoint()?.completedRounds == 3)
+        #expect(try store.checkpointRounds() == [3], "older checkpoints and their vectors are gone")
         #expect(try store.rounds().count == 3)
+
+        let (allPath, allCleanup) = try Self.temporaryDatabase()
+        defer { allCleanup() }
+        let keepsAll = try SQLiteStudyStore(path: allPath)
+        try keepsAll.begin(Self.study)
+        for checkpoint in try await Self.checkpoints() { try keepsAll.saveRound(checkpoint) }
+        #expect(try keepsAll.checkpointRounds() == [1, 2, 3])
     }
 
     @Test("a database in a missing directory is a one-line error naming it")

@@ -59,11 +59,13 @@ struct ConfigTests {
             heartbeat_seconds: 0.5
             missed_heartbeats: 3
             chunk_bytes: 65536
+            keep_checkpoints: 2
             study:
               rounds: 3
             """)
         defer { directory.remove() }
         let config = try CoordinatorConfig.load(url)
+        #expect(config.keepCheckpoints == 2)
         #expect(config.limits.heartbeatInterval == 0.5)
         #expect(config.limits.missedHeartbeats == 3)
         #expect(config.limits.chunkBytes == 65_536)
@@ -73,5 +75,9 @@ struct ConfigTests {
         defer { badDirectory.remove() }
         let error = #expect(throws: ConfigError.self) { try CoordinatorConfig.load(bad) }
         #expect(error?.description.contains(":5: 'chunk_bytes' must be between") == true)
+        let (none, noneDirectory) = try Self.write("listen: 0.0.0.0:7443\ncertificate: c\nkey: k\nca: a\nkeep_checkpoints: 0\nstudy: {}\n")
+        defer { noneDirectory.remove() }
+        let zero = #expect(throws: ConfigError.self) { try CoordinatorConfig.load(none) }
+        #expect(zero?.description.contains(":5: 'keep_checkpoints' must be between 1") == true)
     }
 }

@@ -52,7 +52,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         if let output { try Self.checkWritable(output) }
         let store: SQLiteStudyStore
         do {
-            store = try SQLiteStudyStore(path: settings.database.path)
+            store = try SQLiteStudyStore(path: settings.database.path, keepCheckpoints: settings.keepCheckpoints)
             try store.begin(StoredStudy(id: study.id, fingerprint: study.fingerprint,
                                         configuration: String(decoding: try JSONOutput.encode(study.configuration, pretty: false), as: UTF8.self)))
         } catch let error as StoreError {

@@ -12,13 +12,16 @@ public struct CoordinatorConfig: Sendable {
     public var revocations: URL?
     public var database: URL
     public var limits: ProtocolLimits
+    /// Checkpoints kept in the database, the latest ones; nil: one for every round. Resuming
+    /// needs only the latest, and at 1e8 parameters each one takes 0.4 GB or more.
+    public var keepCheckpoints: Int?
     /// The `study:` mapping, unread.
     public var study: ConfigNode
     public var file: String
 
     public static let keys = ["listen", "certificate", "key", "ca", "revocations", "database", "study",
                               "heartbeat_seconds", "missed_heartbeats", "chunk_bytes", "max_update_bytes", "site_wait_seconds",
-                              "rejoin_grace_seconds"]
+                              "rejoin_grace_seconds", "keep_checkpoints"]
 
     public static func load(_ url: URL) throws -> CoordinatorConfig {
         let document = try ConfigNode.load(url)
@@ -43,6 +46,7 @@ public struct CoordinatorConfig: Sendable {
             listen: listen, certificate: try required("certificate").path(), key: try required("key").path(),
             authority: try required("ca").path(), revocations: try fields["revocations"]?.path(),
             database: try fields["database"]?.path() ?? url.deletingLastPathComponent().appendingPathComponent("coordinator.sqlite"),
-            limits: limits, study: try required("study"), file: url.path)
+            limits: limits, keepCheckpoints: try fields["keep_checkpoints"]?.int(in: 1...1_000_000), study: try required("study"),
+            file: url.path)
     }
 }
