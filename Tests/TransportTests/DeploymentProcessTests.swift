@@ -35,7 +35,9 @@ struct DeploymentProcessTests {
         // Rounds take tens of milliseconds; enough of them that both kills land mid-study
         // however loaded the machine is.
         let rounds = 60
-        try harness.configureCoordinator(study: Self.heartStudy.map { $0 == "rounds: 15" ? "rounds: \(rounds)" : $0 })
+        // Only the last two checkpoints are kept: resuming needs no more, killed mid-save or not.
+        try harness.configureCoordinator(study: Self.heartStudy.map { $0 == "rounds: 15" ? "rounds: \(rounds)" : $0 },
+                                         extra: ["keep_checkpoints: 2"])
         let output = harness.directory.path("result.json")
         let (first, port) = try await harness.startCoordinator("coordinator-1", output: output)
         for hospital in ProcessHarness.hospitals { _ = try harness.startSite(hospital, port: port) }
