@@ -19,6 +19,9 @@ if ! command -v protoc >/dev/null 2>&1; then
     exit 1
 fi
 
+# Package.resolved is not committed: resolve first, so a fresh clone has one.
+(cd "$root" && swift package resolve >/dev/null)
+
 # The version Package.resolved pins for a package identity.
 pinned() {
     python3 - "$root/Package.resolved" "$1" <<'PY'

@@ -217,7 +217,8 @@ public final class SQLiteStudyStore: StudyStore {
         metrics.append(StoredMetric(round: record.round, scope: "average", metric: "accuracy", value: evaluation.averageAccuracy))
         metrics.append(StoredMetric(round: record.round, scope: "weighted", metric: "accuracy", value: evaluation.weightedAccuracy))
         for report in evaluation.sites {
-            let scope = report.site.name
+            // Prefixed like central test sets: a site may be named "average" or "weighted".
+            let scope = "site:\(report.site.name)"
             metrics.append(StoredMetric(round: record.round, scope: scope, metric: "accuracy", value: report.metrics.accuracy))
             if report.metrics.logLoss.isFinite {
                 metrics.append(StoredMetric(round: record.round, scope: scope, metric: "log_loss", value: report.metrics.logLoss))

@@ -78,6 +78,9 @@ import Testing
         let text = try String(contentsOfFile: "\(folder)/audit/\(cleveland)", encoding: .utf8)
         #expect(text.contains("\"secure_aggregation\":true"))
         #expect(!text.contains("\"secure_aggregation\":false"))
+        // The heart model's 14 parameters leave masked: 56 bytes, not the empty clear answer's 0.
+        #expect(text.contains("\"bytes\":56"), "\(text.prefix(600))")
+        #expect(!text.contains("\"bytes\":0"))
     }
 
     static func acceptedRounds(_ path: String) throws -> Int {

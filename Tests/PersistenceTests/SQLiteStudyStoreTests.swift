@@ -7,15 +7,15 @@ import Testing
 @Suite("SQLite study store")
 struct SQLiteStudyStoreTests {
     /// A real study's checkpoints: a few rounds of FedAdam (it has model-sized server state).
-    static func checkpoints(rounds: Int = 3) async throws -> [CoordinatorCheckpoint] {
-        let sites = (0..<3).map { index -> SiteData in
+    static func checkpoints(rounds: Int = 3, siteNames: [String] = ["site-0", "site-1", "site-2"]) async throws -> [CoordinatorCheckpoint] {
+        let sites = siteNames.indices.map { index -> SiteData in
             var generator = SeededGenerator(seed: UInt64(index + 1))
             func data(_ rows: Int) -> Dataset {
                 let x = (0..<(rows * 4)).map { _ in Float(generator.nextGaussian()) }
                 let y = (0..<rows).map { row in x[row * 4] + x[row * 4 + 1] > 0 ? Float(1) : 0 }
                 return Dataset(features: x, labels: y, exampleShape: Shape([4]), task: .binary)
             }
-            return SiteData(name: "site-\(index)", train: data(30), test: data(10))
+            return SiteData(name: siteNames[index], train: data(30), test: data(10))
         }
         let configuration = StudyConfiguration(studyID: "store", rounds: rounds, selection: SiteSelection(minimumSites: 3),
                                                training: TrainingInstructions(localSteps: 5, batchSize: 4, optimizer: .sgd(learningRate: 0.1)),
@@ -69,8 +69,8 @@ struct SQLiteStudyStoreTests {
         #expect(accuracy.first?.value == original.rounds.last?.evaluation?.averageAccuracy)
     }
 
-    @Test("a study resumed from the store ends exactly as an uninterrupted one")
-    func resumeIsBitIdentical() async throws {
+    @Test("a stored checkpoint restores the model and the strategy's state (FedAdam's moments) a resumed coordinator starts from")
+    func checkpointRestoresStrategyState() async throws {
         let (path, cleanup) = try Self.temporaryDatabase()
         defer { cleanup() }
         let checkpoints = try await Self.checkpoints(rounds: 3)
@@ -116,9 +116,10 @@ struct SQLiteStudyStoreTests {
     func retention() async throws {
         let (path, cleanup) = try Self.temporaryDatabase()
         defer { cleanup() }
+        let checkpoints = try await Self.checkpoints()
         let store = try SQLiteStudyStore(path: path, keepCheckpoints: 1)
         try store.begin(Self.study)
-        for checkpoint in try await Self.checkpoints() { try store.saveRound(checkpoint) }
+        for checkpoint in checkpoints { try store.saveRound(checkpoint) }
         #expect(try store.latestCheckpoint()?.completedRounds == 3)
         #expect(try store.checkpointRounds() == [3], "older checkpoints and their vectors are gone")
         #expect(try store.rounds().count == 3)
@@ -127,8 +128,19 @@ struct SQLiteStudyStoreTests {
         defer { allCleanup() }
         let keepsAll = try SQLiteStudyStore(path: allPath)
         try keepsAll.begin(Self.study)
-        for checkpoint in try await Self.checkpoints() { try keepsAll.saveRound(checkpoint) }
+        for checkpoint in checkpoints { try keepsAll.saveRound(checkpoint) }
         #expect(try keepsAll.checkpointRounds() == [1, 2, 3])
+    }
+
+    @Test("sites named like the aggregate scopes keep their own metrics")
+    func siteNamedAverage() async throws {
+        let (path, cleanup) = try Self.temporaryDatabase()
+        defer { cleanup() }
+        let store = try SQLiteStudyStore(path: path)
+        try store.begin(Self.study)
+        for checkpoint in try await Self.checkpoints(siteNames: ["average", "weighted", "site-2"]) { try store.saveRound(checkpoint) }
+        let accuracy = try store.metrics(round: 3).filter { $0.metric == "accuracy" }
+        #expect(Set(accuracy.map(\.scope)) == ["average", "weighted", "site:average", "site:weighted", "site:site-2"])
     }
 
     @Test("a database in a missing directory is a one-line error naming it")

@@ -112,6 +112,28 @@ import Testing
         #expect(throws: SecAggError.self) { _ = try harness.server.finish() }
     }
 
+    @Test func fewerMaskedInputsThanTheStudyMinimumAbortBeforeAnyShareIsRequested() throws {
+        // 5 clients, t = 3: four masked inputs keep every secret recoverable, but the study
+        // needs 5 sites a round, so the sum of 4 is never revealed.
+        for (minimum, reveals) in [(5, false), (4, true)] {
+            var harness = try SecAggHarness(SecAggFixture.setup(clients: 5, threshold: 3), minimumContributors: minimum)
+            let deliveries = try harness.share(try harness.advertise())
+            for (site, input) in try harness.maskedInputs(deliveries, Array(harness.sites.prefix(4))) {
+                #expect(harness.server.receive(input, from: site) == nil)
+            }
+            if reveals {
+                #expect(try harness.server.closeMasking().count == 4)
+            } else {
+                #expect {
+                    _ = try harness.server.closeMasking()
+                } throws: { error in
+                    guard case .aborted(let reason) = error as? SecAggError else { return false }
+                    return reason.contains("fewer than the 5 the round needs") && reason.contains("nothing was revealed")
+                }
+            }
+        }
+    }
+
     @Test func tooFewUnmaskResponsesAbortWithoutReconstructingAnything() throws {
         var harness = try SecAggHarness(SecAggFixture.setup(clients: 8, threshold: 5))
         let requests = try harness.mask(try harness.share(try harness.advertise()))

@@ -68,9 +68,9 @@ struct SecAggHarness {
     var inputs: [SiteID: SecAggInput]
     var quantized: [SiteID: QuantizedUpdate] = [:]
 
-    init(_ setup: SecAggSetup) throws {
+    init(_ setup: SecAggSetup, minimumContributors: Int = 2) throws {
         self.setup = setup
-        server = try SecAggServer(setup: setup)
+        server = try SecAggServer(setup: setup, minimumContributors: minimumContributors)
         var clients: [SiteID: SecAggClient] = [:]
         for site in setup.participants {
             clients[site] = try SecAggClient(site: site, setup: setup, entropy: SecAggFixture.entropy(site))

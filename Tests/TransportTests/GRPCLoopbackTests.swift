@@ -18,9 +18,11 @@ struct GRPCLoopbackTests {
 
     @Test("the chunks of a transfer cover its bytes exactly")
     func chunkSizes() {
-        #expect(FloorService.chunkSizes(bytes: 100_000, chunk: 16_384) == [16_384, 16_384, 16_384, 16_384, 16_384, 16_384, 1_696])
-        #expect(FloorService.chunkSizes(bytes: 32_768, chunk: 16_384) == [16_384, 16_384])
-        #expect(FloorService.chunkSizes(bytes: 0, chunk: 16_384).isEmpty)
+        let chunk = RawMessage(bytes: [UInt8](repeating: 7, count: 16_384))
+        func sizes(_ bytes: Int) -> [Int] { FloorService.messages(bytes: bytes, chunk: chunk).map(\.bytes.count) }
+        #expect(sizes(100_000) == [16_384, 16_384, 16_384, 16_384, 16_384, 16_384, 1_696])
+        #expect(sizes(32_768) == [16_384, 16_384])
+        #expect(sizes(0).isEmpty)
     }
 
     @Test("a site from another consortium is refused: the yardstick fails instead of hanging")

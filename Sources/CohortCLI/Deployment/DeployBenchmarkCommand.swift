@@ -193,6 +193,22 @@ enum DeployBenchmark {
         return url
     }
 
+    /// A consortium for one measurement, in `directory`/consortium.
+    static func provision(sites names: [String], in directory: URL) throws -> Provisioner.Consortium {
+        try deployment {
+            try Provisioner().initialize(consortium: "bench", at: directory.appendingPathComponent("consortium"),
+                                         coordinatorHost: "127.0.0.1", coordinatorPort: 7443, sites: names)
+        }
+    }
+
+    /// The coordinator's credentials and each named site's, from a provisioned consortium.
+    static func credentials(of consortium: Provisioner.Consortium, sites names: [String]) throws -> (coordinator: Credentials, sites: [Credentials]) {
+        try deployment {
+            (try Credentials(kit: .coordinator(consortium.coordinatorKit)),
+             try names.map { try Credentials(kit: .site(consortium.siteKits[$0]!)) })
+        }
+    }
+
     static func launch(_ arguments: [String], in directory: URL, log name: String) throws -> Process {
         let process = Process()
         process.executableURL = executable
@@ -231,10 +247,7 @@ enum DeployBenchmark {
     static func heart(rounds: Int) async throws -> DeployBenchmarkRunCommand.HeartRounds {
         let directory = try temporaryDirectory("heart")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let consortium = try deployment {
-            try Provisioner().initialize(consortium: "bench", at: directory.appendingPathComponent("consortium"),
-                                         coordinatorHost: "127.0.0.1", coordinatorPort: 7443, sites: hospitals)
-        }
+        let consortium = try provision(sites: hospitals, in: directory)
         let config = consortium.coordinatorKit.appendingPathComponent(KitFile.coordinatorConfig)
         try """
             listen: 127.0.0.1:0
@@ -290,11 +303,8 @@ enum DeployBenchmark {
         let names = (1...count).map { "site-\($0)" }
         let directory = try temporaryDirectory("synthetic")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let consortium = try deployment {
-            try Provisioner().initialize(consortium: "bench", at: directory.appendingPathComponent("consortium"),
-                                         coordinatorHost: "127.0.0.1", coordinatorPort: 7443, sites: names)
-        }
-        let credentials = try deployment { try Credentials(kit: .coordinator(consortium.coordinatorKit)) }
+        let consortium = try provision(sites: names, in: directory)
+        let (credentials, siteCredentials) = try self.credentials(of: consortium, sites: sitesInChild ? [] : names)
         let study = StudyDescription(studyID: "synthetic", model: .logisticRegression, seed: 1, exampleShape: Shape([1]), task: .binary,
                                      parameterCount: parameters, schemaSHA256: nil, rounds: rounds)
         let server = try deployment {
@@ -313,8 +323,7 @@ enum DeployBenchmark {
                                in: directory, log: "swarm")
         } else {
             let delta = [Float](repeating: 0.001, count: parameters)
-            for name in names {
-                let siteCredentials = try deployment { try Credentials(kit: .site(consortium.siteKits[name]!)) }
+            for (name, siteCredentials) in zip(names, siteCredentials) {
                 let agent = SiteAgent(options: .init(coordinator: NetworkAddress(host: "127.0.0.1", port: port), credentials: siteCredentials),
                                       worker: SyntheticWorker(delta: delta, exampleShape: Shape([1])),
                                       log: verbose ? EventLog(component: name) : .silent)
@@ -365,14 +374,10 @@ enum DeployBenchmark {
     static func mutualTLSBytesPerSecond() async throws -> Double {
         let directory = try temporaryDirectory("tls")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let consortium = try deployment {
-            try Provisioner().initialize(consortium: "bench", at: directory.appendingPathComponent("consortium"),
-                                         coordinatorHost: "127.0.0.1", coordinatorPort: 7443, sites: ["yardstick"])
-        }
-        let server = try deployment { try Credentials(kit: .coordinator(consortium.coordinatorKit)) }
-        let client = try deployment { try Credentials(kit: .site(consortium.siteKits["yardstick"]!)) }
+        let consortium = try provision(sites: ["yardstick"], in: directory)
+        let (server, clients) = try credentials(of: consortium, sites: ["yardstick"])
         var best = 0.0
-        for _ in 0..<3 { best = max(best, try await MutualTLSLoopback.measure(server: server, client: client)) }
+        for _ in 0..<3 { best = max(best, try await MutualTLSLoopback.measure(server: server, client: clients[0])) }
         return best
     }
 
@@ -382,13 +387,9 @@ enum DeployBenchmark {
         let directory = try temporaryDirectory("grpc-floor")
         defer { try? FileManager.default.removeItem(at: directory) }
         let names = (1...sites).map { "site-\($0)" }
-        let consortium = try deployment {
-            try Provisioner().initialize(consortium: "bench", at: directory.appendingPathComponent("consortium"),
-                                         coordinatorHost: "127.0.0.1", coordinatorPort: 7443, sites: names)
-        }
-        let server = try deployment { try Credentials(kit: .coordinator(consortium.coordinatorKit)) }
-        let credentials = try names.map { name in try deployment { try Credentials(kit: .site(consortium.siteKits[name]!)) } }
-        return try await GRPCLoopback.secondsPerRound(server: server, sites: credentials, bytesPerSite: parameters * 4,
+        let consortium = try provision(sites: names, in: directory)
+        let (server, clients) = try credentials(of: consortium, sites: names)
+        return try await GRPCLoopback.secondsPerRound(server: server, sites: clients, bytesPerSite: parameters * 4,
                                                       chunkBytes: chunkBytes, rounds: rounds)
     }
 

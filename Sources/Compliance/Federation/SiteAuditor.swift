@@ -24,17 +24,21 @@ public struct SiteAuditor: Sendable {
     }
 
     /// Records an update as it leaves: size, SHA-256 of the payload, rows, DP parameters and
-    /// the site's epsilon after the round, and whether secure aggregation carries it.
+    /// the site's epsilon after the round, and whether secure aggregation carries it. A sealed
+    /// answer carries no values (its hash is that of the empty clear payload): its size is the
+    /// model's, which leaves masked through the secure sum.
     @discardableResult
     public func updateSent(_ update: SiteUpdate, request: TrainingRequest) throws(AuditError) -> SentUpdate {
         let payload = UpdatePayload(update)
+        let outgoing = OutgoingUpdate(update, answering: request)
+        let bytes = outgoing.secureAggregation ? outgoing.parameterCount * MemoryLayout<Float>.size : payload.bytes
         let privacy = update.privacy.map { spend in
             UpdatePrivacy(noiseMultiplier: spend.noiseMultiplier, samplingRate: spend.samplingRate, steps: spend.steps,
                           clipNorm: request.instructions.privacy.map { TrainingPlan.decimal($0.clipNorm) },
                           delta: request.instructions.privacy?.delta, epsilonAfter: update.cumulativeEpsilon)
         }
-        let sent = SentUpdate(study: update.study, round: update.round, site: site, rows: update.sampleCount, bytes: payload.bytes,
-                              payloadSHA256: payload.sha256, secureAggregation: request.sealed, privacy: privacy)
+        let sent = SentUpdate(study: update.study, round: update.round, site: site, rows: update.sampleCount, bytes: bytes,
+                              payloadSHA256: payload.sha256, secureAggregation: outgoing.secureAggregation, privacy: privacy)
         try trail.append(.updateSent(sent))
         return sent
     }

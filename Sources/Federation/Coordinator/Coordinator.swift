@@ -255,15 +255,22 @@ public actor Coordinator {
             minimumContributors: configuration.selection.minimumSites, deadlineSeconds: configuration.roundDeadlineSeconds,
             seed: configuration.seed)
         let transport = transport
+        let sum: SecureSum
         do {
-            let sum = try await summation.sum(request) { site, message in try await transport.exchange(message, at: site) }
-            failures += sum.failures
-            round.keep(only: sum.contributors)
-            guard round.contributors.count >= configuration.selection.minimumSites else { return nil }
-            return try rule.aggregate(sum, receipts: round.receipts, context: context)
+            sum = try await summation.sum(request) { site, message in try await transport.exchange(message, at: site) }
         } catch {
             round.keep(only: [])
             failures.append(SiteFailure(site: "coordinator", reason: "secure aggregation failed: \(error); nothing was revealed"))
+            return nil
+        }
+        failures += sum.failures
+        round.keep(only: sum.contributors)
+        guard round.contributors.count >= configuration.selection.minimumSites else { return nil }
+        do {
+            return try rule.aggregate(sum, receipts: round.receipts, context: context)
+        } catch {
+            round.keep(only: [])
+            failures.append(SiteFailure(site: "coordinator", reason: "the secure sum could not be aggregated: \(error)"))
             return nil
         }
     }

@@ -131,7 +131,9 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         do throws(AnswerRefusal) {
             let (update, verdict) = try await receive(header, rest: &parts, for: task, from: site)
             // The coordinator validates again; checking here lets the receipt say why.
-            await switchboard.complete(task.id, with: .update(update))
+            if case .failure(let closed) = await switchboard.complete(task.id, with: .update(update)) {
+                return refuse(site, task: task.id, round: task.round, closed)
+            }
             if let verdict { return refuse(site, task: task.id, round: task.round, .invalid(verdict.description)) }
             log.info("update-received", ["site": site.name, "round": "\(task.round)", "task": task.id,
                                          "values": "\(header.parameterCount)", "samples": "\(update.header.sampleCount)",
@@ -246,11 +248,14 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
             return refuse(site, task: task.id, round: task.round, .interrupted("the answer broke off: \(error)"))
         }
         guard message.count == Int(header.totalBytes) else {
-            await switchboard.release(task.id)
-            return refuse(site, task: task.id, round: task.round,
-                          .interrupted("incomplete: \(message.count) of \(header.totalBytes) announced bytes"))
+            // The stream ended normally with bytes missing: the site's answer is wrong, not lost.
+            let reason = "incomplete: \(message.count) of \(header.totalBytes) announced bytes"
+            await switchboard.reject(task.id, site: site, reason: reason)
+            return refuse(site, task: task.id, round: task.round, .invalid(reason))
         }
-        await switchboard.complete(task.id, with: .secureMessage(message))
+        if case .failure(let closed) = await switchboard.complete(task.id, with: .secureMessage(message)) {
+            return refuse(site, task: task.id, round: task.round, closed)
+        }
         return Self.receipt(accepted: true, reason: "")
     }
 
@@ -261,12 +266,14 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
             return refuse(site, task: request.taskID, round: Int(request.round), refusal)
         case .success(let task):
             guard request.study == task.study, Int(request.round) == task.round else {
-                await switchboard.release(task.id)
-                return refuse(site, task: task.id, round: task.round,
-                              .invalid("stale: the report is for study '\(request.study)' round \(request.round), the task for '\(task.study)' round \(task.round)"))
+                let reason = "stale: the report is for study '\(request.study)' round \(request.round), the task for '\(task.study)' round \(task.round)"
+                await switchboard.reject(task.id, site: site, reason: reason)
+                return refuse(site, task: task.id, round: task.round, .invalid(reason))
             }
             let report = EvaluationReport(site: site, round: task.round, metrics: request.metrics.domain())
-            await switchboard.complete(task.id, with: .evaluation(report))
+            if case .failure(let closed) = await switchboard.complete(task.id, with: .evaluation(report)) {
+                return refuse(site, task: task.id, round: task.round, closed)
+            }
             return Self.receipt(accepted: true, reason: "")
         }
     }

@@ -149,14 +149,7 @@ actor Switchboard {
 
     /// Claims a task for an incoming answer from `site`, or explains why the answer is refused.
     func claim(_ id: String, by site: SiteID, kind: TaskKind) -> Result<OpenTask, AnswerRefusal> {
-        guard var task = tasks[id] else {
-            switch outcomes[id] {
-            case .answered(let round): return .failure(.replayed(round: round))
-            case .withdrawn(let round): return .failure(.late(round: round))
-            case .failed(let round): return .failure(.afterFailure(round: round))
-            case nil: return .failure(.unknownTask)
-            }
-        }
+        guard var task = tasks[id] else { return .failure(refusal(forClosed: id)) }
         guard task.site == site else { return .failure(.notYours(owner: task.site)) }
         guard task.kind == kind else { return .failure(.wrongKind) }
         guard !task.receiving else { return .failure(.duplicate) }
@@ -174,10 +167,24 @@ actor Switchboard {
         tasks[id] = task
     }
 
-    func complete(_ id: String, with answer: TaskAnswer) {
-        guard let task = tasks[id] else { return }
+    /// Hands a received answer to the waiting round. The task may have closed while the
+    /// answer was arriving (its deadline passed, or the site was declared dead): the answer
+    /// is then dropped, and the refusal says why, so the site is not told it was accepted.
+    func complete(_ id: String, with answer: TaskAnswer) -> Result<Void, AnswerRefusal> {
+        guard let task = tasks[id] else { return .failure(refusal(forClosed: id)) }
         lastSeen[task.site] = clock.now
         finish(id, outcome: .answered(round: task.round), with: .success(answer))
+        return .success(())
+    }
+
+    /// Why an answer to a task that is no longer open is refused.
+    private func refusal(forClosed id: String) -> AnswerRefusal {
+        switch outcomes[id] {
+        case .answered(let round): .replayed(round: round)
+        case .withdrawn(let round): .late(round: round)
+        case .failed(let round): .afterFailure(round: round)
+        case nil: .unknownTask
+        }
     }
 
     func fail(_ id: String, site: SiteID, reason: String) -> Result<Void, AnswerRefusal> {

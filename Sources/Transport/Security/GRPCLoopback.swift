@@ -94,9 +94,7 @@ struct FloorService: RegistrableRPCService {
         let chunk = chunk, bytes = bytes
         router.registerHandler(forMethod: Self.download, deserializer: RawCodec(), serializer: RawCodec()) { _, _ in
             StreamingServerResponse { writer in
-                for size in Self.chunkSizes(bytes: bytes, chunk: chunk.bytes.count) {
-                    try await writer.write(size == chunk.bytes.count ? chunk : RawMessage(bytes: Array(chunk.bytes[..<size])))
-                }
+                for message in Self.messages(bytes: bytes, chunk: chunk) { try await writer.write(message) }
                 return [:]
             }
         }
@@ -108,8 +106,12 @@ struct FloorService: RegistrableRPCService {
         }
     }
 
-    static func chunkSizes(bytes: Int, chunk: Int) -> [Int] {
-        stride(from: 0, to: bytes, by: chunk).map { min(chunk, bytes - $0) }
+    /// `bytes` as messages: the shared full chunk, then a shorter last one if needed.
+    static func messages(bytes: Int, chunk: RawMessage) -> [RawMessage] {
+        let size = chunk.bytes.count
+        return stride(from: 0, to: bytes, by: size).map { start in
+            bytes - start >= size ? chunk : RawMessage(bytes: Array(chunk.bytes[..<(bytes - start)]))
+        }
     }
 
     /// One site's round: the download, then the upload.
@@ -127,9 +129,7 @@ struct FloorService: RegistrableRPCService {
         guard downloaded == bytes else { throw GRPCLoopbackError("the gRPC yardstick downloaded \(downloaded) of \(bytes) bytes") }
         let accepted = try await client.clientStreaming(
             request: StreamingClientRequest { writer in
-                for size in chunkSizes(bytes: bytes, chunk: chunk.bytes.count) {
-                    try await writer.write(size == chunk.bytes.count ? chunk : RawMessage(bytes: Array(chunk.bytes[..<size])))
-                }
+                for message in messages(bytes: bytes, chunk: chunk) { try await writer.write(message) }
             },
             descriptor: upload, serializer: RawCodec(), deserializer: RawCodec(), options: options
         ) { response in try response.message.bytes == [1] }

@@ -78,7 +78,7 @@ struct CoordinatorLink: Sendable {
         let expectedChecksum = offer.payloadChecksum
         let chunkLimit = ProtocolLimits.largestChunk
         return try await client.downloadTask(reference, options: Self.options(timeout: Self.transferTimeout(bytes: bytes))) { response in
-            var assembler = VectorAssembler(expecting: keep ? expected : [], maxChunkBytes: chunkLimit)
+            var assembler = VectorAssembler(expecting: keep ? expected : [], maxChunkBytes: chunkLimit, inspectsValues: false)
             var checksum = ValuesChecksum()
             for try await chunk in response.messages {
                 guard let kind = chunk.vector.domain else { throw MalformedMessage("a chunk names no vector") }

@@ -17,6 +17,10 @@ struct VectorAssembler {
     private let maxChunkBytes: Int
     private var buffers: [[Float]]
     private let spool: UpdateSpool?
+    /// Whether values are scanned for NaN/infinity and non-binary masks (`firstNonFinite`,
+    /// `notBinary`): the coordinator's verdict on an update needs it; a site downloading the
+    /// global model does not.
+    private let inspectsValues: Bool
     private var filled: [Int]
     private var current = 0
     private var checksum = ValuesChecksum()
@@ -26,8 +30,9 @@ struct VectorAssembler {
     private(set) var notBinary: Set<VectorKind> = []
 
     /// `spool` nil: the vectors are assembled in memory.
-    init(expecting expected: [Expected], maxChunkBytes: Int, spool: UpdateSpool? = nil) {
+    init(expecting expected: [Expected], maxChunkBytes: Int, spool: UpdateSpool? = nil, inspectsValues: Bool = true) {
         self.expected = expected
+        self.inspectsValues = inspectsValues
         self.maxChunkBytes = maxChunkBytes
         self.spool = spool
         buffers = spool != nil ? [] : expected.map { vector in
@@ -56,7 +61,7 @@ struct VectorAssembler {
         } else {
             buffers[current].withUnsafeMutableBufferPointer { VectorBytes.decode(bytes, into: $0, at: offset) }
         }
-        inspect(bytes, kind: kind, offset: offset)
+        if inspectsValues { inspect(bytes, kind: kind, offset: offset) }
         bytes.withUnsafeBytes { checksum.update($0) }
         filled[current] += values
         skipEmpty()

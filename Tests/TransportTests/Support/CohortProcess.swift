@@ -1,6 +1,8 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A `cohort` process started by a test: its output goes to files in the test's directory
@@ -45,10 +47,18 @@ final class CohortProcess: @unchecked Sendable {
     var errors: String { (try? String(contentsOf: standardError, encoding: .utf8)) ?? "" }
     var isRunning: Bool { process.isRunning }
 
+    private func sendSignal(_ signal: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.kill(process.processIdentifier, signal)
+        #else
+        _ = Darwin.kill(process.processIdentifier, signal)
+        #endif
+    }
+
     /// SIGKILL: no chance to clean up, as in a crash.
     func kill() {
         guard process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
+        sendSignal(SIGKILL)
         process.waitUntilExit()
     }
 

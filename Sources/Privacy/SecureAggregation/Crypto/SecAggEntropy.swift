@@ -18,15 +18,9 @@ public struct SecAggEntropy: Sendable {
 
     init(key: SymmetricKey) { self.key = key }
 
-    /// 256 bits from the operating system's CSPRNG (getrandom on Linux).
+    /// 256 bits from the operating system's CSPRNG (swift-crypto's key generation).
     public static func system() -> SecAggEntropy {
-        var generator = SystemRandomNumberGenerator()
-        var bytes: [UInt8] = []
-        for _ in 0..<4 {
-            let word = generator.next()
-            for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: word >> (8 * UInt64(i)))) }
-        }
-        return SecAggEntropy(key: SymmetricKey(data: bytes))
+        SecAggEntropy(key: SymmetricKey(size: .bits256))
     }
 
     /// Reproducible, NOT secret: for tests and simulations whose masks need not hide anything.

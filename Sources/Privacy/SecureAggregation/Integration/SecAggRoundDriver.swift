@@ -19,8 +19,9 @@ public enum SecAggRoundDriver {
         public var failures: [SiteID: String]
     }
 
-    public static func run(setup: SecAggSetup, stageDeadline: Duration, send: @escaping Send) async throws(SecAggError) -> Outcome {
-        var server = try SecAggServer(setup: setup)
+    public static func run(setup: SecAggSetup, minimumContributors: Int = 2, stageDeadline: Duration,
+                           send: @escaping Send) async throws(SecAggError) -> Outcome {
+        var server = try SecAggServer(setup: setup, minimumContributors: minimumContributors)
         var failures: [SiteID: String] = [:]
         let announcement = setup.serialized()
 

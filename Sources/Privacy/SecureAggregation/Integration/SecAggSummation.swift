@@ -27,7 +27,8 @@ public struct SecAggSummation: SecureSummation {
 
     public func sum(_ request: SecureSumRequest, exchange: @escaping SecureExchange) async throws -> SecureSum {
         let setup = try self.setup(for: request)
-        let outcome = try await SecAggRoundDriver.run(setup: setup, stageDeadline: .seconds(request.deadlineSeconds), send: exchange)
+        let outcome = try await SecAggRoundDriver.run(setup: setup, minimumContributors: request.minimumContributors,
+                                                      stageDeadline: .seconds(request.deadlineSeconds), send: exchange)
         var reasons = outcome.failures.mapValues { "left the secure sum at \($0)" }
         for rejection in outcome.rejections where reasons[rejection.site] == nil {
             reasons[rejection.site] = rejection.description

@@ -45,11 +45,17 @@ public struct SecAggServer: Sendable {
         case aborted(String)
     }
 
+    /// The fewest masked inputs the server unmasks a sum of: the study's minimum of sites a
+    /// round needs (and never fewer than 2). A round below it is void anyway, so revealing
+    /// the sum of fewer updates would give away more than the study allows for nothing.
+    public let minimumContributors: Int
+
     /// Validates the setup: distinct participants, threshold a majority of every neighbourhood,
     /// and quantization whose sum over all participants cannot overflow 2^32.
-    public init(setup: SecAggSetup) throws(SecAggError) {
+    public init(setup: SecAggSetup, minimumContributors: Int = 2) throws(SecAggError) {
         graph = try setup.validatedGraph()
         self.setup = setup
+        self.minimumContributors = max(2, minimumContributors)
     }
 
     /// The ciphertext of one share pair: GCM nonce, 8 bytes of indices, two shares, tag.
@@ -168,7 +174,11 @@ public struct SecAggServer: Sendable {
     /// survivor's seed or some dropped client's key has fewer than t surviving holders.
     public mutating func closeMasking() throws(SecAggError) -> [SiteID: UnmaskRequest] {
         try expectPhase(.masking, "close the masked-input stage")
-        guard masked.count >= 2 else { throw abort("only \(masked.count) masked input arrived; a sum of fewer than 2 would reveal an update") }
+        guard masked.count >= minimumContributors else {
+            throw abort(masked.count < 2
+                ? "only \(masked.count) masked input arrived; a sum of fewer than 2 would reveal an update"
+                : "only \(masked.count) masked inputs arrived, fewer than the \(minimumContributors) the round needs; nothing was revealed")
+        }
         for owner in shared.keys.sorted() {
             let holders = neighbours(of: owner).filter { masked.contains($0) }.count
             guard holders >= setup.threshold else {
