@@ -66,7 +66,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
                 options: .init(listen: address, credentials: credentials, revocations: settings.revocations, limits: settings.limits,
                                study: study.description, minimumSites: study.configuration.selection.minimumSites,
                                roundDeadlineSeconds: study.configuration.roundDeadlineSeconds,
-                               expectedSites: study.expectedSites.map { names in names.map { SiteID($0) } }),
+                               expectedSites: study.expectedSites.map { names in names.map { SiteID($0) } },
+                               vectorLane: settings.vectorLane),
                 log: log,
                 events: { event in
                     let kind = SiteEvent.Kind(rawValue: event.kind.rawValue) ?? .disconnected
@@ -87,6 +88,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
             if let checkpoint {
                 print("  resuming after round \(checkpoint.completedRounds) of \(study.configuration.rounds) (database \(settings.database.path))")
             }
+        }
+        if let lanePort = server.vectorLanePort {
+            if !quiet { print("  vector lane on \(settings.vectorLane?.host ?? address.host):\(lanePort)") }
+            log.info("vector-lane-listening", ["port": "\(lanePort)"])
         }
         log.info("listening", ["address": "\(address.host):\(port)", "study": study.id,
                                 "resume_after_round": "\(checkpoint?.completedRounds ?? 0)"])

@@ -296,7 +296,7 @@ enum DeployBenchmark {
     /// A coordinator in this process and site agents (in this process, or in a child when
     /// memory is measured) that answer at once: what is left of a round is the protocol.
     static func syntheticStudy(sites count: Int, parameters: Int, rounds: Int, sitesInChild: Bool, store: Bool, chunkBytes: Int,
-                               verbose: Bool = false) async throws -> (roundSeconds: [Double], baseline: Int) {
+                               vectorLane: Bool, verbose: Bool = false) async throws -> (roundSeconds: [Double], baseline: Int) {
         AllocatorTuning.prepare(forModelBytes: parameters * 4)   // as `cohort coordinator` does
         var limits = ProtocolLimits()
         limits.chunkBytes = chunkBytes
@@ -310,7 +310,8 @@ enum DeployBenchmark {
         let server = try deployment {
             try CoordinatorServer(options: .init(listen: NetworkAddress(host: "127.0.0.1", port: 0), credentials: credentials,
                                                  revocations: nil, limits: limits, study: study, minimumSites: count,
-                                                 roundDeadlineSeconds: 3600),
+                                                 roundDeadlineSeconds: 3600,
+                                                 vectorLane: vectorLane ? NetworkAddress(host: "127.0.0.1", port: 0) : nil),
                                   log: verbose ? EventLog(component: "coordinator") : .silent)
         }
         let port = try await server.start()
@@ -353,11 +354,15 @@ enum DeployBenchmark {
         let loopback = try (0..<3).map { _ in try LoopbackThroughput.measure() }.max()!
         let tls = try await mutualTLSBytesPerSecond()
         let (seconds, _) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: false, store: false,
-                                                    chunkBytes: chunkBytes, verbose: verbose)
+                                                    chunkBytes: chunkBytes, vectorLane: true, verbose: verbose)
+        let grpcRounds = ProcessInfo.processInfo.environment["NO_GRPC"] != nil ? 3 : rounds
+        let (grpcSeconds, _) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: grpcRounds, sitesInChild: false, store: false,
+                                                        chunkBytes: chunkBytes, vectorLane: false, verbose: verbose)
+        print("EXPERIMENT grpc-vectors round: \(median(Array(grpcSeconds.dropFirst().dropLast()))*1000) ms")
         // After the round, in the same process: in a fresh process the same traffic measured
         // 87-95 ms against 62 ms here, because glibc's malloc had not yet raised its mmap
         // threshold and every 1 MiB buffer was a fresh mapping (the rounds were not affected).
-        let floor = try await grpcFloorSeconds(sites: sites, parameters: parameters, chunkBytes: chunkBytes, rounds: rounds)
+        let floor = ProcessInfo.processInfo.environment["NO_GRPC"] != nil ? 1 : try await grpcFloorSeconds(sites: sites, parameters: parameters, chunkBytes: chunkBytes, rounds: rounds)
         // Round 1 includes the sites connecting; the last round also evaluates.
         let steady = median(Array(seconds.dropFirst().dropLast()))
         let bytes = sites * parameters * 4 * 2
@@ -395,7 +400,7 @@ enum DeployBenchmark {
 
     static func memory(sites: Int, parameters: Int, rounds: Int, chunkBytes: Int) async throws -> DeployBenchmarkRunCommand.Memory {
         let (seconds, baseline) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: true, store: true,
-                                                           chunkBytes: chunkBytes)
+                                                           chunkBytes: chunkBytes, vectorLane: true)
         let peak = ProcessMemory.peakResidentBytes()
         let model = parameters * 4
         return .init(sites: sites, parameters: parameters, modelBytes: model, peakResidentBytes: peak, baselineResidentBytes: baseline,

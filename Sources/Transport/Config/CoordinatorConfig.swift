@@ -6,6 +6,9 @@ import Foundation
 /// they are kept with their locations for its messages.
 public struct CoordinatorConfig: Sendable {
     public var listen: NetworkAddress
+    /// Where the vector lane listens (nil: none; vectors travel over gRPC). Sites dial the
+    /// host they dial for gRPC, at this port, which must be open to them as `listen` is.
+    public var vectorLane: NetworkAddress?
     public var certificate: URL
     public var key: URL
     public var authority: URL
@@ -21,7 +24,7 @@ public struct CoordinatorConfig: Sendable {
 
     public static let keys = ["listen", "certificate", "key", "ca", "revocations", "database", "study",
                               "heartbeat_seconds", "missed_heartbeats", "chunk_bytes", "max_update_bytes", "site_wait_seconds",
-                              "rejoin_grace_seconds", "keep_checkpoints"]
+                              "rejoin_grace_seconds", "keep_checkpoints", "vector_lane"]
 
     public static func load(_ url: URL) throws -> CoordinatorConfig {
         let document = try ConfigNode.load(url)
@@ -30,11 +33,13 @@ public struct CoordinatorConfig: Sendable {
             guard let value = fields[key] else { throw ConfigError("\(url.path): missing '\(key)'") }
             return value
         }
-        let listenNode = try required("listen")
-        let listen: NetworkAddress
-        do { listen = try NetworkAddress(parsing: try listenNode.string()) } catch let error as ConfigError {
-            throw ConfigError("\(listenNode.location): 'listen': \(error.description)")
+        func address(_ node: ConfigNode, _ key: String) throws -> NetworkAddress {
+            do { return try NetworkAddress(parsing: try node.string()) } catch let error as ConfigError {
+                throw ConfigError("\(node.location): '\(key)': \(error.description)")
+            }
         }
+        let listen = try address(try required("listen"), "listen")
+        let vectorLane = try fields["vector_lane"].map { try address($0, "vector_lane") }
         var limits = ProtocolLimits()
         if let value = fields["heartbeat_seconds"] { limits.heartbeatInterval = try value.double(minimum: 0.05) }
         if let value = fields["missed_heartbeats"] { limits.missedHeartbeats = try value.int(in: 1...1000) }
@@ -43,7 +48,7 @@ public struct CoordinatorConfig: Sendable {
         if let value = fields["site_wait_seconds"] { limits.siteWaitSeconds = try value.double(minimum: 0) }
         if let value = fields["rejoin_grace_seconds"] { limits.rejoinGraceSeconds = try value.double(minimum: 0) }
         return CoordinatorConfig(
-            listen: listen, certificate: try required("certificate").path(), key: try required("key").path(),
+            listen: listen, vectorLane: vectorLane, certificate: try required("certificate").path(), key: try required("key").path(),
             authority: try required("ca").path(), revocations: try fields["revocations"]?.path(),
             database: try fields["database"]?.path() ?? url.deletingLastPathComponent().appendingPathComponent("coordinator.sqlite"),
             limits: limits, keepCheckpoints: try fields["keep_checkpoints"]?.int(in: 1...1_000_000), study: try required("study"),

@@ -21,10 +21,14 @@ public final class CoordinatorServer: Sendable {
         public var roundDeadlineSeconds: Double
         /// The sites the study expects (nil: any site certified by the consortium CA).
         public var expectedSites: [SiteID]?
+        /// Where the vector lane listens (nil: no lane, vectors travel over gRPC).
+        public var vectorLane: NetworkAddress?
 
         public init(listen: NetworkAddress, credentials: Credentials, revocations: URL?, limits: ProtocolLimits,
-                    study: StudyDescription, minimumSites: Int, roundDeadlineSeconds: Double, expectedSites: [SiteID]? = nil) {
+                    study: StudyDescription, minimumSites: Int, roundDeadlineSeconds: Double, expectedSites: [SiteID]? = nil,
+                    vectorLane: NetworkAddress? = nil) {
             self.expectedSites = expectedSites
+            self.vectorLane = vectorLane
             self.listen = listen
             self.credentials = credentials
             self.revocations = revocations
@@ -42,6 +46,8 @@ public final class CoordinatorServer: Sendable {
     private let serving: Mutex<Task<Void, Never>?> = Mutex(nil)
     private let reaper: Mutex<Task<Void, Never>?> = Mutex(nil)
     private let limits: ProtocolLimits
+    private let lane: VectorLaneServer?
+    private let lanePort = LanePort()
     private let log: EventLog
 
     public init(options: Options, log: EventLog, events: @escaping @Sendable (SiteConnectionEvent) -> Void = { _ in }) throws {
@@ -65,20 +71,22 @@ public final class CoordinatorServer: Sendable {
         ) { tls in
             tls.trustRoots = .certificates([options.credentials.authoritySource])
             tls.clientCertificateVerification = .noHostnameVerification
-            tls.customVerificationCallback = { certificates, promise in
-                let chain = certificates.compactMap { try? Certificate(derEncoded: $0.toDERBytes()) }
-                switch admission.check(chain) {
-                case .admitted:
-                    promise.succeed(.certificateVerified(VerificationMetadata(ValidatedCertificateChain([certificates[0], authority]))))
-                case .refused(let reason):
-                    events(SiteConnectionEvent(site: SiteID(chain.first?.subject.commonName ?? "?"), kind: .refused, detail: reason))
-                    promise.succeed(.failed)
-                }
-            }
+            tls.customVerificationCallback = admission.verificationCallback(authority: authority, events: events)
         }
         serverTransport = Self.transport(listen: options.listen, security: security, limits: options.limits)
+        let intake = UpdateIntake(switchboard: switchboard, limits: options.limits, log: log)
+        if let address = options.vectorLane {
+            lane = try VectorLaneServer(listen: address, credentials: options.credentials,
+                                        verification: admission.verificationCallback(authority: authority, events: events),
+                                        switchboard: switchboard, intake: intake, limits: options.limits,
+                                        largestUpdate: options.limits.updateByteLimit(parameterCount: options.study.parameterCount, vectors: 3),
+                                        log: log)
+        } else {
+            lane = nil
+        }
         let service = CoordinatorService(switchboard: switchboard, study: options.study, limits: options.limits,
-                                         consortium: consortium, expectedSites: options.expectedSites.map(Set.init), log: log)
+                                         consortium: consortium, expectedSites: options.expectedSites.map(Set.init),
+                                         lanePort: lanePort, intake: intake, log: log)
         server = GRPCServer(transport: serverTransport, services: [service])
     }
 
@@ -100,6 +108,8 @@ public final class CoordinatorServer: Sendable {
     /// Starts listening; returns the bound port (useful with port 0).
     @discardableResult
     public func start() async throws -> Int {
+        // The lane first: a site learns its port from Welcome.
+        if let lane { lanePort.set(try await lane.start()) }
         let server = server
         let log = log
         serving.withLock { task in
@@ -137,7 +147,11 @@ public final class CoordinatorServer: Sendable {
         await switchboard.finishStudy(message)
     }
 
+    /// The vector lane's port (nil: no lane).
+    public var vectorLanePort: Int? { lane == nil ? nil : Int(lanePort.value) }
+
     public func stop() async {
+        await lane?.stop()
         reaper.withLock { $0?.cancel() }
         server.beginGracefulShutdown()
         let task = serving.withLock { $0 }

@@ -15,6 +15,9 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
     let consortium: String
     /// Nil: any site of the consortium may take part.
     let expectedSites: Set<SiteID>?
+    /// Nonzero once the vector lane listens (announced in Welcome).
+    let lanePort: LanePort
+    let intake: UpdateIntake
     let log: EventLog
 
     // MARK: Identity
@@ -25,8 +28,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
               let certificate = specific.peerCertificate else {
             throw RPCError(code: .unauthenticated, message: "a client certificate of the consortium is required")
         }
-        guard let identity = ParticipantIdentity(certificate: certificate), identity.consortium == consortium,
-              let site = identity.site else {
+        guard let site = ParticipantIdentity.site(certifiedBy: certificate, in: consortium) else {
             throw RPCError(code: .permissionDenied, message: "the certificate names no site of consortium \(consortium)")
         }
         return site
@@ -65,6 +67,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         welcome.study = Cohort_Deployment_V1_StudyDescription(study)
         welcome.heartbeatIntervalMs = UInt32(limits.heartbeatInterval * 1000)
         welcome.maxChunkBytes = UInt32(limits.chunkBytes)
+        welcome.vectorLanePort = lanePort.value
         var greeting = Cohort_Deployment_V1_CoordinatorMessage()
         greeting.body = .welcome(welcome)
         continuation.yield(greeting)
@@ -121,95 +124,16 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         let site = try caller(context)
         var parts = request.makeAsyncIterator()
         guard let first = try await parts.next(), case .header(let header) = first.body else {
-            return refuse(site, task: "-", round: nil, .invalid("an update must start with its header"))
+            return intake.refuse(site, task: "-", round: nil, .invalid("an update must start with its header"))
         }
-        let task: OpenTask
-        switch await switchboard.claim(header.taskID, by: site, kind: .train) {
-        case .failure(let refusal): return refuse(site, task: header.taskID, round: Int(header.round), refusal)
-        case .success(let claimed): task = claimed
-        }
-        do throws(AnswerRefusal) {
-            let (update, verdict) = try await receive(header, rest: &parts, for: task, from: site)
-            // The coordinator validates again; checking here lets the receipt say why.
-            if case .failure(let closed) = await switchboard.complete(task.id, with: .update(update)) {
-                return refuse(site, task: task.id, round: task.round, closed)
-            }
-            if let verdict { return refuse(site, task: task.id, round: task.round, .invalid(verdict.description)) }
-            log.info("update-received", ["site": site.name, "round": "\(task.round)", "task": task.id,
-                                         "values": "\(header.parameterCount)", "samples": "\(update.header.sampleCount)",
-                                         "spooled": "\(update.vectors.isSpooled)"])
-            return Self.receipt(accepted: true, reason: "")
-        } catch {
-            if case .interrupted = error {
-                // The site may send it again before the deadline.
-                await switchboard.release(task.id)
-            } else {
-                // A definite refusal: the round does not wait for this site any longer.
-                await switchboard.reject(task.id, site: site, reason: error.description)
-            }
-            return refuse(site, task: task.id, round: task.round, error)
-        }
-    }
-
-    /// Reads the update's chunks into place (a spool file when large), checking its header
-    /// against the task; returns it with what `UpdateCheck` will say of it (nil: nothing).
-    private func receive(_ header: Cohort_Deployment_V1_UpdateHeader, rest parts: inout RPCAsyncSequence<Cohort_Deployment_V1_UpdatePart, any Error>.AsyncIterator,
-                         for task: OpenTask, from site: SiteID) async throws(AnswerRefusal) -> (ReceivedUpdate, UpdateRejection?) {
-        guard header.study == task.study, Int(header.round) == task.round else {
-            throw .invalid("stale: the update is for study '\(header.study)' round \(header.round), the task for '\(task.study)' round \(task.round)")
-        }
-        if task.sealed {
-            // Secure aggregation: the update stays at the site; only its header comes.
-            guard header.parameterCount == 0, !header.includesControlDelta, !header.includesMask else {
-                throw .invalid("the round uses secure aggregation: a sealed answer carries no values, this one announces \(header.parameterCount) (it was discarded)")
-            }
-        } else if header.parameterCount != UInt64(task.parameterCount) {
-            throw .invalid("wrong shape: the update has \(header.parameterCount) values, the model \(task.parameterCount)")
-        }
-        var expected = task.sealed ? [] : [VectorAssembler.Expected(kind: .delta, count: task.parameterCount)]
-        if header.includesControlDelta { expected.append(.init(kind: .controlDelta, count: task.parameterCount)) }
-        if header.includesMask { expected.append(.init(kind: .mask, count: task.parameterCount)) }
-        let bytes = expected.map(\.count).reduce(0, +) * VectorBytes.bytesPerValue
-        let allowed = limits.updateByteLimit(parameterCount: task.parameterCount, vectors: 1 + (task.needsControlDelta ? 1 : 0) + (task.needsMask ? 1 : 0))
-        guard bytes <= allowed else {
-            throw .invalid("oversized: the update announces \(bytes) bytes, the limit is \(allowed)")
-        }
-        var spool: UpdateSpool?
-        if bytes >= limits.spillBytes {
-            do { spool = try UpdateSpool() } catch { throw .interrupted("\(error)") }
-        }
-        var assembler = VectorAssembler(expecting: expected, maxChunkBytes: limits.chunkBytes, spool: spool)
-        do {
+        return await intake.accept(header, from: site) { assembler in
             while let part = try await parts.next() {
                 guard case .chunk(let chunk) = part.body, let kind = chunk.vector.domain else {
                     throw AnswerRefusal.invalid("an update holds one header, then chunks")
                 }
                 try assembler.add(kind: kind, offset: Int(chunk.offset), bytes: chunk.values)
             }
-        } catch let refusal as AnswerRefusal {
-            throw refusal
-        } catch {
-            throw .interrupted("the upload broke off: \(error)")
         }
-        let vectors = try assembler.complete(checksum: header.payloadChecksum)
-        var update = SiteUpdate(study: header.study, site: site, round: Int(header.round), delta: [],
-                                sampleCount: Int(header.sampleCount), training: header.training.domain())
-        if header.hasPrivacy { update.privacy = header.privacy.domain() }
-        if header.hasCumulativeEpsilon { update.cumulativeEpsilon = header.cumulativeEpsilon }
-        // Federation's UpdateCheck, in its order, on what was seen while receiving.
-        var verdict: UpdateRejection?
-        if update.sampleCount <= 0 {
-            verdict = .noSamples
-        } else if let index = assembler.firstNonFinite[.delta] {
-            verdict = .nonFinite(index: index)
-        } else if task.needsControlDelta && !header.includesControlDelta {
-            verdict = .missingControlDelta
-        } else if task.needsControlDelta, let index = assembler.firstNonFinite[.controlDelta] {
-            verdict = .nonFinite(index: index)
-        } else if task.needsMask && (!header.includesMask || assembler.notBinary.contains(.mask)) {
-            verdict = .invalidMask
-        }
-        return (ReceivedUpdate(header: update, vectors: vectors), verdict)
     }
 
     func answerSecureAggregation(request: RPCAsyncSequence<Cohort_Deployment_V1_SecureAnswerPart, any Error>,
@@ -217,18 +141,18 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         let site = try caller(context)
         var parts = request.makeAsyncIterator()
         guard let first = try await parts.next(), case .header(let header) = first.body else {
-            return refuse(site, task: "-", round: nil, .invalid("a secure-aggregation answer must start with its header"))
+            return intake.refuse(site, task: "-", round: nil, .invalid("a secure-aggregation answer must start with its header"))
         }
         let task: OpenTask
         switch await switchboard.claim(header.taskID, by: site, kind: .secureAggregation) {
-        case .failure(let refusal): return refuse(site, task: header.taskID, round: nil, refusal)
+        case .failure(let refusal): return intake.refuse(site, task: header.taskID, round: nil, refusal)
         case .success(let claimed): task = claimed
         }
         // A masked input: 4 bytes per parameter and one weight word, plus its header.
         let limit = 4 * (study.parameterCount + 1) + 64 * 1024
         guard header.totalBytes <= UInt64(limit) else {
             await switchboard.reject(task.id, site: site, reason: "oversized secure-aggregation answer")
-            return refuse(site, task: task.id, round: task.round,
+            return intake.refuse(site, task: task.id, round: task.round,
                           .invalid("oversized: the answer announces \(header.totalBytes) bytes, the limit is \(limit)"))
         }
         var message: [UInt8] = []
@@ -238,66 +162,54 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
                 guard case .chunk(let chunk) = part.body, chunk.count <= limits.chunkBytes,
                       message.count + chunk.count <= Int(header.totalBytes) else {
                     await switchboard.reject(task.id, site: site, reason: "malformed secure-aggregation answer")
-                    return refuse(site, task: task.id, round: task.round,
+                    return intake.refuse(site, task: task.id, round: task.round,
                                   .invalid("a secure-aggregation answer holds one header, then at most its announced bytes in chunks of at most \(limits.chunkBytes)"))
                 }
                 message.append(contentsOf: chunk)
             }
         } catch {
             await switchboard.release(task.id)
-            return refuse(site, task: task.id, round: task.round, .interrupted("the answer broke off: \(error)"))
+            return intake.refuse(site, task: task.id, round: task.round, .interrupted("the answer broke off: \(error)"))
         }
         guard message.count == Int(header.totalBytes) else {
             // The stream ended normally with bytes missing: the site's answer is wrong, not lost.
             let reason = "incomplete: \(message.count) of \(header.totalBytes) announced bytes"
             await switchboard.reject(task.id, site: site, reason: reason)
-            return refuse(site, task: task.id, round: task.round, .invalid(reason))
+            return intake.refuse(site, task: task.id, round: task.round, .invalid(reason))
         }
         if case .failure(let closed) = await switchboard.complete(task.id, with: .secureMessage(message)) {
-            return refuse(site, task: task.id, round: task.round, closed)
+            return intake.refuse(site, task: task.id, round: task.round, closed)
         }
-        return Self.receipt(accepted: true, reason: "")
+        return UpdateIntake.receipt(accepted: true, reason: "")
     }
 
     func reportEvaluation(request: Cohort_Deployment_V1_EvaluationResult, context: ServerContext) async throws -> Cohort_Deployment_V1_Receipt {
         let site = try caller(context)
         switch await switchboard.claim(request.taskID, by: site, kind: .evaluate) {
         case .failure(let refusal):
-            return refuse(site, task: request.taskID, round: Int(request.round), refusal)
+            return intake.refuse(site, task: request.taskID, round: Int(request.round), refusal)
         case .success(let task):
             guard request.study == task.study, Int(request.round) == task.round else {
                 let reason = "stale: the report is for study '\(request.study)' round \(request.round), the task for '\(task.study)' round \(task.round)"
                 await switchboard.reject(task.id, site: site, reason: reason)
-                return refuse(site, task: task.id, round: task.round, .invalid(reason))
+                return intake.refuse(site, task: task.id, round: task.round, .invalid(reason))
             }
             let report = EvaluationReport(site: site, round: task.round, metrics: request.metrics.domain())
             if case .failure(let closed) = await switchboard.complete(task.id, with: .evaluation(report)) {
-                return refuse(site, task: task.id, round: task.round, closed)
+                return intake.refuse(site, task: task.id, round: task.round, closed)
             }
-            return Self.receipt(accepted: true, reason: "")
+            return UpdateIntake.receipt(accepted: true, reason: "")
         }
     }
 
     func reportFailure(request: Cohort_Deployment_V1_TaskFailure, context: ServerContext) async throws -> Cohort_Deployment_V1_Receipt {
         let site = try caller(context)
         switch await switchboard.fail(request.taskID, site: site, reason: request.reason) {
-        case .failure(let refusal): return refuse(site, task: request.taskID, round: nil, refusal)
+        case .failure(let refusal): return intake.refuse(site, task: request.taskID, round: nil, refusal)
         case .success:
             log.warning("site-failed-task", ["site": site.name, "task": request.taskID, "reason": request.reason])
-            return Self.receipt(accepted: true, reason: "")
+            return UpdateIntake.receipt(accepted: true, reason: "")
         }
-    }
-
-    private func refuse(_ site: SiteID, task: String, round: Int?, _ refusal: AnswerRefusal) -> Cohort_Deployment_V1_Receipt {
-        log.warning("answer-rejected", ["site": site.name, "round": round.map(String.init) ?? "-", "task": task, "reason": refusal.description])
-        return Self.receipt(accepted: false, reason: refusal.description)
-    }
-
-    static func receipt(accepted: Bool, reason: String) -> Cohort_Deployment_V1_Receipt {
-        var receipt = Cohort_Deployment_V1_Receipt()
-        receipt.accepted = accepted
-        receipt.reason = reason
-        return receipt
     }
 }
 

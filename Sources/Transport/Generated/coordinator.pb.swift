@@ -393,6 +393,11 @@ nonisolated struct Cohort_Deployment_V1_Welcome: Sendable {
   /// The most bytes of values the coordinator accepts in one VectorChunk.
   var maxChunkBytes: UInt32 = 0
 
+  /// Nonzero: the coordinator's vector lane listens on this port of the host the site dialled,
+  /// and the site moves the vectors of TRAIN and EVALUATE tasks over it instead of
+  /// DownloadTask and UploadUpdate (see LaneRequest). Zero: no lane; everything goes over gRPC.
+  var vectorLanePort: UInt32 = 0
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -1150,6 +1155,56 @@ nonisolated struct Cohort_Deployment_V1_TaskFailure: Sendable {
   init() {}
 }
 
+/// ---------------------------------------------------------------------------------------
+/// The vector lane (optional, announced in Welcome)
+///
+/// A second mutual-TLS listener, admitting the same certificates as this service, that moves
+/// vectors without HTTP/2 and gRPC framing: on two loopback cores gRPC alone needs about twice
+/// the time mutual TLS needs to move a round's bytes. The lane carries frames, each a 16-byte
+/// header (type u8, vector kind u8, two zero bytes, payload length u32 LE, value offset u64
+/// LE) and its payload:
+///   1 REQUEST  a LaneRequest (site to coordinator)
+///   2 VALUES   float32 little-endian values of one vector from the offset (either way)
+///   3 END      no payload: the vectors of a download or upload are complete
+///   4 RECEIPT  a Receipt (coordinator to site, answering an upload)
+///   5 REFUSED  UTF-8 reason (coordinator to site, answering a download)
+/// A download is REQUEST, then VALUES... END (or REFUSED). An upload is REQUEST, VALUES...,
+/// END, then RECEIPT. The coordinator may answer an upload early with a RECEIPT and close
+/// the connection when it refuses it mid-way. Requests on one connection are sequential.
+nonisolated struct Cohort_Deployment_V1_LaneRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var body: Cohort_Deployment_V1_LaneRequest.OneOf_Body? = nil
+
+  var download: Cohort_Deployment_V1_TaskReference {
+    get {
+      if case .download(let v)? = body {return v}
+      return Cohort_Deployment_V1_TaskReference()
+    }
+    set {body = .download(newValue)}
+  }
+
+  var upload: Cohort_Deployment_V1_UpdateHeader {
+    get {
+      if case .upload(let v)? = body {return v}
+      return Cohort_Deployment_V1_UpdateHeader()
+    }
+    set {body = .upload(newValue)}
+  }
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  nonisolated enum OneOf_Body: Equatable, Sendable {
+    case download(Cohort_Deployment_V1_TaskReference)
+    case upload(Cohort_Deployment_V1_UpdateHeader)
+
+  }
+
+  init() {}
+}
+
 /// The coordinator's verdict on an answer.
 nonisolated struct Cohort_Deployment_V1_Receipt: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -1524,7 +1579,7 @@ nonisolated extension Cohort_Deployment_V1_Task: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Cohort_Deployment_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".Welcome"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{1}site\0\u{1}study\0\u{3}heartbeat_interval_ms\0\u{3}max_chunk_bytes\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{1}site\0\u{1}study\0\u{3}heartbeat_interval_ms\0\u{3}max_chunk_bytes\0\u{3}vector_lane_port\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1537,6 +1592,7 @@ nonisolated extension Cohort_Deployment_V1_Welcome: SwiftProtobuf.Message, Swift
       case 3: try { try decoder.decodeSingularMessageField(value: &self._study) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.heartbeatIntervalMs) }()
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.maxChunkBytes) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.vectorLanePort) }()
       default: break
       }
     }
@@ -1562,6 +1618,9 @@ nonisolated extension Cohort_Deployment_V1_Welcome: SwiftProtobuf.Message, Swift
     if self.maxChunkBytes != 0 {
       try visitor.visitSingularUInt32Field(value: self.maxChunkBytes, fieldNumber: 5)
     }
+    if self.vectorLanePort != 0 {
+      try visitor.visitSingularUInt32Field(value: self.vectorLanePort, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1571,6 +1630,7 @@ nonisolated extension Cohort_Deployment_V1_Welcome: SwiftProtobuf.Message, Swift
     if lhs._study != rhs._study {return false}
     if lhs.heartbeatIntervalMs != rhs.heartbeatIntervalMs {return false}
     if lhs.maxChunkBytes != rhs.maxChunkBytes {return false}
+    if lhs.vectorLanePort != rhs.vectorLanePort {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3085,6 +3145,73 @@ nonisolated extension Cohort_Deployment_V1_TaskFailure: SwiftProtobuf.Message, S
   static func ==(lhs: Cohort_Deployment_V1_TaskFailure, rhs: Cohort_Deployment_V1_TaskFailure) -> Bool {
     if lhs.taskID != rhs.taskID {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_Deployment_V1_LaneRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".LaneRequest"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}download\0\u{1}upload\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Cohort_Deployment_V1_TaskReference?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .download(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .download(v)
+        }
+      }()
+      case 2: try {
+        var v: Cohort_Deployment_V1_UpdateHeader?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .upload(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .upload(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.body {
+    case .download?: try {
+      guard case .download(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    }()
+    case .upload?: try {
+      guard case .upload(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Cohort_Deployment_V1_LaneRequest, rhs: Cohort_Deployment_V1_LaneRequest) -> Bool {
+    if lhs.body != rhs.body {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -85,6 +85,12 @@ public struct ParticipantIdentity: Hashable, Sendable, CustomStringConvertible {
         guard identities.count == 1 else { return nil }
         self = identities[0]
     }
+
+    /// The site a verified client certificate names in `consortium` (nil: it names none).
+    static func site(certifiedBy certificate: Certificate, in consortium: String) -> SiteID? {
+        guard let identity = ParticipantIdentity(certificate: certificate), identity.consortium == consortium else { return nil }
+        return identity.site
+    }
 }
 
 /// The names Cohort accepts for consortia and sites: they end up in URIs, file names and

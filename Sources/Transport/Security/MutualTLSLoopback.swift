@@ -110,21 +110,3 @@ struct MutualTLSLoopbackError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
-
-extension Credentials {
-    /// This participant's certificate and key, trusting only the consortium CA and requiring
-    /// the peer's certificate, as the gRPC transport is configured.
-    func nioConfiguration(asServer: Bool) throws -> TLSConfiguration {
-        let chain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
-        let key = NIOSSLPrivateKeySource.privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem))
-        var configuration = asServer ? TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: key)
-                                     : TLSConfiguration.makeClientConfiguration()
-        if !asServer {
-            configuration.certificateChain = chain
-            configuration.privateKey = key
-        }
-        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(authorityPEM.utf8)))
-        configuration.certificateVerification = .noHostnameVerification
-        return configuration
-    }
-}

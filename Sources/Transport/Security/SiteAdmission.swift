@@ -1,5 +1,7 @@
 import Federation
 import Foundation
+import NIOCore
+import NIOSSL
 import X509
 
 /// Decides, during the TLS handshake, whether a connecting client may in: only a current,
@@ -62,5 +64,23 @@ public struct SiteAdmission: Sendable {
         case .refused(let reason): log.warning("connection-refused", ["reason": reason, "serial": chain.first?.serialHex ?? "-"])
         }
         return verdict
+    }
+}
+
+extension SiteAdmission {
+    /// The TLS verification both of the coordinator's listeners (gRPC and the vector lane)
+    /// install: the verdict above, the refusal reported to `events`.
+    func verificationCallback(authority: NIOSSLCertificate, events: @escaping @Sendable (SiteConnectionEvent) -> Void)
+        -> @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void {
+        { certificates, promise in
+            let chain = certificates.compactMap { try? Certificate(derEncoded: $0.toDERBytes()) }
+            switch check(chain) {
+            case .admitted:
+                promise.succeed(.certificateVerified(VerificationMetadata(ValidatedCertificateChain([certificates[0], authority]))))
+            case .refused(let reason):
+                events(SiteConnectionEvent(site: SiteID(chain.first?.subject.commonName ?? "?"), kind: .refused, detail: reason))
+                promise.succeed(.failed)
+            }
+        }
     }
 }

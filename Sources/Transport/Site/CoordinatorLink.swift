@@ -67,57 +67,23 @@ struct CoordinatorLink: Sendable {
     /// Downloads a task's vectors, checking their sizes and checksum. With `keep` false the
     /// values are checked and dropped (a worker that does not need them).
     func download(_ offer: Cohort_Deployment_V1_TaskOffer, keep: Bool = true) async throws -> [VectorKind: [Float]] {
-        var wanted = [VectorAssembler.Expected(kind: .globalParameters, count: Int(offer.parameterCount))]
-        if offer.serverControlCount > 0 {
-            wanted.append(.init(kind: .serverControl, count: Int(offer.serverControlCount)))
-        }
-        let expected = wanted
-        let bytes = expected.map(\.count).reduce(0, +) * VectorBytes.bytesPerValue
         var reference = Cohort_Deployment_V1_TaskReference()
         reference.taskID = offer.taskID
-        let expectedChecksum = offer.payloadChecksum
-        let chunkLimit = ProtocolLimits.largestChunk
-        return try await client.downloadTask(reference, options: Self.options(timeout: Self.transferTimeout(bytes: bytes))) { response in
-            var assembler = VectorAssembler(expecting: keep ? expected : [], maxChunkBytes: chunkLimit, inspectsValues: false)
-            var checksum = ValuesChecksum()
+        let received = TaskDownload(offer, keep: keep)
+        return try await client.downloadTask(reference, options: Self.options(timeout: Self.transferTimeout(bytes: received.bytes))) { response in
+            var download = received
             for try await chunk in response.messages {
                 guard let kind = chunk.vector.domain else { throw MalformedMessage("a chunk names no vector") }
-                if keep {
-                    try assembler.add(kind: kind, offset: Int(chunk.offset), bytes: chunk.values)
-                } else {
-                    chunk.values.withUnsafeBytes { checksum.update($0) }
-                }
+                try download.add(kind: kind, offset: Int(chunk.offset), bytes: chunk.values)
             }
-            if keep { return try assembler.finish(checksum: expectedChecksum) }
-            guard checksum.finish() == expectedChecksum else {
-                throw AnswerRefusal.invalid("corrupted: the task's values do not match its checksum")
-            }
-            return [:]
+            return try download.finish()
         }
     }
 
     /// Sends an update in chunks of at most `chunkBytes` (the coordinator's limit, from its
     /// Welcome; the link's default otherwise); returns the coordinator's receipt.
     func upload(_ update: SiteUpdate, task: String, chunkBytes: Int? = nil) async throws -> Cohort_Deployment_V1_Receipt {
-        var header = Cohort_Deployment_V1_UpdateHeader()
-        header.taskID = task
-        header.study = update.study
-        header.round = UInt32(clamping: update.round)
-        header.parameterCount = UInt64(update.delta.count)
-        header.sampleCount = UInt64(max(0, update.sampleCount))
-        header.training = Cohort_Deployment_V1_TrainingSummary(update.training)
-        var vectors = [TaskVector(kind: .delta, values: update.delta)]
-        if let control = update.controlDelta {
-            header.includesControlDelta = true
-            vectors.append(TaskVector(kind: .controlDelta, values: control))
-        }
-        if let mask = update.mask {
-            header.includesMask = true
-            vectors.append(TaskVector(kind: .mask, values: mask))
-        }
-        header.payloadChecksum = ValuesChecksum.of(vectors.map(\.values))
-        if let privacy = update.privacy { header.privacy = Cohort_Deployment_V1_PrivacySpend(privacy) }
-        if let epsilon = update.cumulativeEpsilon { header.cumulativeEpsilon = epsilon }
+        let (header, vectors) = Cohort_Deployment_V1_UpdateHeader.announcing(update, task: task)
         return try await upload(header: header, vectors: vectors, chunkBytes: chunkBytes)
     }
 
@@ -173,5 +139,32 @@ struct CoordinatorLink: Sendable {
         failure.taskID = task
         failure.reason = reason
         return try await client.reportFailure(failure, options: Self.options(timeout: 60))
+    }
+}
+
+extension Cohort_Deployment_V1_UpdateHeader {
+    /// The header announcing `update` as the answer to `task`, and the vectors that follow it,
+    /// in order (over gRPC or the vector lane alike).
+    static func announcing(_ update: SiteUpdate, task: String) -> (Self, [TaskVector]) {
+        var header = Self()
+        header.taskID = task
+        header.study = update.study
+        header.round = UInt32(clamping: update.round)
+        header.parameterCount = UInt64(update.delta.count)
+        header.sampleCount = UInt64(max(0, update.sampleCount))
+        header.training = Cohort_Deployment_V1_TrainingSummary(update.training)
+        var vectors = [TaskVector(kind: .delta, values: update.delta)]
+        if let control = update.controlDelta {
+            header.includesControlDelta = true
+            vectors.append(TaskVector(kind: .controlDelta, values: control))
+        }
+        if let mask = update.mask {
+            header.includesMask = true
+            vectors.append(TaskVector(kind: .mask, values: mask))
+        }
+        header.payloadChecksum = ValuesChecksum.of(vectors.map(\.values))
+        if let privacy = update.privacy { header.privacy = Cohort_Deployment_V1_PrivacySpend(privacy) }
+        if let epsilon = update.cumulativeEpsilon { header.cumulativeEpsilon = epsilon }
+        return (header, vectors)
     }
 }

@@ -129,7 +129,7 @@ public final class SiteAgent: Sendable {
                                 throw state.fatal!
                             }
                             state.welcome(study: study, site: welcome.site, heartbeat: Double(welcome.heartbeatIntervalMs) / 1000,
-                                          chunkBytes: Int(welcome.maxChunkBytes))
+                                          chunkBytes: Int(welcome.maxChunkBytes), lanePort: Int(welcome.vectorLanePort))
                             log.info("joined", ["site": welcome.site, "study": study.studyID, "model": study.model.description,
                                                 "parameters": "\(study.parameterCount)"])
                         case .task(let offer):
@@ -168,10 +168,18 @@ public final class SiteAgent: Sendable {
                     send.yield(message)
                 }
             }
-            // The work, one task at a time, in the order offered.
+            // The work, one task at a time, in the order offered; vectors over the coordinator's
+            // vector lane when its Welcome announced one (offers come only after Welcome).
             group.addTask {
-                for await offer in offers {
-                    try await self.perform(offer, link: link, state: state)
+                var pending = offers.makeAsyncIterator()
+                guard let first = await pending.next() else { return }
+                let lane = state.lanePort.map { NetworkAddress(host: self.options.coordinator.host, port: $0) }
+                try await VectorLane.with(lane, credentials: self.options.credentials) { lane in
+                    var offer: Cohort_Deployment_V1_TaskOffer? = first
+                    while let current = offer {
+                        try await self.perform(current, link: link, lane: lane, state: state)
+                        offer = await pending.next()
+                    }
                 }
             }
             try await group.next()
@@ -179,7 +187,8 @@ public final class SiteAgent: Sendable {
         }
     }
 
-    private func perform(_ offer: Cohort_Deployment_V1_TaskOffer, link: CoordinatorLink, state: SessionState) async throws {
+    private func perform(_ offer: Cohort_Deployment_V1_TaskOffer, link: CoordinatorLink, lane: VectorLane?,
+                         state: SessionState) async throws {
         guard !state.isWithdrawn(offer.taskID), let study = state.study else { return }
         state.current = offer.taskID
         defer { state.current = nil }
@@ -187,7 +196,7 @@ public final class SiteAgent: Sendable {
         do {
             switch offer.kind {
             case .train:
-                let vectors = try await link.download(offer, keep: worker.needsGlobalParameters)
+                let vectors = try await download(offer, link: link, lane: lane)
                 let instructions = try offer.instructions.domain(serverControl: vectors[.serverControl])
                 let request = TrainingRequest(study: offer.study, round: round, globalParameters: vectors[.globalParameters] ?? [],
                                               instructions: instructions, sealed: offer.sealed)
@@ -202,11 +211,11 @@ public final class SiteAgent: Sendable {
                     log.warning("left-out", ["round": "\(round)", "reason": "the round's deadline passed while training (straggler)"])
                     return
                 }
-                let receipt = try await link.upload(update, task: offer.taskID, chunkBytes: state.chunkBytes)
+                let receipt = try await upload(update, answering: offer, link: link, lane: lane, chunkBytes: state.chunkBytes)
                 log.write(receipt.accepted ? .info : .warning, receipt.accepted ? "update-accepted" : "update-rejected",
                           ["study": study.studyID, "round": "\(round)", "reason": receipt.reason])
             case .evaluate:
-                let vectors = try await link.download(offer, keep: worker.needsGlobalParameters)
+                let vectors = try await download(offer, link: link, lane: lane)
                 let request = EvaluationRequest(study: offer.study, round: round, globalParameters: vectors[.globalParameters] ?? [])
                 let report: EvaluationReport
                 do {
@@ -235,7 +244,21 @@ public final class SiteAgent: Sendable {
         } catch let error as RPCError where error.code == .failedPrecondition {
             // The task closed while we worked on it (deadline, or already answered).
             log.warning("task-closed", ["task": offer.taskID, "round": "\(round)", "reason": error.message])
+        } catch let refusal as LaneRefusal {
+            log.warning("task-closed", ["task": offer.taskID, "round": "\(round)", "reason": refusal.reason])
         }
+    }
+
+    private func download(_ offer: Cohort_Deployment_V1_TaskOffer, link: CoordinatorLink, lane: VectorLane?) async throws -> [VectorKind: [Float]] {
+        if let lane { return try await lane.download(offer, keep: worker.needsGlobalParameters) }
+        return try await link.download(offer, keep: worker.needsGlobalParameters)
+    }
+
+    private func upload(_ update: SiteUpdate, answering offer: Cohort_Deployment_V1_TaskOffer, link: CoordinatorLink, lane: VectorLane?,
+                        chunkBytes: Int?) async throws -> Cohort_Deployment_V1_Receipt {
+        let (header, vectors) = Cohort_Deployment_V1_UpdateHeader.announcing(update, task: offer.taskID)
+        if let lane { return try await lane.upload(header: header, vectors: vectors, chunkBytes: chunkBytes ?? link.chunkBytes) }
+        return try await link.upload(header: header, vectors: vectors, chunkBytes: chunkBytes)
     }
 
     private func fail(_ offer: Cohort_Deployment_V1_TaskOffer, link: CoordinatorLink, reason: String) async throws {
@@ -258,6 +281,7 @@ final class SessionState: Sendable {
         var site: String?
         var heartbeatInterval: Double = 1
         var chunkBytes: Int?
+        var lanePort: Int?
         var lastHeard = ContinuousClock.now
         var withdrawn: Set<String> = []
         var current: String?
@@ -271,6 +295,8 @@ final class SessionState: Sendable {
     var heartbeatInterval: Double { values.withLock { $0.heartbeatInterval } }
     /// The coordinator's chunk limit, from its Welcome.
     var chunkBytes: Int? { values.withLock { $0.chunkBytes } }
+    /// The coordinator's vector lane port, from its Welcome (nil: it has none).
+    var lanePort: Int? { values.withLock { $0.lanePort } }
     var silence: Double { values.withLock { (ContinuousClock.now - $0.lastHeard).inSeconds } }
     var current: String? {
         get { values.withLock { $0.current } }
@@ -283,12 +309,13 @@ final class SessionState: Sendable {
 
     func heard() { values.withLock { $0.lastHeard = .now } }
 
-    func welcome(study: StudyDescription, site: String, heartbeat: Double, chunkBytes: Int) {
+    func welcome(study: StudyDescription, site: String, heartbeat: Double, chunkBytes: Int, lanePort: Int) {
         values.withLock {
             $0.study = study
             $0.site = site
             $0.heartbeatInterval = max(0.05, heartbeat)
             $0.chunkBytes = chunkBytes > 0 ? chunkBytes : nil
+            $0.lanePort = lanePort > 0 ? lanePort : nil
         }
     }
 

@@ -25,19 +25,17 @@ final class UpdateSpool: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
-    func append(_ data: Data) throws {
-        try data.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                let count = pwrite(descriptor, raw.baseAddress! + written, raw.count - written, off_t(bytes + written))
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw SpoolError("cannot write the spool file: \(String(cString: strerror(errno)))")
-                }
-                written += count
+    func append(_ raw: UnsafeRawBufferPointer) throws {
+        var written = 0
+        while written < raw.count {
+            let count = pwrite(descriptor, raw.baseAddress! + written, raw.count - written, off_t(bytes + written))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SpoolError("cannot write the spool file: \(String(cString: strerror(errno)))")
             }
+            written += count
         }
-        bytes += data.count
+        bytes += raw.count
     }
 
     /// Fills `buffer` with the float32 values starting at value `offset`.

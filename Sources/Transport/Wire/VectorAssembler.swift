@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Learning
 
 /// Reassembles vectors that arrive in chunks: each into a buffer allocated once at its
@@ -44,6 +45,19 @@ struct VectorAssembler {
     }
 
     mutating func add(kind: VectorKind, offset: Int, bytes: Data) throws(AnswerRefusal) {
+        // `withUnsafeBytes` rethrows untyped; the result carries the typed refusal out.
+        let result = bytes.withUnsafeBytes { raw in Result { () throws(AnswerRefusal) in try add(kind: kind, offset: offset, bytes: raw) } }
+        try result.get()
+    }
+
+    mutating func add(kind: VectorKind, offset: Int, bytes: ByteBuffer) throws(AnswerRefusal) {
+        let result = bytes.withUnsafeReadableBytes { raw in Result { () throws(AnswerRefusal) in try add(kind: kind, offset: offset, bytes: raw) } }
+        try result.get()
+    }
+
+    /// Adds a chunk of wire bytes. A chunk may be any whole number of values within the limit,
+    /// so the vector lane hands over each piece of a frame as it arrives.
+    mutating func add(kind: VectorKind, offset: Int, bytes: UnsafeRawBufferPointer) throws(AnswerRefusal) {
         guard bytes.count <= maxChunkBytes else {
             throw .invalid("oversized: a chunk of \(bytes.count) bytes exceeds the \(maxChunkBytes)-byte limit")
         }
@@ -62,20 +76,18 @@ struct VectorAssembler {
             buffers[current].withUnsafeMutableBufferPointer { VectorBytes.decode(bytes, into: $0, at: offset) }
         }
         if inspectsValues { inspect(bytes, kind: kind, offset: offset) }
-        bytes.withUnsafeBytes { checksum.update($0) }
+        checksum.update(bytes)
         filled[current] += values
         skipEmpty()
     }
 
     /// Notes non-finite values, and non-binary values in a mask.
-    private mutating func inspect(_ bytes: Data, kind: VectorKind, offset: Int) {
+    private mutating func inspect(_ raw: UnsafeRawBufferPointer, kind: VectorKind, offset: Int) {
         let checksMask = kind == .mask && !notBinary.contains(kind)
         let checksFinite = firstNonFinite[kind] == nil
         guard checksFinite || checksMask else { return }
-        bytes.withUnsafeBytes { raw in
-            if checksFinite, let index = FloatScan.firstNonFinite(inLittleEndian: raw) { firstNonFinite[kind] = offset + index }
-            if checksMask, FloatScan.firstNonBinary(inLittleEndian: raw) != nil { notBinary.insert(kind) }
-        }
+        if checksFinite, let index = FloatScan.firstNonFinite(inLittleEndian: raw) { firstNonFinite[kind] = offset + index }
+        if checksMask, FloatScan.firstNonBinary(inLittleEndian: raw) != nil { notBinary.insert(kind) }
     }
 
     /// Checks all vectors arrived and match `checksum`, and hands over where they are.

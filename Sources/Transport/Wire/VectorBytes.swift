@@ -20,19 +20,30 @@ enum VectorBytes {
         #endif
     }
 
-    /// Writes the values in `bytes` into `target` starting at `offset`.
-    static func decode(_ bytes: Data, into target: UnsafeMutableBufferPointer<Float>, at offset: Int) {
-        let count = bytes.count / bytesPerValue
-        precondition(offset + count <= target.count, "chunk past the end of its vector")
-        bytes.withUnsafeBytes { raw in
-            #if _endian(little)
-            UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(target)[(offset * bytesPerValue)...])
-                .copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<(count * bytesPerValue)]))
-            #else
-            for index in 0..<count {
-                target[offset + index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * bytesPerValue, as: UInt32.self)))
-            }
-            #endif
+    /// Writes `values[range]` as wire bytes at `destination` (which holds `range.count * 4`
+    /// bytes): how the vector lane fills its frames without an intermediate copy.
+    static func encode(_ values: UnsafeBufferPointer<Float>, _ range: Range<Int>, into destination: UnsafeMutableRawBufferPointer) {
+        precondition(destination.count >= range.count * bytesPerValue, "destination too small")
+        #if _endian(little)
+        destination.copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: values[range])))
+        #else
+        for (offset, index) in range.enumerated() {
+            destination.storeBytes(of: values[index].bitPattern.littleEndian, toByteOffset: offset * bytesPerValue, as: UInt32.self)
         }
+        #endif
+    }
+
+    /// Writes the values in `raw` (wire bytes) into `target` starting at `offset`.
+    static func decode(_ raw: UnsafeRawBufferPointer, into target: UnsafeMutableBufferPointer<Float>, at offset: Int) {
+        let count = raw.count / bytesPerValue
+        precondition(offset + count <= target.count, "chunk past the end of its vector")
+        #if _endian(little)
+        UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(target)[(offset * bytesPerValue)...])
+            .copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<(count * bytesPerValue)]))
+        #else
+        for index in 0..<count {
+            target[offset + index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * bytesPerValue, as: UInt32.self)))
+        }
+        #endif
     }
 }

@@ -1,0 +1,102 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// A site's connection to the coordinator's vector lane (`VectorLaneServer`): mutual TLS
+/// with the site's certificate, the coordinator's checked against the consortium CA and the
+/// host name as gRPC checks it, and the lane's frames on it. One connection serves a
+/// session's transfers one after the other; the work loop owns it.
+final class VectorLane {
+    /// Up to 8 MiB of frames queued before a writer waits: a few 1 MiB frames in flight.
+    static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 2 << 20, high: 8 << 20)
+
+    private var frames: LaneFrameReader<NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator>
+    private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+
+    private init(frames: LaneFrameReader<NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator>,
+                 outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+        self.frames = frames
+        self.outbound = outbound
+    }
+
+    /// Connects to the lane at `address` and runs `body` with it, closing it after; with no
+    /// address (the coordinator has no lane) `body` gets nil.
+    static func with<Result>(_ address: NetworkAddress?, credentials: Credentials,
+                             _ body: (VectorLane?) async throws -> Result) async throws -> Result {
+        guard let address else { return try await body(nil) }
+        let context = try NIOSSLContext(configuration: credentials.nioConfiguration(asServer: false, verifyingHostname: true))
+        // A literal address is checked against the certificate's IP entries, a name against its DNS entries.
+        let hostname = IPAddressBytes(address.host) == nil ? address.host : nil
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        do {
+            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelOption(.writeBufferWaterMark, value: waterMark)
+                .connectTimeout(.seconds(10))
+                .connect(host: address.host, port: address.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: hostname))
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            throw LaneError("cannot reach the coordinator's vector lane at \(address): \(error)")
+        }
+        return try await channel.executeThenClose { inbound, outbound in
+            let lane = VectorLane(frames: LaneFrameReader(inbound.makeAsyncIterator(), maxValuesBytes: ProtocolLimits.largestChunk),
+                                  outbound: outbound)
+            return try await body(lane)
+        }
+    }
+
+    /// Downloads a task's vectors, checked as `TaskDownload` checks them.
+    func download(_ offer: Cohort_Deployment_V1_TaskOffer, keep: Bool) async throws -> [VectorKind: [Float]] {
+        var request = Cohort_Deployment_V1_LaneRequest()
+        request.download.taskID = offer.taskID
+        try await outbound.write(LaneFrame.message(.request, try request.serializedData()))
+        var download = TaskDownload(offer, keep: keep)
+        while let event = try await frames.next() {
+            switch event {
+            case .values(let kind, let offset, let bytes):
+                try download.add(kind: kind, offset: offset, bytes: bytes)
+            case .end:
+                return try download.finish()
+            case .refused(let reason):
+                throw LaneRefusal(reason: reason)
+            default:
+                throw LaneError("the coordinator answered a download with something other than its vectors")
+            }
+        }
+        throw LaneError("the coordinator closed the vector lane during a download")
+    }
+
+    /// Sends a header and its vectors in frames of at most `chunkBytes`; returns the receipt.
+    func upload(header: Cohort_Deployment_V1_UpdateHeader, vectors: [TaskVector], chunkBytes: Int) async throws -> Cohort_Deployment_V1_Receipt {
+        var request = Cohort_Deployment_V1_LaneRequest()
+        request.upload = header
+        try await outbound.write(LaneFrame.message(.request, try request.serializedData()))
+        var broken: (any Error)?
+        do {
+            for piece in VectorChunks.pieces(of: vectors, chunkBytes: min(chunkBytes, ProtocolLimits.largestChunk)) {
+                try await outbound.write(LaneFrame.values(of: vectors[piece.vector], piece.range))
+            }
+            try await outbound.write(LaneFrame.end())
+        } catch {
+            // A coordinator that refused part-way may have closed; its receipt says why.
+            broken = error
+        }
+        let event: LaneEvent?
+        do { event = try await frames.next() } catch { throw broken ?? error }
+        guard let event else { throw broken ?? LaneError("the coordinator closed the vector lane before its receipt") }
+        guard case .receipt(let payload) = event else {
+            throw LaneError("the coordinator answered an upload with something other than a receipt")
+        }
+        return try Cohort_Deployment_V1_Receipt(serializedBytes: payload)
+    }
+}
+
+/// The coordinator refused a download on the lane (the task closed, or is not this site's).
+struct LaneRefusal: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { reason }
+}

@@ -1,0 +1,160 @@
+import Federation
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+import X509
+
+/// The coordinator's vector lane: a second mutual-TLS listener, admitting exactly the
+/// certificates the gRPC listener admits (the same `SiteAdmission` runs in the handshake),
+/// over which sites download task vectors and upload updates as plain frames
+/// (`LaneFrame`). gRPC keeps the control channel and every other answer; the lane only
+/// spares the vectors HTTP/2's and gRPC's framing and copies, which on two loopback cores
+/// cost about as much again as the encryption itself (docs/DEPLOYMENT.md, section 5).
+final class VectorLaneServer: Sendable {
+    private let listen: NetworkAddress
+    private let context: NIOSSLContext
+    private let verification: @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void
+    private let consortium: String
+    private let switchboard: Switchboard
+    private let intake: UpdateIntake
+    private let limits: ProtocolLimits
+    /// The most bytes of values skipped after refusing an upload part-way.
+    private let largestUpdate: Int
+    private let log: EventLog
+    private let serving = Mutex<Task<Void, Never>?>(nil)
+
+    init(listen: NetworkAddress, credentials: Credentials,
+         verification: @escaping @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void,
+         switchboard: Switchboard, intake: UpdateIntake, limits: ProtocolLimits, largestUpdate: Int, log: EventLog) throws {
+        self.largestUpdate = largestUpdate
+        self.listen = listen
+        context = try NIOSSLContext(configuration: credentials.nioConfiguration(asServer: true))
+        self.verification = verification
+        consortium = credentials.identity.consortium
+        self.switchboard = switchboard
+        self.intake = intake
+        self.limits = limits
+        self.log = log
+    }
+
+    /// Binds and starts accepting; returns the bound port.
+    func start() async throws -> Int {
+        let context = context, verification = verification
+        let listener: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        do {
+            listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.writeBufferWaterMark, value: VectorLane.waterMark)
+                .bind(host: listen.host, port: listen.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLServerHandler(context: context, customVerificationCallbackWithMetadata: verification))
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            throw ProvisioningError("cannot listen for the vector lane on \(listen): \(error)")
+        }
+        guard let port = listener.channel.localAddress?.port else { throw ProvisioningError("the vector lane's listener has no port") }
+        let task = Task<Void, Never> {
+            _ = try? await listener.executeThenClose { connections in
+                await withDiscardingTaskGroup { group in
+                    do {
+                        for try await connection in connections {
+                            group.addTask { await self.serve(connection) }
+                        }
+                    } catch {
+                        self.log.error("lane-stopped", ["reason": "\(error)"])
+                    }
+                }
+            }
+        }
+        serving.withLock { $0 = task }
+        return port
+    }
+
+    func stop() async {
+        let task = serving.withLock { task in defer { task = nil }; return task }
+        task?.cancel()
+        await task?.value
+    }
+
+    /// One site's connection: its requests, one after the other, until it closes.
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        var site: SiteID?
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var frames = LaneFrameReader(inbound.makeAsyncIterator(), maxValuesBytes: limits.chunkBytes)
+                while let event = try await frames.next() {
+                    guard case .request(let payload) = event else { throw LaneError("a site's first frame must be a REQUEST") }
+                    // The handshake is over once a frame arrived; the certificate was admitted in it.
+                    let caller: SiteID
+                    if let known = site { caller = known } else { caller = try await self.site(of: connection.channel) }
+                    site = caller
+                    let request: Cohort_Deployment_V1_LaneRequest
+                    do { request = try Cohort_Deployment_V1_LaneRequest(serializedBytes: payload) } catch {
+                        throw LaneError("a REQUEST that is no LaneRequest: \(error)")
+                    }
+                    switch request.body {
+                    case .download(let reference):
+                        try await sendVectors(of: reference.taskID, to: caller, outbound)
+                    case .upload(let header):
+                        guard try await receiveUpdate(header, from: caller, &frames, outbound) else { return }
+                    case nil:
+                        throw LaneError("a REQUEST names neither a download nor an upload")
+                    }
+                }
+            }
+        } catch {
+            log.warning("lane-connection-closed", ["site": site?.name ?? "-", "reason": "\(error)"])
+        }
+    }
+
+    private func site(of channel: any Channel) async throws -> SiteID {
+        guard let peer = try await channel.nioSSL_peerCertificate().get(),
+              let certificate = try? Certificate(derEncoded: peer.toDERBytes()),
+              let site = ParticipantIdentity.site(certifiedBy: certificate, in: consortium) else {
+            throw LaneError("the connection's certificate names no site of consortium \(consortium)")
+        }
+        return site
+    }
+
+    private func sendVectors(of taskID: String, to site: SiteID, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        switch await switchboard.payload(taskID, for: site) {
+        case .failure(let refusal):
+            log.warning("download-refused", ["site": site.name, "task": taskID, "reason": refusal.description])
+            try await outbound.write(LaneFrame.message(.refused, Data(refusal.description.utf8)))
+        case .success(let task):
+            for piece in VectorChunks.pieces(of: task.vectors, chunkBytes: limits.chunkBytes) {
+                try await outbound.write(LaneFrame.values(of: task.vectors[piece.vector], piece.range))
+            }
+            try await outbound.write(LaneFrame.end())
+        }
+    }
+
+    /// Takes an upload in and answers its receipt; false when the connection cannot go on
+    /// (the update was refused part-way and the rest of it could not be skipped).
+    private func receiveUpdate(_ header: Cohort_Deployment_V1_UpdateHeader, from site: SiteID,
+                               _ frames: inout LaneFrameReader<NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator>,
+                               _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Bool {
+        var reachedEnd = false
+        let receipt = await intake.accept(header, from: site) { assembler in
+            try await frames.readValues(into: &assembler)
+            reachedEnd = true
+        }
+        try await outbound.write(LaneFrame.message(.receipt, try receipt.serializedData()))
+        if reachedEnd { return true }
+        // Refused before its end: skip the rest so the site reads its receipt, within what
+        // an update may hold; a site that sends more loses the connection.
+        return try await frames.skipValues(limit: largestUpdate)
+    }
+}
+
+/// The vector lane's port as Welcome announces it: zero until (and unless) the lane listens.
+final class LanePort: Sendable {
+    private let port = Mutex<UInt32>(0)
+    var value: UInt32 { port.withLock { $0 } }
+    func set(_ value: Int) { port.withLock { $0 = UInt32(value) } }
+}
