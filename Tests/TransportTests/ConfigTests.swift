@@ -60,12 +60,14 @@ struct ConfigTests {
             missed_heartbeats: 3
             chunk_bytes: 65536
             keep_checkpoints: 2
+            vector_lane: 0.0.0.0:7444
             study:
               rounds: 3
             """)
         defer { directory.remove() }
         let config = try CoordinatorConfig.load(url)
         #expect(config.keepCheckpoints == 2)
+        #expect(config.vectorLane == NetworkAddress(host: "0.0.0.0", port: 7444))
         #expect(config.limits.heartbeatInterval == 0.5)
         #expect(config.limits.missedHeartbeats == 3)
         #expect(config.limits.chunkBytes == 65_536)
@@ -79,5 +81,13 @@ struct ConfigTests {
         defer { noneDirectory.remove() }
         let zero = #expect(throws: ConfigError.self) { try CoordinatorConfig.load(none) }
         #expect(zero?.description.contains(":5: 'keep_checkpoints' must be between 1") == true)
+        let (lane, laneDirectory) = try Self.write("listen: 0.0.0.0:7443\ncertificate: c\nkey: k\nca: a\nvector_lane: 7444\nstudy: {}\n")
+        defer { laneDirectory.remove() }
+        let noHost = #expect(throws: ConfigError.self) { try CoordinatorConfig.load(lane) }
+        #expect(noHost?.description.contains(":5: 'vector_lane': address '7444' must be host:port") == true)
+        // Without the key, no lane: vectors go over gRPC.
+        let (plain, plainDirectory) = try Self.write("listen: 0.0.0.0:7443\ncertificate: c\nkey: k\nca: a\nstudy: {}\n")
+        defer { plainDirectory.remove() }
+        #expect(try CoordinatorConfig.load(plain).vectorLane == nil)
     }
 }

@@ -36,8 +36,9 @@ struct DeploymentProcessTests {
         // however loaded the machine is.
         let rounds = 60
         // Only the last two checkpoints are kept: resuming needs no more, killed mid-save or not.
+        // Vectors go over the vector lane, on a new port each start: sites learn it from Welcome.
         try harness.configureCoordinator(study: Self.heartStudy.map { $0 == "rounds: 15" ? "rounds: \(rounds)" : $0 },
-                                         extra: ["keep_checkpoints: 2"])
+                                         extra: ["keep_checkpoints: 2", "vector_lane: 127.0.0.1:0"])
         let output = harness.directory.path("result.json")
         let (first, port) = try await harness.startCoordinator("coordinator-1", output: output)
         for hospital in ProcessHarness.hospitals { _ = try harness.startSite(hospital, port: port) }
@@ -54,6 +55,7 @@ struct DeploymentProcessTests {
         let later = firstResume + 4
         #expect(await second.waitFor("update-received site=hungarian round=\(later) "))
         second.kill()
+        #expect(second.errors.contains("via=lane") && !second.errors.contains("via=grpc"))
         let (third, _) = try await harness.startCoordinator("coordinator-3", output: output)
         let status = await third.wait(seconds: 300)
         #expect(status == 0, "\(third.errors)")

@@ -6,8 +6,9 @@ import Testing
 
 @Suite("Large models travel in chunks", .serialized)
 struct LargeModelTests {
-    @Test("a 300 MB model goes out and its 300 MB update comes back, bit for bit, over mutual TLS")
-    func threeHundredMegabytes() async throws {
+    @Test("a 300 MB model goes out and its 300 MB update comes back, bit for bit, over mutual TLS (gRPC, then the vector lane)",
+          arguments: [false, true])
+    func threeHundredMegabytes(vectorLane: Bool) async throws {
         let count = 75_000_000  // 300 MB of float32
         let layout = ParameterLayout([(name: "weights", shape: [count])])
         var initial = [Float](repeating: 0, count: count)
@@ -18,7 +19,8 @@ struct LargeModelTests {
                                                evaluateEvery: 0, roundDeadlineSeconds: 600, seed: 1)
         let study = StudyDescription(studyID: "large", model: .logisticRegression, seed: 1, exampleShape: Shape([1]), task: .binary,
                                      parameterCount: count, schemaSHA256: nil, rounds: 1)
-        let deployment = try await InProcessDeployment.start(sites: ["big"], study: study, minimumSites: 1, deadline: 600)
+        let deployment = try await InProcessDeployment.start(sites: ["big"], study: study, minimumSites: 1, deadline: 600,
+                                                             vectorLane: vectorLane)
         let worker = SyntheticWorker(delta: delta, exampleShape: Shape([1]), keepsParameters: true)
         let agent = try deployment.agent("big", worker: worker)
         let site = Task { try await agent.run() }
@@ -37,5 +39,6 @@ struct LargeModelTests {
         #expect(moved.isEmpty, "\(moved.count) sampled values did not move by exactly the update, first at \(moved.first ?? -1)")
         #expect(final[count - 1] == 0.25)
         #expect(deployment.lines.contains("update-received site=big round=1"))
+        #expect(deployment.lines.contains(vectorLane ? "via=lane" : "via=grpc"))
     }
 }

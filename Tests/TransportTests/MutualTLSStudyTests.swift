@@ -15,15 +15,18 @@ struct MutualTLSStudyTests {
                                  schemaSHA256: nil, rounds: configuration.rounds), model)
     }
 
-    @Test("the deployed study ends with the same bits as the in-process simulation")
-    func sameAsSimulation() async throws {
+    @Test("the deployed study ends with the same bits as the in-process simulation, vectors over gRPC or the vector lane",
+          arguments: [false, true])
+    func sameAsSimulation(vectorLane: Bool) async throws {
         let data = SyntheticData.sites(Self.names)
         let configuration = SyntheticData.configuration(sites: data.count)
         let simulated = try await Simulation(sites: data, model: .logisticRegression, strategy: .fedAvg,
                                              configuration: configuration).run()
 
         let (study, model) = try Self.description(for: data, configuration: configuration)
-        let deployment = try await InProcessDeployment.start(sites: Self.names, study: study, minimumSites: data.count)
+        let deployment = try await InProcessDeployment.start(sites: Self.names, study: study, minimumSites: data.count,
+                                                             vectorLane: vectorLane)
+        #expect((deployment.laneAddress != nil) == vectorLane)
         let state = try TemporaryDirectory("state")
         defer { state.remove() }
         var agents: [Task<SiteAgent.Finish, any Error>] = []
@@ -42,5 +45,10 @@ struct MutualTLSStudyTests {
         #expect(outcome.finalParameters == simulated.finalParameters)
         #expect(outcome.rounds.allSatisfy { $0.contributors.count == data.count })
         #expect(outcome.finalEvaluation?.sites.map(\.metrics) == simulated.finalEvaluation?.sites.map(\.metrics))
+        // Every update came the way the coordinator offered, none refused.
+        let received = deployment.lines.all.filter { $0.contains("update-received") }
+        #expect(received.count == configuration.rounds * data.count)
+        #expect(received.allSatisfy { $0.contains(vectorLane ? "via=lane" : "via=grpc") })
+        #expect(!deployment.lines.contains("answer-rejected"))
     }
 }

@@ -14,15 +14,24 @@ struct UpdateRejectionTests {
     static func run(rounds: Int = 1, minimumSites: Int = 1, deadline: Double = 5,
                     north: @escaping @Sendable (CoordinatorLink, RawSite.Offer) async throws -> [Cohort_Deployment_V1_Receipt]?)
         async throws -> (receipts: [Cohort_Deployment_V1_Receipt], outcome: StudyOutcome, lines: LogLines) {
+        try await run(rounds: rounds, minimumSites: minimumSites, deadline: deadline, vectorLane: false) { _, _ in north }
+    }
+
+    /// The same, with the coordinator's vector lane open; `north(lane, credentials)` builds the
+    /// test's site from the lane's address and north's credentials.
+    static func run(rounds: Int = 1, minimumSites: Int = 1, deadline: Double = 5, vectorLane: Bool,
+                    north: (NetworkAddress?, Credentials) throws -> @Sendable (CoordinatorLink, RawSite.Offer) async throws -> [Cohort_Deployment_V1_Receipt]?)
+        async throws -> (receipts: [Cohort_Deployment_V1_Receipt], outcome: StudyOutcome, lines: LogLines) {
         let configuration = SyntheticData.configuration(rounds: rounds, sites: 2, minimumSites: minimumSites, deadline: deadline)
         let (study, model) = try MutualTLSStudyTests.description(for: data, configuration: configuration)
         let deployment = try await InProcessDeployment.start(sites: ["north", "south"], study: study, minimumSites: 2,
-                                                             deadline: deadline)
+                                                             deadline: deadline, vectorLane: vectorLane)
         let state = try TemporaryDirectory("state")
         defer { state.remove() }
         let southAgent = try deployment.agent("south", worker: FederatedSiteWorker(data: data[1], stateDirectory: state.url))
         let south = Task { try await southAgent.run() }
         let credentials = try deployment.consortium.siteCredentials("north")
+        let north = try north(deployment.laneAddress, credentials)
         let summary = DataSummary(exampleShape: data[0].train.exampleShape, task: .binary, trainingRows: 40, testRows: 20, schemaSHA256: nil)
         let address = deployment.address
         let rawNorth = Task { try await RawSite.session(address, credentials: credentials, data: summary, north) }

@@ -126,7 +126,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         guard let first = try await parts.next(), case .header(let header) = first.body else {
             return intake.refuse(site, task: "-", round: nil, .invalid("an update must start with its header"))
         }
-        return await intake.accept(header, from: site) { assembler in
+        return await intake.accept(header, from: site, via: .grpc) { assembler in
             while let part = try await parts.next() {
                 guard case .chunk(let chunk) = part.body, let kind = chunk.vector.domain else {
                     throw AnswerRefusal.invalid("an update holds one header, then chunks")

@@ -12,7 +12,7 @@ struct UpdateIntake: Sendable {
 
     /// `readChunks` feeds the update's values into the assembler until its end; an
     /// `AnswerRefusal` it throws is the site's fault, anything else a broken transfer.
-    func accept(_ header: Cohort_Deployment_V1_UpdateHeader, from site: SiteID,
+    func accept(_ header: Cohort_Deployment_V1_UpdateHeader, from site: SiteID, via path: VectorPath,
                 readChunks: (inout VectorAssembler) async throws -> Void) async -> Cohort_Deployment_V1_Receipt {
         let task: OpenTask
         switch await switchboard.claim(header.taskID, by: site, kind: .train) {
@@ -28,7 +28,7 @@ struct UpdateIntake: Sendable {
             if let verdict { return refuse(site, task: task.id, round: task.round, .invalid(verdict.description)) }
             log.info("update-received", ["site": site.name, "round": "\(task.round)", "task": task.id,
                                          "values": "\(header.parameterCount)", "samples": "\(update.header.sampleCount)",
-                                         "spooled": "\(update.vectors.isSpooled)"])
+                                         "spooled": "\(update.vectors.isSpooled)", "via": path.rawValue])
             return Self.receipt(accepted: true, reason: "")
         } catch {
             if case .interrupted = error {
@@ -110,4 +110,9 @@ struct UpdateIntake: Sendable {
         receipt.reason = reason
         return receipt
     }
+}
+
+/// The way an update's values came: gRPC's UploadUpdate or the vector lane (logged with it).
+enum VectorPath: String, Sendable {
+    case grpc, lane
 }

@@ -95,6 +95,14 @@ final class VectorLane {
     }
 }
 
+extension VectorLane {
+    /// Writes a frame as it is (tests use it to send what a faulty site would).
+    func send(_ frame: ByteBuffer) async throws { try await outbound.write(frame) }
+
+    /// The next frame from the coordinator (tests read the answers to what they sent).
+    func nextEvent() async throws -> LaneEvent? { try await frames.next() }
+}
+
 /// The coordinator refused a download on the lane (the task closed, or is not this site's).
 struct LaneRefusal: Error, CustomStringConvertible {
     let reason: String

@@ -87,12 +87,19 @@ final class VectorLaneServer: Sendable {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var frames = LaneFrameReader(inbound.makeAsyncIterator(), maxValuesBytes: limits.chunkBytes)
-                while let event = try await frames.next() {
-                    guard case .request(let payload) = event else { throw LaneError("a site's first frame must be a REQUEST") }
+                while true {
+                    let next: LaneEvent?
+                    do { next = try await frames.next() } catch {
+                        // Bytes arrived, so the handshake is over: name the site in the log.
+                        if site == nil { site = try? await self.site(of: connection.channel) }
+                        throw error
+                    }
+                    guard let event = next else { return }
                     // The handshake is over once a frame arrived; the certificate was admitted in it.
                     let caller: SiteID
                     if let known = site { caller = known } else { caller = try await self.site(of: connection.channel) }
                     site = caller
+                    guard case .request(let payload) = event else { throw LaneError("a site's frames must start with a REQUEST") }
                     let request: Cohort_Deployment_V1_LaneRequest
                     do { request = try Cohort_Deployment_V1_LaneRequest(serializedBytes: payload) } catch {
                         throw LaneError("a REQUEST that is no LaneRequest: \(error)")
@@ -140,7 +147,7 @@ final class VectorLaneServer: Sendable {
                                _ frames: inout LaneFrameReader<NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator>,
                                _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Bool {
         var reachedEnd = false
-        let receipt = await intake.accept(header, from: site) { assembler in
+        let receipt = await intake.accept(header, from: site, via: .lane) { assembler in
             try await frames.readValues(into: &assembler)
             reachedEnd = true
         }

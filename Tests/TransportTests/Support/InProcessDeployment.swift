@@ -13,13 +13,14 @@ struct InProcessDeployment {
     let lines: LogLines
 
     static func start(sites: [String], study: StudyDescription, minimumSites: Int, deadline: Double = 30,
-                      limits: ProtocolLimits = Self.fastLimits) async throws -> InProcessDeployment {
+                      limits: ProtocolLimits = Self.fastLimits, vectorLane: Bool = false) async throws -> InProcessDeployment {
         let consortium = try TestConsortium(sites: sites)
         let lines = LogLines()
         let server = try CoordinatorServer(
             options: .init(listen: NetworkAddress(host: "127.0.0.1", port: 0), credentials: consortium.coordinatorCredentials(),
                            revocations: consortium.consortium.coordinatorKit.appendingPathComponent(KitFile.revocations),
-                           limits: limits, study: study, minimumSites: minimumSites, roundDeadlineSeconds: deadline),
+                           limits: limits, study: study, minimumSites: minimumSites, roundDeadlineSeconds: deadline,
+                           vectorLane: vectorLane ? NetworkAddress(host: "127.0.0.1", port: 0) : nil),
             log: lines.log("coordinator"))
         let port = try await server.start()
         return InProcessDeployment(consortium: consortium, server: server, port: port, study: study, lines: lines)
@@ -37,6 +38,9 @@ struct InProcessDeployment {
     }
 
     var address: NetworkAddress { NetworkAddress(host: "127.0.0.1", port: port) }
+
+    /// The vector lane's address (nil: started without one).
+    var laneAddress: NetworkAddress? { server.vectorLanePort.map { NetworkAddress(host: "127.0.0.1", port: $0) } }
 
     func agent(_ site: String, worker: any SiteWorker, credentials: Credentials? = nil) throws -> SiteAgent {
         SiteAgent(options: .init(coordinator: address, credentials: try credentials ?? consortium.siteCredentials(site),
