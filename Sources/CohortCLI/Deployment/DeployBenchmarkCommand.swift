@@ -31,7 +31,7 @@ struct DeployBenchmarkRunCommand: AsyncParsableCommand {
     var params: String = "1e6"
 
     @Option(name: .customLong("overhead-rounds"), help: "Rounds of the overhead measurement (the first and last are not counted).")
-    var overheadRounds: Int = 12
+    var overheadRounds: Int = 30
 
     @Flag(help: "Also measure the coordinator's peak memory with --sites x --memory-params (several GB of traffic; minutes).")
     var memory = false
@@ -47,6 +47,9 @@ struct DeployBenchmarkRunCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("skip-overhead"), help: "Skip the overhead measurement.")
     var skipOverhead = false
+
+    @Flag(name: .customLong("skip-grpc"), help: "Skip the overhead measurement's comparisons with vectors over gRPC.")
+    var skipGRPC = false
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
@@ -86,10 +89,11 @@ struct DeployBenchmarkRunCommand: AsyncParsableCommand {
         var mutualTLSBytesPerSecond: Double
         var secondsToMoveBytesOverMutualTLS: Double
         var ratioToMutualTLS: Double
+        /// The same rounds with the vectors over gRPC instead of the vector lane (nil: skipped).
+        var grpcRoundSeconds: Double?
         /// The round's traffic through the same gRPC/HTTP/2/mTLS transports with nothing of
-        /// Cohort on top (`GRPCLoopback`): what gRPC itself costs.
-        var grpcFloorSeconds: Double
-        var ratioToGRPCFloor: Double
+        /// Cohort on top (`GRPCLoopback`): what gRPC itself costs (nil: skipped).
+        var grpcFloorSeconds: Double?
     }
 
     struct Memory: Codable {
@@ -120,14 +124,18 @@ struct DeployBenchmarkRunCommand: AsyncParsableCommand {
         }
         if !skipOverhead {
             report.overhead = try await DeployBenchmark.overhead(sites: sites, parameters: parameters, rounds: overheadRounds,
-                                                                 chunkBytes: chunkBytes, verbose: verbose)
+                                                                 chunkBytes: chunkBytes, comparesGRPC: !skipGRPC, verbose: verbose)
             if !json, let overhead = report.overhead {
-                print(String(format: "round overhead, %d sites x %d parameters (%.0f MB moved per round): %.1f ms per round; plain TCP loopback %.2f GB/s moves it in %.1f ms; ratio %.2fx; one mutual-TLS connection %.2f GB/s moves it in %.1f ms; ratio %.2fx; the same traffic through gRPC alone takes %.1f ms (%.2fx the mutual-TLS time); ratio to it %.2fx",
-                             overhead.sites, overhead.parameters, Double(overhead.bytesPerRound) / 1e6, overhead.medianRoundSeconds * 1000,
-                             overhead.loopbackBytesPerSecond / 1e9, overhead.secondsToMoveBytes * 1000, overhead.ratio,
-                             overhead.mutualTLSBytesPerSecond / 1e9, overhead.secondsToMoveBytesOverMutualTLS * 1000, overhead.ratioToMutualTLS,
-                             overhead.grpcFloorSeconds * 1000, overhead.grpcFloorSeconds / overhead.secondsToMoveBytesOverMutualTLS,
-                             overhead.ratioToGRPCFloor))
+                let tls = overhead.secondsToMoveBytesOverMutualTLS
+                var line = String(format: "round overhead, %d sites x %d parameters (%.0f MB moved per round): %.1f ms per round over the vector lane; plain TCP loopback %.2f GB/s moves it in %.1f ms; ratio %.2fx; one mutual-TLS connection %.2f GB/s moves it in %.1f ms; ratio %.2fx",
+                                  overhead.sites, overhead.parameters, Double(overhead.bytesPerRound) / 1e6, overhead.medianRoundSeconds * 1000,
+                                  overhead.loopbackBytesPerSecond / 1e9, overhead.secondsToMoveBytes * 1000, overhead.ratio,
+                                  overhead.mutualTLSBytesPerSecond / 1e9, tls * 1000, overhead.ratioToMutualTLS)
+                if let grpc = overhead.grpcRoundSeconds, let floor = overhead.grpcFloorSeconds {
+                    line += String(format: "; with the vectors over gRPC instead %.1f ms (%.2fx), gRPC alone %.1f ms (%.2fx)",
+                                   grpc * 1000, grpc / tls, floor * 1000, floor / tls)
+                }
+                print(line)
             }
         }
         if memory {
@@ -348,30 +356,34 @@ enum DeployBenchmark {
         return (outcome.rounds.map(\.seconds), baseline)
     }
 
-    static func overhead(sites: Int, parameters: Int, rounds: Int, chunkBytes: Int, verbose: Bool) async throws -> DeployBenchmarkRunCommand.Overhead {
+    static func overhead(sites: Int, parameters: Int, rounds: Int, chunkBytes: Int, comparesGRPC: Bool,
+                         verbose: Bool) async throws -> DeployBenchmarkRunCommand.Overhead {
         // The best of three: a single loopback measurement on a shared machine has varied from
         // 1.5 to 4.6 GB/s, and a slow yardstick would flatter the ratio.
         let loopback = try (0..<3).map { _ in try LoopbackThroughput.measure() }.max()!
         let tls = try await mutualTLSBytesPerSecond()
+        // Round 1 includes the sites connecting; the last round also evaluates.
+        func steady(_ seconds: [Double]) -> Double { median(Array(seconds.dropFirst().dropLast())) }
         let (seconds, _) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: false, store: false,
                                                     chunkBytes: chunkBytes, vectorLane: true, verbose: verbose)
-        let grpcRounds = ProcessInfo.processInfo.environment["NO_GRPC"] != nil ? 3 : rounds
-        let (grpcSeconds, _) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: grpcRounds, sitesInChild: false, store: false,
-                                                        chunkBytes: chunkBytes, vectorLane: false, verbose: verbose)
-        print("EXPERIMENT grpc-vectors round: \(median(Array(grpcSeconds.dropFirst().dropLast()))*1000) ms")
-        // After the round, in the same process: in a fresh process the same traffic measured
-        // 87-95 ms against 62 ms here, because glibc's malloc had not yet raised its mmap
-        // threshold and every 1 MiB buffer was a fresh mapping (the rounds were not affected).
-        let floor = ProcessInfo.processInfo.environment["NO_GRPC"] != nil ? 1 : try await grpcFloorSeconds(sites: sites, parameters: parameters, chunkBytes: chunkBytes, rounds: rounds)
-        // Round 1 includes the sites connecting; the last round also evaluates.
-        let steady = median(Array(seconds.dropFirst().dropLast()))
+        var grpcRound: Double?
+        var floor: Double?
+        if comparesGRPC {
+            grpcRound = steady(try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: false,
+                                                        store: false, chunkBytes: chunkBytes, vectorLane: false, verbose: verbose).roundSeconds)
+            // After the rounds, in the same process: in a fresh process the same traffic measured
+            // 87-95 ms against 62 ms here, because glibc's malloc had not yet raised its mmap
+            // threshold and every 1 MiB buffer was a fresh mapping (the rounds were not affected).
+            floor = try await grpcFloorSeconds(sites: sites, parameters: parameters, chunkBytes: chunkBytes, rounds: rounds)
+        }
+        let round = steady(seconds)
         let bytes = sites * parameters * 4 * 2
         let toMove = Double(bytes) / loopback
         let toMoveOverTLS = Double(bytes) / tls
-        return .init(sites: sites, parameters: parameters, bytesPerRound: bytes, medianRoundSeconds: steady,
-                     loopbackBytesPerSecond: loopback, secondsToMoveBytes: toMove, ratio: steady / toMove,
-                     mutualTLSBytesPerSecond: tls, secondsToMoveBytesOverMutualTLS: toMoveOverTLS, ratioToMutualTLS: steady / toMoveOverTLS,
-                     grpcFloorSeconds: floor, ratioToGRPCFloor: steady / floor)
+        return .init(sites: sites, parameters: parameters, bytesPerRound: bytes, medianRoundSeconds: round,
+                     loopbackBytesPerSecond: loopback, secondsToMoveBytes: toMove, ratio: round / toMove,
+                     mutualTLSBytesPerSecond: tls, secondsToMoveBytesOverMutualTLS: toMoveOverTLS, ratioToMutualTLS: round / toMoveOverTLS,
+                     grpcRoundSeconds: grpcRound, grpcFloorSeconds: floor)
     }
 
     /// One mutual-TLS connection between a coordinator's and a site's certificates of a

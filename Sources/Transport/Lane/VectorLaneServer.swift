@@ -24,11 +24,13 @@ final class VectorLaneServer: Sendable {
     private let largestUpdate: Int
     private let log: EventLog
     private let serving = Mutex<Task<Void, Never>?>(nil)
+    private let payloads: EncodedPayloads
 
     init(listen: NetworkAddress, credentials: Credentials,
          verification: @escaping @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void,
          switchboard: Switchboard, intake: UpdateIntake, limits: ProtocolLimits, largestUpdate: Int, log: EventLog) throws {
         self.largestUpdate = largestUpdate
+        payloads = EncodedPayloads(chunkBytes: limits.chunkBytes)
         self.listen = listen
         context = try NIOSSLContext(configuration: credentials.nioConfiguration(asServer: true))
         self.verification = verification
@@ -134,8 +136,12 @@ final class VectorLaneServer: Sendable {
             log.warning("download-refused", ["site": site.name, "task": taskID, "reason": refusal.description])
             try await outbound.write(LaneFrame.message(.refused, Data(refusal.description.utf8)))
         case .success(let task):
-            for piece in VectorChunks.pieces(of: task.vectors, chunkBytes: limits.chunkBytes) {
-                try await outbound.write(LaneFrame.values(of: task.vectors[piece.vector], piece.range))
+            if let frames = payloads.frames(of: task.vectors) {
+                try await outbound.write(contentsOf: frames)
+            } else {
+                for piece in VectorChunks.pieces(of: task.vectors, chunkBytes: limits.chunkBytes) {
+                    try await outbound.write(LaneFrame.values(of: task.vectors[piece.vector], piece.range))
+                }
             }
             try await outbound.write(LaneFrame.end())
         }
