@@ -42,6 +42,9 @@ struct DeployBenchmarkRunCommand: AsyncParsableCommand {
     @Option(name: .customLong("memory-rounds"), help: "Rounds of the memory measurement.")
     var memoryRounds: Int = 2
 
+    @Flag(name: .customLong("memory-over-lane"), help: "Measure memory with the vectors over the vector lane instead of gRPC.")
+    var memoryOverLane = false
+
     @Flag(name: .customLong("skip-heart"), help: "Skip the heart study.")
     var skipHeart = false
 
@@ -140,10 +143,10 @@ struct DeployBenchmarkRunCommand: AsyncParsableCommand {
         }
         if memory {
             report.memory = try await DeployBenchmark.memory(sites: sites, parameters: memoryParameters, rounds: memoryRounds,
-                                                             chunkBytes: chunkBytes)
+                                                             chunkBytes: chunkBytes, vectorLane: memoryOverLane)
             if !json, let memory = report.memory {
-                print(String(format: "coordinator memory, %d sites x %d parameters (model %.0f MB): peak RSS %.0f MB = %.2fx the model (%.0f MB before the model), %.1f s per round",
-                             memory.sites, memory.parameters, Double(memory.modelBytes) / 1e6, Double(memory.peakResidentBytes) / 1e6,
+                print(String(format: "coordinator memory, %d sites x %d parameters (model %.0f MB), vectors over %@: peak RSS %.0f MB = %.2fx the model (%.0f MB before the model), %.1f s per round",
+                             memory.sites, memory.parameters, Double(memory.modelBytes) / 1e6, memoryOverLane ? "the vector lane" : "gRPC", Double(memory.peakResidentBytes) / 1e6,
                              memory.ratioToModel, Double(memory.baselineResidentBytes) / 1e6, memory.medianRoundSeconds))
             }
         }
@@ -410,9 +413,9 @@ enum DeployBenchmark {
                                                       chunkBytes: chunkBytes, rounds: rounds)
     }
 
-    static func memory(sites: Int, parameters: Int, rounds: Int, chunkBytes: Int) async throws -> DeployBenchmarkRunCommand.Memory {
+    static func memory(sites: Int, parameters: Int, rounds: Int, chunkBytes: Int, vectorLane: Bool) async throws -> DeployBenchmarkRunCommand.Memory {
         let (seconds, baseline) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: true, store: true,
-                                                           chunkBytes: chunkBytes, vectorLane: true)
+                                                           chunkBytes: chunkBytes, vectorLane: vectorLane)
         let peak = ProcessMemory.peakResidentBytes()
         let model = parameters * 4
         return .init(sites: sites, parameters: parameters, modelBytes: model, peakResidentBytes: peak, baselineResidentBytes: baseline,

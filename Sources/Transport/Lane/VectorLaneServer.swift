@@ -13,6 +13,11 @@ import X509
 /// spares the vectors HTTP/2's and gRPC's framing and copies, which on two loopback cores
 /// cost about as much again as the encryption itself (docs/DEPLOYMENT.md, section 5).
 final class VectorLaneServer: Sendable {
+    /// Per connection, at most 4 MiB of frames queued to send and 4 decrypted reads waiting to
+    /// be handled: with ten 400 MB transfers at once, what the coordinator holds in flight.
+    static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 1 << 20, high: 4 << 20)
+    static let inboundBuffers = NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark(lowWatermark: 2, highWatermark: 4)
+
     private let listen: NetworkAddress
     private let context: NIOSSLContext
     private let verification: @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void
@@ -48,12 +53,13 @@ final class VectorLaneServer: Sendable {
         do {
             listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.writeBufferWaterMark, value: VectorLane.waterMark)
+                .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
                 .bind(host: listen.host, port: listen.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLServerHandler(context: context, customVerificationCallbackWithMetadata: verification))
-                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel,
+                                                                           configuration: .init(backPressureStrategy: Self.inboundBuffers))
                     }
                 }
         } catch {
