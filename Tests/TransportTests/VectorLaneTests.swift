@@ -91,6 +91,34 @@ struct LaneFrameTests {
     }
 }
 
+@Suite("Shared download frames")
+struct EncodedPayloadsTests {
+    @Test("one encoding serves every download of the same arrays; other arrays, even with equal values, are encoded anew")
+    func sharedByStorage() throws {
+        let payloads = EncodedPayloads(chunkBytes: 8)
+        let model: [Float] = [1, 2, 3, 4, 5]
+        let vectors = [TaskVector(kind: .globalParameters, values: model)]
+        let first = try #require(payloads.frames(of: vectors))
+        #expect(first.count == 3)   // 2 + 2 + 1 values
+        let again = try #require(payloads.frames(of: [TaskVector(kind: .globalParameters, values: model)]))
+        let shared = zip(first, again).allSatisfy { a, b in
+            a.withUnsafeReadableBytes { x in b.withUnsafeReadableBytes { y in x.baseAddress == y.baseAddress } }
+        }
+        #expect(shared, "the same arrays get the same buffers")
+        let equalValues = (0..<5).map { Float($0 + 1) }   // a different array holding the same values
+        let fresh = try #require(payloads.frames(of: [TaskVector(kind: .globalParameters, values: equalValues)]))
+        #expect(fresh.map { Array($0.readableBytesView) } == first.map { Array($0.readableBytesView) })
+        let distinct = zip(first, fresh).allSatisfy { a, b in
+            a.withUnsafeReadableBytes { x in b.withUnsafeReadableBytes { y in x.baseAddress != y.baseAddress } }
+        }
+        #expect(distinct, "identity, not values, decides what is shared")
+        let changed = try #require(payloads.frames(of: [TaskVector(kind: .globalParameters, values: [9, 9, 9, 9, 9])]))
+        #expect(changed.first.map { Array($0.readableBytesView) } != first.first.map { Array($0.readableBytesView) })
+        let large = [TaskVector(kind: .globalParameters, values: [Float](repeating: 0, count: EncodedPayloads.largestShared / 4 + 1))]
+        #expect(payloads.frames(of: large) == nil, "payloads over the limit are not kept")
+    }
+}
+
 /// What a faulty or foreign site gets from the vector lane: refusals with reasons, and a
 /// connection that outlives a refused upload.
 @Suite("Vector lane refusals", .serialized)
