@@ -26,7 +26,7 @@ final class EncodedPayloads: Sendable {
         guard bytes <= Self.largestShared else { return nil }
         return latest.withLock { latest in
             if let entry = latest, Self.sameStorage(entry.vectors, vectors) { return entry.frames }
-            let frames = VectorChunks.pieces(of: vectors, chunkBytes: chunkBytes).map { LaneFrame.values(of: vectors[$0.vector], $0.range) }
+            let frames = Array(LaneFrame.values(of: vectors, chunkBytes: chunkBytes))
             latest = Entry(vectors: vectors, frames: frames)
             return frames
         }

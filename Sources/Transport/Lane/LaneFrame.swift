@@ -44,6 +44,12 @@ enum LaneFrame {
         return buffer
     }
 
+    /// The VALUES frames of `vectors` in order, each of at most `chunkBytes` of values, encoded
+    /// one at a time as they are taken (a download or upload holds one frame, not a vector).
+    static func values(of vectors: [TaskVector], chunkBytes: Int) -> some Sequence<ByteBuffer> {
+        VectorChunks.pieces(of: vectors, chunkBytes: chunkBytes).lazy.map { values(of: vectors[$0.vector], $0.range) }
+    }
+
     private static func writeHeader(_ kind: Kind, vector: UInt8, length: Int, offset: Int, into buffer: inout ByteBuffer) {
         buffer.writeInteger(kind.rawValue)
         buffer.writeInteger(vector)

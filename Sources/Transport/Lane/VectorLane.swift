@@ -77,8 +77,8 @@ final class VectorLane {
         try await outbound.write(LaneFrame.message(.request, try request.serializedData()))
         var broken: (any Error)?
         do {
-            for piece in VectorChunks.pieces(of: vectors, chunkBytes: min(chunkBytes, ProtocolLimits.largestChunk)) {
-                try await outbound.write(LaneFrame.values(of: vectors[piece.vector], piece.range))
+            for frame in LaneFrame.values(of: vectors, chunkBytes: min(chunkBytes, ProtocolLimits.largestChunk)) {
+                try await outbound.write(frame)
             }
             try await outbound.write(LaneFrame.end())
         } catch {

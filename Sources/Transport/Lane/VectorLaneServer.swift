@@ -96,17 +96,13 @@ final class VectorLaneServer: Sendable {
             try await connection.executeThenClose { inbound, outbound in
                 var frames = LaneFrameReader(inbound.makeAsyncIterator(), maxValuesBytes: limits.chunkBytes)
                 while true {
-                    let next: LaneEvent?
-                    do { next = try await frames.next() } catch {
-                        // Bytes arrived, so the handshake is over: name the site in the log.
-                        if site == nil { site = try? await self.site(of: connection.channel) }
-                        throw error
-                    }
-                    guard let event = next else { return }
-                    // The handshake is over once a frame arrived; the certificate was admitted in it.
-                    let caller: SiteID
-                    if let known = site { caller = known } else { caller = try await self.site(of: connection.channel) }
-                    site = caller
+                    // Once bytes arrived (a frame, or a broken one) the handshake is over and the
+                    // certificate admitted: the site is read from it once, for the work and the log.
+                    let next: Result<LaneEvent?, any Error>
+                    do { next = .success(try await frames.next()) } catch { next = .failure(error) }
+                    if site == nil { site = await self.site(of: connection.channel) }
+                    guard let event = try next.get() else { return }
+                    guard let caller = site else { throw LaneError("the connection's certificate names no site of consortium \(consortium)") }
                     guard case .request(let payload) = event else { throw LaneError("a site's frames must start with a REQUEST") }
                     let request: Cohort_Deployment_V1_LaneRequest
                     do { request = try Cohort_Deployment_V1_LaneRequest(serializedBytes: payload) } catch {
@@ -127,13 +123,11 @@ final class VectorLaneServer: Sendable {
         }
     }
 
-    private func site(of channel: any Channel) async throws -> SiteID {
-        guard let peer = try await channel.nioSSL_peerCertificate().get(),
-              let certificate = try? Certificate(derEncoded: peer.toDERBytes()),
-              let site = ParticipantIdentity.site(certifiedBy: certificate, in: consortium) else {
-            throw LaneError("the connection's certificate names no site of consortium \(consortium)")
-        }
-        return site
+    /// The site the connection's certificate names (nil: none, or no handshake yet).
+    private func site(of channel: any Channel) async -> SiteID? {
+        guard let peer = try? await channel.nioSSL_peerCertificate().get(),
+              let certificate = try? Certificate(derEncoded: peer.toDERBytes()) else { return nil }
+        return ParticipantIdentity.site(certifiedBy: certificate, in: consortium)
     }
 
     private func sendVectors(of taskID: String, to site: SiteID, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
@@ -145,9 +139,7 @@ final class VectorLaneServer: Sendable {
             if let frames = payloads.frames(of: task.vectors) {
                 try await outbound.write(contentsOf: frames)
             } else {
-                for piece in VectorChunks.pieces(of: task.vectors, chunkBytes: limits.chunkBytes) {
-                    try await outbound.write(LaneFrame.values(of: task.vectors[piece.vector], piece.range))
-                }
+                for frame in LaneFrame.values(of: task.vectors, chunkBytes: limits.chunkBytes) { try await outbound.write(frame) }
             }
             try await outbound.write(LaneFrame.end())
         }
