@@ -8,14 +8,13 @@ import NIOSSL
 /// host name as gRPC checks it, and the lane's frames on it. One connection serves a
 /// session's transfers one after the other; the work loop owns it.
 final class VectorLane {
-    /// Up to 8 MiB of frames queued before a writer waits: a few 1 MiB frames in flight.
-    static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 2 << 20, high: 8 << 20)
+    /// Up to 8 MiB of frames on their way out before a writer waits: a few 1 MiB frames.
+    static let writeWindowBytes = 8 << 20
 
     private var frames: LaneFrameReader<NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator>
-    private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    private var outbound: LaneWriter
 
-    private init(frames: LaneFrameReader<NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator>,
-                 outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+    private init(frames: LaneFrameReader<NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator>, outbound: LaneWriter) {
         self.frames = frames
         self.outbound = outbound
     }
@@ -31,7 +30,6 @@ final class VectorLane {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .channelOption(.writeBufferWaterMark, value: waterMark)
                 .connectTimeout(.seconds(10))
                 .connect(host: address.host, port: address.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -42,9 +40,9 @@ final class VectorLane {
         } catch {
             throw LaneError("cannot reach the coordinator's vector lane at \(address): \(error)")
         }
-        return try await channel.executeThenClose { inbound, outbound in
+        return try await channel.executeThenClose { inbound, _ in
             let lane = VectorLane(frames: LaneFrameReader(inbound.makeAsyncIterator(), maxValuesBytes: ProtocolLimits.largestChunk),
-                                  outbound: outbound)
+                                  outbound: LaneWriter(channel.channel, windowBytes: writeWindowBytes))
             return try await body(lane)
         }
     }
@@ -77,9 +75,7 @@ final class VectorLane {
         try await outbound.write(LaneFrame.message(.request, try request.serializedData()))
         var broken: (any Error)?
         do {
-            for frame in LaneFrame.values(of: vectors, chunkBytes: min(chunkBytes, ProtocolLimits.largestChunk)) {
-                try await outbound.write(frame)
-            }
+            try await outbound.write(contentsOf: LaneFrame.values(of: vectors, chunkBytes: min(chunkBytes, ProtocolLimits.largestChunk)))
             try await outbound.write(LaneFrame.end())
         } catch {
             // A coordinator that refused part-way may have closed; its receipt says why.

@@ -13,9 +13,9 @@ import X509
 /// spares the vectors HTTP/2's and gRPC's framing and copies, which on two loopback cores
 /// cost about as much again as the encryption itself (docs/DEPLOYMENT.md, section 5).
 final class VectorLaneServer: Sendable {
-    /// Per connection, at most 4 MiB of frames queued to send and 4 decrypted reads waiting to
-    /// be handled: with ten 400 MB transfers at once, what the coordinator holds in flight.
-    static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 1 << 20, high: 4 << 20)
+    /// Per connection, at most 4 MiB of frames on their way out and 4 decrypted reads waiting
+    /// to be handled: with ten 400 MB transfers at once, what the coordinator holds in flight.
+    static let writeWindowBytes = 4 << 20
     static let inboundBuffers = NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark(lowWatermark: 2, highWatermark: 4)
 
     private let listen: NetworkAddress
@@ -53,7 +53,6 @@ final class VectorLaneServer: Sendable {
         do {
             listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
                 .bind(host: listen.host, port: listen.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
@@ -93,15 +92,16 @@ final class VectorLaneServer: Sendable {
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
         var site: SiteID?
         do {
-            try await connection.executeThenClose { inbound, outbound in
+            try await connection.executeThenClose { inbound, _ in
                 var frames = LaneFrameReader(inbound.makeAsyncIterator(), maxValuesBytes: limits.chunkBytes)
+                var outbound = LaneWriter(connection.channel, windowBytes: Self.writeWindowBytes)
                 while true {
                     // Once bytes arrived (a frame, or a broken one) the handshake is over and the
                     // certificate admitted: the site is read from it once, for the work and the log.
                     let next: Result<LaneEvent?, any Error>
                     do { next = .success(try await frames.next()) } catch { next = .failure(error) }
                     if site == nil { site = await self.site(of: connection.channel) }
-                    guard let event = try next.get() else { return }
+                    guard let event = try next.get() else { return try await outbound.drain() }
                     guard let caller = site else { throw LaneError("the connection's certificate names no site of consortium \(consortium)") }
                     guard case .request(let payload) = event else { throw LaneError("a site's frames must start with a REQUEST") }
                     let request: Cohort_Deployment_V1_LaneRequest
@@ -110,9 +110,9 @@ final class VectorLaneServer: Sendable {
                     }
                     switch request.body {
                     case .download(let reference):
-                        try await sendVectors(of: reference.taskID, to: caller, outbound)
+                        try await sendVectors(of: reference.taskID, to: caller, &outbound)
                     case .upload(let header):
-                        guard try await receiveUpdate(header, from: caller, &frames, outbound) else { return }
+                        guard try await receiveUpdate(header, from: caller, &frames, &outbound) else { return try await outbound.drain() }
                     case nil:
                         throw LaneError("a REQUEST names neither a download nor an upload")
                     }
@@ -130,7 +130,7 @@ final class VectorLaneServer: Sendable {
         return ParticipantIdentity.site(certifiedBy: certificate, in: consortium)
     }
 
-    private func sendVectors(of taskID: String, to site: SiteID, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+    private func sendVectors(of taskID: String, to site: SiteID, _ outbound: inout LaneWriter) async throws {
         switch await switchboard.payload(taskID, for: site) {
         case .failure(let refusal):
             log.warning("download-refused", ["site": site.name, "task": taskID, "reason": refusal.description])
@@ -139,7 +139,7 @@ final class VectorLaneServer: Sendable {
             if let frames = payloads.frames(of: task.vectors) {
                 try await outbound.write(contentsOf: frames)
             } else {
-                for frame in LaneFrame.values(of: task.vectors, chunkBytes: limits.chunkBytes) { try await outbound.write(frame) }
+                try await outbound.write(contentsOf: LaneFrame.values(of: task.vectors, chunkBytes: limits.chunkBytes))
             }
             try await outbound.write(LaneFrame.end())
         }
@@ -149,7 +149,7 @@ final class VectorLaneServer: Sendable {
     /// (the update was refused part-way and the rest of it could not be skipped).
     private func receiveUpdate(_ header: Cohort_Deployment_V1_UpdateHeader, from site: SiteID,
                                _ frames: inout LaneFrameReader<NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator>,
-                               _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Bool {
+                               _ outbound: inout LaneWriter) async throws -> Bool {
         var reachedEnd = false
         let receipt = await intake.accept(header, from: site, via: .lane) { assembler in
             try await frames.readValues(into: &assembler)
