@@ -63,7 +63,7 @@ public struct StoredMetric: Hashable, Sendable {
 /// Something that happened to a site's connection.
 public struct SiteEvent: Hashable, Sendable {
     public enum Kind: String, Sendable {
-        case connected, disconnected, dead, refused
+        case connected, disconnected, dead, refused, expelled
     }
 
     public var site: SiteID

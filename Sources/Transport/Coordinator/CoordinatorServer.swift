@@ -78,7 +78,7 @@ public final class CoordinatorServer: Sendable {
         if let address = options.vectorLane {
             lane = try VectorLaneServer(listen: address, credentials: options.credentials,
                                         verification: admission.verificationCallback(authority: authority, events: events),
-                                        switchboard: switchboard, intake: intake, limits: options.limits,
+                                        admission: admission, switchboard: switchboard, intake: intake, limits: options.limits,
                                         largestUpdate: options.limits.updateByteLimit(parameterCount: options.study.parameterCount, vectors: 3),
                                         log: log)
         } else {
@@ -86,7 +86,7 @@ public final class CoordinatorServer: Sendable {
         }
         let service = CoordinatorService(switchboard: switchboard, study: options.study, limits: options.limits,
                                          consortium: consortium, expectedSites: options.expectedSites.map(Set.init),
-                                         lanePort: lanePort, intake: intake, log: log)
+                                         lanePort: lanePort, intake: intake, admission: admission, log: log)
         server = GRPCServer(transport: serverTransport, services: [service])
     }
 

@@ -18,12 +18,19 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
     /// Nonzero once the vector lane listens (announced in Welcome).
     let lanePort: LanePort
     let intake: UpdateIntake
+    /// Asked again on every call and heartbeat whether the caller's certificate still stands.
+    let admission: SiteAdmission
     let log: EventLog
 
     // MARK: Identity
 
-    /// The site named by the connection's verified certificate.
-    private func caller(_ context: ServerContext) throws -> SiteID {
+    /// The site named by the connection's verified certificate, if that certificate still
+    /// stands (it may have been revoked or have expired since the handshake).
+    private func caller(_ context: ServerContext) async throws -> SiteID {
+        try await identify(context).site
+    }
+
+    private func identify(_ context: ServerContext) async throws -> (site: SiteID, certificate: Certificate) {
         guard let specific = context.transportSpecific as? HTTP2ServerTransport.Posix.Context,
               let certificate = specific.peerCertificate else {
             throw RPCError(code: .unauthenticated, message: "a client certificate of the consortium is required")
@@ -31,14 +38,17 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         guard let site = ParticipantIdentity.site(certifiedBy: certificate, in: consortium) else {
             throw RPCError(code: .permissionDenied, message: "the certificate names no site of consortium \(consortium)")
         }
-        return site
+        if let lapse = await switchboard.expelIfLapsed(site, certificate: certificate, admission: admission) {
+            throw RPCError(code: .permissionDenied, message: lapse)
+        }
+        return (site, certificate)
     }
 
     // MARK: Control channel
 
     func attend(request: RPCAsyncSequence<Cohort_Deployment_V1_SiteMessage, any Error>,
                 response: RPCWriter<Cohort_Deployment_V1_CoordinatorMessage>, context: ServerContext) async throws {
-        let site = try caller(context)
+        let (site, certificate) = try await identify(context)
         if let expectedSites, !expectedSites.contains(site) {
             let reason = "site \(site) is not one of the sites of study '\(study.studyID)'"
             log.warning("site-refused", ["site": site.name, "reason": reason])
@@ -74,7 +84,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         let token = await switchboard.attach(site, data: data, outbound: continuation)
         log.info("site-connected", ["site": site.name, "peer": context.remotePeer, "agent": hello.agentVersion,
                                     "train_rows": "\(data.trainingRows)", "test_rows": "\(data.testRows)"])
-        let switchboard = switchboard
+        let switchboard = switchboard, admission = admission
         let inbound = Handover(messages)
         var reason = "stream closed"
         do {
@@ -85,6 +95,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
                 group.addTask {
                     while let message = try await inbound.value.next() {
                         guard case .heartbeat(let beat) = message.body else { continue }
+                        if await switchboard.expelIfLapsed(site, certificate: certificate, admission: admission) != nil { return }
                         guard await switchboard.heartbeat(site, token: token) else { return }
                         var ack = Cohort_Deployment_V1_HeartbeatAck()
                         ack.sequence = beat.sequence
@@ -100,6 +111,9 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         } catch {
             reason = "\(error)"
         }
+        // Expelled (here, or by a call or lane request): the site is told why, so that it
+        // stops instead of redialling.
+        if let expulsion = await switchboard.expulsion(of: site) { throw RPCError(code: .permissionDenied, message: expulsion) }
         await switchboard.detach(site, token: token, reason: reason)
     }
 
@@ -107,7 +121,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
 
     func downloadTask(request: Cohort_Deployment_V1_TaskReference, response: RPCWriter<Cohort_Deployment_V1_VectorChunk>,
                       context: ServerContext) async throws {
-        let site = try caller(context)
+        let site = try await caller(context)
         switch await switchboard.payload(request.taskID, for: site) {
         case .failure(let refusal):
             log.warning("download-refused", ["site": site.name, "task": request.taskID, "reason": refusal.description])
@@ -121,7 +135,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
 
     func uploadUpdate(request: RPCAsyncSequence<Cohort_Deployment_V1_UpdatePart, any Error>,
                       context: ServerContext) async throws -> Cohort_Deployment_V1_Receipt {
-        let site = try caller(context)
+        let site = try await caller(context)
         var parts = request.makeAsyncIterator()
         guard let first = try await parts.next(), case .header(let header) = first.body else {
             return intake.refuse(site, task: "-", round: nil, .invalid("an update must start with its header"))
@@ -138,7 +152,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
 
     func answerSecureAggregation(request: RPCAsyncSequence<Cohort_Deployment_V1_SecureAnswerPart, any Error>,
                                  context: ServerContext) async throws -> Cohort_Deployment_V1_Receipt {
-        let site = try caller(context)
+        let site = try await caller(context)
         var parts = request.makeAsyncIterator()
         guard let first = try await parts.next(), case .header(let header) = first.body else {
             return intake.refuse(site, task: "-", round: nil, .invalid("a secure-aggregation answer must start with its header"))
@@ -184,7 +198,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
     }
 
     func reportEvaluation(request: Cohort_Deployment_V1_EvaluationResult, context: ServerContext) async throws -> Cohort_Deployment_V1_Receipt {
-        let site = try caller(context)
+        let site = try await caller(context)
         switch await switchboard.claim(request.taskID, by: site, kind: .evaluate) {
         case .failure(let refusal):
             return intake.refuse(site, task: request.taskID, round: Int(request.round), refusal)
@@ -203,7 +217,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
     }
 
     func reportFailure(request: Cohort_Deployment_V1_TaskFailure, context: ServerContext) async throws -> Cohort_Deployment_V1_Receipt {
-        let site = try caller(context)
+        let site = try await caller(context)
         switch await switchboard.fail(request.taskID, site: site, reason: request.reason) {
         case .failure(let refusal): return intake.refuse(site, task: request.taskID, round: nil, refusal)
         case .success:

@@ -1,5 +1,6 @@
 import Federation
 import Foundation
+import X509
 
 /// The coordinator's view of its sites: who is connected (their control channels), who is
 /// alive (heartbeats), and which tasks are out with whom. The transport asks it to offer
@@ -26,6 +27,8 @@ actor Switchboard {
     /// Tasks withdrawn before their waiter arrived.
     private var preWithdrawn: Set<String> = []
     private var outcomes: [String: TaskOutcome] = [:]
+    /// Why a site was expelled, until it attaches again (with a new certificate).
+    private var expulsions: [SiteID: String] = [:]
     private var nextToken: UInt64 = 1
     private let limits: ProtocolLimits
     private let log: EventLog
@@ -48,6 +51,7 @@ actor Switchboard {
         }
         let token = nextToken
         nextToken += 1
+        expulsions[site] = nil
         sessions[site] = Session(token: token, outbound: outbound, data: data)
         lastSeen[site] = clock.now
         events(SiteConnectionEvent(site: site, kind: .connected, detail: ""))
@@ -82,6 +86,31 @@ actor Switchboard {
 
     /// Sites seen at any time (connected or not).
     func knownSites() -> [SiteID] { lastSeen.keys.sorted() }
+
+    /// Shuts `site` out if the certificate of its connection no longer stands (revoked or
+    /// expired since the handshake), and returns why; nil: it stands. Every call, heartbeat and
+    /// lane request asks, so a revocation takes effect within a heartbeat.
+    func expelIfLapsed(_ site: SiteID, certificate: Certificate, admission: SiteAdmission) -> String? {
+        guard let lapse = admission.lapse(of: certificate, site: site) else { return nil }
+        expel(site, reason: lapse)
+        return lapse
+    }
+
+    /// Why `site` was expelled since it last attached (nil: it was not).
+    func expulsion(of site: SiteID) -> String? { expulsions[site] }
+
+    /// Its session closes and its open tasks fail now, even those whose answer is arriving,
+    /// so nothing more of it is folded; the handshake refuses it from then on.
+    private func expel(_ site: SiteID, reason: String) {
+        expulsions[site] = reason
+        if let session = sessions.removeValue(forKey: site) { session.outbound.finish() }
+        let open = tasks.values.filter { $0.site == site }
+        log.warning("site-expelled", ["site": site.name, "reason": reason, "open_tasks": "\(open.count)"])
+        events(SiteConnectionEvent(site: site, kind: .expelled, detail: reason))
+        for task in open {
+            finish(task.id, outcome: .failed(round: task.round), with: .failure(SiteError.failed(site, reason: reason)))
+        }
+    }
 
     /// Declares dead the sites silent past the limit: their sessions close and their open
     /// tasks fail now.
@@ -118,6 +147,8 @@ actor Switchboard {
         tasks[task.id] = task
         if let session = sessions[task.site] {
             session.outbound.yield(.offer(task, secondsLeft: secondsLeft(task)))
+        } else if let expulsion = expulsions[task.site] {
+            finish(task.id, outcome: .failed(round: task.round), with: .failure(SiteError.failed(task.site, reason: expulsion)))
         } else if lastSeen[task.site] == nil {
             finish(task.id, outcome: .failed(round: task.round), with: .failure(SiteError.unavailable(task.site)))
         }
@@ -265,7 +296,7 @@ enum WithdrawalReason: Sendable, CustomStringConvertible {
 
 /// A change in a site's connection, for the coordinator's store and logs.
 public struct SiteConnectionEvent: Sendable {
-    public enum Kind: String, Sendable { case connected, disconnected, dead, refused }
+    public enum Kind: String, Sendable { case connected, disconnected, dead, refused, expelled }
     public var site: SiteID
     public var kind: Kind
     public var detail: String

@@ -84,10 +84,11 @@ final class VectorLane {
         let event: LaneEvent?
         do { event = try await frames.next() } catch { throw broken ?? error }
         guard let event else { throw broken ?? LaneError("the coordinator closed the vector lane before its receipt") }
-        guard case .receipt(let payload) = event else {
-            throw LaneError("the coordinator answered an upload with something other than a receipt")
+        switch event {
+        case .receipt(let payload): return try Cohort_Deployment_V1_Receipt(serializedBytes: payload)
+        case .refused(let reason): throw LaneRefusal(reason: reason)
+        default: throw LaneError("the coordinator answered an upload with something other than a receipt")
         }
-        return try Cohort_Deployment_V1_Receipt(serializedBytes: payload)
     }
 }
 
@@ -99,7 +100,8 @@ extension VectorLane {
     func nextEvent() async throws -> LaneEvent? { try await frames.next() }
 }
 
-/// The coordinator refused a download on the lane (the task closed, or is not this site's).
+/// The coordinator refused a lane request: the task closed or is not this site's, or the
+/// site's certificate was revoked or expired since the connection opened.
 struct LaneRefusal: Error, CustomStringConvertible {
     let reason: String
     var description: String { reason }

@@ -21,6 +21,8 @@ final class VectorLaneServer: Sendable {
     private let listen: NetworkAddress
     private let context: NIOSSLContext
     private let verification: @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void
+    /// Asked again at every request whether the connection's certificate still stands.
+    private let admission: SiteAdmission
     private let consortium: String
     private let switchboard: Switchboard
     private let intake: UpdateIntake
@@ -33,12 +35,13 @@ final class VectorLaneServer: Sendable {
 
     init(listen: NetworkAddress, credentials: Credentials,
          verification: @escaping @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void,
-         switchboard: Switchboard, intake: UpdateIntake, limits: ProtocolLimits, largestUpdate: Int, log: EventLog) throws {
+         admission: SiteAdmission, switchboard: Switchboard, intake: UpdateIntake, limits: ProtocolLimits, largestUpdate: Int, log: EventLog) throws {
         self.largestUpdate = largestUpdate
         payloads = EncodedPayloads(chunkBytes: limits.chunkBytes)
         self.listen = listen
         context = try NIOSSLContext(configuration: credentials.nioConfiguration(asServer: true))
         self.verification = verification
+        self.admission = admission
         consortium = credentials.identity.consortium
         self.switchboard = switchboard
         self.intake = intake
@@ -90,7 +93,7 @@ final class VectorLaneServer: Sendable {
 
     /// One site's connection: its requests, one after the other, until it closes.
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
-        var site: SiteID?
+        var peer: (site: SiteID, certificate: Certificate)?
         do {
             try await connection.executeThenClose { inbound, _ in
                 var frames = LaneFrameReader(inbound.makeAsyncIterator(), maxValuesBytes: limits.chunkBytes)
@@ -100,9 +103,16 @@ final class VectorLaneServer: Sendable {
                     // certificate admitted: the site is read from it once, for the work and the log.
                     let next: Result<LaneEvent?, any Error>
                     do { next = .success(try await frames.next()) } catch { next = .failure(error) }
-                    if site == nil { site = await self.site(of: connection.channel) }
+                    if peer == nil { peer = await self.peer(of: connection.channel) }
                     guard let event = try next.get() else { return try await outbound.drain() }
-                    guard let caller = site else { throw LaneError("the connection's certificate names no site of consortium \(consortium)") }
+                    guard let (caller, certificate) = peer else { throw LaneError("the connection's certificate names no site of consortium \(consortium)") }
+                    // Revoked or expired since the handshake: the site is told why, and the
+                    // connection ends here.
+                    if let lapse = await switchboard.expelIfLapsed(caller, certificate: certificate, admission: admission) {
+                        try? await outbound.write(LaneFrame.message(.refused, Data(lapse.utf8)))
+                        try? await outbound.drain()
+                        throw LaneError(lapse)
+                    }
                     guard case .request(let payload) = event else { throw LaneError("a site's frames must start with a REQUEST") }
                     let request: Cohort_Deployment_V1_LaneRequest
                     do { request = try Cohort_Deployment_V1_LaneRequest(serializedBytes: payload) } catch {
@@ -119,15 +129,17 @@ final class VectorLaneServer: Sendable {
                 }
             }
         } catch {
-            log.warning("lane-connection-closed", ["site": site?.name ?? "-", "reason": "\(error)"])
+            log.warning("lane-connection-closed", ["site": peer?.site.name ?? "-", "reason": "\(error)"])
         }
     }
 
-    /// The site the connection's certificate names (nil: none, or no handshake yet).
-    private func site(of channel: any Channel) async -> SiteID? {
+    /// The site the connection's certificate names, with the certificate (nil: none, or no
+    /// handshake yet).
+    private func peer(of channel: any Channel) async -> (site: SiteID, certificate: Certificate)? {
         guard let peer = try? await channel.nioSSL_peerCertificate().get(),
-              let certificate = try? Certificate(derEncoded: peer.toDERBytes()) else { return nil }
-        return ParticipantIdentity.site(certifiedBy: certificate, in: consortium)
+              let certificate = try? Certificate(derEncoded: peer.toDERBytes()),
+              let site = ParticipantIdentity.site(certifiedBy: certificate, in: consortium) else { return nil }
+        return (site, certificate)
     }
 
     private func sendVectors(of taskID: String, to site: SiteID, _ outbound: inout LaneWriter) async throws {

@@ -32,14 +32,8 @@ public struct SiteAdmission: Sendable {
         guard leaf.issuer == authority.subject, authority.publicKey.isValidSignature(leaf.signature, for: leaf) else {
             return .refused("certificate '\(subject)' was not issued by the \(consortium) consortium CA (issuer: \(leaf.issuer))")
         }
-        guard now <= leaf.notValidAfter else {
-            return .refused("certificate '\(subject)' expired on \(Timestamp.format(leaf.notValidAfter))")
-        }
         guard now >= leaf.notValidBefore else {
             return .refused("certificate '\(subject)' is not valid before \(Timestamp.format(leaf.notValidBefore))")
-        }
-        guard now <= authority.notValidAfter else {
-            return .refused("the consortium CA expired on \(Timestamp.format(authority.notValidAfter))")
         }
         guard let identity = ParticipantIdentity(certificate: leaf), identity.consortium == consortium else {
             return .refused("certificate '\(subject)' names no site of consortium \(consortium)")
@@ -50,10 +44,25 @@ public struct SiteAdmission: Sendable {
         if let usage = try? leaf.extensions.extendedKeyUsage, !usage.contains(.clientAuth) {
             return .refused("certificate of site \(site) is not issued for client authentication")
         }
-        if let revoked = revocations.current().revocation(of: leaf) {
-            return .refused("certificate of site \(site) (serial \(revoked.serial)) was revoked on \(Timestamp.format(revoked.revokedAt)): \(revoked.reason)")
-        }
+        if let lapse = lapse(of: leaf, site: site, now: now) { return .refused(lapse) }
         return .admitted(site)
+    }
+
+    /// Why a site certificate that passed the checks above no longer does (it expired, the CA
+    /// expired, or it was revoked), nil while it stands. Connections last longer than their
+    /// handshake, so the coordinator asks again on every call and heartbeat: revoking a site
+    /// shuts it out of the study within a heartbeat, not at its next reconnect.
+    public func lapse(of leaf: Certificate, site: SiteID, now: Date = Date()) -> String? {
+        if now > leaf.notValidAfter {
+            return "certificate of site \(site) expired on \(Timestamp.format(leaf.notValidAfter))"
+        }
+        if now > authority.notValidAfter {
+            return "the consortium CA expired on \(Timestamp.format(authority.notValidAfter))"
+        }
+        if let revoked = revocations.current().revocation(of: leaf) {
+            return "certificate of site \(site) (serial \(revoked.serial)) was revoked on \(Timestamp.format(revoked.revokedAt)): \(revoked.reason)"
+        }
+        return nil
     }
 
     /// Logs and returns the verdict.

@@ -86,6 +86,9 @@ public final class SiteAgent: Sendable {
         } catch let error as RPCError where error.code == .failedPrecondition && !state.welcomed {
             // The coordinator refused this site: its data does not fit the study.
             end = .fatal(SiteAgentError("the coordinator refused this site: \(error.message)"))
+        } catch let error as RPCError where error.code == .permissionDenied {
+            // Revoked or expired: reconnecting cannot help until the operator issues a new certificate.
+            end = .fatal(SiteAgentError("the coordinator shut this site out: \(error.message); ask the consortium operator for a new certificate"))
         } catch let error as SiteAgentError {
             end = .lost(error.description, welcomed: state.welcomed)
         } catch {
@@ -105,13 +108,16 @@ public final class SiteAgent: Sendable {
         var first = Cohort_Deployment_V1_SiteMessage()
         first.body = .hello(hello)
         send.yield(first)
-        defer {
-            send.finish()
-            queue.finish()
-        }
         let worker = worker
         let log = log
         try await withThrowingTaskGroup(of: Void.self) { group in
+            // Runs before the group waits for its children: the control channel's request side
+            // ends only when `outgoing` does, so a child that throws (a refused download) would
+            // otherwise leave the group waiting on it for ever.
+            defer {
+                send.finish()
+                queue.finish()
+            }
             // The control channel: Hello and heartbeats out, work and notices in.
             group.addTask {
                 try await link.client.attend(options: CoordinatorLink.options(timeout: 365 * 86_400)) { writer in
