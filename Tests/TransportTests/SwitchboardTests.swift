@@ -50,3 +50,46 @@ struct SwitchboardTests {
         #expect(replay == .replayed(round: 3))
     }
 }
+
+@Suite("Update intake")
+struct UpdateIntakeTests {
+    @Test("an update the coordinator cannot spool fails its task at once, with the reason, instead of waiting for a resend")
+    func unstorableUpdate() async throws {
+        let board = await SwitchboardTests.connectedBoard()
+        await board.open(OpenTask(id: "t", site: "alpha", kind: .train, study: "s", round: 1, parameterCount: 8, vectors: [],
+                                  checksum: 0, instructions: nil, deadline: .now + .seconds(60)))
+        let answer = Task { try await withCheckedThrowingContinuation { continuation in
+            Task { await board.wait(for: "t", continuation: continuation) }
+        } }
+        // Bounded: without an answer in 10 s the task is withdrawn, and the check below fails.
+        let watchdog = Task { try await Task.sleep(for: .seconds(10)); await board.withdraw("t", reason: .deadlinePassed) }
+        defer { watchdog.cancel() }
+
+        var limits = ProtocolLimits()
+        limits.spillBytes = 16   // the update's 32 bytes go to a spool file
+        let lines = LogLines()
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("cohort-no-such-spool-\(UUID().uuidString)")
+        let intake = UpdateIntake(switchboard: board, limits: limits, log: lines.log("coordinator"), spoolDirectory: missing)
+        var header = Cohort_Deployment_V1_UpdateHeader()
+        header.taskID = "t"
+        header.study = "s"
+        header.round = 1
+        header.parameterCount = 8
+        header.sampleCount = 5
+        var read = false
+        let receipt = await intake.accept(header, from: "alpha", via: .grpc) { _ in read = true }
+
+        #expect(!read, "nothing is read once the update cannot be kept")
+        #expect(!receipt.accepted)
+        #expect(receipt.reason.contains("the coordinator could not store the update") && receipt.reason.contains(missing.path), "\(receipt.reason)")
+        do {
+            _ = try await answer.value
+            Issue.record("the task was answered")
+        } catch let error as SiteError {
+            #expect("\(error)".contains("could not store the update"))
+        } catch {
+            Issue.record("the round was told \(error), not why the update is missing")
+        }
+        #expect(lines.all.contains { $0.contains("update-not-stored") && $0.contains("site=alpha") && $0.contains(missing.path) })
+    }
+}

@@ -229,8 +229,13 @@ actor Switchboard {
 
     /// A claimed answer was refused for good: the task fails now with the reason.
     func reject(_ id: String, site: SiteID, reason: String) {
+        abandon(id, reason: "update rejected: \(reason)")
+    }
+
+    /// The task fails now with `reason`: its answer cannot be used, whoever's fault that is.
+    func abandon(_ id: String, reason: String) {
         guard let task = tasks[id] else { return }
-        finish(id, outcome: .failed(round: task.round), with: .failure(SiteError.failed(site, reason: "update rejected: \(reason)")))
+        finish(id, outcome: .failed(round: task.round), with: .failure(SiteError.failed(task.site, reason: reason)))
     }
 
     /// The vectors of a task offered to `site`.
@@ -267,6 +272,9 @@ enum AnswerRefusal: Error, Equatable, CustomStringConvertible {
     case closed
     case invalid(String)
     case interrupted(String)
+    /// The coordinator could not keep the update (its spool file could not be created or
+    /// written): not the site's fault, and sending it again would meet the same disk.
+    case unstored(String)
 
     var description: String {
         switch self {
@@ -279,6 +287,7 @@ enum AnswerRefusal: Error, Equatable, CustomStringConvertible {
         case .duplicate: "duplicate: an answer to this task is already being received"
         case .closed: "the task is closed"
         case .invalid(let reason), .interrupted(let reason): reason
+        case .unstored(let reason): "the coordinator could not store the update (\(reason)); the round goes on without it"
         }
     }
 }

@@ -9,6 +9,8 @@ struct UpdateIntake: Sendable {
     let switchboard: Switchboard
     let limits: ProtocolLimits
     let log: EventLog
+    /// Where large updates are spooled while they wait to be folded.
+    var spoolDirectory = FileManager.default.temporaryDirectory
 
     /// `readChunks` feeds the update's values into the assembler until its end; an
     /// `AnswerRefusal` it throws is the site's fault, anything else a broken transfer.
@@ -31,10 +33,17 @@ struct UpdateIntake: Sendable {
                                          "spooled": "\(update.vectors.isSpooled)", "via": path.rawValue])
             return Self.receipt(accepted: true, reason: "")
         } catch {
-            if case .interrupted = error {
+            switch error {
+            case .interrupted:
                 // The site may send it again before the deadline.
                 await switchboard.release(task.id)
-            } else {
+            case .unstored:
+                // The coordinator's own failure (a full or unwritable disk): the operator must
+                // act, and the round does not wait for a resend that would fail the same way.
+                log.error("update-not-stored", ["site": site.name, "round": "\(task.round)", "task": task.id, "reason": error.description,
+                                                "spool_directory": spoolDirectory.path])
+                await switchboard.abandon(task.id, reason: error.description)
+            default:
                 // A definite refusal: the round does not wait for this site any longer.
                 await switchboard.reject(task.id, site: site, reason: error.description)
             }
@@ -67,7 +76,7 @@ struct UpdateIntake: Sendable {
         }
         var spool: UpdateSpool?
         if bytes >= limits.spillBytes {
-            do { spool = try UpdateSpool() } catch { throw .interrupted("\(error)") }
+            do { spool = try UpdateSpool(directory: spoolDirectory) } catch { throw .unstored("\(error)") }
         }
         var assembler = VectorAssembler(expecting: expected, maxChunkBytes: limits.chunkBytes, spool: spool)
         do {

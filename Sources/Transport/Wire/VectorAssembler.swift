@@ -71,7 +71,7 @@ struct VectorAssembler {
             throw .invalid("oversized: \(kind) runs past its announced \(vector.count) values")
         }
         if let spool {
-            do { try spool.append(bytes) } catch { throw .interrupted("\(error)") }
+            do { try spool.append(bytes) } catch { throw .unstored("\(error)") }
         } else {
             buffers[current].withUnsafeMutableBufferPointer { VectorBytes.decode(bytes, into: $0, at: offset) }
         }
