@@ -190,6 +190,29 @@ struct VectorLaneRefusalTests {
         #expect(outcome.rounds[0].contributors == ["south"])
     }
 
+    @Test("a site's newer lane connection replaces its older one, which is closed; the newer carries the honest upload")
+    func newerConnectionReplacesOlder() async throws {
+        let (receipts, outcome, lines) = try await UpdateRejectionTests.run(vectorLane: true) { lane, credentials in
+            { _, offer in
+                return try await VectorLane.with(lane, credentials: credentials) { older in
+                    let older = try #require(older)
+                    _ = try await older.download(offer, keep: true)
+                    return try await VectorLane.with(lane, credentials: credentials) { newer in
+                        let newer = try #require(newer)
+                        _ = try await newer.download(offer, keep: true)
+                        let closed = try? await older.nextEvent()
+                        #expect(closed == nil, "the older connection should be closed")
+                        let (header, vectors) = Cohort_Deployment_V1_UpdateHeader.announcing(RawSite.update(for: offer, site: "north"), task: offer.taskID)
+                        return [try await newer.upload(header: header, vectors: vectors, chunkBytes: 64)]
+                    }
+                }
+            }
+        }
+        #expect(receipts.first?.accepted == true)
+        #expect(lines.contains("lane-connection-replaced site=north"))
+        #expect(outcome.rounds[0].contributors == ["north", "south"])
+    }
+
     @Test("a certificate from another consortium's CA cannot open the lane")
     func foreignCertificate() async throws {
         let foreign = try TestConsortium(name: "other", sites: ["north"])

@@ -32,6 +32,10 @@ final class VectorLaneServer: Sendable {
     private let log: EventLog
     private let serving = Mutex<Task<Void, Never>?>(nil)
     private let payloads: EncodedPayloads
+    /// Each site's current connection. A site keeps one lane connection per session, so a
+    /// newer one means the older is left over (a site that restarted, or a host that vanished
+    /// without closing it) and is closed: a site cannot pile up connections.
+    private let current = Mutex<[SiteID: any Channel]>([:])
 
     init(listen: NetworkAddress, credentials: Credentials,
          verification: @escaping @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void,
@@ -103,7 +107,10 @@ final class VectorLaneServer: Sendable {
                     // certificate admitted: the site is read from it once, for the work and the log.
                     let next: Result<LaneEvent?, any Error>
                     do { next = .success(try await frames.next()) } catch { next = .failure(error) }
-                    if peer == nil { peer = await self.peer(of: connection.channel) }
+                    if peer == nil, let identified = await self.peer(of: connection.channel) {
+                        peer = identified
+                        adopt(connection.channel, of: identified.site)
+                    }
                     guard let event = try next.get() else { return try await outbound.drain() }
                     guard let (caller, certificate) = peer else { throw LaneError("the connection's certificate names no site of consortium \(consortium)") }
                     // Revoked or expired since the handshake: the site is told why, and the
@@ -131,6 +138,19 @@ final class VectorLaneServer: Sendable {
         } catch {
             log.warning("lane-connection-closed", ["site": peer?.site.name ?? "-", "reason": "\(error)"])
         }
+        if let site = peer?.site {
+            current.withLock { connections in
+                if connections[site] === connection.channel { connections[site] = nil }
+            }
+        }
+    }
+
+    /// Makes `channel` the site's current connection and closes the one it replaces.
+    private func adopt(_ channel: any Channel, of site: SiteID) {
+        let replaced = current.withLock { connections in connections.updateValue(channel, forKey: site) }
+        guard let replaced, replaced !== channel else { return }
+        log.info("lane-connection-replaced", ["site": site.name])
+        replaced.close(promise: nil)
     }
 
     /// The site the connection's certificate names, with the certificate (nil: none, or no
