@@ -23,6 +23,8 @@ public enum StartupKit {
         """
         # Cohort coordinator. Run: cohort coordinator --config coordinator.yaml
         listen: 0.0.0.0:\(port)
+        # vector_lane: 0.0.0.0:\(port + 1)   # models and updates over a second mutual-TLS port: faster
+                                           # rounds, less memory (docs/DEPLOYMENT.md, section 5); open it to sites
         certificate: \(KitFile.coordinatorCertificate)
         key: \(KitFile.coordinatorKey)
         ca: \(KitFile.caCertificate)
