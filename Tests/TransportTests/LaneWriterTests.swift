@@ -106,7 +106,8 @@ struct LaneWriterTests {
             #expect(produced.current == 6)
 
             // The rest, a few at a time, until all ten are out and drain is waiting on the last.
-            for _ in 0..<100 where held.count + held.completed.count < 10 {
+            for _ in 0..<100 {
+                if held.count + held.completed.count == 10 { break }
                 held.release(2)
                 try await Task.sleep(for: .milliseconds(20))
             }

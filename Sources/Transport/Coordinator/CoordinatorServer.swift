@@ -60,6 +60,8 @@ public final class CoordinatorServer: Sendable {
         let admission = SiteAdmission(authority: options.credentials.authority, consortium: consortium,
                                       revocations: revocations, log: log)
         let authority = try NIOSSLCertificate(bytes: Array(options.credentials.authorityPEM.utf8), format: .pem)
+        // One handshake check for both listeners (gRPC and the vector lane).
+        let verification = admission.verificationCallback(authority: authority, events: events)
         limits = options.limits
         self.log = log
         switchboard = Switchboard(limits: options.limits, log: log, events: events)
@@ -71,13 +73,13 @@ public final class CoordinatorServer: Sendable {
         ) { tls in
             tls.trustRoots = .certificates([options.credentials.authoritySource])
             tls.clientCertificateVerification = .noHostnameVerification
-            tls.customVerificationCallback = admission.verificationCallback(authority: authority, events: events)
+            tls.customVerificationCallback = verification
         }
         serverTransport = Self.transport(listen: options.listen, security: security, limits: options.limits)
         let intake = UpdateIntake(switchboard: switchboard, limits: options.limits, log: log)
         if let address = options.vectorLane {
             lane = try VectorLaneServer(listen: address, credentials: options.credentials,
-                                        verification: admission.verificationCallback(authority: authority, events: events),
+                                        verification: verification,
                                         admission: admission, switchboard: switchboard, intake: intake, limits: options.limits,
                                         largestUpdate: options.limits.updateByteLimit(parameterCount: options.study.parameterCount, vectors: 3),
                                         log: log)

@@ -165,7 +165,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         // A masked input: 4 bytes per parameter and one weight word, plus its header.
         let limit = 4 * (study.parameterCount + 1) + 64 * 1024
         guard header.totalBytes <= UInt64(limit) else {
-            await switchboard.reject(task.id, site: site, reason: "oversized secure-aggregation answer")
+            await switchboard.reject(task.id, reason: "oversized secure-aggregation answer")
             return intake.refuse(site, task: task.id, round: task.round,
                           .invalid("oversized: the answer announces \(header.totalBytes) bytes, the limit is \(limit)"))
         }
@@ -175,7 +175,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
             while let part = try await parts.next() {
                 guard case .chunk(let chunk) = part.body, chunk.count <= limits.chunkBytes,
                       message.count + chunk.count <= Int(header.totalBytes) else {
-                    await switchboard.reject(task.id, site: site, reason: "malformed secure-aggregation answer")
+                    await switchboard.reject(task.id, reason: "malformed secure-aggregation answer")
                     return intake.refuse(site, task: task.id, round: task.round,
                                   .invalid("a secure-aggregation answer holds one header, then at most its announced bytes in chunks of at most \(limits.chunkBytes)"))
                 }
@@ -188,7 +188,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         guard message.count == Int(header.totalBytes) else {
             // The stream ended normally with bytes missing: the site's answer is wrong, not lost.
             let reason = "incomplete: \(message.count) of \(header.totalBytes) announced bytes"
-            await switchboard.reject(task.id, site: site, reason: reason)
+            await switchboard.reject(task.id, reason: reason)
             return intake.refuse(site, task: task.id, round: task.round, .invalid(reason))
         }
         if case .failure(let closed) = await switchboard.complete(task.id, with: .secureMessage(message)) {
@@ -205,7 +205,7 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         case .success(let task):
             guard request.study == task.study, Int(request.round) == task.round else {
                 let reason = "stale: the report is for study '\(request.study)' round \(request.round), the task for '\(task.study)' round \(task.round)"
-                await switchboard.reject(task.id, site: site, reason: reason)
+                await switchboard.reject(task.id, reason: reason)
                 return intake.refuse(site, task: task.id, round: task.round, .invalid(reason))
             }
             let report = EvaluationReport(site: site, round: task.round, metrics: request.metrics.domain())

@@ -89,10 +89,11 @@ actor Switchboard {
 
     /// Shuts `site` out if the certificate of its connection no longer stands (revoked or
     /// expired since the handshake), and returns why; nil: it stands. Every call, heartbeat and
-    /// lane request asks, so a revocation takes effect within a heartbeat.
-    func expelIfLapsed(_ site: SiteID, certificate: Certificate, admission: SiteAdmission) -> String? {
+    /// lane request asks, so a revocation takes effect within a heartbeat. The check (a stat
+    /// of the revocation list) runs outside the actor; only an expulsion enters it.
+    nonisolated func expelIfLapsed(_ site: SiteID, certificate: Certificate, admission: SiteAdmission) async -> String? {
         guard let lapse = admission.lapse(of: certificate, site: site) else { return nil }
-        expel(site, reason: lapse)
+        await expel(site, reason: lapse)
         return lapse
     }
 
@@ -107,9 +108,7 @@ actor Switchboard {
         let open = tasks.values.filter { $0.site == site }
         log.warning("site-expelled", ["site": site.name, "reason": reason, "open_tasks": "\(open.count)"])
         events(SiteConnectionEvent(site: site, kind: .expelled, detail: reason))
-        for task in open {
-            finish(task.id, outcome: .failed(round: task.round), with: .failure(SiteError.failed(site, reason: reason)))
-        }
+        for task in open { abandon(task.id, reason: reason) }
     }
 
     /// Declares dead the sites silent past the limit: their sessions close and their open
@@ -148,7 +147,7 @@ actor Switchboard {
         if let session = sessions[task.site] {
             session.outbound.yield(.offer(task, secondsLeft: secondsLeft(task)))
         } else if let expulsion = expulsions[task.site] {
-            finish(task.id, outcome: .failed(round: task.round), with: .failure(SiteError.failed(task.site, reason: expulsion)))
+            abandon(task.id, reason: expulsion)
         } else if lastSeen[task.site] == nil {
             finish(task.id, outcome: .failed(round: task.round), with: .failure(SiteError.unavailable(task.site)))
         }
@@ -228,7 +227,7 @@ actor Switchboard {
     }
 
     /// A claimed answer was refused for good: the task fails now with the reason.
-    func reject(_ id: String, site: SiteID, reason: String) {
+    func reject(_ id: String, reason: String) {
         abandon(id, reason: "update rejected: \(reason)")
     }
 

@@ -45,7 +45,7 @@ struct UpdateIntake: Sendable {
                 await switchboard.abandon(task.id, reason: error.description)
             default:
                 // A definite refusal: the round does not wait for this site any longer.
-                await switchboard.reject(task.id, site: site, reason: error.description)
+                await switchboard.reject(task.id, reason: error.description)
             }
             return refuse(site, task: task.id, round: task.round, error)
         }
