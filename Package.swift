@@ -3,7 +3,7 @@ import PackageDescription
 
 // Cohort: federated learning for healthcare.
 // Module map (see docs/ARCHITECTURE.md): CBLAS -> Learning -> Federation -> (Datasets, Privacy,
-// ClinicalData, Compliance, Transport, Persistence) -> CohortCLI -> cohort.
+// ClinicalData, Compliance) -> Studies -> (Transport, Persistence) -> CohortCLI -> cohort.
 let package = Package(
     name: "Cohort",
     platforms: [.macOS(.v15)],
@@ -65,11 +65,19 @@ let package = Package(
             dependencies: ["Learning", "Federation", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources")]
         ),
+        // The one study definition both runtimes read: `cohort simulate` and the coordinator.
+        .target(
+            name: "Studies",
+            dependencies: [
+                "Learning", "Federation", "Datasets", "Privacy", "Compliance", "ClinicalData",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // The deployment: gRPC service and client over mutual TLS, certificate provisioning.
         .target(
             name: "Transport",
             dependencies: [
-                "Learning", "Federation",
+                "Learning", "Federation", "Compliance", "Studies",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -92,7 +100,7 @@ let package = Package(
         .target(
             name: "CohortCLI",
             dependencies: [
-                "Learning", "Federation", "Datasets", "Privacy", "ClinicalData", "Compliance", "Transport", "Persistence",
+                "Learning", "Federation", "Datasets", "Privacy", "ClinicalData", "Compliance", "Studies", "Transport", "Persistence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,6 +111,7 @@ let package = Package(
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "Federation", "Learning"], exclude: ["Fixtures"]),
         .testTarget(name: "ClinicalDataTests", dependencies: ["ClinicalData"], exclude: ["Fixtures"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Federation", "Learning"], exclude: ["Fixtures"]),
+        .testTarget(name: "StudiesTests", dependencies: ["Studies"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"], exclude: ["Fixtures"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI", "cohort"]),

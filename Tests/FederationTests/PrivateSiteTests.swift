@@ -69,12 +69,37 @@ actor CountingGuard: PrivacyGuard {
 
     @Test func privateTrainingIsReproducibleAndDiffersFromPlainTraining() async throws {
         let sites = SyntheticSites.make(count: 3)
-        let a = try await Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: configuration(rounds: 2)).run()
-        let b = try await Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: configuration(rounds: 2)).run()
+        var reproducible = Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: configuration(rounds: 2))
+        reproducible.noiseSource = .seeded
+        let a = try await reproducible.run()
+        let b = try await reproducible.run()
         #expect(a.finalParameters == b.finalParameters)
         var plain = configuration(rounds: 2)
         plain.training.privacy = nil
         let c = try await Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: plain).run()
         #expect(c.finalParameters != a.finalParameters)
+        // By default the noise is secure: the same seed, a different model each run.
+        let secure = Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: configuration(rounds: 2))
+        #expect(secure.noiseSource == .secure)
+        #expect(try await secure.run().finalParameters != secure.run().finalParameters)
+    }
+
+    /// The DP-SGD update of a fresh site at round 1 from a zero model.
+    func firstPrivateUpdate(of site: Site) async throws -> [Float] {
+        let request = TrainingRequest(study: "dp", round: 1, globalParameters: [Float](repeating: 0, count: 6),
+                                      instructions: configuration(rounds: 1).training)
+        return try await site.train(request).delta
+    }
+
+    @Test func sitesWithOneSeedDrawDifferentSecureNoiseAndTheSameSeededNoise() async throws {
+        let data = SyntheticSites.make(count: 1)[0]
+        func site(_ noise: NoiseSource?) throws -> Site {
+            guard let noise else { return try Site(id: "a", study: "dp", model: .logisticRegression, data: data, seed: 3) }
+            return try Site(id: "a", study: "dp", model: .logisticRegression, data: data, seed: 3, noise: noise)
+        }
+        let defaultA = try await firstPrivateUpdate(of: site(nil)), defaultB = try await firstPrivateUpdate(of: site(nil))
+        #expect(defaultA != defaultB, "the default noise is secure")
+        #expect(try await firstPrivateUpdate(of: site(.secure)) != firstPrivateUpdate(of: site(.secure)))
+        #expect(try await firstPrivateUpdate(of: site(.seeded)) == firstPrivateUpdate(of: site(.seeded)))
     }
 }

@@ -53,7 +53,7 @@ import Testing
             let factor = min(1, clip / norm)
             for i in expected.indices { expected[i] += factor * gradient[i] }
         }
-        var noise = SeededGenerator(seed: 1)
+        var noise = DPNoise(.seeded, seed: 1)
         model.computePrivateGradient(on: set, rows: rows, parameters: DPSGDParameters(clipNorm: clip, noiseMultiplier: 0, samplingRate: 0.5),
                                      expectedBatchSize: 1, noise: &noise)
         let got = model.network.gradients.array
@@ -66,7 +66,7 @@ import Testing
         let model = try Model(spec: .mlp(hidden: [64]), inputShape: Shape(13), task: .binary, seed: 1)
         let set = data(shape: Shape(13), task: .binary, rows: 10, seed: 2)
         let dp = DPSGDParameters(clipNorm: 0.5, noiseMultiplier: 2, samplingRate: 0.1)
-        var noise = SeededGenerator(seed: 9)
+        var noise = DPNoise(.seeded, seed: 9)
         model.computePrivateGradient(on: set, rows: [], parameters: dp, expectedBatchSize: 4, noise: &noise)
         let pure = model.network.gradients.array.map { Double($0) }
         // Empty batch: only noise, N(0, (sigma C / expected batch)^2) = N(0, 0.25^2).
@@ -74,18 +74,19 @@ import Testing
         let sd = (pure.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(pure.count)).squareRoot()
         #expect(abs(sd - 0.25) < 0.02)
         #expect(abs(mean) < 0.02)
-        var again = SeededGenerator(seed: 9)
+        var again = DPNoise(.seeded, seed: 9)
         model.computePrivateGradient(on: set, rows: [], parameters: dp, expectedBatchSize: 4, noise: &again)
         #expect(model.network.gradients.array.map { Double($0) } == pure)
     }
 
     @Test func poissonBatchesHaveTheRightRateAndAreSeeded() {
-        var sampler = PoissonSampler(rowCount: 1000, rate: 0.05, seed: 3)
+        var sampler = PoissonSampler(rowCount: 1000, rate: 0.05, seed: 3, source: .seeded)
         let sizes = (0..<200).map { _ in sampler.nextBatch().count }
         let mean = Double(sizes.reduce(0, +)) / 200
         #expect(abs(mean - 50) < 3)
         #expect(Set(sizes).count > 5)
-        var a = PoissonSampler(rowCount: 100, rate: 0.1, seed: 8), b = PoissonSampler(rowCount: 100, rate: 0.1, seed: 8)
+        var a = PoissonSampler(rowCount: 100, rate: 0.1, seed: 8, source: .seeded)
+        var b = PoissonSampler(rowCount: 100, rate: 0.1, seed: 8, source: .seeded)
         #expect(a.nextBatch() == b.nextBatch())
     }
 
@@ -99,9 +100,9 @@ import Testing
         }
         let set = Dataset(features: features, labels: labels, exampleShape: Shape(4), task: .binary)
         let model = try Model(spec: .logisticRegression, inputShape: Shape(4), task: .binary, seed: 1)
-        var sampler = PoissonSampler(rowCount: 400, rate: 0.05, seed: 2)
+        var sampler = PoissonSampler(rowCount: 400, rate: 0.05, seed: 2, source: .seeded)
         var optimizer: any Optimizer = SGD(learningRate: 0.5, parameterCount: model.parameterCount)
-        var noise = SeededGenerator(seed: 3)
+        var noise = DPNoise(.seeded, seed: 3)
         _ = model.trainPrivately(on: set, steps: 200, sampler: &sampler, parameters: DPSGDParameters(clipNorm: 1, noiseMultiplier: 1, samplingRate: 0.05),
                                  optimizer: &optimizer, noise: &noise)
         #expect(model.evaluate(on: set).accuracy > 0.9)

@@ -60,18 +60,51 @@ import Learning
         #expect(throws: AggregationRuleError.self) { try DPFedAvg(noiseMultiplier: -1, expectedUpdates: 10, seed: 1) }
     }
 
+    /// The noisy mean of four all-zero updates of 20,000 coordinates: pure noise of deviation z C / m.
+    func pureNoise(_ rule: DPFedAvg) throws -> [Float] {
+        let zeros = [Float](repeating: 0, count: 20000)
+        var aggregator = try rule.makeAggregator(for: RoundContext(round: 1, globalParameters: zeros, instructions: instructions))
+        for index in 0..<4 { try aggregator.fold(update(zeros, "s\(index)")) }
+        return try aggregator.finish().meanDelta
+    }
+
+    func fixedClipRule(noise: NoiseSource = .secure) throws -> DPFedAvg {
+        try DPFedAvg(noiseMultiplier: 2, initialClipNorm: 1, adaptive: false, expectedUpdates: 4, seed: 7, noise: noise)
+    }
+
     @Test func noiseOnTheSumHasTheRightScaleAndIsSeeded() throws {
-        var a = try DPFedAvg(noiseMultiplier: 2, initialClipNorm: 1, adaptive: false, expectedUpdates: 4, seed: 7)
-        var b = a
-        var aggregator = try a.makeAggregator(for: RoundContext(round: 1, globalParameters: [Float](repeating: 0, count: 20000), instructions: instructions))
-        for index in 0..<4 { try aggregator.fold(update([Float](repeating: 0, count: 20000), "s\(index)")) }
-        let noisy = try aggregator.finish().meanDelta
+        var a = try fixedClipRule(noise: .seeded)
+        var b = try fixedClipRule(noise: .seeded)
+        let noisy = try pureNoise(a)
         let sd = (noisy.map { Double($0) * Double($0) }.reduce(0, +) / Double(noisy.count)).squareRoot()
         #expect(abs(sd - 0.5) < 0.02)   // z C / m = 2 / 4
-        var again = try b.makeAggregator(for: RoundContext(round: 1, globalParameters: [Float](repeating: 0, count: 20000), instructions: instructions))
-        for index in 0..<4 { try again.fold(update([Float](repeating: 0, count: 20000), "s\(index)")) }
-        #expect(try again.finish().meanDelta == noisy)
+        #expect(try pureNoise(b) == noisy)
         _ = try round(&a, norms: [1])
         _ = try round(&b, norms: [1])
+    }
+
+    @Test func secureNoiseOnTheSumHasTheRightScaleAndDiffersUnderOneSeed() throws {
+        let a = try DPFedAvg(noiseMultiplier: 2, initialClipNorm: 1, adaptive: false, expectedUpdates: 4, seed: 7)
+        #expect(a.noiseSource == .secure)
+        let noisy = try pureNoise(a).map { Double($0) }
+        let mean = noisy.reduce(0, +) / Double(noisy.count)
+        let sd = (noisy.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(noisy.count)).squareRoot()
+        // Six standard errors of a normal sample of 20,000: 0.5 / sqrt(20,000) for the mean,
+        // 0.5 / sqrt(2 x 20,000) for the deviation.
+        #expect(abs(mean) < 6 * 0.5 / 20000.0.squareRoot())
+        #expect(abs(sd - 0.5) < 6 * 0.5 / 40000.0.squareRoot())
+        let other = try pureNoise(fixedClipRule()).map { Double($0) }
+        #expect(zip(noisy, other).filter { $0 == $1 }.count < 20, "the same seed must not give the same noise")
+    }
+
+    @Test func theClipCountsNoiseIsSecureUnlessSeeded() throws {
+        let norms = [Float](repeating: 0.01, count: 100)
+        func noisyFraction(_ noise: NoiseSource) throws -> Double? {
+            var rule = try DPFedAvg(noiseMultiplier: 1, expectedUpdates: 100, seed: 7, noise: noise)
+            return try round(&rule, norms: norms).unclippedFraction
+        }
+        // sigma_b = 5 on a count of 100.
+        #expect(try noisyFraction(.seeded) == noisyFraction(.seeded))
+        #expect(try noisyFraction(.secure) != noisyFraction(.secure))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Federation
+import Studies
 
 /// `cohort bench defenses`: every attack against every defence, several seeds, as a table.
 /// It runs `cohort simulate` in-process for each cell, so a cell is exactly reproducible with
@@ -11,7 +12,7 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
         abstract: "Accuracy (and backdoor success) of each defence under each attack, averaged over seeds.")
 
     @Option(help: "heart-disease or pneumoniamnist.")
-    var dataset: DatasetChoice = .heartDisease
+    var dataset: BenchmarkDataset = .heartDisease
 
     @Option(help: "Data file for pneumoniamnist.")
     var data: String?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compliance
 import Federation
 import Foundation
 import Learning
@@ -49,7 +50,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let credentials = try deployment {
             try Credentials(certificate: settings.certificate, key: settings.key, authority: settings.authority, log: log)
         }
-        if let output { try Self.checkWritable(output) }
+        if let output { try CohortCommand.checkWritable(output, option: "--output") }
+        let auditor = try settings.audit.map { audit in
+            FederationAuditor(trail: try DeployedGovernance.trail(audit, participant: "coordinator", role: .coordinator, config: settings.file),
+                              study: study.id)
+        }
         let store: SQLiteStudyStore
         do {
             store = try SQLiteStudyStore(path: settings.database.path, keepCheckpoints: settings.keepCheckpoints)
@@ -85,6 +90,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         if !quiet {
             print("cohort coordinator: study \(study.id) on \(address.host):\(port), consortium \(credentials.identity.consortium)")
             print("  \(study.summary)")
+            print("  training plan \(study.plan.planHash) (each site's steward approves it: cohort study plan --config \(config))")
             if let checkpoint {
                 print("  resuming after round \(checkpoint.completedRounds) of \(study.configuration.rounds) (database \(settings.database.path))")
             }
@@ -93,23 +99,28 @@ struct CoordinatorCommand: AsyncParsableCommand {
             if !quiet { print("  vector lane on \(settings.vectorLane?.host ?? address.host):\(lanePort)") }
             log.info("vector-lane-listening", ["port": "\(lanePort)"])
         }
+        for warning in StudyWarnings.check(study.study) { log.warning("study-warning", ["detail": warning]) }
         log.info("listening", ["address": "\(address.host):\(port)", "study": study.id,
                                 "resume_after_round": "\(checkpoint?.completedRounds ?? 0)"])
 
         let coordinator: Coordinator
         do {
             if let checkpoint {
-                coordinator = try Coordinator(resuming: checkpoint, strategy: study.makeStrategy(), rule: study.makeRule(),
-                                              transport: server.transport, secureSummation: study.makeSecureSummation())
+                coordinator = try Coordinator(resuming: checkpoint, strategy: study.study.makeStrategy(), rule: study.study.makeRule(),
+                                              transport: server.transport, secureSummation: study.study.makeSecureSummation())
             } else {
                 let model = try study.initialModel()
-                coordinator = try Coordinator(configuration: study.configuration, strategy: study.makeStrategy(), rule: study.makeRule(),
+                coordinator = try Coordinator(configuration: study.configuration, strategy: study.study.makeStrategy(), rule: study.study.makeRule(),
                                               initialParameters: model.parameters, layout: model.layout, transport: server.transport,
-                                              monitor: study.plan.monitor, secureSummation: study.makeSecureSummation())
+                                              monitor: study.study.monitor, secureSummation: study.study.makeSecureSummation())
             }
         } catch {
             await server.stop()
             throw CohortError("cannot start the study: \(error)")
+        }
+        if checkpoint == nil {
+            auditor?.studyCreated(planHash: study.plan.planHash, coordinator: "coordinator",
+                                  sites: (study.expectedSites ?? []).map { (name: $0, publicKey: nil, certificateFingerprint: nil) })
         }
         let trainingStart = clock.now
         let outcome: StudyOutcome
@@ -117,6 +128,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             outcome = try await coordinator.run(observer: { event in
                 printer.show(event)
                 Self.logEvent(event, log: log)
+                auditor?.observe(event)
             }, roundCompleted: { checkpoint in
                 try store.saveRound(checkpoint)
             })
@@ -124,12 +136,20 @@ struct CoordinatorCommand: AsyncParsableCommand {
             await server.stop()
             throw CohortError("the study stopped: \(error)")
         }
+        do {
+            try auditor?.checkHealthy()
+            try StudyVerdict.requireAcceptedRound(outcome)
+        } catch {
+            await server.finishStudy(id: study.id, rounds: outcome.rounds.count, modelChecksum: "")
+            await server.stop()
+            throw error as? CohortError ?? CohortError("the coordinator's audit trail failed: \(error)")
+        }
         guard let evaluation = outcome.finalEvaluation else {
             await server.stop()
             throw CohortError("the study produced no evaluation")
         }
-        var report = study.plan.report(rounds: outcome.rounds.map(RunReport.RoundSummary.init),
-                                       final: RunReport.FinalSummary(RunReport.EvaluationSummary(evaluation), parameters: outcome.finalParameters))
+        var report = RunReport(study: study.study, rounds: outcome.rounds.map(RunReport.RoundSummary.init),
+                               final: RunReport.FinalSummary(RunReport.EvaluationSummary(evaluation), parameters: outcome.finalParameters))
         report.command = ["cohort"] + Array(CommandLine.arguments.dropFirst())
         report.config.data = "sites"
         report.config.sites = Array(Set(outcome.rounds.flatMap(\.participants).map(\.name))).sorted()
@@ -152,16 +172,6 @@ struct CoordinatorCommand: AsyncParsableCommand {
     private func checkpointOrFail(_ store: SQLiteStudyStore) throws -> CoordinatorCheckpoint? {
         do { return try store.latestCheckpoint() } catch {
             throw CohortError("cannot read the checkpoint in \(store.path): \(error)")
-        }
-    }
-
-    /// Fails before the study starts if the result could not be written at its end.
-    static func checkWritable(_ path: String) throws {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
-              FileManager.default.isWritableFile(atPath: directory) else {
-            throw CohortError("--output \(path): the directory \(directory) does not exist or is not writable")
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Studies
 import Transport
 
 /// `cohort provision ...`: the consortium's certificates and startup kits.
@@ -8,7 +9,8 @@ struct ProvisionCommand: AsyncParsableCommand {
         commandName: "provision",
         abstract: "Create a consortium CA and startup kits; add, sign and revoke site certificates.",
         discussion: """
-        init makes the CA and one kit per participant (key, certificate, CA certificate, config). \
+        init makes the CA and one kit per participant (key, certificate, CA certificate, config, \
+        audit key; at a site also the data steward's policy template and approval key). \
         add-site signs one new certificate and touches no one else's. A site that keeps its key to \
         itself runs csr and sends only the request; the operator runs sign. revoke re-signs the \
         revocation list the coordinator checks at every connection.
@@ -54,6 +56,9 @@ struct ProvisionInitCommand: ParsableCommand {
         print("consortium \(consortium): CA in \(result.directory.authority.path) (keep ca.key offline)")
         print("coordinator kit: \(result.coordinatorKit.path)")
         for name in names { print("site kit \(name): \(result.siteKits[name]!.path)") }
+        print("")
+        print(StewardSteps.plan(coordinatorKit: result.coordinatorKit))
+        for name in names { print(StewardSteps.site(name, kit: result.siteKits[name]!)) }
     }
 }
 
@@ -74,6 +79,7 @@ struct ProvisionAddSiteCommand: ParsableCommand {
     func run() throws {
         let kit = try deployment { try Provisioner(days: days).addSite(name, to: URL(fileURLWithPath: ca)) }
         print("site kit \(name): \(kit.path)")
+        print(StewardSteps.site(name, kit: kit))
     }
 }
 
@@ -97,6 +103,7 @@ struct ProvisionRequestCommand: ParsableCommand {
         }
         print("key: \(URL(fileURLWithPath: out).appendingPathComponent(KitFile.siteKey).path) (stays here)")
         print("signing request: \(request.path) (send it to the consortium operator)")
+        print(StewardSteps.site(site, kit: URL(fileURLWithPath: out)))
     }
 }
 

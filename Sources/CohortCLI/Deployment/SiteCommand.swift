@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compliance
 import Federation
 import Foundation
 import Learning
@@ -54,9 +55,10 @@ struct SiteRunCommand: AsyncParsableCommand {
         if let coordinator { address = try deployment { try NetworkAddress(parsing: coordinator) } }
         let privacyGuard = try makePrivacyGuard(settings, site: site)
         BLAS.setThreadCount(1)
-        let worker = FederatedSiteWorker(summary: source.summary, makeData: source.make, stateDirectory: settings.stateDirectory,
-                                         privacyGuard: privacyGuard, log: log,
-                                         secureEndpoint: { site, _ in SecAggParticipant.endpoint(for: site) })
+        let federated = FederatedSiteWorker(summary: source.summary, makeData: source.make, stateDirectory: settings.stateDirectory,
+                                            privacyGuard: privacyGuard, log: log,
+                                            secureEndpoint: { site, _ in SecAggParticipant.endpoint(for: site) })
+        let worker = try governed(federated, settings: settings, site: site, log: log)
         log.info("starting", ["site": site.name, "consortium": credentials.identity.consortium, "coordinator": address.description,
                               "data": source.description])
         let agent = SiteAgent(options: .init(coordinator: address, credentials: credentials,
@@ -71,6 +73,23 @@ struct SiteRunCommand: AsyncParsableCommand {
             throw CohortError(error.description)
         }
         print("study \(finish.study) finished after \(finish.rounds) rounds; final model checksum \(finish.modelChecksum)")
+    }
+
+    /// The worker under the site's governance: its trail (`audit:`) and its steward's policy
+    /// and approvals (`policy:`). A policy without a trail is refused: every refusal must be
+    /// recorded where an auditor will look.
+    private func governed(_ worker: any SiteWorker, settings: SiteConfig, site: SiteID, log: EventLog) throws -> any SiteWorker {
+        guard let audit = settings.audit else {
+            if settings.policy != nil {
+                throw CohortError("\(settings.file): 'policy' needs 'audit' too: every refusal is recorded on the site's trail (add audit: {directory: audit, key: keys/audit.key})")
+            }
+            log.warning("ungoverned", ["reason": "no audit trail and no site policy configured: this site runs any plan the coordinator sends and records nothing"])
+            return worker
+        }
+        let gate = try settings.policy.map { try DeployedGovernance.gate($0, site: site.name, config: settings.file) }
+        let trail = try DeployedGovernance.trail(audit, participant: site.name, role: .site, config: settings.file)
+        log.info("audit-trail", ["path": trail.path, "governed": gate == nil ? "no" : "yes"])
+        return GovernedSiteWorker(wrapping: worker, auditor: SiteAuditor(trail: trail, site: site.name), gate: gate, log: log)
     }
 
     /// DP-SGD studies: the site's own budget and ledger (in its state directory).

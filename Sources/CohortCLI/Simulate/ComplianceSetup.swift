@@ -12,30 +12,6 @@ struct ComplianceSetup {
     var sites: [SiteID: SiteCompliance] = [:]
     var plan: TrainingPlan
 
-    /// The plan a steward approves: model, strategy, rule, every hyper-parameter, privacy
-    /// and the data's schema, hashed canonically.
-    static func plan(for plan: StudyPlan, parameterCount: Int, schema: String) -> TrainingPlan {
-        var strategyParameters: [String: Double] = [:]
-        if let mu = plan.proximalMu { strategyParameters["mu"] = TrainingPlan.decimal(mu) }
-        var privacy: PlanPrivacy?
-        if let local = plan.privacy.local {
-            switch local.noise {
-            case .multiplier(let sigma):
-                privacy = PlanPrivacy(clipNorm: TrainingPlan.decimal(local.clipNorm), noiseMultiplier: sigma,
-                                      expectedBatchSize: local.expectedBatchSize, delta: local.delta)
-            case .targetEpsilon(let epsilon, _):
-                privacy = PlanPrivacy(clipNorm: TrainingPlan.decimal(local.clipNorm), targetEpsilon: epsilon,
-                                      expectedBatchSize: local.expectedBatchSize, delta: local.delta)
-            }
-        }
-        return TrainingPlan(study: plan.studyConfiguration.studyID, model: plan.model.description, parameterCount: parameterCount,
-                            strategy: plan.strategyName, strategyParameters: strategyParameters, aggregation: plan.ruleName,
-                            rounds: plan.rounds, localSteps: plan.localSteps, batchSize: plan.batchSize,
-                            optimizer: plan.optimizerName, learningRate: TrainingPlan.decimal(plan.optimizer.learningRate),
-                            optimizerParameters: plan.momentum == 0 ? [:] : ["momentum": TrainingPlan.decimal(plan.momentum)],
-                            privacy: privacy, secureAggregation: plan.secureAggregation, schemaHash: schema)
-    }
-
     init(plan: TrainingPlan, auditDirectory: String?, sitePolicy: String?, stewardKey: String?, data: StudyData) throws {
         self.plan = plan
         var gate: SitePolicyGate?

@@ -1,6 +1,7 @@
 import Federation
 import Foundation
 import Privacy
+import Studies
 
 /// The privacy options of `cohort simulate` resolved and checked: DP-SGD at the sites (a
 /// target epsilon each site calibrates to, or a fixed noise multiplier), each site's budget
@@ -17,34 +18,18 @@ struct PrivacyPlan {
     /// for a fixed noise multiplier, is effectively unlimited) so the ledger still records.
     static let unlimitedEpsilon = 1e6
 
-    init(_ options: SimulateCommand, batchSize: Int, rounds: Int, localSteps: Int) throws {
-        delta = options.dpDelta
-        self.rounds = rounds
-        siteFraction = options.fraction
-        guard delta > 0, delta < 1 else { throw CohortError("--dp-delta must be in (0, 1), got \(delta)") }
-        if options.dpEpsilon != nil && options.dpNoise != nil {
-            throw CohortError("--dp-epsilon and --dp-noise both set the DP-SGD noise: give one of them")
-        }
-        var noise: LocalPrivacy.Noise?
-        if let epsilon = options.dpEpsilon {
-            guard epsilon > 0, epsilon.isFinite else { throw CohortError("--dp-epsilon must be a positive number, got \(epsilon)") }
-            noise = .targetEpsilon(epsilon, plannedSteps: rounds * localSteps)
-        }
-        if let sigma = options.dpNoise {
-            guard sigma > 0, sigma.isFinite else { throw CohortError("--dp-noise must be a positive number, got \(sigma)") }
-            noise = .multiplier(sigma)
-        }
-        if let noise {
-            guard options.dpClip > 0, options.dpClip.isFinite else { throw CohortError("--dp-clip must be a positive number, got \(options.dpClip)") }
-            local = LocalPrivacy(clipNorm: options.dpClip, noise: noise, expectedBatchSize: Double(batchSize), delta: delta)
-            let allowed = options.privacyBudget ?? options.dpEpsilon.map { $0 * (1 + 1e-6) } ?? PrivacyPlan.unlimitedEpsilon
+    init(study: ResolvedStudy, privacyBudget: Double?) throws {
+        delta = study.delta
+        rounds = study.rounds
+        siteFraction = study.configuration.selection.fraction
+        local = study.localPrivacy
+        centralNoise = study.centralNoise
+        if let local {
+            var allowed = privacyBudget ?? PrivacyPlan.unlimitedEpsilon
+            if privacyBudget == nil, case .targetEpsilon(let epsilon, _) = local.noise { allowed = epsilon * (1 + 1e-6) }
             do { policy = try PrivacyPolicy(maxEpsilon: allowed, delta: delta) } catch { throw CohortError("--privacy-budget: \(error)") }
-        } else if options.privacyBudget != nil {
+        } else if privacyBudget != nil {
             throw CohortError("--privacy-budget applies to DP-SGD studies: add --dp-epsilon or --dp-noise")
-        }
-        if let z = options.centralNoise {
-            guard z >= 0, z.isFinite else { throw CohortError("--central-dp-noise must be 0 or more, got \(z)") }
-            centralNoise = z
         }
     }
 
@@ -87,11 +72,13 @@ struct PrivacyPlan {
                                  roundsCharged: report.rounds.count,
                                  ledger: folder.map { PrivacyPlan.ledgerFile(for: site, in: $0).path }))
         }
-        var central: Double?
-        if let z = centralNoise, z > 0 {
-            let mechanism = try SampledGaussianMechanism(sampleRate: siteFraction, noiseMultiplier: z, steps: rounds)
-            central = try RDPAccountant.epsilon(of: mechanism, delta: delta).epsilon
-        }
-        return RunReport.PrivacySummary(delta: delta, sites: perSite, centralNoiseMultiplier: centralNoise, centralEpsilon: central)
+        return RunReport.PrivacySummary(delta: delta, sites: perSite, centralNoiseMultiplier: centralNoise, centralEpsilon: try centralEpsilon())
+    }
+
+    /// DP-FedAvg's user-level epsilon over the study (nil without central noise).
+    func centralEpsilon() throws -> Double? {
+        guard let z = centralNoise, z > 0 else { return nil }
+        let mechanism = try SampledGaussianMechanism(sampleRate: siteFraction, noiseMultiplier: z, steps: rounds)
+        return try RDPAccountant.epsilon(of: mechanism, delta: delta).epsilon
     }
 }

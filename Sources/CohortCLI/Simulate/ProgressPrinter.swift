@@ -1,4 +1,5 @@
 import Federation
+import Studies
 import Foundation
 
 /// Progress lines while a study runs, then the final per-site table. Everything goes to

@@ -1,5 +1,6 @@
 import Federation
 import Learning
+import Studies
 
 /// The `--output run.json` contract, documented in docs/run-json.md. Keys are snake_case;
 /// fields are only ever added, never renamed, so scripts that read it keep working.
@@ -59,6 +60,31 @@ struct RunReport: Codable {
         var monitor: Bool
         /// True when the coordinator only learned the sum of the updates (SecAgg+).
         var secureAggregation: Bool?
+        /// Where DP noise came from: "secure" (private) or "seeded" (reproducible from the
+        /// seed, NOT private); absent when the study adds no noise.
+        var noise: String?
+        /// The training plan's SHA-256: what each site's data steward approved.
+        var planHash: String?
+    }
+
+    /// The report's skeleton for `study`: its configuration, rounds and final result.
+    init(study: ResolvedStudy, rounds: [RoundSummary], final: FinalSummary) {
+        let noisy = study.localPrivacy != nil || (study.centralNoise ?? 0) > 0
+        command = []
+        config = RunConfig(
+            dataset: study.specification.study ?? study.specification.dataset?.rawValue ?? "heart-disease", data: "sites",
+            model: study.model.description, strategy: study.strategyName,
+            rounds: study.isBaseline ? 0 : study.rounds, localSteps: study.isBaseline ? 0 : study.localSteps, batchSize: study.batchSize,
+            optimizer: study.optimizerName, learningRate: study.optimizer.learningRate, momentum: study.momentum,
+            proximalMu: study.proximalMu, seed: study.seed, splitSeed: nil, sites: study.siteNames, fraction: study.configuration.selection.fraction,
+            minimumSites: study.configuration.selection.minimumSites, evaluateEvery: study.configuration.evaluateEvery, epochs: nil,
+            aggregationRule: study.ruleName, byzantineF: study.byzantineF, normBound: study.rule.normBound.map(StudyPlan.describe),
+            attack: nil, maliciousSites: nil, monitor: study.monitor != nil, secureAggregation: study.secureAggregation ? true : nil,
+            noise: noisy ? (study.reproducibleNoise ? "seeded" : "secure") : nil,
+            planHash: study.isBaseline ? nil : try? study.trainingPlan().planHash)
+        self.rounds = rounds
+        self.final = final
+        timings = Timings(totalSeconds: 0, loadSeconds: 0, trainingSeconds: 0)
     }
 
     struct SiteSummary: Codable {

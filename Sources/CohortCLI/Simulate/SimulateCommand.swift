@@ -4,6 +4,7 @@ import Compliance
 import Privacy
 import Foundation
 import Learning
+import Studies
 
 /// `cohort simulate`: a whole federated study in one process, on real public data.
 /// With no arguments it runs FLamby's Fed-Heart-Disease protocol.
@@ -14,11 +15,16 @@ struct SimulateCommand: AsyncParsableCommand {
         discussion: """
         With no options: UCI heart disease from 4 hospitals, logistic regression, FedAvg, 15 rounds x \
         100 local SGD steps of batch 4, lr 0.001, seed 42 (FLamby's Fed-Heart-Disease protocol). \
-        --strategy local and pooled run the non-federated baselines.
+        --strategy local and pooled run the non-federated baselines. --config runs a study \
+        YAML (or a coordinator.yaml's study block), the same definition a deployed coordinator \
+        runs; flags given with it override its keys.
         """)
 
-    @Option(help: "Data set: \(DatasetChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var dataset: DatasetChoice = .heartDisease
+    @Option(help: "A study YAML, or a coordinator.yaml whose study: block to run (flags override its keys).")
+    var config: String?
+
+    @Option(help: "Data set: \(BenchmarkDataset.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var dataset: BenchmarkDataset?
 
     @Option(help: "Where the data set is: a directory with processed.*.data (heart-disease) or an .npz file (MedMNIST). Default: the bundled copy.")
     var data: String?
@@ -26,8 +32,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Model: logistic, mlp, mlp:64,64, cnn. Default: logistic for heart-disease, cnn for MedMNIST.")
     var model: String?
 
-    @Option(help: "Strategy: \(StudyPlan.strategyNames.joined(separator: ", ")).")
-    var strategy: String = "fedavg"
+    @Option(help: "Strategy: \(StudySpecification.strategyNames.joined(separator: ", ")) (default fedavg).")
+    var strategy: String?
 
     @Option(help: "Federated rounds.")
     var rounds: Int?
@@ -50,8 +56,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "FedProx proximal term mu (default 0.01).")
     var mu: Float?
 
-    @Option(help: "Seed for every random draw (initial model, batches, site sampling).")
-    var seed: UInt64 = 42
+    @Option(help: "Seed for every random draw that protects no one (initial model, batches, site sampling); default 42.")
+    var seed: UInt64?
 
     @Option(name: .customLong("split-seed"), help: "Make a new seeded train/test split instead of FLamby's (heart-disease).")
     var splitSeed: UInt64?
@@ -65,14 +71,14 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Dirichlet concentration of the MedMNIST label split (smaller is more skewed).")
     var alpha: Double = 0.5
 
-    @Option(help: "Fraction of sites sampled per round.")
-    var fraction: Double = 1
+    @Option(help: "Fraction of sites sampled per round (default 1).")
+    var fraction: Double?
 
     @Option(name: .customLong("min-sites"), help: "Sites needed for a round to count (default: all sampled).")
     var minSites: Int?
 
-    @Option(name: .customLong("evaluate-every"), help: "Evaluate at every site after every N rounds.")
-    var evaluateEvery: Int = 1
+    @Option(name: .customLong("evaluate-every"), help: "Evaluate at every site after every N rounds (default 1).")
+    var evaluateEvery: Int?
 
     @Option(help: "Epochs for the local and pooled baselines (default 50, as in FLamby).")
     var epochs: Int?
@@ -89,8 +95,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Byzantine sites that krum, multi-krum and bulyan tolerate (f); default: the number of malicious sites, or the most the rule allows.")
     var byzantine: Int?
 
-    @Option(name: .customLong("trim-beta"), help: "Fraction trimmed from each end by trimmed-mean.")
-    var trimBeta: Double = 0.2
+    @Option(name: .customLong("trim-beta"), help: "Fraction trimmed from each end by trimmed-mean (default 0.2).")
+    var trimBeta: Double?
 
     @Option(help: "Updates multi-krum keeps (default: sites - f).")
     var keep: Int?
@@ -104,11 +110,14 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("dp-noise"), help: "DP-SGD at every site with this noise multiplier (sigma).")
     var dpNoise: Double?
 
-    @Option(name: .customLong("dp-clip"), help: "DP-SGD per-example clipping norm C.")
-    var dpClip: Float = 1.1
+    @Option(name: .customLong("dp-clip"), help: "DP-SGD per-example clipping norm C (default 1.1).")
+    var dpClip: Float?
 
-    @Option(name: .customLong("dp-delta"), help: "Delta at which epsilon is measured.")
-    var dpDelta: Double = 1e-5
+    @Option(name: .customLong("dp-delta"), help: "Delta at which epsilon is measured (default 1e-5).")
+    var dpDelta: Double?
+
+    @Flag(name: .customLong("reproducible-noise"), help: "Draw DP noise from the seed so the run reproduces bit for bit. NOT private: whoever knows the seed can subtract the noise. Simulation only.")
+    var reproducibleNoise = false
 
     @Option(name: .customLong("privacy-budget"), help: "Each site's policy: the most epsilon (at --dp-delta) it lets studies spend; rounds past it are refused.")
     var privacyBudget: Double?
@@ -137,11 +146,11 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Score every site's updates each round and quarantine persistent outliers.")
     var monitor = false
 
-    @Option(name: .customLong("quarantine-threshold"), help: "Anomaly score (modified z) above which a round counts against a site.")
-    var quarantineThreshold: Double = 3.5
+    @Option(name: .customLong("quarantine-threshold"), help: "Anomaly score (modified z) above which a round counts against a site (default 3.5).")
+    var quarantineThreshold: Double?
 
-    @Option(name: .customLong("quarantine-rounds"), help: "Consecutive anomalous rounds before a site is quarantined.")
-    var quarantineRounds: Int = 3
+    @Option(name: .customLong("quarantine-rounds"), help: "Consecutive anomalous rounds before a site is quarantined (default 3).")
+    var quarantineRounds: Int?
 
     @Option(help: "Write the run's configuration, per-round metrics, final metrics and timings as JSON.")
     var output: String?
@@ -151,6 +160,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let printer = ProgressPrinter(quiet: quiet, rounds: 0)
+        if let output { try CohortCommand.checkWritable(output, option: "--output") }
         let report = try await execute(printer: printer)
         printer.finalTable(report)
         if let output {
@@ -159,34 +169,80 @@ struct SimulateCommand: AsyncParsableCommand {
         }
     }
 
+    /// The study these flags (and `--config`) describe: the file's keys, then every flag given.
+    func specification() throws -> StudySpecification {
+        var spec = StudySpecification()
+        if let config {
+            do { spec = try StudySpecification(contentsOf: URL(fileURLWithPath: config)) } catch {
+                throw CohortError("--config: \(error)")
+            }
+        }
+        if let dataset { spec.dataset = dataset }
+        if let study { spec.study = study }
+        if let model { spec.model = model }
+        if let strategy { spec.strategy = strategy }
+        if let rounds { spec.rounds = rounds }
+        if let localSteps { spec.localSteps = localSteps }
+        if let batchSize { spec.batchSize = batchSize }
+        if let learningRate { spec.learningRate = learningRate }
+        if let optimizer { spec.optimizer = optimizer }
+        if let momentum { spec.momentum = momentum }
+        if let mu { spec.mu = mu }
+        if let seed { spec.seed = seed }
+        if let fraction { spec.fraction = fraction }
+        if let minSites { spec.minSites = minSites }
+        if let evaluateEvery { spec.evaluateEvery = evaluateEvery }
+        if let byzantine { spec.byzantine = byzantine }
+        if let trimBeta { spec.trimBeta = trimBeta }
+        if let keep { spec.keep = keep }
+        if let normBound { spec.normBound = normBound }
+        if let dpEpsilon { spec.dpEpsilon = dpEpsilon }
+        if let dpNoise { spec.dpNoise = dpNoise }
+        if let dpClip { spec.dpClip = dpClip }
+        if let dpDelta { spec.dpDelta = dpDelta }
+        if let centralNoise { spec.centralDpNoise = centralNoise }
+        if reproducibleNoise { spec.reproducibleNoise = true }
+        if secureAggregation { spec.secureAggregation = true }
+        if monitor { spec.monitor = true }
+        if let quarantineThreshold { spec.quarantineThreshold = quarantineThreshold }
+        if let quarantineRounds { spec.quarantineRounds = quarantineRounds }
+        // A simulation runs on the data it loads: the sites a deployment expects do not apply.
+        spec.sites = nil
+        return spec
+    }
+
     /// Runs the study and returns its report; progress goes to `printer`.
     func execute(printer basePrinter: ProgressPrinter) async throws -> RunReport {
         let clock = ContinuousClock()
         let start = clock.now
         var plan = try StudyPlan(self)
         BLAS.setThreadCount(1)
+        let seed = plan.seed
         let data: StudyData
         if let prepared = plan.preparedSites {
-            data = try StudyData.loadPrepared(prepared, study: study, seed: splitSeed ?? seed)
+            data = try StudyData.loadPrepared(prepared, study: plan.study.specification.study, seed: splitSeed ?? seed)
         } else {
-            data = try StudyData.load(dataset, path: self.data ?? dataset.defaultPath, splitSeed: splitSeed,
+            data = try StudyData.load(plan.dataset, path: self.data ?? plan.dataset.defaultPath, splitSeed: splitSeed,
                                       siteCount: plan.siteCount, alpha: alpha, seed: seed)
         }
         try plan.check(against: data)
-        let (studyData, rootData) = plan.needsRootData ? data.settingAsideRootData(seed: seed) : (data, nil)
+        let study = plan.study
+        let (studyData, rootData) = study.needsRootData ? data.settingAsideRootData(seed: seed) : (data, nil)
         let loaded = clock.now
-        let printer = basePrinter.with(rounds: plan.rounds)
+        let printer = basePrinter.with(rounds: study.rounds)
         printer.header(plan: plan, data: data)
+        StudyWarnings.check(study).forEach(printer.warn)
 
         var report: RunReport
-        switch plan.mode {
+        switch study.mode {
         case .federated(let strategy):
-            var simulation = Simulation(sites: studyData.sites, model: plan.model, strategy: strategy, rule: plan.rule,
-                                        rootData: rootData, configuration: plan.studyConfiguration,
+            var simulation = Simulation(sites: studyData.sites, model: study.model, strategy: strategy, rule: study.rule,
+                                        rootData: rootData, configuration: study.configuration,
                                         centralEvaluation: plan.centralTests(for: studyData), attack: plan.attackPlan,
-                                        monitor: plan.monitor)
-            let parameterCount = try simulation.initialModel().parameterCount
-            let trainingPlan = ComplianceSetup.plan(for: plan, parameterCount: parameterCount, schema: data.schemaHash)
+                                        monitor: study.monitor)
+            simulation.customRule = try study.makeRule(rootData: rootData)
+            simulation.secureAggregation = study.simulatedSecureAggregation()
+            let trainingPlan = try study.trainingPlan()
             if let writePlan {
                 do { try trainingPlan.fileContents.write(toFile: writePlan, atomically: true, encoding: .utf8) } catch {
                     throw CohortError("cannot write the plan to \(writePlan): \(error.localizedDescription)")
@@ -199,18 +255,13 @@ struct SimulateCommand: AsyncParsableCommand {
             simulation.transportWrapper = compliance.transportWrapper
             let (budgets, ledgerFolder) = try plan.privacy.makeBudgets(for: studyData.sites.map { SiteID($0.name) }, directory: ledgerDirectory)
             simulation.privacyGuards = budgets.mapValues { $0 as any PrivacyGuard }
-            if let z = plan.privacy.centralNoise {
-                // Under secure aggregation the sites clip and the clipping count stays secret: fixed clip norm.
-                simulation.customRule = try DPFedAvg(noiseMultiplier: z, adaptive: !plan.secureAggregation,
-                                                     expectedUpdates: plan.studyConfiguration.selection.minimumSites, seed: plan.seed)
-            }
-            if plan.secureAggregation { simulation.secureAggregation = .secAgg(seed: plan.seed) }
             let auditor = compliance.coordinator
             let outcome = try await simulation.run { event in
                 printer.show(event)
                 auditor?.observe(event)
             }
             do { try auditor?.checkHealthy() } catch { throw CohortError("the coordinator's audit trail failed: \(error)") }
+            try StudyVerdict.requireAcceptedRound(outcome)
             guard let evaluation = outcome.finalEvaluation else { throw CohortError("the study produced no evaluation") }
             let summary = RunReport.EvaluationSummary(evaluation)
             report = plan.report(rounds: outcome.rounds.map(RunReport.RoundSummary.init),
@@ -218,7 +269,7 @@ struct SimulateCommand: AsyncParsableCommand {
             report.final.backdoorSuccessRate = evaluation.central[StudyData.backdoorTestName]?.accuracy
             report.privacy = try await plan.privacy.summary(budgets: budgets, folder: ledgerFolder)
         case .local:
-            let results = try Baselines.local(plan.model, sites: data.sites, plan: plan.baselinePlan)
+            let results = try Baselines.local(study.model, sites: data.sites, plan: plan.baselinePlan)
             let models = results.map { result in
                 let sites = result.reports.map { RunReport.SiteSummary(name: $0.site.name, metrics: $0.metrics) }
                 return RunReport.LocalModelSummary(trainedAt: result.trainedAt,
@@ -230,7 +281,7 @@ struct SimulateCommand: AsyncParsableCommand {
             report = plan.report(rounds: [], final: RunReport.FinalSummary(.init(sites: own, pooledTestAccuracy: nil), parameters: []))
             report.localModels = models
         case .pooled:
-            let result = try Baselines.pooled(plan.model, sites: data.pooledSites, plan: plan.baselinePlan)
+            let result = try Baselines.pooled(study.model, sites: data.pooledSites, plan: plan.baselinePlan)
             let sites = result.reports.map { RunReport.SiteSummary(name: $0.site.name, metrics: $0.metrics) }
             let pooled = data.centralTests[StudyData.pooledTestName].map { result.model.evaluate(on: $0).accuracy }
             report = plan.report(rounds: [], final: RunReport.FinalSummary(.init(sites: sites, pooledTestAccuracy: pooled),
@@ -242,3 +293,5 @@ struct SimulateCommand: AsyncParsableCommand {
         return report
     }
 }
+
+extension BenchmarkDataset: ExpressibleByArgument {}

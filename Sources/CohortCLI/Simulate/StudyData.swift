@@ -1,6 +1,7 @@
 import ClinicalData
 import Datasets
 import Federation
+import Studies
 import Foundation
 import Learning
 
@@ -63,7 +64,7 @@ struct StudyData {
     }
 
     /// Loads `choice` from `path` (or the bundled copy) and partitions it into sites.
-    static func load(_ choice: DatasetChoice, path: String?, splitSeed: UInt64?, siteCount: Int, alpha: Double, seed: UInt64) throws -> StudyData {
+    static func load(_ choice: BenchmarkDataset, path: String?, splitSeed: UInt64?, siteCount: Int, alpha: Double, seed: UInt64) throws -> StudyData {
         switch choice {
         case .heartDisease:
             let directory = path.map { URL(fileURLWithPath: $0) }
@@ -71,7 +72,7 @@ struct StudyData {
             var study = StudyData(sites: data.sites, pooledSites: data.pooledStandardized,
                                   centralTests: [pooledTestName: data.pooledTest],
                                   description: "UCI heart disease, 4 hospitals, " + (splitSeed.map { "split seed \($0)" } ?? "FLamby split"))
-            study.schemaHash = "benchmark:uci-heart-disease/flamby-13-features"
+            study.schemaHash = BenchmarkDataset.heartDisease.schemaHash
             return study
         case .breastMNIST, .pneumoniaMNIST:
             let images: MedMNISTData
@@ -85,7 +86,7 @@ struct StudyData {
             var study = StudyData(sites: sites, pooledSites: sites, centralTests: [pooledTestName: images.test],
                                   description: "\(choice.rawValue), \(siteCount) sites, Dirichlet(\(alpha)) label split",
                                   coordinatorHeldData: images.validation)
-            study.schemaHash = "benchmark:\(choice.rawValue)/1x28x28"
+            study.schemaHash = choice.schemaHash
             return study
         }
     }

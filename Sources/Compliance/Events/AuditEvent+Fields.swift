@@ -71,6 +71,9 @@ extension AuditEvent {
                 f.set("dp", .object(dp))
             }
             return AuditEventLayout(kind: .updateSent, study: u.study, round: u.round, site: u.site, fields: f)
+        case .evaluationSent(let study, let round, let site, let rows):
+            f.set("rows", rows)
+            return AuditEventLayout(kind: .evaluationSent, study: study, round: round, site: site, fields: f)
         case .updateAccepted(let study, let round, let site, let rows, let epsilon):
             f.set("rows", rows)
             f.set("epsilon", epsilon)
@@ -183,6 +186,8 @@ extension AuditEvent {
                                           payloadSHA256: try need(f.string("payload_sha256"), "payload_sha256"),
                                           secureAggregation: try need(f.bool("secure_aggregation"), "secure_aggregation"),
                                           privacy: privacy))
+        case .evaluationSent:
+            self = .evaluationSent(study: try study(), round: try round(), site: try site(), rows: try need(f.integer("rows"), "rows"))
         case .updateAccepted:
             self = .updateAccepted(study: try study(), round: try round(), site: try site(), rows: f.integer("rows"), epsilon: f.number("epsilon"))
         case .updateRejected:

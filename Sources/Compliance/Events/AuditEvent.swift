@@ -19,6 +19,9 @@ public enum AuditEvent: Hashable, Sendable {
     case instructionsReceived(ReceivedInstructions)
     /// A site let an update leave: what left, and under which protections.
     case updateSent(SentUpdate)
+    /// A site sent the coordinator its evaluation of a round's model: aggregate metrics only,
+    /// computed on `rows` test rows.
+    case evaluationSent(study: String, round: Int, site: String, rows: Int)
     /// The coordinator folded a site's update into the round.
     case updateAccepted(study: String, round: Int, site: String, rows: Int?, epsilon: Double?)
     /// The coordinator refused a site's update (stale, malformed, impersonated).

@@ -9,6 +9,7 @@ public enum AuditEventKind: String, Hashable, Sendable, CaseIterable, Codable {
     case roundFinished = "round_finished"
     case instructionsReceived = "instructions_received"
     case updateSent = "update_sent"
+    case evaluationSent = "evaluation_sent"
     case updateAccepted = "update_accepted"
     case updateRejected = "update_rejected"
     case updateRefused = "update_refused"

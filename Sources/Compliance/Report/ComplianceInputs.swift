@@ -31,51 +31,30 @@ public struct PrivacyBudgetSnapshot: Hashable, Sendable, Codable {
     }
 }
 
-/// A site's data-quality summary in plain values (the CLI fills it from `ClinicalData`'s
-/// quality report): counts and percentages only, already small-cell safe.
-public struct DataQualitySummary: Hashable, Sendable, Codable {
-    public struct Exclusion: Hashable, Sendable, Codable {
-        public var reason: String
-        public var rows: Int
-        public init(reason: String, rows: Int) {
-            self.reason = reason
-            self.rows = rows
-        }
-    }
-
-    public struct Missingness: Hashable, Sendable, Codable {
-        public var feature: String
-        public var missingPercent: Double
-        public init(feature: String, missingPercent: Double) {
-            self.feature = feature
-            self.missingPercent = missingPercent
-        }
-    }
-
-    public var source: String
-    public var schemaHash: String?
-    public var rowsRead: Int
-    public var rowsIncluded: Int
-    public var exclusions: [Exclusion]
-    public var missingness: [Missingness]
-
-    public init(source: String, schemaHash: String? = nil, rowsRead: Int, rowsIncluded: Int, exclusions: [Exclusion] = [],
-                missingness: [Missingness] = []) {
-        self.source = source
-        self.schemaHash = schemaHash
-        self.rowsRead = rowsRead
-        self.rowsIncluded = rowsIncluded
-        self.exclusions = exclusions
-        self.missingness = missingness
-    }
-}
-
 /// Everything a compliance report is made from. Numbers come from the trails and the ledger,
 /// never from the report's own arithmetic beyond sums.
+///
+/// A study's records are its coordinator's trail and one trail per site (each site keeps its
+/// own; a compliance officer collects them). The policy, approvals, ledger and quality summary
+/// are one site's own records: `site` names that site.
 public struct ComplianceReportInput: Sendable {
+    /// One site's trail and the site it belongs to.
+    public struct SiteTrail: Sendable {
+        public var name: String
+        public var log: AuditLog
+
+        /// The site is the trail's signer (its first entry) unless `name` says otherwise; a
+        /// trail too damaged to name its signer is known by its file name.
+        public init(_ log: AuditLog, name: String? = nil) {
+            self.log = log
+            self.name = name ?? log.verification.participant ?? URL(fileURLWithPath: log.path).lastPathComponent
+        }
+    }
+
     public var study: String
-    public var site: String
-    public var siteTrail: AuditLog
+    public var siteTrails: [SiteTrail]
+    /// The site that `policy`, `approvals`, `privacy` and `quality` describe.
+    public var site: String?
     public var coordinatorTrail: AuditLog?
     public var policy: SitePolicy?
     public var approvals: PlanApprovals?
@@ -84,12 +63,13 @@ public struct ComplianceReportInput: Sendable {
     public var quality: DataQualitySummary?
     public var generatedAt: Date
 
-    public init(study: String, site: String, siteTrail: AuditLog, coordinatorTrail: AuditLog? = nil, policy: SitePolicy? = nil,
+    /// A study's trails: every site's given, with one site's own records when `site` names it.
+    public init(study: String, siteTrails: [SiteTrail], site: String? = nil, coordinatorTrail: AuditLog? = nil, policy: SitePolicy? = nil,
                 approvals: PlanApprovals? = nil, plan: TrainingPlan? = nil, privacy: PrivacyBudgetSnapshot? = nil,
                 quality: DataQualitySummary? = nil, generatedAt: Date = Date()) {
         self.study = study
+        self.siteTrails = siteTrails
         self.site = site
-        self.siteTrail = siteTrail
         self.coordinatorTrail = coordinatorTrail
         self.policy = policy
         self.approvals = approvals
@@ -97,5 +77,13 @@ public struct ComplianceReportInput: Sendable {
         self.privacy = privacy
         self.quality = quality
         self.generatedAt = generatedAt
+    }
+
+    /// One site's report: its trail, read as the trail of `site`.
+    public init(study: String, site: String, siteTrail: AuditLog, coordinatorTrail: AuditLog? = nil, policy: SitePolicy? = nil,
+                approvals: PlanApprovals? = nil, plan: TrainingPlan? = nil, privacy: PrivacyBudgetSnapshot? = nil,
+                quality: DataQualitySummary? = nil, generatedAt: Date = Date()) {
+        self.init(study: study, siteTrails: [SiteTrail(siteTrail, name: site)], site: site, coordinatorTrail: coordinatorTrail, policy: policy,
+                  approvals: approvals, plan: plan, privacy: privacy, quality: quality, generatedAt: generatedAt)
     }
 }

@@ -1,8 +1,11 @@
 import Foundation
 
-/// A study's compliance record for one site, assembled from the audit trails, the approvals,
-/// the privacy ledger and the quality summary: the content of the HTML page, as values a test
-/// can compare with the study's own records.
+/// A study's compliance record, assembled from the audit trails (the coordinator's and one per
+/// site), the approvals, the privacy ledger and the quality summary: the content of the HTML
+/// page and of its JSON twin, as values a test can compare with the study's own records.
+///
+/// One site's report is the same thing with one site trail; the policy, approvals, ledger and
+/// quality summary always describe one site (`site`), since they are that site's own files.
 public struct ComplianceReport: Sendable {
     public struct Participant: Hashable, Sendable {
         public var name: String
@@ -11,20 +14,30 @@ public struct ComplianceReport: Sendable {
         public var certificateFingerprint: String?
     }
 
-    /// What left the site in one round.
+    /// What left a site in one round.
     public struct RoundRow: Hashable, Sendable {
+        public var site: String
         public var round: Int
         public var time: String
         public var rows: Int
         public var bytes: Int
         public var payloadSHA256: String
+        /// A sealed answer: the update left masked through the secure sum.
         public var secureAggregation: Bool
         public var privacy: UpdatePrivacy?
         /// Epsilon after the round from the privacy ledger, when one was given.
         public var ledgerEpsilon: Double?
+        /// What the coordinator's trail says of this round's answer (nil: no record, or no
+        /// coordinator trail given).
+        public var coordinatorVerdict: Decision.Outcome?
+
+        /// The site's cumulative epsilon after the round: as logged when the update left,
+        /// else as the ledger has it.
+        public var epsilon: Double? { privacy?.epsilonAfter ?? ledgerEpsilon }
     }
 
     public struct Incident: Hashable, Sendable {
+        public var site: String
         public var round: Int?
         public var time: String
         /// refused (by the site's policy), rejected, failed, quarantined.
@@ -39,26 +52,34 @@ public struct ComplianceReport: Sendable {
     }
 
     public var study: String
-    public var site: String
+    /// The site whose policy, approvals, ledger and quality summary were given.
+    public var site: String?
     public var generatedAt: Date
     public var participants: [Participant]
     public var planHash: String?
     public var plan: TrainingPlan?
-    public var approvals: [PlanApproval]
     public var policy: SitePolicy?
-    public var rounds: [RoundRow]
-    public var incidents: [Incident]
+    /// Every site whose trail was given, in the order given.
+    public var sites: [SiteActivity]
+    /// Sites the coordinator's trail names whose own trails were not given: what left them is
+    /// not in this report.
+    public var sitesWithoutTrail: [String]
     public var trails: [TrailCheck]
     public var privacy: PrivacyBudgetSnapshot?
     public var quality: DataQualitySummary?
     public var safeguards: [HIPAASafeguard]
 
-    public var totalBytes: Int { rounds.map(\.bytes).reduce(0, +) }
-    /// The site's epsilon after its last round in this study.
-    public var finalEpsilon: Double? { rounds.last { $0.privacy?.epsilonAfter != nil }?.privacy?.epsilonAfter }
+    /// Every update sent, site by site.
+    public var rounds: [RoundRow] { sites.flatMap(\.updates) }
+    public var incidents: [Incident] { sites.flatMap(\.incidents) }
+    public var approvals: [PlanApproval] { sites.flatMap(\.approvals) }
+    public var totalBytes: Int { sites.map(\.totalBytes).reduce(0, +) }
+    /// The highest epsilon any site reached in this study (the site's own, for one site).
+    public var finalEpsilon: Double? { sites.compactMap(\.finalEpsilon).max() }
     public var epsilonBudget: Double? { policy?.differentialPrivacy?.maxEpsilon ?? privacy?.maxEpsilon }
     public var budgetDelta: Double? { policy?.differentialPrivacy?.delta ?? privacy?.delta }
     public var allTrailsIntact: Bool { trails.allSatisfy { $0.verification.isIntact } }
+    public var damagedTrails: [TrailCheck] { trails.filter { !$0.verification.isIntact } }
 
     public init(_ input: ComplianceReportInput) {
         study = input.study
@@ -69,25 +90,30 @@ public struct ComplianceReport: Sendable {
         quality = input.quality
         plan = input.plan
 
-        let siteEntries = input.siteTrail.entries.filter { $0.event.study == nil || $0.event.study == input.study }
-        let coordinatorEntries = (input.coordinatorTrail?.entries ?? []).filter { $0.event.study == nil || $0.event.study == input.study }
+        let inStudy = { (entry: AuditEntry) in entry.event.study == nil || entry.event.study == input.study }
+        let siteEntries = input.siteTrails.map { $0.log.entries.filter(inStudy) }
+        let coordinatorEntries = (input.coordinatorTrail?.entries ?? []).filter(inStudy)
 
         var participants: [Participant] = []
-        for trail in [input.coordinatorTrail, input.siteTrail].compactMap({ $0 }) {
+        for trail in [input.coordinatorTrail].compactMap({ $0 }) + input.siteTrails.map(\.log) {
             let v = trail.verification
             if let name = v.participant {
                 participants.append(Participant(name: name, role: v.role?.rawValue ?? "?", publicKey: v.publicKey, certificateFingerprint: v.certificateFingerprint))
             }
         }
+        var joined: [String] = []
         for entry in coordinatorEntries {
-            if case .siteJoined(_, let name, let key, let fingerprint) = entry.event, !participants.contains(where: { $0.name == name }) {
-                participants.append(Participant(name: name, role: "site", publicKey: key, certificateFingerprint: fingerprint))
+            if case .siteJoined(_, let name, let key, let fingerprint) = entry.event {
+                if !joined.contains(name) { joined.append(name) }
+                if !participants.contains(where: { $0.name == name }) {
+                    participants.append(Participant(name: name, role: "site", publicKey: key, certificateFingerprint: fingerprint))
+                }
             }
         }
         self.participants = participants
 
         var planHash = input.plan?.planHash
-        for entry in siteEntries + coordinatorEntries where planHash == nil {
+        for entry in siteEntries.joined() + coordinatorEntries where planHash == nil {
             switch entry.event {
             case .instructionsReceived(let i): planHash = i.planHash
             case .studyCreated(_, let hash, _): planHash = hash
@@ -95,51 +121,25 @@ public struct ComplianceReport: Sendable {
             }
         }
         self.planHash = planHash
-        var approvals = (input.approvals?.approvals ?? []).filter { $0.study == input.study && (planHash == nil || $0.planHash == planHash) }
-        for entry in siteEntries {
-            if case .planApproved(let study, let hash, let by, let note) = entry.event, hash == planHash,
-               !approvals.contains(where: { $0.planHash == hash && $0.approvedBy == by }) {
-                approvals.append(PlanApproval(study: study, planHash: hash, approvedBy: by, approvedAt: entry.time, note: note, entry: entry.sequence))
-            }
-        }
-        self.approvals = approvals
 
         let ledger = Dictionary((input.privacy?.rounds ?? []).filter { $0.study == input.study }.map { ($0.round, $0.epsilon) },
                                 uniquingKeysWith: { _, last in last })
-        rounds = siteEntries.compactMap { entry in
-            guard case .updateSent(let sent) = entry.event, sent.site == input.site else { return nil }
-            return RoundRow(round: sent.round, time: entry.timestamp, rows: sent.rows, bytes: sent.bytes, payloadSHA256: sent.payloadSHA256,
-                            secureAggregation: sent.secureAggregation, privacy: sent.privacy, ledgerEpsilon: ledger[sent.round])
+        let givenApprovals = (input.approvals?.approvals ?? []).filter { $0.study == input.study && (planHash == nil || $0.planHash == planHash) }
+        sites = zip(input.siteTrails, siteEntries).map { trail, entries in
+            let described = trail.name == input.site
+            return Self.activity(of: trail.name, trail: trail.log.path, siteEntries: entries, coordinatorEntries: coordinatorEntries,
+                                 ledger: described ? ledger : [:], approvals: described ? givenApprovals : [], planHash: planHash)
         }
+        let named = Set(input.siteTrails.map(\.name))
+        sitesWithoutTrail = joined.filter { !named.contains($0) }
 
-        var incidents: [Incident] = []
-        for entry in siteEntries {
-            if case .updateRefused(_, let round, let site, let rule, let reason) = entry.event, site == input.site {
-                incidents.append(Incident(round: round, time: entry.timestamp, kind: "refused by site policy (\(rule))", reason: reason))
-            }
-        }
-        for entry in coordinatorEntries where entry.event.site == input.site {
-            switch entry.event {
-            case .updateRejected(_, let round, _, let reason):
-                incidents.append(Incident(round: round, time: entry.timestamp, kind: "rejected by coordinator", reason: reason))
-            case .siteFailed(_, let round, _, let reason):
-                incidents.append(Incident(round: round, time: entry.timestamp, kind: "failed", reason: reason))
-            case .siteQuarantined(_, let round, _, let reason):
-                incidents.append(Incident(round: round, time: entry.timestamp, kind: "quarantined", reason: reason))
-            case .siteReinstated(_, _, let by):
-                incidents.append(Incident(round: nil, time: entry.timestamp, kind: "reinstated", reason: "by \(by)"))
-            default: break
-            }
-        }
-        self.incidents = incidents
-
-        var trails = [TrailCheck(name: "\(input.site) (site)", path: input.siteTrail.path, verification: input.siteTrail.verification)]
+        var trails = input.siteTrails.map { TrailCheck(name: "\($0.name) (site)", path: $0.log.path, verification: $0.log.verification) }
         if let coordinator = input.coordinatorTrail {
             trails.append(TrailCheck(name: "\(coordinator.verification.participant ?? "coordinator") (coordinator)", path: coordinator.path,
                                      verification: coordinator.verification))
         }
         if let approvalsTrail = input.approvals, approvalsTrail.verification.entries > 0 {
-            trails.append(TrailCheck(name: "plan approvals of \(input.site)", path: "approvals", verification: approvalsTrail.verification))
+            trails.append(TrailCheck(name: "plan approvals of \(input.site ?? "the site")", path: "approvals.jsonl", verification: approvalsTrail.verification))
         }
         self.trails = trails
         safeguards = []

@@ -19,7 +19,9 @@ public struct HIPAASafeguard: Hashable, Sendable {
     static func assess(_ report: ComplianceReport) -> [HIPAASafeguard] {
         let intact = report.allTrailsIntact
         let trailCount = report.trails.count
-        let approved = !report.approvals.isEmpty
+        // Every site whose records were given must have approved: one unapproved site is enough to fall short.
+        let unapproved = report.sites.filter(\.approvals.isEmpty).map(\.name)
+        let approved = !report.sites.isEmpty && unapproved.isEmpty
         let privacyApplied = !report.rounds.isEmpty && report.rounds.allSatisfy { $0.privacy != nil }
         let secureAggregation = !report.rounds.isEmpty && report.rounds.allSatisfy(\.secureAggregation)
         let pinnedCoordinators = !(report.policy?.allowedCoordinators.isEmpty ?? true)
@@ -35,6 +37,7 @@ public struct HIPAASafeguard: Hashable, Sendable {
                 control: "The site's data steward approves each training plan by its SHA-256 hash; the site runs only approved plans and enforces its policy (models, size, DP, minimum rows).",
                 status: approved ? .inPlace : .partial,
                 evidence: approved ? "Plan \(report.planHash.map { String($0.prefix(12)) } ?? "?")... approved by \(report.approvals.map(\.approvedBy).joined(separator: ", "))."
+                                   : report.sites.count > 1 ? "No approval of this study's plan was found for \(unapproved.joined(separator: ", ")) in the records given."
                                    : "No approval of this study's plan was found in the records given."),
             HIPAASafeguard(
                 citation: "45 CFR 164.312(a)(1)", title: "Access control (technical safeguard)",

@@ -4,20 +4,24 @@ import Foundation
 /// external assets, so it can be archived, emailed and printed to PDF (`@media print` keeps
 /// tables whole and drops screen colours). The markup is well-formed XML (every element
 /// closed, every value escaped) so tools and tests can parse it.
+///
+/// One site or a whole study renders the same way: the per-site parts (what left, refusals,
+/// the coordinator's view) get one block per site whose trail was given.
 public enum HTMLComplianceReport {
     public static func render(_ report: ComplianceReport) -> String {
+        let scope = scopeText(report)
         var page = """
         <!DOCTYPE html>
         <html lang="en">
         <head>
         <meta charset="utf-8" />
-        <title>Compliance report: \(HTML.escape(report.study)) at \(HTML.escape(report.site))</title>
+        <title>Compliance report: \(HTML.escape(report.study)) at \(HTML.escape(scope))</title>
         <style>\(style)</style>
         </head>
         <body>
         <header>
         <h1>Compliance report</h1>
-        <p class="subtitle">Study <strong data-field="study">\(HTML.escape(report.study))</strong> at site <strong data-field="site">\(HTML.escape(report.site))</strong>, generated \(HTML.escape(AuditTimestamp.string(report.generatedAt)))</p>
+        <p class="subtitle">Study <strong data-field="study">\(HTML.escape(report.study))</strong> at \(report.sites.count == 1 ? "site" : "\(report.sites.count) sites:") <strong data-field="site">\(HTML.escape(report.sites.map(\.name).joined(separator: ", ")))</strong>, generated \(HTML.escape(AuditTimestamp.string(report.generatedAt)))</p>
         \(summary(report))
         </header>
 
@@ -38,20 +42,36 @@ public enum HTMLComplianceReport {
         return page
     }
 
+    private static func scopeText(_ report: ComplianceReport) -> String {
+        report.sites.count == 1 ? report.sites[0].name : "\(report.sites.count) sites"
+    }
+
     private static func summary(_ report: ComplianceReport) -> String {
         let verdict = report.allTrailsIntact ? "All audit trails verified" : "An audit trail FAILED verification"
         let epsilon = report.finalEpsilon.map { CanonicalJSON.number(round4($0)) } ?? "n/a"
         let budget = report.epsilonBudget.map { CanonicalJSON.number($0) } ?? "n/a"
-        return """
+        let several = report.sites.count > 1
+        var html = """
         <table class="summary" id="summary"><tbody>
         <tr><th>Audit chain</th><td data-field="verdict" class="\(report.allTrailsIntact ? "ok" : "bad")">\(HTML.escape(verdict))</td></tr>
-        <tr><th>Rounds with an update sent</th>\(HTML.cell("rounds-sent", String(report.rounds.count), numeric: true))</tr>
-        <tr><th>Bytes that left the site</th>\(HTML.cell("total-bytes", String(report.totalBytes), numeric: true))</tr>
-        <tr><th>Epsilon spent / budget</th><td class="num"><span data-field="final-epsilon">\(epsilon)</span> / <span data-field="epsilon-budget">\(budget)</span></td></tr>
-        <tr><th>Refusals, rejections, failures, quarantines</th>\(HTML.cell("incident-count", String(report.incidents.count), numeric: true))</tr>
-        </tbody></table>
 
         """
+        if !report.allTrailsIntact {
+            let damaged = report.damagedTrails.map { "\($0.name): first damaged entry \($0.verification.damage!.entry)" }
+            html += "<tr><th>Damaged trails</th><td data-field=\"damaged-trails\" class=\"bad\">\(HTML.escape(damaged.joined(separator: "; ")))</td></tr>\n"
+        }
+        html += """
+        <tr><th>Sites reported</th>\(HTML.cell("site-count", String(report.sites.count), numeric: true))</tr>
+        <tr><th>\(several ? "Updates sent (all sites)" : "Rounds with an update sent")</th>\(HTML.cell("rounds-sent", String(report.rounds.count), numeric: true))</tr>
+        <tr><th>Bytes that left the \(several ? "sites" : "site")</th>\(HTML.cell("total-bytes", String(report.totalBytes), numeric: true))</tr>
+        <tr><th>\(several ? "Highest epsilon spent (any site)" : "Epsilon spent") / budget</th><td class="num"><span data-field="final-epsilon">\(epsilon)</span> / <span data-field="epsilon-budget">\(budget)</span></td></tr>
+        <tr><th>Refusals, rejections, failures, quarantines</th>\(HTML.cell("incident-count", String(report.incidents.count), numeric: true))</tr>
+
+        """
+        if !report.sitesWithoutTrail.isEmpty {
+            html += "<tr><th>Sites in the study whose trail was not given</th><td data-field=\"sites-without-trail\" class=\"warn\">\(HTML.escape(report.sitesWithoutTrail.joined(separator: ", ")))</td></tr>\n"
+        }
+        return html + "</tbody></table>\n"
     }
 
     private static func participants(_ report: ComplianceReport) -> String {
@@ -76,14 +96,18 @@ public enum HTMLComplianceReport {
             terms += "; DP-SGD: \(plan.privacy?.summary ?? "none"); secure aggregation: \(plan.secureAggregation ? "on" : "off"); schema \(plan.schemaHash.prefix(12))..."
             html += "<p data-field=\"plan-terms\">\(HTML.escape(terms))</p>\n"
         }
-        if report.approvals.isEmpty {
-            html += "<p class=\"bad\" data-field=\"approval\">No approval of this plan by the site's data steward was found.</p>\n"
-        } else {
-            html += "<table><thead><tr><th>Approved by</th><th>When (UTC)</th><th>Note</th><th>Approvals entry</th></tr></thead><tbody>\n"
-            for approval in report.approvals {
-                html += "<tr data-approval=\"\(approval.entry)\">" + HTML.cell("approved-by", approval.approvedBy)
-                    + HTML.cell("approved-at", AuditTimestamp.string(approval.approvedAt)) + HTML.cell("note", approval.note ?? "")
-                    + HTML.cell("entry", String(approval.entry), numeric: true) + "</tr>\n"
+        for site in report.sites where site.approvals.isEmpty {
+            let whose = report.sites.count == 1 ? "the site's data steward" : "the data steward of \(site.name)"
+            html += "<p class=\"bad\" data-field=\"approval\">No approval of this plan by \(HTML.escape(whose)) was found.</p>\n"
+        }
+        if !report.approvals.isEmpty {
+            html += "<table><thead><tr><th>Site</th><th>Approved by</th><th>When (UTC)</th><th>Note</th><th>Approvals entry</th></tr></thead><tbody>\n"
+            for site in report.sites {
+                for approval in site.approvals {
+                    html += "<tr data-approval=\"\(approval.entry)\">" + HTML.cell("site", site.name) + HTML.cell("approved-by", approval.approvedBy)
+                        + HTML.cell("approved-at", AuditTimestamp.string(approval.approvedAt)) + HTML.cell("note", approval.note ?? "")
+                        + HTML.cell("entry", String(approval.entry), numeric: true) + "</tr>\n"
+                }
             }
             html += "</tbody></table>\n"
         }
@@ -95,39 +119,57 @@ public enum HTMLComplianceReport {
             }
             rules.append("secure aggregation \(policy.requireSecureAggregation ? "required" : "not required")")
             rules.append(policy.allowedCoordinators.isEmpty ? "coordinators not restricted" : "\(policy.allowedCoordinators.count) allowed coordinator(s)")
-            html += "<p>Site policy of steward \(HTML.escape(policy.steward)) (hash <code>\(policy.policyHash.prefix(12))...</code>): \(HTML.escape(rules.joined(separator: "; "))).</p>\n"
+            let whose = report.site.map { " at \($0)" } ?? ""
+            html += "<p>Site policy\(HTML.escape(whose)) of steward \(HTML.escape(policy.steward)) (hash <code>\(policy.policyHash.prefix(12))...</code>): \(HTML.escape(rules.joined(separator: "; "))).</p>\n"
         }
         return html + "</section>\n"
     }
 
     private static func rounds(_ report: ComplianceReport) -> String {
-        var html = "<section id=\"rounds\"><h2>3. What left the site, round by round</h2>\n"
-        html += "<p>One row per update sent. Bytes are the model values transmitted (4 per parameter); the hash identifies the exact payload. Epsilon is the site's cumulative privacy loss after the round"
+        var html = "<section id=\"rounds\"><h2>3. What left \(report.sites.count == 1 ? "the site" : "each site"), round by round</h2>\n"
+        html += "<p>One row per update sent (under secure aggregation, a sealed answer: it left masked, through the secure sum). Bytes are the model values transmitted (4 per parameter); the hash identifies the exact payload. Epsilon is the site's cumulative privacy loss after the round"
         if let delta = report.budgetDelta { html += " at delta \(CanonicalJSON.number(delta))" }
-        if let budget = report.epsilonBudget { html += ", against a budget of \(CanonicalJSON.number(budget))" }
-        html += ".</p>\n<table><thead><tr><th>Round</th><th>Sent (UTC)</th><th>Rows</th><th>Bytes</th><th>Payload SHA-256</th><th>Secure agg.</th><th>DP-SGD (noise, rate, steps)</th><th>Epsilon after</th><th>Budget</th></tr></thead><tbody>\n"
-        for row in report.rounds {
-            let dp = row.privacy.map { "\(CanonicalJSON.number(round4($0.noiseMultiplier))), \(CanonicalJSON.number(round4($0.samplingRate))), \($0.steps)" } ?? "none"
-            let epsilon = (row.privacy?.epsilonAfter ?? row.ledgerEpsilon).map { CanonicalJSON.number(round4($0)) } ?? "n/a"
-            let budget = report.epsilonBudget.map { CanonicalJSON.number($0) } ?? "n/a"
-            html += "<tr data-round=\"\(row.round)\">" + HTML.cell("round", String(row.round), numeric: true) + HTML.cell("time", row.time)
-                + HTML.cell("rows", String(row.rows), numeric: true) + HTML.cell("bytes", String(row.bytes), numeric: true)
-                + "<td data-field=\"payload\" class=\"hash\">\(row.payloadSHA256.prefix(16))...</td>"
-                + HTML.cell("secure-aggregation", row.secureAggregation ? "on" : "off") + HTML.cell("dp", dp)
-                + HTML.cell("epsilon", epsilon, numeric: true) + HTML.cell("budget", budget, numeric: true) + "</tr>\n"
+        if let budget = report.epsilonBudget { html += ", against \(HTML.escape(report.site.map { "\($0)'s" } ?? "the")) budget of \(CanonicalJSON.number(budget))" }
+        html += ". The last column is the coordinator's record of the round's answer.</p>\n"
+        for site in report.sites {
+            let budget = (site.name == report.site ? report.epsilonBudget : nil).map { CanonicalJSON.number($0) } ?? "n/a"
+            if report.sites.count > 1 { html += "<h3>\(HTML.escape(site.name))</h3>\n" }
+            html += "<p>Asked for <span data-field=\"rounds-asked\">\(site.roundsAsked.count)</span> round(s); sent \(site.updates.count) update(s); refused \(site.refusals.count).</p>\n"
+            html += "<table><thead><tr><th>Site</th><th>Round</th><th>Sent (UTC)</th><th>Rows</th><th>Bytes</th><th>Payload SHA-256</th><th>Secure agg.</th><th>DP-SGD (noise, rate, steps)</th><th>Epsilon after</th><th>Budget</th><th>Coordinator</th></tr></thead><tbody>\n"
+            for row in site.updates {
+                let dp = row.privacy.map { "\(CanonicalJSON.number(round4($0.noiseMultiplier))), \(CanonicalJSON.number(round4($0.samplingRate))), \($0.steps)" } ?? "none"
+                html += "<tr data-round=\"\(row.round)\">" + HTML.cell("site", row.site) + HTML.cell("round", String(row.round), numeric: true) + HTML.cell("time", row.time)
+                    + HTML.cell("rows", String(row.rows), numeric: true) + HTML.cell("bytes", String(row.bytes), numeric: true)
+                    + "<td data-field=\"payload\" class=\"hash\">\(row.payloadSHA256.prefix(16))...</td>"
+                    + HTML.cell("secure-aggregation", row.secureAggregation ? "on (sealed)" : "off") + HTML.cell("dp", dp)
+                    + HTML.cell("epsilon", row.epsilon.map { CanonicalJSON.number(round4($0)) } ?? "n/a", numeric: true) + HTML.cell("budget", budget, numeric: true)
+                    + HTML.cell("coordinator", row.coordinatorVerdict?.rawValue ?? "no record") + "</tr>\n"
+            }
+            if site.updates.isEmpty { html += "<tr><td colspan=\"11\">No update left \(HTML.escape(site.name)) in this study.</td></tr>\n" }
+            html += "</tbody><tfoot><tr><th colspan=\"4\">Total</th>" + HTML.cell("site-bytes-total", String(site.totalBytes), numeric: true) + "<td colspan=\"6\"></td></tr></tfoot></table>\n"
         }
-        if report.rounds.isEmpty { html += "<tr><td colspan=\"9\">No update left the site in this study.</td></tr>\n" }
-        html += "</tbody><tfoot><tr><th colspan=\"3\">Total</th>" + HTML.cell("bytes-total", String(report.totalBytes), numeric: true) + "<td colspan=\"5\"></td></tr></tfoot></table>\n"
+        html += "<p>All sites together: <span data-field=\"bytes-total\">\(report.totalBytes)</span> bytes.</p>\n"
+        if !report.sitesWithoutTrail.isEmpty {
+            html += "<p class=\"warn\">The coordinator's trail also names \(HTML.escape(report.sitesWithoutTrail.joined(separator: ", "))), whose own trails were not given: what left \(report.sitesWithoutTrail.count == 1 ? "that site" : "those sites") is not shown here.</p>\n"
+        }
         return html + "</section>\n"
     }
 
     private static func incidents(_ report: ComplianceReport) -> String {
         var html = "<section id=\"incidents\"><h2>4. Refusals, rejections and quarantines</h2>\n"
+        html += "<table><thead><tr><th>Site</th><th>Accepted</th><th>Rejected</th><th>Failed</th><th>Quarantined</th><th>Refused by the site</th></tr></thead><tbody>\n"
+        for site in report.sites {
+            let count = { (outcome: ComplianceReport.Decision.Outcome) in String(site.coordinatorView.filter { $0.outcome == outcome }.count) }
+            html += "<tr data-coordinator-view=\"\(HTML.escape(site.name))\">" + HTML.cell("site", site.name) + HTML.cell("accepted", count(.accepted), numeric: true)
+                + HTML.cell("rejected", count(.rejected), numeric: true) + HTML.cell("failed", count(.failed), numeric: true)
+                + HTML.cell("quarantined", count(.quarantined), numeric: true) + HTML.cell("refused", String(site.refusals.count), numeric: true) + "</tr>\n"
+        }
+        html += "</tbody></table>\n"
         guard !report.incidents.isEmpty else { return html + "<p data-field=\"incidents\">None recorded.</p></section>\n" }
-        html += "<table><thead><tr><th>Round</th><th>When (UTC)</th><th>What</th><th>Reason</th></tr></thead><tbody>\n"
+        html += "<table><thead><tr><th>Site</th><th>Round</th><th>When (UTC)</th><th>What</th><th>Reason</th></tr></thead><tbody>\n"
         for incident in report.incidents {
-            html += "<tr class=\"incident\">" + HTML.cell("round", incident.round.map(String.init) ?? "", numeric: true) + HTML.cell("time", incident.time)
-                + HTML.cell("kind", incident.kind) + HTML.cell("reason", incident.reason) + "</tr>\n"
+            html += "<tr class=\"incident\">" + HTML.cell("site", incident.site) + HTML.cell("round", incident.round.map(String.init) ?? "", numeric: true)
+                + HTML.cell("time", incident.time) + HTML.cell("kind", incident.kind) + HTML.cell("reason", incident.reason) + "</tr>\n"
         }
         return html + "</tbody></table></section>\n"
     }
@@ -149,22 +191,25 @@ public enum HTMLComplianceReport {
     }
 
     private static func quality(_ report: ComplianceReport) -> String {
-        var html = "<section id=\"quality\"><h2>6. Data quality</h2>\n"
+        var html = "<section id=\"quality\"><h2>6. Data quality\(HTML.escape(report.site.map { " at \($0)" } ?? ""))</h2>\n"
         guard let quality = report.quality else { return html + "<p>No data-quality summary was provided.</p></section>\n" }
-        html += "<p>Source <code>\(HTML.escape(quality.source))</code>: <span data-field=\"rows-read\">\(quality.rowsRead)</span> rows read, <span data-field=\"rows-included\">\(quality.rowsIncluded)</span> included"
+        html += "<p>Source <code>\(HTML.escape(quality.source))</code>: <span data-field=\"rows-read\">\(HTML.escape(quality.rowsRead.description))</span> rows read, <span data-field=\"rows-included\">\(HTML.escape(quality.rowsIncluded.description))</span> included"
         if let schema = quality.schemaHash { html += "; schema <code>\(HTML.escape(String(schema.prefix(12))))...</code>" }
         html += ".</p>\n"
+        if let suppression = quality.suppression { html += "<p data-field=\"suppression\">Small counts as the site published them: \(HTML.escape(suppression)).</p>\n" }
         if !quality.exclusions.isEmpty {
             html += "<table><thead><tr><th>Exclusion reason</th><th>Rows</th></tr></thead><tbody>\n"
             for exclusion in quality.exclusions {
-                html += "<tr>" + HTML.cell("reason", exclusion.reason) + HTML.cell("rows", String(exclusion.rows), numeric: true) + "</tr>\n"
+                html += "<tr data-exclusion=\"\(HTML.escape(exclusion.reason))\">" + HTML.cell("reason", exclusion.reason) + HTML.cell("rows", exclusion.rows.description, numeric: true) + "</tr>\n"
             }
             html += "</tbody></table>\n"
         }
         if !quality.missingness.isEmpty {
             html += "<table><thead><tr><th>Feature</th><th>Missing (%)</th></tr></thead><tbody>\n"
             for item in quality.missingness {
-                html += "<tr>" + HTML.cell("feature", item.feature) + HTML.cell("missing", CanonicalJSON.number((item.missingPercent * 10).rounded() / 10), numeric: true) + "</tr>\n"
+                let missing = item.missingPercent.map { CanonicalJSON.number(($0 * 10).rounded() / 10) }
+                    ?? "withheld (\(item.missing.map { "\($0) patients" } ?? "small counts"))"
+                html += "<tr data-feature=\"\(HTML.escape(item.feature))\">" + HTML.cell("feature", item.feature) + HTML.cell("missing", missing, numeric: true) + "</tr>\n"
             }
             html += "</tbody></table>\n"
         }

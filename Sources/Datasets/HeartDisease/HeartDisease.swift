@@ -15,6 +15,8 @@ import Learning
 public enum HeartDisease {
     /// Site names in FLamby's center order (0 Cleveland, 1 Hungarian, 2 Switzerland, 3 VA).
     public static let siteNames = ["cleveland", "hungarian", "switzerland", "va"]
+    /// Features after FLamby's encoding (one-hot chest pain and resting ECG).
+    public static let featureCount = 13
 
     /// FLamby's train fraction; the test fraction is `1 - 0.66`, as FLamby writes it.
     public static let trainFraction = 0.66

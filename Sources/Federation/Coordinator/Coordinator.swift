@@ -38,17 +38,10 @@ public actor Coordinator {
                  history: [RoundRecord], previousAggregate: [Float]?, secureSummation: (any SecureSummation)?) throws {
         records = history
         self.secureSummation = secureSummation
-        if secureSummation != nil {
-            try SecureAggregationCompatibility.check(strategy: strategy, rule: rule, monitoring: monitor != nil)
-        }
+        try StudyCompatibility.check(strategy: strategy, rule: rule, monitoring: monitor != nil,
+                                     secureAggregation: secureSummation != nil, minimumSites: configuration.selection.minimumSites)
         self.previousAggregate = previousAggregate
         precondition(initialParameters.count == layout.count, "initial parameters do not match the layout")
-        if (strategy.usesControlVariates || strategy.usesMasks) && rule.needsIndividualUpdates {
-            throw CoordinatorError.incompatible("\(strategy.name) averages control variates and cannot run with the \(rule.name) rule; use the plain mean")
-        }
-        if rule.minimumUpdates > configuration.selection.minimumSites {
-            throw CoordinatorError.incompatible("the \(rule.name) rule needs at least \(rule.minimumUpdates) updates per round, but a round may close with \(configuration.selection.minimumSites); raise the minimum sites or lower f")
-        }
         self.configuration = configuration
         self.strategy = strategy
         self.rule = rule

@@ -39,6 +39,9 @@ public struct Simulation: Sendable {
     /// Secure aggregation (built in the Privacy module): sites keep their updates and the
     /// coordinator learns only their sum.
     public var secureAggregation: SecureAggregationSetup?
+    /// Where every site's DP-SGD noise and Poisson sampling draw from. `.seeded` reproduces a
+    /// private study bit for bit and is not private; a DP-FedAvg rule chooses its own.
+    public var noiseSource: NoiseSource = .secure
 
     public init(sites: [SiteData], model: ModelSpec, strategy: StrategySpec, rule: AggregationRuleSpec = AggregationRuleSpec(),
                 rootData: Dataset? = nil, configuration: StudyConfiguration,
@@ -71,7 +74,7 @@ public struct Simulation: Sendable {
                 data.train = attack.attack.poison(data.train, seed: configuration.seed ^ stableHash(data.name))
             }
             return try Site(id: SiteID(data.name), study: configuration.studyID, model: model, data: data, seed: configuration.seed,
-                            privacyGuard: privacyGuards[SiteID(data.name)])
+                            privacyGuard: privacyGuards[SiteID(data.name)], noise: noiseSource)
         }
         let endpoints = secureAggregation.map { setup in Dictionary(uniqueKeysWithValues: actors.map { ($0.id, setup.endpoint($0)) }) }
         let sitesTransport = InProcessTransport(sites: actors, faults: faults, endpoints: endpoints ?? [:])

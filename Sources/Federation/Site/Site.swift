@@ -17,6 +17,9 @@ public actor Site {
     private var subspace: SubspaceMask?
 
     private let privacyGuard: (any PrivacyGuard)?
+    /// Where DP-SGD's noise and Poisson sampling draw from: secure unless a simulation asks to
+    /// reproduce its run (the seed is the coordinator's, so seeded noise is not private).
+    private let noiseSource: NoiseSource
     private var poissonSampler: PoissonSampler?
     /// Noise multipliers already calibrated, by study and privacy request: the plan does not
     /// change between rounds, so neither does its sigma.
@@ -24,8 +27,9 @@ public actor Site {
     private var lastAnswer: SiteState.CachedAnswer?
 
     public init(id: SiteID, study: String, model spec: ModelSpec, data: SiteData, seed: UInt64,
-                privacyGuard: (any PrivacyGuard)? = nil) throws {
+                privacyGuard: (any PrivacyGuard)? = nil, noise: NoiseSource = .secure) throws {
         self.privacyGuard = privacyGuard
+        noiseSource = noise
         guard !data.train.isEmpty else { throw SiteError.emptyTrainingSet(id) }
         self.id = id
         self.study = study
@@ -168,10 +172,11 @@ public actor Site {
                 }
             }
             if let privacy {
-                if poissonSampler?.rate != privacy.samplingRate {
-                    poissonSampler = PoissonSampler(rowCount: trainingData.count, rate: privacy.samplingRate, seed: seed)
+                // A checkpoint from an older version (all seeded) is not kept by a secure site.
+                if poissonSampler?.rate != privacy.samplingRate || poissonSampler?.source != noiseSource {
+                    poissonSampler = PoissonSampler(rowCount: trainingData.count, rate: privacy.samplingRate, seed: seed, source: noiseSource)
                 }
-                var noise = SeededGenerator(seed: seed, stream: 0xD9_5000 &+ UInt64(request.round))
+                var noise = DPNoise(noiseSource, seed: seed, stream: 0xD9_5000 &+ UInt64(request.round))
                 return model.trainPrivately(on: trainingData, steps: instructions.localSteps, sampler: &poissonSampler!,
                                             parameters: privacy, optimizer: &optimizer, noise: &noise,
                                             adjustingGradient: adjustment)

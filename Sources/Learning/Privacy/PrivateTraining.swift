@@ -17,7 +17,8 @@ public struct DPSGDParameters: Hashable, Sendable, Codable {
 
 extension Model {
     /// The DP-SGD gradient of one Poisson batch, left in `network.gradients`:
-    /// (sum_i clip(g_i, C) + N(0, sigma² C² I)) / (q N).
+    /// (sum_i clip(g_i, C) + N(0, sigma² C² I)) / (q N), the noise drawn from `noise` (secure
+    /// unless a reproducible simulation asked for seeded noise).
     ///
     /// Two passes: the first back-propagates the batch once and collects every example's
     /// gradient norm on the way (closed form for dense layers, one product per example for
@@ -26,7 +27,7 @@ extension Model {
     /// linear in them. No example is ever back-propagated on its own.
     @discardableResult
     public func computePrivateGradient(on data: Dataset, rows: [Int], parameters dp: DPSGDParameters,
-                                       expectedBatchSize: Double, noise: inout SeededGenerator) -> Float {
+                                       expectedBatchSize: Double, noise: inout DPNoise) -> Float {
         let count = parameterCount
         let gradients = network.gradients.pointer
         var loss: Float = 0
@@ -38,7 +39,7 @@ extension Model {
         let deviation = Double(dp.noiseMultiplier * dp.clipNorm)
         let scale = Float(1 / expectedBatchSize)
         for i in 0..<count {
-            gradients[i] = (gradients[i] + Float(noise.nextGaussian() * deviation)) * scale
+            gradients[i] = (gradients[i] + Float(noise.gaussian(deviation: deviation))) * scale
         }
         return loss
     }
@@ -59,7 +60,7 @@ extension Model {
 
     /// Runs `steps` DP-SGD steps with Poisson sampling.
     public func trainPrivately(on data: Dataset, steps: Int, sampler: inout PoissonSampler, parameters dp: DPSGDParameters,
-                               optimizer: inout any Optimizer, noise: inout SeededGenerator,
+                               optimizer: inout any Optimizer, noise: inout DPNoise,
                                adjustingGradient adjust: GradientAdjustment? = nil) -> TrainingSummary {
         precondition(data.exampleShape == network.inputShape, "data shape \(data.exampleShape) differs from the model input \(network.inputShape)")
         var lossSum = 0.0

@@ -15,6 +15,10 @@ import Learning
 /// so that the pair of releases together cost what one Gaussian mechanism with z would
 /// (Theorem 1 of Andrew et al.). Defaults are the paper's: C0 = 0.1, gamma = 0.5, eta = 0.2,
 /// sigma_b = m / 20. With z = 0 (no privacy) the count is not noised either.
+///
+/// The noise is secure by default (`NoiseSource`): drawn from the coordinator's kernel, it
+/// cannot be regenerated from the study seed every site holds. Seeded noise reproduces a
+/// simulation bit for bit and is not private.
 public struct DPFedAvg: AggregationRule {
     public var noiseMultiplier: Double
     public private(set) var clipNorm: Double
@@ -23,11 +27,14 @@ public struct DPFedAvg: AggregationRule {
     public var adaptive: Bool
     /// Expected updates per round (m), which fixes sigma_b = m / 20.
     public var expectedUpdates: Int
+    /// Seeds the noise in `.seeded` mode only.
     public let seed: UInt64
+    public let noiseSource: NoiseSource
     private var round = 0
 
     public init(noiseMultiplier: Double, initialClipNorm: Double = 0.1, targetQuantile: Double = 0.5,
-                clipLearningRate: Double = 0.2, adaptive: Bool = true, expectedUpdates: Int, seed: UInt64) throws(AggregationRuleError) {
+                clipLearningRate: Double = 0.2, adaptive: Bool = true, expectedUpdates: Int, seed: UInt64,
+                noise: NoiseSource = .secure) throws(AggregationRuleError) {
         guard noiseMultiplier >= 0, noiseMultiplier.isFinite else { throw .invalid("DP-FedAvg needs a noise multiplier >= 0, got \(noiseMultiplier)") }
         guard initialClipNorm > 0, initialClipNorm.isFinite else { throw .invalid("DP-FedAvg needs a positive clipping norm, got \(initialClipNorm)") }
         guard targetQuantile > 0, targetQuantile < 1 else { throw .invalid("the target quantile must be in (0, 1), got \(targetQuantile)") }
@@ -40,6 +47,7 @@ public struct DPFedAvg: AggregationRule {
         self.adaptive = adaptive
         self.expectedUpdates = expectedUpdates
         self.seed = seed
+        noiseSource = noise
         if adaptive && noiseMultiplier > 0 && noiseMultiplier >= 2 * countNoise {
             throw .invalid("noise multiplier \(noiseMultiplier) is too large to split with the clip-count noise \(countNoise) (needs z < 2 sigma_b); lower it or use more sites per round")
         }
@@ -69,7 +77,12 @@ public struct DPFedAvg: AggregationRule {
     public func makeAggregator(for context: RoundContext) throws -> any RoundAggregator {
         Aggregator(count: context.globalParameters.count, clipNorm: clipNorm, updateNoise: updateNoiseMultiplier,
                    countNoise: adaptive && noiseMultiplier > 0 ? countNoise : 0,
-                   generator: SeededGenerator(seed: seed, stream: 0xD9_0000 &+ UInt64(context.round)))
+                   noise: noise(forRound: context.round))
+    }
+
+    /// The draws of one round's noisy sum and count.
+    func noise(forRound round: Int) -> DPNoise {
+        DPNoise(noiseSource, seed: seed, stream: 0xD9_0000 &+ UInt64(round))
     }
 
     public mutating func roundFinished(_ aggregate: RoundAggregate) {
@@ -83,18 +96,18 @@ public struct DPFedAvg: AggregationRule {
         let clipNorm: Double
         let updateNoise: Double
         let countNoise: Double
-        var generator: SeededGenerator
+        var noise: DPNoise
         var contributors: [SiteID] = []
         var unclipped = 0
         var samples = 0
         var lossSum = 0.0
 
-        init(count: Int, clipNorm: Double, updateNoise: Double, countNoise: Double, generator: SeededGenerator) {
+        init(count: Int, clipNorm: Double, updateNoise: Double, countNoise: Double, noise: DPNoise) {
             sum = WeightedSum(count: count)
             self.clipNorm = clipNorm
             self.updateNoise = updateNoise
             self.countNoise = countNoise
-            self.generator = generator
+            self.noise = noise
         }
 
         mutating func fold(_ update: SiteUpdate) throws {
@@ -113,13 +126,13 @@ public struct DPFedAvg: AggregationRule {
             var total = sum.sum
             let deviation = updateNoise * clipNorm
             if deviation > 0 {
-                for i in total.indices { total[i] += Float(generator.nextGaussian() * deviation) }
+                for i in total.indices { total[i] += Float(noise.gaussian(deviation: deviation)) }
             }
             let scale = Float(1 / m)
             for i in total.indices { total[i] *= scale }
             var aggregate = RoundAggregate(meanDelta: total, contributors: contributors, totalSamples: samples,
                                            meanTrainingLoss: lossSum / Double(max(samples, 1)))
-            let noisyCount = Double(unclipped) + (countNoise > 0 ? generator.nextGaussian() * countNoise : 0)
+            let noisyCount = Double(unclipped) + (countNoise > 0 ? noise.gaussian(deviation: countNoise) : 0)
             aggregate.unclippedFraction = noisyCount / m
             return aggregate
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Studies
 
 /// `coordinator.yaml`: where the coordinator listens, its TLS material, its database, the
 /// liveness and size limits of the protocol, and the study it runs. The study's keys are
@@ -18,13 +19,15 @@ public struct CoordinatorConfig: Sendable {
     /// Checkpoints kept in the database, the latest ones; nil: one for every round. Resuming
     /// needs only the latest, and at 1e8 parameters each one takes 0.4 GB or more.
     public var keepCheckpoints: Int?
-    /// The `study:` mapping, unread.
+    /// The coordinator's own audit trail of study events (nil: none kept).
+    public var audit: AuditSettings?
+    /// The `study:` mapping, read by the study definition (`StudySpecification(config:)`).
     public var study: ConfigNode
     public var file: String
 
     public static let keys = ["listen", "certificate", "key", "ca", "revocations", "database", "study",
                               "heartbeat_seconds", "missed_heartbeats", "chunk_bytes", "max_update_bytes", "site_wait_seconds",
-                              "rejoin_grace_seconds", "keep_checkpoints", "vector_lane"]
+                              "rejoin_grace_seconds", "keep_checkpoints", "vector_lane", "audit"]
 
     public static func load(_ url: URL) throws -> CoordinatorConfig {
         let document = try ConfigNode.load(url)
@@ -51,7 +54,8 @@ public struct CoordinatorConfig: Sendable {
             listen: listen, vectorLane: vectorLane, certificate: try required("certificate").path(), key: try required("key").path(),
             authority: try required("ca").path(), revocations: try fields["revocations"]?.path(),
             database: try fields["database"]?.path() ?? url.deletingLastPathComponent().appendingPathComponent("coordinator.sqlite"),
-            limits: limits, keepCheckpoints: try fields["keep_checkpoints"]?.int(in: 1...1_000_000), study: try required("study"),
+            limits: limits, keepCheckpoints: try fields["keep_checkpoints"]?.int(in: 1...1_000_000),
+            audit: try fields["audit"].map(AuditSettings.init), study: try required("study"),
             file: url.path)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Studies
 
 /// `host:port` (IPv6 literals in brackets: `[::1]:7443`), as configs write addresses.
 public struct NetworkAddress: Hashable, Sendable, CustomStringConvertible {

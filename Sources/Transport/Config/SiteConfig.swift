@@ -1,4 +1,5 @@
 import Foundation
+import Studies
 
 /// `site.yaml`: how a site agent reaches its coordinator. It holds no identity: the site's
 /// name is the one in its certificate.
@@ -17,10 +18,14 @@ public struct SiteConfig: Sendable {
     /// DP-SGD studies: the most epsilon this site lets studies spend, at `privacyDelta`.
     public var privacyBudget: Double?
     public var privacyDelta: Double
+    /// The site's own signed audit trail (nil: none kept).
+    public var audit: AuditSettings?
+    /// The data steward's policy and approvals (nil: ungoverned, the site runs any plan).
+    public var policy: GovernanceSettings?
     /// Where the config came from, for messages.
     public var file: String
 
-    public static let keys = ["coordinator", "certificate", "key", "ca", "state", "data", "reconnect", "privacy"]
+    public static let keys = ["coordinator", "certificate", "key", "ca", "state", "data", "reconnect", "privacy", "audit", "policy"]
 
     public static func load(_ url: URL) throws -> SiteConfig {
         let document = try ConfigNode.load(url)
@@ -50,6 +55,8 @@ public struct SiteConfig: Sendable {
             config.privacyBudget = try values["max_epsilon"]?.double(minimum: 0)
             config.privacyDelta = try values["delta"]?.double(minimum: 0) ?? config.privacyDelta
         }
+        config.audit = try fields["audit"].map(AuditSettings.init)
+        config.policy = try fields["policy"].map(GovernanceSettings.init)
         return config
     }
 }

@@ -443,6 +443,10 @@ nonisolated struct Cohort_Deployment_V1_StudyDescription: Sendable {
 
   var rounds: UInt32 = 0
 
+  /// The study's training plan, canonical JSON (what the site's data steward approved by its
+  /// SHA-256). Empty from coordinators older than this field.
+  var trainingPlan: String = String()
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -1638,7 +1642,7 @@ nonisolated extension Cohort_Deployment_V1_Welcome: SwiftProtobuf.Message, Swift
 
 nonisolated extension Cohort_Deployment_V1_StudyDescription: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".StudyDescription"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}study_id\0\u{1}model\0\u{1}seed\0\u{3}example_shape\0\u{1}task\0\u{3}parameter_count\0\u{3}schema_sha256\0\u{1}rounds\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}study_id\0\u{1}model\0\u{1}seed\0\u{3}example_shape\0\u{1}task\0\u{3}parameter_count\0\u{3}schema_sha256\0\u{1}rounds\0\u{3}training_plan\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1654,6 +1658,7 @@ nonisolated extension Cohort_Deployment_V1_StudyDescription: SwiftProtobuf.Messa
       case 6: try { try decoder.decodeSingularUInt64Field(value: &self.parameterCount) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.schemaSha256) }()
       case 8: try { try decoder.decodeSingularUInt32Field(value: &self.rounds) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.trainingPlan) }()
       default: break
       }
     }
@@ -1688,6 +1693,9 @@ nonisolated extension Cohort_Deployment_V1_StudyDescription: SwiftProtobuf.Messa
     if self.rounds != 0 {
       try visitor.visitSingularUInt32Field(value: self.rounds, fieldNumber: 8)
     }
+    if !self.trainingPlan.isEmpty {
+      try visitor.visitSingularStringField(value: self.trainingPlan, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1700,6 +1708,7 @@ nonisolated extension Cohort_Deployment_V1_StudyDescription: SwiftProtobuf.Messa
     if lhs.parameterCount != rhs.parameterCount {return false}
     if lhs.schemaSha256 != rhs.schemaSha256 {return false}
     if lhs.rounds != rhs.rounds {return false}
+    if lhs.trainingPlan != rhs.trainingPlan {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Studies
 import SwiftASN1
 import X509
 

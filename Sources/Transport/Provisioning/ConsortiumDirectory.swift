@@ -28,7 +28,7 @@ public struct ConsortiumDirectory: Sendable {
     public func siteKit(_ name: String) -> URL { sites.appendingPathComponent(name) }
 }
 
-/// The file names inside a startup kit.
+/// The file names inside a startup kit, relative to the kit.
 public enum KitFile {
     public static let caCertificate = "ca.crt"
     public static let revocations = "revocations.txt"
@@ -39,4 +39,20 @@ public enum KitFile {
     public static let siteCertificate = "site.crt"
     public static let siteRequest = "site.csr"
     public static let siteConfig = "site.yaml"
+
+    // Governance: the audit trail, the steward's policy and the steward's approval key.
+    public static let keysDirectory = "keys"
+    /// Signs the participant's audit trail (Ed25519, 0600); `audit.key.pub` goes to auditors.
+    public static let auditKey = "keys/audit.key"
+    /// Where the participant's trail is kept (`audit/<participant>.audit.jsonl`).
+    public static let auditDirectory = "audit"
+    /// The data steward's `site-policy.yaml` and `approvals.jsonl`.
+    public static let policyDirectory = "policy"
+    public static let sitePolicy = "policy/site-policy.yaml"
+    public static let stewardDirectory = "steward"
+    /// Signs the steward's plan approvals; the steward moves it off the agent's machine.
+    public static let stewardKey = "steward/steward.key"
+
+    /// The public half of an Ed25519 key file (`AuditKeyFile` writes it beside the key).
+    public static func publicKey(of key: String) -> String { key + ".pub" }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Studies
 import X509
 import Yams
 
@@ -77,8 +78,10 @@ public struct Provisioner: Sendable {
         try FileWriting.write(PEMFiles.text(of: coordinatorCertificate), to: kit.appendingPathComponent(KitFile.coordinatorCertificate))
         try FileWriting.write(PEMFiles.text(of: authority.certificate), to: kit.appendingPathComponent(KitFile.caCertificate))
         try FileWriting.write(revocations, to: kit.appendingPathComponent(KitFile.revocations))
-        try FileWriting.write(StartupKit.coordinatorConfig(port: coordinatorPort, minimumSites: minimumSites ?? max(1, sites.count)),
+        try FileWriting.write(StartupKit.coordinatorConfig(coordinatorHost: coordinatorHost, port: coordinatorPort,
+                                                           minimumSites: minimumSites ?? max(1, sites.count)),
                               to: kit.appendingPathComponent(KitFile.coordinatorConfig))
+        try KitGovernance.writeAuditFiles(into: kit)
 
         try makeDirectory(layout.sites, private: false)
         for site in sites {
@@ -115,7 +118,8 @@ public struct Provisioner: Sendable {
     }
 
     /// The site's side of the CSR flow: a new key (it stays in `kit`) and a signing request
-    /// to send to the consortium operator, plus the site's config.
+    /// to send to the consortium operator, plus the site's config and governance files (the
+    /// audit key, the policy template and the steward's key), as in a kit the operator makes.
     public static func makeSigningRequest(site name: String, kit: URL, coordinator: String?) throws -> URL {
         try checkSiteNames([name])
         let key = kit.appendingPathComponent(KitFile.siteKey)
@@ -136,6 +140,7 @@ public struct Provisioner: Sendable {
         if !FileManager.default.fileExists(atPath: config.path) {
             try FileWriting.write(StartupKit.siteConfig(coordinator: coordinator ?? "COORDINATOR_HOST:PORT"), to: config)
         }
+        try KitGovernance.writeSiteFiles(site: name, into: kit)
         return request
     }
 
@@ -216,6 +221,7 @@ public struct Provisioner: Sendable {
         try FileWriting.write(PEMFiles.text(of: certificate), to: kit.appendingPathComponent(KitFile.siteCertificate))
         try FileWriting.write(PEMFiles.text(of: authority.certificate), to: kit.appendingPathComponent(KitFile.caCertificate))
         try FileWriting.write(StartupKit.siteConfig(coordinator: coordinator), to: kit.appendingPathComponent(KitFile.siteConfig))
+        try KitGovernance.writeSiteFiles(site: name, into: kit)
         return certificate
     }
 

@@ -13,23 +13,41 @@ public enum StartupKit {
         key: \(KitFile.siteKey)                    # never leaves this machine
         ca: \(KitFile.caCertificate)
         state: state                       # the site's checkpoints, for restarts
+        audit:
+          directory: \(KitFile.auditDirectory)                 # this site's signed, hash-chained trail (audit/<site>.audit.jsonl)
+          key: \(KitFile.auditKey)              # signs the trail (0600); give \(KitFile.publicKey(of: KitFile.auditKey)) to auditors
+        policy:
+          directory: \(KitFile.policyDirectory)                # site-policy.yaml (the steward's rules) and approvals.jsonl
+          steward_key: \(KitFile.publicKey(of: KitFile.stewardKey))   # the data steward's public key, which signs approvals
 
         """
     }
 
     /// The coordinator's `coordinator.yaml`, running FLamby's Fed-Heart-Disease protocol by
-    /// default (the same study as `cohort simulate`).
-    public static func coordinatorConfig(port: Int, minimumSites: Int) -> String {
-        """
+    /// default (the same study as `cohort simulate`). It listens where `KitListenAddress`
+    /// says for `coordinatorHost`, the host sites dial.
+    public static func coordinatorConfig(coordinatorHost: String, port: Int, minimumSites: Int) -> String {
+        let listen = KitListenAddress(coordinatorHost: coordinatorHost)
+        let scope = listen.everyInterface
+            ? """
+              # 0.0.0.0 listens on every network interface of this machine. To narrow it, write the address
+              # of the interface sites reach instead (e.g. 10.0.0.5:\(port)), in listen and vector_lane alike.
+
+              """
+            : "# Loopback only: \(coordinatorHost) was provisioned as the coordinator's host, so only this machine can connect.\n"
+        return """
         # Cohort coordinator. Run: cohort coordinator --config coordinator.yaml
-        listen: 0.0.0.0:\(port)
-        # vector_lane: 0.0.0.0:\(port + 1)   # models and updates over a second mutual-TLS port: faster
+        \(scope)listen: \(listen.address(port: port))
+        # vector_lane: \(listen.address(port: port + 1))   # models and updates over a second mutual-TLS port: faster
                                            # rounds, less memory (docs/DEPLOYMENT.md, section 5); open it to sites
         certificate: \(KitFile.coordinatorCertificate)
         key: \(KitFile.coordinatorKey)
         ca: \(KitFile.caCertificate)
         revocations: \(KitFile.revocations)      # re-read whenever the file changes
         database: coordinator.sqlite       # study, rounds, metrics, a checkpoint per round
+        audit:
+          directory: \(KitFile.auditDirectory)                 # the coordinator's trail of study events (audit/coordinator.audit.jsonl)
+          key: \(KitFile.auditKey)
         study:
           id: heart-disease
           dataset: heart-disease

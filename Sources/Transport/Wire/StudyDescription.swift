@@ -13,9 +13,12 @@ public struct StudyDescription: Hashable, Sendable {
     /// Set when the study needs data prepared with this study schema (SHA-256, hex).
     public var schemaSHA256: String?
     public var rounds: Int
+    /// The study's training plan (canonical JSON), which a governed site checks against its
+    /// steward's approvals; nil from a coordinator that announces none.
+    public var trainingPlan: String?
 
     public init(studyID: String, model: ModelSpec, seed: UInt64, exampleShape: Shape, task: Learning.Task, parameterCount: Int,
-                schemaSHA256: String?, rounds: Int) {
+                schemaSHA256: String?, rounds: Int, trainingPlan: String? = nil) {
         self.studyID = studyID
         self.model = model
         self.seed = seed
@@ -24,6 +27,7 @@ public struct StudyDescription: Hashable, Sendable {
         self.parameterCount = parameterCount
         self.schemaSHA256 = schemaSHA256
         self.rounds = rounds
+        self.trainingPlan = trainingPlan
     }
 }
 

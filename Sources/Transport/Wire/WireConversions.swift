@@ -86,13 +86,14 @@ extension Cohort_Deployment_V1_StudyDescription {
         parameterCount = UInt64(study.parameterCount)
         schemaSha256 = study.schemaSHA256 ?? ""
         rounds = UInt32(study.rounds)
+        trainingPlan = study.trainingPlan ?? ""
     }
 
     func domain() throws -> StudyDescription {
         StudyDescription(studyID: studyID, model: try model.domain(), seed: seed,
                          exampleShape: try shape(exampleShape, field: "study.example_shape"), task: try task.domain(),
                          parameterCount: Int(parameterCount), schemaSHA256: schemaSha256.isEmpty ? nil : schemaSha256,
-                         rounds: Int(rounds))
+                         rounds: Int(rounds), trainingPlan: trainingPlan.isEmpty ? nil : trainingPlan)
     }
 }
 

@@ -1,0 +1,28 @@
+/// Which strategies, rules and protections can run together: checked once, here, by the
+/// coordinator before its first round and by the study definition before anything starts,
+/// so `cohort simulate` and a deployed coordinator refuse the same study with the same words.
+public enum StudyCompatibility {
+    public static func check(strategy: any Strategy, rule: any AggregationRule, monitoring: Bool, secureAggregation: Bool,
+                             minimumSites: Int) throws(CoordinatorError) {
+        if (strategy.usesControlVariates || strategy.usesMasks) && !(rule is WeightedMean) {
+            let vectors = strategy.usesControlVariates ? "control variates" : "subspace masks"
+            throw .incompatible("\(strategy.name) averages its sites' \(vectors) with the plain mean and cannot run with the \(rule.name) rule: drop the robust rule, norm_bound and central DP, or use another strategy")
+        }
+        if rule.minimumUpdates > minimumSites {
+            throw .incompatible("the \(rule.name) rule needs at least \(rule.minimumUpdates) updates per round, but a round may close with \(minimumSites); raise the minimum sites or lower f")
+        }
+        guard secureAggregation else { return }
+        if strategy.usesControlVariates {
+            throw .incompatible("\(strategy.name) needs each site's control-variate delta, but secure aggregation reveals only the sum of updates: turn secure aggregation off or use fedavg, fedprox or fedopt")
+        }
+        if strategy.usesMasks {
+            throw .incompatible("\(strategy.name) needs each site's subspace mask, but secure aggregation reveals only the sum of updates: turn secure aggregation off or use fedavg, fedprox or fedopt")
+        }
+        guard rule is any SummableRule else {
+            throw .incompatible("the \(rule.name) rule needs each site's own update, but secure aggregation reveals only their sum: turn secure aggregation off or aggregate with the plain mean (fedavg, fedprox, fedopt)")
+        }
+        if monitoring {
+            throw .incompatible("the site monitor scores each site's own update, but secure aggregation reveals only their sum: turn off the monitor or secure aggregation")
+        }
+    }
+}
