@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "ClinicalDataTests", dependencies: ["ClinicalData"], exclude: ["Fixtures"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Federation", "Learning"], exclude: ["Fixtures"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies"]),
-        .testTarget(name: "TransportTests", dependencies: ["Transport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "Studies"], exclude: ["Fixtures"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI", "cohort"]),
     ]

@@ -93,7 +93,8 @@ import Testing
         // Fixed clipping: under secure aggregation the sites clip to C, and the coordinator adds
         // the same noise to the sum that DP-FedAvg adds to its own clipped sum.
         var plain = try Self.simulation(rounds: 4)
-        plain.customRule = try DPFedAvg(noiseMultiplier: 0.5, initialClipNorm: 0.05, adaptive: false, expectedUpdates: 4, seed: 42)
+        plain.customRule = try DPFedAvg(noiseMultiplier: 0.5, initialClipNorm: 0.05, adaptive: false, expectedUpdates: 4, seed: 42,
+                                        noise: .seeded)
         let plainOutcome = try await plain.run()
         let secureOutcome = try await Self.secured(plain).run()
         #expect(secureOutcome.rounds.allSatisfy { $0.accepted })

@@ -29,9 +29,12 @@ import Testing
         #expect(try CohortBinary.run(["audit", "keygen", "--out", "\(folder)/steward.key"]).status == 0)
         let gated = ["simulate", "--rounds", "2", "--quiet", "--site-policy", "\(folder)/policy", "--steward-key", "\(folder)/steward.key.pub"]
 
+        // Every round refused: the study fails, says why, and reports no result.
         let before = try CohortBinary.run(gated + ["--audit-dir", "\(folder)/before", "--output", "\(folder)/before.json"])
+        #expect(before.status != 0)
         #expect(before.standardError.contains("has not been approved by the data steward"), "\(before.standardError)")
-        #expect(try Self.acceptedRounds("\(folder)/before.json") == 0)
+        #expect(before.standardError.contains("no round of the study was accepted"), "\(before.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: "\(folder)/before.json"))
 
         let approve = try CohortBinary.run(["site", "approve", "--plan", plan, "--policy-dir", "\(folder)/policy",
                                             "--by", "Dr. Ana Ruiz", "--key", "\(folder)/steward.key", "--note", "IRB-2026-17"])

@@ -1,4 +1,5 @@
 import Foundation
+import Studies
 import Testing
 @testable import Transport
 
@@ -16,7 +17,7 @@ struct ConfigTests {
         let (url, directory) = try Self.write("coordinator: 127.0.0.1:7443\ncertificate: a\nkey: b\nca: c\nreconect:\n  initial_seconds: 1\n")
         defer { directory.remove() }
         let error = #expect(throws: ConfigError.self) { try SiteConfig.load(url) }
-        #expect(error?.description == "\(url.path):5: unknown key 'reconect'; known keys here: coordinator, certificate, key, ca, state, data, reconnect, privacy")
+        #expect(error?.description == "\(url.path):5: unknown key 'reconect'; known keys here: coordinator, certificate, key, ca, state, data, reconnect, privacy, audit, policy")
     }
 
     @Test("nested unknown keys, bad values, missing keys and bad addresses name where")

@@ -1,7 +1,9 @@
+import Compliance
 import Crypto
 import Foundation
 import Testing
 import X509
+import Yams
 @testable import Transport
 
 @Suite("Provisioning")
@@ -153,6 +155,124 @@ struct ProvisioningTests {
             try Credentials(certificate: alpha.appendingPathComponent("site.crt"), key: alpha.appendingPathComponent("site.key"),
                             authority: other.layout.caCertificate)
         }
+    }
+
+    @Test("site kits hold the audit key, an empty audit/, the policy template and the steward's keys; the coordinator's its audit key")
+    func governedKits() throws {
+        let test = try TestConsortium(sites: ["alpha"])
+        defer { test.remove() }
+        let added = try Provisioner().addSite("beta", to: test.root)
+        let requested = test.directory.path("gamma-kit")
+        _ = try Provisioner.makeSigningRequest(site: "gamma", kit: requested, coordinator: "127.0.0.1:7443")
+        for (site, kit) in [("alpha", test.layout.siteKit("alpha")), ("beta", added), ("gamma", requested)] {
+            try Self.expectAuditFiles(in: kit)
+            let stewardKey = kit.appendingPathComponent(KitFile.stewardKey)
+            let steward = try AuditKeyFile.readPrivateKey(at: stewardKey.path)
+            #expect(try AuditKeyFile.readPublicKey(stewardKey.path + ".pub").rawRepresentation == steward.publicKey.rawRepresentation, "\(site)")
+            // The template parses as written, names the site, and holds the documented defaults.
+            let policy = try PolicyDirectory(kit.appendingPathComponent(KitFile.policyDirectory)).policy()
+            #expect(policy.site == site)
+            #expect(policy.allowedModels == ["logistic", "mlp"])
+            #expect(policy.minRowsPerUpdate == 20)
+            #expect(policy.differentialPrivacy == nil && policy.maxParameters == nil && policy.allowedCoordinators.isEmpty)
+            #expect(!policy.requireSecureAggregation)
+            let template = try String(contentsOf: kit.appendingPathComponent(KitFile.sitePolicy), encoding: .utf8)
+            for key in ["site", "steward", "allowed_models", "max_parameters", "require_secure_aggregation", "differential_privacy",
+                        "required", "max_epsilon", "delta", "min_rows_per_update", "allowed_coordinators"] {
+                let line = template.split(separator: "\n").first { $0.drop { $0 == " " || $0 == "#" }.hasPrefix(key + ":") }
+                #expect(line?.contains(" # ") == true, "\(site): key \(key) is missing from the template or has no comment")
+            }
+            // site.yaml's governance blocks, as SiteConfig reads them, name files of the kit.
+            let config = try Self.yaml(kit.appendingPathComponent(KitFile.siteConfig))
+            #expect(config["audit"] as? [String: String] == ["directory": "audit", "key": "keys/audit.key"])
+            #expect(config["policy"] as? [String: String] == ["directory": "policy", "steward_key": "steward/steward.key.pub"])
+            #expect(FileManager.default.fileExists(atPath: kit.appendingPathComponent("steward/steward.key.pub").path))
+        }
+        let coordinator = test.consortium.coordinatorKit
+        try Self.expectAuditFiles(in: coordinator)
+        #expect(!FileManager.default.fileExists(atPath: coordinator.appendingPathComponent(KitFile.stewardDirectory).path))
+        let config = try Self.yaml(coordinator.appendingPathComponent(KitFile.coordinatorConfig))
+        #expect(config["audit"] as? [String: String] == ["directory": "audit", "key": "keys/audit.key"])
+    }
+
+    @Test("a CSR kit's governance files are made once: a second request keeps the keys and the steward's edited policy")
+    func requestKeepsGovernance() throws {
+        let test = try TestConsortium(sites: [])
+        defer { test.remove() }
+        let kit = test.directory.path("delta-kit")
+        _ = try Provisioner.makeSigningRequest(site: "delta", kit: kit, coordinator: nil)
+        let policy = kit.appendingPathComponent(KitFile.sitePolicy)
+        let edited = try String(contentsOf: policy, encoding: .utf8).replacingOccurrences(of: "min_rows_per_update: 20", with: "min_rows_per_update: 50")
+        try edited.write(to: policy, atomically: true, encoding: .utf8)
+        let keys = try [KitFile.auditKey, KitFile.stewardKey].map { try Data(contentsOf: kit.appendingPathComponent($0)) }
+        try FileManager.default.removeItem(at: kit.appendingPathComponent(KitFile.siteKey))
+        _ = try Provisioner.makeSigningRequest(site: "delta", kit: kit, coordinator: nil)
+        #expect(try String(contentsOf: policy, encoding: .utf8) == edited)
+        #expect(try [KitFile.auditKey, KitFile.stewardKey].map { try Data(contentsOf: kit.appendingPathComponent($0)) } == keys)
+    }
+
+    @Test("every private key provision writes is 0600: TLS, CA, audit and steward keys, from init, add-site and csr")
+    func privateKeyModes() throws {
+        let test = try TestConsortium(sites: ["alpha", "beta"])
+        defer { test.remove() }
+        _ = try Provisioner().addSite("gamma", to: test.root)
+        _ = try Provisioner.makeSigningRequest(site: "delta", kit: test.root.appendingPathComponent("delta-kit"), coordinator: nil)
+        var keys: [String: Int] = [:]
+        let enumerator = FileManager.default.enumerator(at: test.root, includingPropertiesForKeys: [.isRegularFileKey])!
+        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            // A private key is known by its content, whatever its name.
+            guard try String(contentsOf: url, encoding: .utf8).contains("PRIVATE KEY-----") else { continue }
+            let mode = try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int
+            keys[String(url.standardizedFileURL.path.dropFirst(test.root.standardizedFileURL.path.count + 1))] = mode
+        }
+        let sites = ["alpha", "beta", "gamma"].flatMap { ["sites/\($0)/site.key", "sites/\($0)/keys/audit.key", "sites/\($0)/steward/steward.key"] }
+        let expected = ["ca/ca.key", "coordinator/coordinator.key", "coordinator/keys/audit.key",
+                        "delta-kit/site.key", "delta-kit/keys/audit.key", "delta-kit/steward/steward.key"] + sites
+        #expect(keys.keys.sorted() == expected.sorted())
+        for (path, mode) in keys { #expect(mode == 0o600, "\(path) has mode \(String(mode ?? 0, radix: 8))") }
+    }
+
+    @Test("coordinator.yaml listens on the loopback address for a loopback host, on every interface (and says so) otherwise",
+          arguments: [("127.0.0.1", "127.0.0.1:7443"), ("localhost", "127.0.0.1:7443"), ("LocalHost", "127.0.0.1:7443"),
+                      ("127.0.0.2", "127.0.0.2:7443"), ("::1", "[::1]:7443"),
+                      ("coordinator.example.org", "0.0.0.0:7443"), ("10.0.0.5", "0.0.0.0:7443"), ("2001:db8::1", "0.0.0.0:7443"),
+                      ("128.0.0.1", "0.0.0.0:7443")])
+    func listenAddress(host: String, listen: String) throws {
+        let text = StartupKit.coordinatorConfig(coordinatorHost: host, port: 7443, minimumSites: 1)
+        let config = try #require(try Yams.load(yaml: text) as? [String: Any])
+        #expect(config["listen"] as? String == listen)
+        // The suggested lane, uncommented, is the same address at the next port.
+        let lane = try #require(text.split(separator: "\n").first { $0.hasPrefix("# vector_lane: ") })
+        let uncommented = try #require(try Yams.load(yaml: String(lane.dropFirst(2))) as? [String: Any])
+        #expect(uncommented["vector_lane"] as? String == listen.replacingOccurrences(of: ":7443", with: ":7444"))
+        let everyInterface = text.contains("listens on every network interface")
+        #expect(everyInterface == listen.hasPrefix("0.0.0.0"))
+    }
+
+    @Test("a kit provisioned for 127.0.0.1 listens on 127.0.0.1, and its configs load as written")
+    func loopbackKit() throws {
+        let test = try TestConsortium(sites: ["alpha"], host: "127.0.0.1")
+        defer { test.remove() }
+        let config = try CoordinatorConfig.load(test.consortium.coordinatorKit.appendingPathComponent(KitFile.coordinatorConfig))
+        #expect(config.listen == NetworkAddress(host: "127.0.0.1", port: 7443))
+        let site = try SiteConfig.load(test.layout.siteKit("alpha").appendingPathComponent(KitFile.siteConfig))
+        #expect(site.audit?.key.path.hasSuffix("sites/alpha/keys/audit.key") == true)
+        #expect(site.policy?.stewardKey.path.hasSuffix("sites/alpha/steward/steward.key.pub") == true)
+    }
+
+    /// `keys/audit.key` (0600, readable by `AuditKeyFile`), its `.pub`, and an empty `audit/`.
+    static func expectAuditFiles(in kit: URL) throws {
+        let key = kit.appendingPathComponent(KitFile.auditKey)
+        let audit = try AuditKeyFile.readPrivateKey(at: key.path)
+        #expect(try AuditKeyFile.readPublicKey(key.path + ".pub").rawRepresentation == audit.publicKey.rawRepresentation, "\(kit.lastPathComponent)")
+        var isDirectory: ObjCBool = false
+        let trail = kit.appendingPathComponent(KitFile.auditDirectory)
+        #expect(FileManager.default.fileExists(atPath: trail.path, isDirectory: &isDirectory) && isDirectory.boolValue)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: trail.path).isEmpty)
+    }
+
+    static func yaml(_ url: URL) throws -> [String: Any] {
+        try #require(try Yams.load(yaml: String(contentsOf: url, encoding: .utf8)) as? [String: Any])
     }
 
     /// Relative path -> contents of every file under `root`.

@@ -32,8 +32,11 @@ struct ComplianceReportCommand: ParsableCommand {
 
         Every trail is verified while the report is made. When one fails, the report is still \
         written (marked DAMAGED, showing where), and then the command exits 1, naming each damaged \
-        trail and its first damaged entry. --json writes the same content machine-readable \
-        (contract: docs/compliance-report.md).
+        trail and its first damaged entry. Bad input (a missing file, a key that matches no trail, \
+        approvals not signed by --steward-key) exits 1 before anything is written. A trail checked \
+        against the key it names itself (no pinned key), and a site the coordinator's trail names \
+        whose own trail was not given, are warned about and shown in the report. --json writes the \
+        same content machine-readable (contract: docs/compliance-report.md).
         """)
 
     @Option(help: "The study.")
@@ -178,7 +181,7 @@ struct ComplianceReportCommand: ParsableCommand {
         do {
             return (policy, try directory.approvals(trustedKey: trusted))
         } catch .damaged(_, let damage) where damage.kind == .untrustedKey {
-            throw CohortError("--policy-dir: the approvals in \(approvalsPath) are not signed by the --steward-key \(stewardKey) (\(damage.reason)); give the public key of the steward who approved (KEY.pub of cohort site approve --key KEY), or have the steward approve the plan again with that key")
+            throw CohortError("--policy-dir: the approvals in \(approvalsPath) are not signed by the --steward-key \(stewardKey) (\(damage.reason)); give the public key that signed them (KEY.pub for cohort site approve --key KEY); if that is not the data steward's key, these approvals are not the steward's and must not be trusted")
         } catch .damaged(_, let damage) {
             throw CohortError("--policy-dir: the approvals in \(approvalsPath) fail verification at entry \(damage.entry) (\(damage.kind.rawValue): \(damage.reason)), so no approval in it can be trusted; check with cohort audit verify --trail \(approvalsPath) --public-key \(stewardKey)")
         } catch {

@@ -242,6 +242,7 @@ struct SimulateCommand: AsyncParsableCommand {
                                         monitor: study.monitor)
             simulation.customRule = try study.makeRule(rootData: rootData)
             simulation.secureAggregation = study.simulatedSecureAggregation()
+            simulation.noiseSource = study.noiseSource
             let trainingPlan = try study.trainingPlan()
             if let writePlan {
                 do { try trainingPlan.fileContents.write(toFile: writePlan, atomically: true, encoding: .utf8) } catch {

@@ -21,6 +21,8 @@ struct StudyPlan {
     var maliciousText: String?
     var attackPlan: AttackPlan?
     var privacy: PrivacyPlan
+    /// Where the study came from for messages: nil for flags, `FILE (study)` for --config.
+    var origin: String?
 
     subscript<Value>(dynamicMember keyPath: KeyPath<ResolvedStudy, Value>) -> Value { study[keyPath: keyPath] }
 
@@ -49,7 +51,9 @@ struct StudyPlan {
             siteCount = benchmark.defaults.sites
         }
         let placeholders = specification.study == nil && benchmark.naturalSites == nil ? (1...siteCount).map { "site-\($0)" } : nil
-        study = try Self.resolve(specification, siteNames: placeholders ?? preparedSites.map { $0.indices.map { "site-\($0 + 1)" } })
+        origin = options.config.map { "\($0) (study)" }
+        study = try Self.resolve(specification, siteNames: placeholders ?? preparedSites.map { $0.indices.map { "site-\($0 + 1)" } },
+                                 origin: origin)
         guard epochs >= 1 else { throw CohortError("--epochs must be at least 1, got \(epochs)") }
         guard options.alpha > 0, options.alpha.isFinite else { throw CohortError("--alpha must be a positive number, got \(options.alpha)") }
         if options.splitSeed != nil && benchmark != .heartDisease {
@@ -72,11 +76,18 @@ struct StudyPlan {
         }
     }
 
-    /// Resolves for a simulation, with errors in the study's words.
-    static func resolve(_ specification: StudySpecification, siteNames: [String]?) throws -> ResolvedStudy {
+    /// Resolves for a simulation. The message is the study definition's own (the coordinator
+    /// gives the same one), prefixed by where the setting came from: the flag, or the --config file.
+    static func resolve(_ specification: StudySpecification, siteNames: [String]?, origin: String?) throws -> ResolvedStudy {
         do { return try specification.resolved(siteNames: siteNames, for: .simulation) } catch {
-            throw CohortError(error.message)
+            let source = origin ?? error.key.map(flag(for:))
+            throw CohortError(source.map { "\($0): \(error.message)" } ?? error.message)
         }
+    }
+
+    /// The `cohort simulate` flag that sets a study key.
+    static func flag(for key: String) -> String {
+        key == "learning_rate" ? "--lr" : "--" + key.replacingOccurrences(of: "_", with: "-")
     }
 
     static func describe(_ bound: NormBounded.Bound) -> String {
@@ -109,7 +120,7 @@ struct StudyPlan {
             let count = try Self.maliciousCount(text, of: names.count)
             attackPlan = AttackPlan(attack: attack, count: count, among: names.map { SiteID($0) }, seed: study.seed)
         }
-        study = try Self.resolve(specification, siteNames: names)
+        study = try Self.resolve(specification, siteNames: names, origin: origin)
         let shape = data.sites[0].train.exampleShape
         guard shape == study.exampleShape else {
             throw CohortError("the data's examples have shape \(shape), but the study expects \(study.exampleShape)")

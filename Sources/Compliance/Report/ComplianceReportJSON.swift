@@ -65,6 +65,7 @@ public enum ComplianceReportJSON {
         var updates: [Update]
         var totalBytes: Int
         var finalEpsilon: Double?
+        var evaluations: [Evaluation]
         var refusals: [Refusal]
         var coordinator: [Decision]
         var approvals: [Approval]
@@ -76,6 +77,7 @@ public enum ComplianceReportJSON {
             updates = site.updates.map(Update.init)
             totalBytes = site.totalBytes
             finalEpsilon = site.finalEpsilon
+            evaluations = site.evaluations.map { Evaluation(round: $0.round, time: $0.time, rows: $0.rows) }
             refusals = site.refusals.map { Refusal(round: $0.round, time: $0.time, rule: $0.rule, reason: $0.reason) }
             coordinator = site.coordinatorView.map { Decision(round: $0.round, time: $0.time, outcome: $0.outcome.rawValue, reason: $0.reason, epsilon: $0.epsilon) }
             approvals = site.approvals.map {
@@ -111,9 +113,15 @@ public enum ComplianceReportJSON {
             payloadSha256 = row.payloadSHA256
             secureAggregation = row.secureAggregation
             dp = row.privacy.map { DP(noiseMultiplier: $0.noiseMultiplier, samplingRate: $0.samplingRate, steps: $0.steps, clipNorm: $0.clipNorm, delta: $0.delta) }
-            epsilonAfter = row.epsilon
+            epsilonAfter = row.ledgerEpsilon
             coordinator = row.coordinatorVerdict?.rawValue
         }
+    }
+
+    struct Evaluation: Encodable {
+        var round: Int
+        var time: String
+        var rows: Int
     }
 
     struct Refusal: Encodable {

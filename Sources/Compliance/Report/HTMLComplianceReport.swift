@@ -134,7 +134,12 @@ public enum HTMLComplianceReport {
         for site in report.sites {
             let budget = (site.name == report.site ? report.epsilonBudget : nil).map { CanonicalJSON.number($0) } ?? "n/a"
             if report.sites.count > 1 { html += "<h3>\(HTML.escape(site.name))</h3>\n" }
-            html += "<p>Asked for <span data-field=\"rounds-asked\">\(site.roundsAsked.count)</span> round(s); sent \(site.updates.count) update(s); refused \(site.refusals.count).</p>\n"
+            html += "<p>Asked for <span data-field=\"rounds-asked\">\(site.roundsAsked.count)</span> round(s); sent \(site.updates.count) update(s); refused \(site.refusals.count)"
+            if !site.evaluations.isEmpty {
+                let evaluations = site.evaluations.map { "round \($0.round) on \($0.rows) test rows" }.joined(separator: ", ")
+                html += "; sent <span data-field=\"evaluations-sent\">\(site.evaluations.count)</span> evaluation(s), aggregate metrics only (\(HTML.escape(evaluations)))"
+            }
+            html += ".</p>\n"
             html += "<table><thead><tr><th>Site</th><th>Round</th><th>Sent (UTC)</th><th>Rows</th><th>Bytes</th><th>Payload SHA-256</th><th>Secure agg.</th><th>DP-SGD (noise, rate, steps)</th><th>Epsilon after</th><th>Budget</th><th>Coordinator</th></tr></thead><tbody>\n"
             for row in site.updates {
                 let dp = row.privacy.map { "\(CanonicalJSON.number(round4($0.noiseMultiplier))), \(CanonicalJSON.number(round4($0.samplingRate))), \($0.steps)" } ?? "none"

@@ -11,6 +11,8 @@ extension ComplianceReport {
         public var roundsAsked: [Int]
         /// Every update (or sealed answer, under secure aggregation) that left the site.
         public var updates: [RoundRow]
+        /// Evaluations of the global model the site sent (aggregate metrics only).
+        public var evaluations: [Evaluation]
         /// Rounds the site's policy refused, with the rule and reason.
         public var refusals: [Refusal]
         /// The coordinator's record of this site: accepted, rejected, failed, quarantined, ...
@@ -31,6 +33,13 @@ extension ComplianceReport {
                     }
                 }
         }
+    }
+
+    /// An evaluation a site sent: aggregate metrics of the round's model on `rows` test rows.
+    public struct Evaluation: Hashable, Sendable {
+        public var round: Int
+        public var time: String
+        public var rows: Int
     }
 
     /// A round the site's policy refused to run or to answer.
@@ -96,7 +105,7 @@ extension ComplianceReport {
         let verdicts = Dictionary(coordinatorView.filter(\.outcome.judgesAnswer).compactMap { decision in decision.round.map { ($0, decision.outcome) } },
                                   uniquingKeysWith: { _, last in last })
 
-        var roundsAsked: [Int] = [], updates: [RoundRow] = [], refusals: [Refusal] = []
+        var roundsAsked: [Int] = [], updates: [RoundRow] = [], evaluations: [Evaluation] = [], refusals: [Refusal] = []
         var approvals = given
         for entry in siteEntries {
             switch entry.event {
@@ -106,6 +115,8 @@ extension ComplianceReport {
                 updates.append(RoundRow(site: site, round: sent.round, time: entry.timestamp, rows: sent.rows, bytes: sent.bytes,
                                         payloadSHA256: sent.payloadSHA256, secureAggregation: sent.secureAggregation, privacy: sent.privacy,
                                         ledgerEpsilon: ledger[sent.round], coordinatorVerdict: verdicts[sent.round]))
+            case .evaluationSent(_, let round, let evaluatingSite, let rows) where evaluatingSite == site:
+                evaluations.append(Evaluation(round: round, time: entry.timestamp, rows: rows))
             case .updateRefused(_, let round, let refusingSite, let rule, let reason) where refusingSite == site:
                 refusals.append(Refusal(round: round, time: entry.timestamp, rule: rule, reason: reason))
             case .planApproved(let study, let hash, let by, let note) where hash == planHash:
@@ -115,7 +126,7 @@ extension ComplianceReport {
             default: break
             }
         }
-        return SiteActivity(name: site, trail: trail, roundsAsked: roundsAsked, updates: updates, refusals: refusals,
+        return SiteActivity(name: site, trail: trail, roundsAsked: roundsAsked, updates: updates, evaluations: evaluations, refusals: refusals,
                             coordinatorView: coordinatorView, approvals: approvals)
     }
 }

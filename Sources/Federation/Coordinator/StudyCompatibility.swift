@@ -8,10 +8,14 @@ public enum StudyCompatibility {
             let vectors = strategy.usesControlVariates ? "control variates" : "subspace masks"
             throw .incompatible("\(strategy.name) averages its sites' \(vectors) with the plain mean and cannot run with the \(rule.name) rule: drop the robust rule, norm_bound and central DP, or use another strategy")
         }
+        if secureAggregation { try checkSecureAggregation(strategy: strategy, rule: rule, monitoring: monitoring) }
         if rule.minimumUpdates > minimumSites {
             throw .incompatible("the \(rule.name) rule needs at least \(rule.minimumUpdates) updates per round, but a round may close with \(minimumSites); raise the minimum sites or lower f")
         }
-        guard secureAggregation else { return }
+    }
+
+    /// What secure aggregation rules out: anything that needs one site's own update.
+    private static func checkSecureAggregation(strategy: any Strategy, rule: any AggregationRule, monitoring: Bool) throws(CoordinatorError) {
         if strategy.usesControlVariates {
             throw .incompatible("\(strategy.name) needs each site's control-variate delta, but secure aggregation reveals only the sum of updates: turn secure aggregation off or use fedavg, fedprox or fedopt")
         }

@@ -51,7 +51,7 @@ extension StudySpecification {
         // Model.
         let model: ModelSpec
         do { model = try self.model.map { try ModelSpec(parsing: $0) } ?? defaults.model } catch {
-            throw StudyError("model", "model: \(error)")
+            throw StudyError("model", "\(error)")
         }
         let shape = ResolvedStudy.exampleShape(of: data)
         if case .cnn = model, shape.rank != 3 {

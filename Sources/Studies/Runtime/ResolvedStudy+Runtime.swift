@@ -16,10 +16,14 @@ extension ResolvedStudy {
         if let z = centralNoise {
             // Under secure aggregation the sites clip and the clipping count stays secret: fixed clip norm.
             return try DPFedAvg(noiseMultiplier: z, adaptive: !secureAggregation,
-                                expectedUpdates: configuration.selection.minimumSites, seed: seed)
+                                expectedUpdates: configuration.selection.minimumSites, seed: seed, noise: noiseSource)
         }
         return try rule.makeRule(rootData: rootData, model: model, seed: seed)
     }
+
+    /// Where DP noise and Poisson sampling draw from: the system's secure generator, or the
+    /// seed when a simulation asked to reproduce bit for bit (then not private).
+    public var noiseSource: NoiseSource { reproducibleNoise ? .seeded : .secure }
 
     /// SecAgg+ at the coordinator when the study asks for it: it then learns only sums.
     public func makeSecureSummation() -> (any SecureSummation)? {

@@ -8,7 +8,7 @@ public enum StartupKit {
         """
         # Cohort site agent. Run: cohort site --config site.yaml --data DATA
         # The site's identity is the name in site.crt, issued by the consortium CA.
-        coordinator: \(coordinator)        # host:port the agent dials (it never listens)
+        coordinator: \(yamlScalar(coordinator))        # host:port the agent dials (it never listens)
         certificate: \(KitFile.siteCertificate)
         key: \(KitFile.siteKey)                    # never leaves this machine
         ca: \(KitFile.caCertificate)
@@ -37,8 +37,8 @@ public enum StartupKit {
             : "# Loopback only: \(coordinatorHost) was provisioned as the coordinator's host, so only this machine can connect.\n"
         return """
         # Cohort coordinator. Run: cohort coordinator --config coordinator.yaml
-        \(scope)listen: \(listen.address(port: port))
-        # vector_lane: \(listen.address(port: port + 1))   # models and updates over a second mutual-TLS port: faster
+        \(scope)listen: \(yamlScalar(listen.address(port: port)))
+        # vector_lane: \(yamlScalar(listen.address(port: port + 1)))   # models and updates over a second mutual-TLS port: faster
                                            # rounds, less memory (docs/DEPLOYMENT.md, section 5); open it to sites
         certificate: \(KitFile.coordinatorCertificate)
         key: \(KitFile.coordinatorKey)
@@ -61,5 +61,11 @@ public enum StartupKit {
           round_deadline_seconds: 600      # stragglers past it are left out of the round and told so
 
         """
+    }
+
+    /// An address as a YAML value: an IPv6 one (`[::1]:7443`) quoted, or YAML reads the
+    /// brackets as a list.
+    static func yamlScalar(_ address: String) -> String {
+        address.hasPrefix("[") ? "\"\(address)\"" : address
     }
 }

@@ -36,9 +36,17 @@ public final class SiteAgent: Sendable {
 
     private enum SessionEnd: Error {
         case finished(Finish)
-        case lost(String, welcomed: Bool)
+        /// The connection ended; `refusal` when the coordinator refused this site's
+        /// certificate during the handshake.
+        case lost(String, welcomed: Bool, refusal: HandshakeRefusal? = nil)
         case fatal(SiteAgentError)
     }
+
+    /// Handshake refusals in a row after which the agent stops. A refusal is the
+    /// coordinator's verdict on this certificate, and it will not change until the operator
+    /// issues a new one; more than one guards against a one-off (a coordinator restarting
+    /// with a list being replaced) at the cost of a second or two.
+    static let refusalsBeforeStopping = 3
 
     private let options: Options
     private let worker: any SiteWorker
@@ -51,18 +59,24 @@ public final class SiteAgent: Sendable {
     }
 
     /// Takes part until the coordinator announces the end of the study. Throws only for what
-    /// retrying cannot fix (the coordinator refused this site's data, or the data does not
-    /// fit the study).
+    /// retrying cannot fix (the coordinator refused this site's data, the data does not fit
+    /// the study, the coordinator shut this site out, or it refused this site's certificate
+    /// during the handshake `refusalsBeforeStopping` times in a row).
     public func run() async throws -> Finish {
         var backoff = Backoff(initial: options.reconnectInitialSeconds, maximum: options.reconnectMaximumSeconds)
+        var refusals = 0
         while true {
             let end = await session()
             switch end {
             case .finished(let finish):
                 log.info("study-finished", ["study": finish.study, "rounds": "\(finish.rounds)", "model_checksum": finish.modelChecksum])
                 return finish
-            case .lost(let reason, let welcomed):
+            case .lost(let reason, let welcomed, let refusal):
                 if welcomed { backoff.reset() }
+                refusals = refusal == nil ? 0 : refusals + 1
+                if let refusal, refusals >= Self.refusalsBeforeStopping {
+                    throw SiteAgentError(refusal.explanation(attempts: refusals, credentials: options.credentials))
+                }
                 let delay = backoff.next()
                 log.warning("connection-lost", ["reason": reason, "retry_in_seconds": String(format: "%.2f", delay)])
                 try await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
@@ -92,7 +106,9 @@ public final class SiteAgent: Sendable {
         } catch let error as SiteAgentError {
             end = .lost(error.description, welcomed: state.welcomed)
         } catch {
-            end = .lost(Self.describe(error), welcomed: state.welcomed)
+            let refusal = state.welcomed ? nil : HandshakeRefusal(error)
+            let reason = refusal.map { "the coordinator refused this site's certificate during the TLS handshake (TLS alert \($0.alertName))" }
+            end = .lost(reason ?? Self.describe(error), welcomed: state.welcomed, refusal: refusal)
         }
         if let fatal = state.fatal { return .fatal(fatal) }
         return end

@@ -17,7 +17,10 @@ final class ProcessHarness: @unchecked Sendable {
     var layout: ConsortiumDirectory { ConsortiumDirectory(consortium) }
     var coordinatorKit: URL { layout.coordinatorKit }
 
-    func provision(sites: [String] = hospitals, name: String = "heart", into root: URL? = nil) async throws {
+    /// Provisions the consortium. Kits come governed (a site policy that needs the steward's
+    /// approval of the plan); tests about something else run them `governed: false`, with the
+    /// site's trail but without the policy.
+    func provision(sites: [String] = hospitals, name: String = "heart", into root: URL? = nil, governed: Bool = false) async throws {
         let result = try await CohortProcess.run(["provision", "init", "--consortium", name, "--out", (root ?? consortium).path,
                                                   "--coordinator-host", "127.0.0.1", "--sites", sites.joined(separator: ",")],
                                                  in: directory.url)
@@ -26,20 +29,35 @@ final class ProcessHarness: @unchecked Sendable {
         for site in sites {
             let config = ConsortiumDirectory(root ?? consortium).siteKit(site).appendingPathComponent(KitFile.siteConfig)
             var text = try String(contentsOf: config, encoding: .utf8)
+            if !governed { text = Self.removingBlock("policy", from: text) }
             text += "reconnect:\n  initial_seconds: 0.1\n  max_seconds: 0.5\n"
             try text.write(to: config, atomically: true, encoding: .utf8)
         }
     }
 
+    /// A top-level YAML block (`key:` and its indented lines) taken out of a config's text.
+    static func removingBlock(_ key: String, from text: String) -> String {
+        var kept: [Substring] = []
+        var inside = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("\(key):") { inside = true; continue }
+            if inside && (line.hasPrefix(" ") || line.isEmpty) { continue }
+            inside = false
+            kept.append(line)
+        }
+        let joined = kept.joined(separator: "\n")
+        return joined.hasSuffix("\n") ? joined : joined + "\n"
+    }
+
     /// Writes the coordinator's config with `study` lines (YAML, indented by the caller's keys).
     @discardableResult
     func configureCoordinator(study: [String], extra: [String] = [], heartbeatSeconds: Double = 0.2,
-                              missedHeartbeats: Int = 25) throws -> URL {
+                              missedHeartbeats: Int = 25, audit: Bool = false) throws -> URL {
         let lines = [
             "listen: 127.0.0.1:0", "certificate: coordinator.crt", "key: coordinator.key", "ca: ca.crt",
             "revocations: revocations.txt", "database: coordinator.sqlite",
             "heartbeat_seconds: \(heartbeatSeconds)", "missed_heartbeats: \(missedHeartbeats)", "site_wait_seconds: 60",
-        ] + extra + ["study:"] + study.map { "  " + $0 }
+        ] + (audit ? ["audit:", "  directory: audit", "  key: keys/audit.key"] : []) + extra + ["study:"] + study.map { "  " + $0 }
         let url = coordinatorKit.appendingPathComponent(KitFile.coordinatorConfig)
         try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
         return url
@@ -91,6 +109,21 @@ final class ProcessHarness: @unchecked Sendable {
                                         in: directory.url)
         processes.append(process)
         return process
+    }
+
+    /// The steward of `site` approves the plan of the study in `config` (a coordinator.yaml),
+    /// as a steward would: `cohort study plan`, then `cohort site approve` with the kit's steward key.
+    func approvePlan(of config: URL, at site: String) async throws -> String {
+        let kit = layout.siteKit(site)
+        let plan = directory.path("plan-\(site)-\(UInt32.random(in: .min ... .max)).json")
+        let written = try await CohortProcess.run(["study", "plan", "--config", config.path, "--out", plan.path], in: directory.url)
+        guard written.status == 0 else { throw ProcessTimeout("study plan failed: \(written.errors)") }
+        let approved = try await CohortProcess.run(["site", "approve", "--plan", plan.path, "--policy-dir", kit.appendingPathComponent("policy").path,
+                                                    "--by", "steward of \(site)", "--key", kit.appendingPathComponent("steward/steward.key").path],
+                                                   in: directory.url)
+        guard approved.status == 0 else { throw ProcessTimeout("site approve failed: \(approved.errors)") }
+        let hash = written.output.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        return hash
     }
 
     func stopAll() {
