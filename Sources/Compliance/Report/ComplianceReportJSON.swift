@@ -113,7 +113,7 @@ public enum ComplianceReportJSON {
             payloadSha256 = row.payloadSHA256
             secureAggregation = row.secureAggregation
             dp = row.privacy.map { DP(noiseMultiplier: $0.noiseMultiplier, samplingRate: $0.samplingRate, steps: $0.steps, clipNorm: $0.clipNorm, delta: $0.delta) }
-            epsilonAfter = row.ledgerEpsilon
+            epsilonAfter = row.epsilon
             coordinator = row.coordinatorVerdict?.rawValue
         }
     }
