@@ -54,6 +54,19 @@ actor CountingGuard: PrivacyGuard {
         #expect(spent.allSatisfy { $0.steps == 5 && $0.samplingRate == 0.1 && $0.noiseMultiplier == 1.1 })
     }
 
+    @Test func aSiteWithABudgetSendsNoNoiseFreeUpdate() async throws {
+        var plain = configuration(rounds: 1)
+        plain.training.privacy = nil
+        let keeper = CountingGuard(allowedRounds: 9)
+        var simulation = Simulation(sites: SyntheticSites.make(count: 2), model: .logisticRegression, strategy: .fedAvg, configuration: plain)
+        simulation.privacyGuards = ["site-0": keeper]
+        let outcome = try await simulation.run()
+        #expect(outcome.rounds[0].contributors == ["site-1"])
+        let refusal = try #require(outcome.rounds[0].failures.first { $0.site == "site-0" })
+        #expect(refusal.reason.contains("trains without DP-SGD"), "\(refusal.reason)")
+        #expect(await keeper.committed.isEmpty)
+    }
+
     @Test func aTargetEpsilonIsCalibratedByEachSitesGuard() async throws {
         var configuration = configuration(rounds: 1)
         configuration.training.privacy?.noise = .targetEpsilon(2, plannedSteps: 5)

@@ -121,4 +121,87 @@ struct GovernedDeploymentTests {
         #expect(coordinator.errors.contains("has not been approved"))
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
+
+    @Test("bad governance input: an unknown policy key, approvals signed by another key, an unwritable trail folder")
+    func badGovernanceInput() async throws {
+        let harness = try ProcessHarness("bad-governance")
+        defer { harness.remove() }
+        try await harness.provision(sites: ["cleveland"], governed: true)
+        let kit = harness.layout.siteKit("cleveland")
+        let config = kit.appendingPathComponent(KitFile.siteConfig).path
+        func start() async throws -> (status: Int32, errors: String) {
+            let result = try await CohortProcess.run(["site", "--config", config, "--data", "heart-disease", "--coordinator", "127.0.0.1:9"],
+                                                     in: harness.directory.url, seconds: 60)
+            return (result.status, result.errors)
+        }
+        let trail = kit.appendingPathComponent("audit/cleveland.audit.jsonl")
+
+        // A typo in the policy: the file, the line, the key; no trail written.
+        let policy = kit.appendingPathComponent("policy/site-policy.yaml")
+        let original = try String(contentsOf: policy, encoding: .utf8)
+        try (original + "min_row_per_update: 5\n").write(to: policy, atomically: true, encoding: .utf8)
+        var result = try await start()
+        #expect(result.status != 0)
+        #expect(result.errors.contains("site-policy.yaml") && result.errors.contains("min_row_per_update"), "\(result.errors)")
+        #expect(!FileManager.default.fileExists(atPath: trail.path))
+        try original.write(to: policy, atomically: true, encoding: .utf8)
+
+        // Approvals signed by a key that is not the steward's.
+        let stranger = harness.directory.path("stranger.key")
+        #expect(try await CohortProcess.run(["audit", "keygen", "--out", stranger.path], in: harness.directory.url).status == 0)
+        let planFile = harness.directory.path("plan.json")
+        let coordinator = try harness.configureCoordinator(study: Self.study)
+        #expect(try await CohortProcess.run(["study", "plan", "--config", coordinator.path, "--out", planFile.path], in: harness.directory.url).status == 0)
+        #expect(try await CohortProcess.run(["site", "approve", "--plan", planFile.path, "--policy-dir", kit.appendingPathComponent("policy").path,
+                                             "--by", "someone", "--key", stranger.path], in: harness.directory.url).status == 0)
+        result = try await start()
+        #expect(result.status != 0)
+        #expect(result.errors.contains("approvals.jsonl") && result.errors.contains("not signed by the steward key"), "\(result.errors)")
+        #expect(!FileManager.default.fileExists(atPath: trail.path))
+        try FileManager.default.removeItem(at: kit.appendingPathComponent("policy/approvals.jsonl"))
+
+        // A trail folder this user cannot write (root can write anywhere, so that case is skipped as root).
+        if getuid() != 0 {
+            let folder = kit.appendingPathComponent("audit")
+            try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: folder.path)
+            defer { try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.path) }
+            result = try await start()
+            #expect(result.status != 0)
+            #expect(result.errors.contains("is not writable"), "\(result.errors)")
+        }
+        let unwritable = kit.appendingPathComponent("site.yaml")
+        let text = try String(contentsOf: unwritable, encoding: .utf8)
+        try text.replacingOccurrences(of: "directory: audit", with: "directory: /proc/cohort-audit")
+            .write(to: unwritable, atomically: true, encoding: .utf8)
+        result = try await start()
+        #expect(result.status != 0)
+        #expect(result.errors.contains("audit.directory") && result.errors.contains("cannot be created"), "\(result.errors)")
+    }
+
+    @Test("private noise: two deployed DP runs with the same seed end at different models, and neither is the simulation's")
+    func privateNoiseDiffers() async throws {
+        let harness = try ProcessHarness("private-noise")
+        defer { harness.remove() }
+        try await harness.provision()
+        let study = Self.study.map { $0 == "rounds: 5" ? "rounds: 3" : $0 } + ["dp_noise: 1.0", "dp_clip: 1.0"]
+        let config = try harness.configureCoordinator(study: study)
+        var checksums: [String] = []
+        for run in 1...2 {
+            try? FileManager.default.removeItem(at: harness.coordinatorKit.appendingPathComponent("coordinator.sqlite"))
+            let output = harness.directory.path("run-\(run).json")
+            let (coordinator, port) = try await harness.startCoordinator("coordinator-\(run)", output: output)
+            for site in ProcessHarness.hospitals { _ = try harness.startSite(site, port: port, name: "\(site)-\(run)") }
+            #expect(await coordinator.wait(seconds: 300) == 0, "\(coordinator.errors)")
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any] ?? [:]
+            #expect((json["config"] as? [String: Any])?["noise"] as? String == "secure")
+            checksums.append(try ProcessHarness.result(output).checksum)
+            harness.stopAll()
+        }
+        #expect(checksums[0] != checksums[1])
+        let simulated = try await harness.simulate(["--config", config.path])
+        #expect(!checksums.contains(simulated))
+        // Seeded noise is the simulation's alone, and reproduces bit for bit there.
+        let seeded = try await harness.simulate(["--config", config.path, "--reproducible-noise"])
+        #expect(seeded == (try await harness.simulate(["--config", config.path, "--reproducible-noise"])))
+    }
 }

@@ -23,6 +23,10 @@ struct DeploymentStudy {
         let specification = try StudySpecification(config: node)
         let study: ResolvedStudy
         do { study = try specification.resolved(for: .deployment) } catch {
+            // The study definition's own message, at the line of the key it concerns.
+            if let key = error.key, let location = node.location(ofKey: key) {
+                throw ConfigError("\(location): study.\(key): \(error.message)")
+            }
             throw ConfigError("\(node.location) (study): \(error.message)")
         }
         let model = try study.initialModel()

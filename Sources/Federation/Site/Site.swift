@@ -88,7 +88,14 @@ public actor Site {
     }
 
     private func answer(_ request: TrainingRequest) async throws -> SiteUpdate {
-        guard let privacy = request.instructions.privacy else { return try trainLocally(request, privacy: nil) }
+        guard let privacy = request.instructions.privacy else {
+            // A site that keeps a privacy budget caps what its data may lose; an update
+            // trained without DP-SGD has no epsilon to charge, so it never leaves.
+            if privacyGuard != nil {
+                throw SiteError.privacyRefused(id, reason: "this site caps its privacy loss (a privacy budget is configured), but study '\(request.study)' trains without DP-SGD; no noise-free update leaves this site")
+            }
+            return try trainLocally(request, privacy: nil)
+        }
         let rate = privacy.samplingRate(rows: trainingData.count)
         let sigma: Double
         switch privacy.noise {

@@ -34,6 +34,15 @@ public struct ConfigNode: @unchecked Sendable {  // Yams nodes are immutable val
     /// `file:line`.
     public var location: String { node.mark.map { "\(file):\($0.line)" } ?? file }
 
+    /// `file:line` of `name`'s value in this mapping, or nil if the mapping has no such key.
+    public func location(ofKey name: String) -> String? {
+        guard let mapping = node.mapping else { return nil }
+        for (keyNode, _) in mapping where keyNode.string == name {
+            return keyNode.mark.map { "\(file):\($0.line)" } ?? file
+        }
+        return nil
+    }
+
     /// The mapping's entries, in file order, after checking every key is in `allowed`.
     public func entries(allowed: [String]) throws -> [(String, ConfigNode)] {
         guard let mapping = node.mapping else { throw ConfigError("\(location): \(describe) must be a mapping (key: value lines)") }

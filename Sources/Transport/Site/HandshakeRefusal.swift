@@ -59,7 +59,9 @@ public struct HandshakeRefusal: Sendable, Equatable {
         switch error {
         case let rpc as RPCError:
             return rpc.cause.map { receivedAlerts(in: $0, depth: depth + 1) } ?? []
-        case NIOSSLError.sslError(let stack), NIOSSLError.handshakeFailed(.sslError(let stack)):
+        // TLS 1.3: the site's side of the handshake is done when the coordinator checks its
+        // certificate, so the alert arrives as a read error; TLS 1.2: the handshake fails.
+        case BoringSSLError.sslError(let stack), NIOSSLError.handshakeFailed(.sslError(let stack)):
             return stack.compactMap { receivedAlert(in: "\($0)") }
         default:
             return []

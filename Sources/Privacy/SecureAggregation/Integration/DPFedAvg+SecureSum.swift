@@ -13,13 +13,13 @@ extension DPFedAvg: SummableRule {
     }
 
     public func aggregate(_ sum: SecureSum, receipts: [SiteUpdate], context: RoundContext) throws -> RoundAggregate {
-        var generator = SeededGenerator(seed: seed, stream: 0xD9_0000 &+ UInt64(context.round))
+        var generator = noise(forRound: context.round)
         let deviation = updateNoiseMultiplier * clipNorm
         let scale = 1 / Double(max(sum.contributors.count, 1))
         var mean = sum.weightedSum
         for i in mean.indices {
-            let noise = deviation > 0 ? generator.nextGaussian() * deviation : 0
-            mean[i] = Float((Double(mean[i]) + noise) * scale)
+            let drawn = deviation > 0 ? generator.gaussian(deviation: deviation) : 0
+            mean[i] = Float((Double(mean[i]) + drawn) * scale)
         }
         return RoundAggregate(meanDelta: mean, contributors: sum.contributors, totalSamples: receipts.reduce(0) { $0 + $1.sampleCount },
                               meanTrainingLoss: SealedReceipts.meanLoss(of: receipts))
