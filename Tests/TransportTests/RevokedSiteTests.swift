@@ -50,7 +50,7 @@ struct RevokedSiteTests {
     @Test("cohort site with a revoked certificate exits non-zero with one error line naming the revocation")
     func revokedSiteProcess() async throws {
         let harness = try ProcessHarness("revoked-site")
-        defer { harness.stopAll(); harness.remove() }
+        defer { harness.remove() }
         try await harness.provision(sites: ["cleveland", "hungarian"])
         let revoke = try await CohortProcess.run(["provision", "revoke", "hungarian", "--ca", harness.consortium.path,
                                                   "--reason", "laptop stolen"], in: harness.directory.url)

@@ -56,9 +56,8 @@ struct ProvisionInitCommand: ParsableCommand {
         print("consortium \(consortium): CA in \(result.directory.authority.path) (keep ca.key offline)")
         print("coordinator kit: \(result.coordinatorKit.path)")
         for name in names { print("site kit \(name): \(result.siteKits[name]!.path)") }
-        print("")
-        print(StewardSteps.plan(coordinatorKit: result.coordinatorKit))
-        for name in names { print(StewardSteps.site(name, kit: result.siteKits[name]!)) }
+        print("\n" + StewardSteps.plan(coordinatorKit: result.coordinatorKit))
+        for name in names { print("\n" + StewardSteps.site(name, kit: result.siteKits[name]!)) }
     }
 }
 
@@ -79,7 +78,7 @@ struct ProvisionAddSiteCommand: ParsableCommand {
     func run() throws {
         let kit = try deployment { try Provisioner(days: days).addSite(name, to: URL(fileURLWithPath: ca)) }
         print("site kit \(name): \(kit.path)")
-        print(StewardSteps.site(name, kit: kit))
+        print("\n" + StewardSteps.site(name, kit: kit))
     }
 }
 
@@ -103,7 +102,7 @@ struct ProvisionRequestCommand: ParsableCommand {
         }
         print("key: \(URL(fileURLWithPath: out).appendingPathComponent(KitFile.siteKey).path) (stays here)")
         print("signing request: \(request.path) (send it to the consortium operator)")
-        print(StewardSteps.site(site, kit: URL(fileURLWithPath: out)))
+        print("\n" + StewardSteps.site(site, kit: URL(fileURLWithPath: out)))
     }
 }
 

@@ -11,8 +11,8 @@ extension StartupKit {
         # steward approved (cohort site approve); it refuses every round of any other plan, and the
         # coordinator records why. Strict: an unknown key, a duplicate or a wrong type is an error
         # naming its line, never ignored. Keys marked optional may be removed.
-        site: \(site)                          # required: the site this policy governs (the name in site.crt)
-        steward: data steward of \(site)       # required: who owns this policy; write the steward's name
+        \(aligned("site: \(site)"))# required: the site this policy governs (the name in site.crt)
+        \(aligned("steward: data steward of \(site)"))# required: who owns this policy; write the steward's name
         allowed_models: [logistic, mlp]        # required, non-empty: model families a study may train (logistic, mlp, cnn)
         # max_parameters: 100000               # optional, > 0: refuse models with more parameters
         require_secure_aggregation: false      # optional (default false): true refuses plans without secure aggregation
@@ -25,5 +25,10 @@ extension StartupKit {
         #   - "SHA256:3F:..."                  #   fingerprint of their certificate (default: any of the consortium)
 
         """
+    }
+
+    /// `text` padded so that the comment after it lines up with the template's others.
+    private static func aligned(_ text: String) -> String {
+        text + String(repeating: " ", count: max(1, 39 - text.count))
     }
 }

@@ -6,7 +6,14 @@ import X509
 
 /// Decides, during the TLS handshake, whether a connecting client may in: only a current,
 /// unrevoked site certificate issued by this consortium's CA. Every refusal is logged with
-/// its reason; the client only sees the handshake fail.
+/// its reason; the client only sees a certificate_unknown alert, whatever the reason
+/// (NIOSSL's verification callback cannot choose the alert), and a site agent stops after a
+/// few in a row (`HandshakeRefusal`).
+///
+/// A revoked certificate is refused here rather than admitted and refused at its first call
+/// (which would let the site read the reason): the calls' lapse check expels by site name, so
+/// a stolen, revoked certificate that got through the handshake could expel the same site's
+/// re-issued one.
 public struct SiteAdmission: Sendable {
     public enum Verdict: Equatable, Sendable {
         case admitted(SiteID)
