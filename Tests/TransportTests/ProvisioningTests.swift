@@ -249,13 +249,15 @@ struct ProvisioningTests {
         #expect(everyInterface == listen.hasPrefix("0.0.0.0"))
     }
 
-    @Test("a kit provisioned for 127.0.0.1 listens on 127.0.0.1, and its configs load as written")
-    func loopbackKit() throws {
-        let test = try TestConsortium(sites: ["alpha"], host: "127.0.0.1")
+    @Test("a kit provisioned for a loopback host listens there, and its configs (IPv6 addresses quoted) load as written",
+          arguments: ["127.0.0.1", "::1"])
+    func loopbackKit(host: String) throws {
+        let test = try TestConsortium(sites: ["alpha"], host: host)
         defer { test.remove() }
         let config = try CoordinatorConfig.load(test.consortium.coordinatorKit.appendingPathComponent(KitFile.coordinatorConfig))
-        #expect(config.listen == NetworkAddress(host: "127.0.0.1", port: 7443))
+        #expect(config.listen == NetworkAddress(host: host, port: 7443))
         let site = try SiteConfig.load(test.layout.siteKit("alpha").appendingPathComponent(KitFile.siteConfig))
+        #expect(site.coordinator == NetworkAddress(host: host, port: 7443))
         #expect(site.audit?.key.path.hasSuffix("sites/alpha/keys/audit.key") == true)
         #expect(site.policy?.stewardKey.path.hasSuffix("sites/alpha/steward/steward.key.pub") == true)
     }
