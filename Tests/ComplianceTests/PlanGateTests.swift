@@ -8,7 +8,7 @@ import Testing
 
     private func terms(round: Int = 1, localSteps: Int? = nil, learningRate: Double? = nil) -> RoundTerms {
         RoundTerms(study: plan.study, round: round, localSteps: localSteps ?? plan.localSteps, batchSize: plan.batchSize,
-                   optimizer: plan.optimizer, learningRate: learningRate ?? plan.learningRate, proximalMu: plan.strategyParameters["mu"] ?? 0)
+                   optimizer: plan.optimizer, learningRate: learningRate ?? plan.learningRate, strategyParameters: plan.strategyParameters)
     }
 
     /// A gate whose steward approved `approved` (in a real, signed approvals trail).

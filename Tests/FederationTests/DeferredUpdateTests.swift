@@ -7,23 +7,24 @@ import Learning
 /// Deferred vectors served from memory in small, odd-sized chunks, as a spool would serve
 /// them from disk; `failOnRead` makes the n-th read of the delta fail (1-based).
 final class ChunkedVectors: DeferredVectors {
-    let vectors: [UpdateVectorKind: [Float]]
+    let vectors: [VectorName: [Float]]
+    let names: [VectorName]
     let chunk: Int
     let failOnRead: Int?
     private let reads = Mutex(0)
 
     init(_ update: SiteUpdate, chunk: Int, failOnRead: Int? = nil) {
-        var vectors: [UpdateVectorKind: [Float]] = [.delta: update.delta]
-        if let control = update.controlDelta { vectors[.controlDelta] = control }
-        if let mask = update.mask { vectors[.mask] = mask }
+        var vectors: [VectorName: [Float]] = [.delta: update.delta]
+        for (name, values) in update.vectors { vectors[name] = values }
         self.vectors = vectors
+        names = update.vectorNames
         self.chunk = chunk
         self.failOnRead = failOnRead
     }
 
-    func count(of kind: UpdateVectorKind) -> Int? { vectors[kind]?.count }
+    func count(of kind: VectorName) -> Int? { vectors[kind]?.count }
 
-    func forEachChunk(of kind: UpdateVectorKind, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws {
+    func forEachChunk(of kind: VectorName, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws {
         guard let values = vectors[kind] else { return }
         if kind == .delta {
             let read = reads.withLock { count in
@@ -48,9 +49,10 @@ struct ScriptedVectors: DeferredVectors {
     let count: Int
     let ranges: [Range<Int>]
 
-    func count(of kind: UpdateVectorKind) -> Int? { kind == .delta ? count : nil }
+    var names: [VectorName] { [.delta] }
+    func count(of kind: VectorName) -> Int? { kind == .delta ? count : nil }
 
-    func forEachChunk(of kind: UpdateVectorKind, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws {
+    func forEachChunk(of kind: VectorName, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws {
         for range in ranges {
             let values = [Float](repeating: 1, count: range.count)
             try values.withUnsafeBufferPointer { try body(range, $0) }
@@ -82,8 +84,7 @@ struct DeferringTransport: Transport {
         deferred.deferred = ChunkedVectors(update, chunk: deferral.chunk,
                                            failOnRead: deferral.failing?.site == site ? deferral.failing?.read : nil)
         deferred.delta = []
-        deferred.controlDelta = nil
-        deferred.mask = nil
+        deferred.vectors = [:]
         return deferred
     }
 
@@ -185,7 +186,7 @@ struct DeferringTransport: Transport {
         #expect(throws: DeferredVectorsError.self) { try update.forEachChunk(of: .delta) { range, _ in seen.append(range) } }
         #expect(seen.allSatisfy { $0.upperBound <= 10 })
         #expect(throws: DeferredVectorsError.self) { try update.resolved() }
-        var sum = RoundAccumulator(parameterCount: 10, weighting: .uniform, tracksControlDeltas: false)
+        var sum = RoundAccumulator(parameterCount: 10, weighting: .uniform)
         #expect(throws: AccumulatorDamage.self) { try sum.fold(update) }
         #expect(sum.contributors.isEmpty)
     }

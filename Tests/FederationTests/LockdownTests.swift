@@ -62,8 +62,8 @@ import Learning
         #expect(zeros > outcome.finalParameters.count / 4)
     }
 
-    @Test func theRateFollowsTheCosineSchedule() {
-        let strategy = Lockdown(initialRate: 1e-2, rounds: 10, maskSeed: 1)
+    @Test func theRateFollowsTheCosineSchedule() throws {
+        let strategy = try Lockdown(initialRate: 1e-2, rounds: 10, maskSeed: 1)
         #expect(strategy.rate(for: 1) == 1e-2)
         #expect(abs(strategy.rate(for: 6) - 5e-3) < 1e-9)
         #expect(strategy.rate(for: 10) < 1e-3)

@@ -4,7 +4,7 @@ import Learning
 
 @Suite struct StrategyTests {
     func aggregate(_ delta: [Float], control: [Float]? = nil, contributors: Int = 2) -> RoundAggregate {
-        RoundAggregate(meanDelta: delta, meanControlDelta: control,
+        RoundAggregate(meanDelta: delta, vectors: control.map { [Scaffold.controlDelta.name: $0] } ?? [:],
                        contributors: (0..<contributors).map { SiteID("s\($0)") }, totalSamples: 10, meanTrainingLoss: 0)
     }
 
@@ -15,10 +15,10 @@ import Learning
         #expect(global == [1.5, 1, 3])
     }
 
-    @Test func fedProxSendsMuAndAveragesLikeFedAvg() {
+    @Test func fedProxSendsMuAndAveragesLikeFedAvg() throws {
         let base = TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1))
-        var strategy = FedProx(mu: 0.01)
-        #expect(strategy.instructions(for: 1, site: "a", base: base).proximalMu == 0.01)
+        var strategy = try FedProx(mu: 0.01)
+        #expect(strategy.instructions(for: 1, site: "a", base: base).algorithm == AlgorithmCall("fedprox", parameters: ["mu": Double(Float(0.01))]))
         var global: [Float] = [0, 0]
         strategy.apply(aggregate([1, 2]), to: &global, population: 2)
         #expect(global == [1, 2])
@@ -54,14 +54,22 @@ import Learning
         #expect(global == [1, 1])
         #expect(strategy.serverControl == [1, -1])   // 2/4 of the mean control delta
         let base = TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1))
-        #expect(strategy.instructions(for: 2, site: "a", base: base).serverControl == [1, -1])
+        #expect(strategy.instructions(for: 2, site: "a", base: base).algorithm?.vectors[Scaffold.serverControlVector] == [1, -1])
     }
 
-    @Test func strategySpecsParseFlambyNames() {
+    @Test func strategySpecsParseFlambyNames() throws {
         for name in StrategySpec.names {
-            #expect(StrategySpec(name: name)?.makeStrategy().name == name)
+            #expect(try StrategySpec(name: name)?.makeStrategy().name == name)
         }
         #expect(StrategySpec(name: "krum") == nil)
+    }
+
+    @Test func hyperParametersThatCannotWorkAreRefusedNotTrapped() {
+        #expect(throws: StrategyError.self) { try FedProx(mu: -1) }
+        #expect(throws: StrategyError.self) { try FedProx(mu: .nan) }
+        #expect(throws: StrategyError.self) { try Lockdown(density: 0, rounds: 3, maskSeed: 1) }
+        #expect(throws: StrategyError.self) { try Lockdown(density: 0.5, rounds: 0, maskSeed: 1) }
+        #expect(throws: StrategyError.self) { try FedPer(personalTensors: 0) }
     }
 
     @Test func siteSelectionIsSeededSortedAndRespectsTheMinimum() {

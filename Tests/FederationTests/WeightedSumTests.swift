@@ -47,8 +47,8 @@ import Learning
             SiteUpdate(study: "s", site: SiteID(site), round: 1, delta: [value, -value], sampleCount: samples,
                        training: TrainingSummary(steps: 1, examples: samples, meanLoss: Double(value)))
         }
-        var bySamples = RoundAccumulator(parameterCount: 2, weighting: .bySamples, tracksControlDeltas: false)
-        var uniform = RoundAccumulator(parameterCount: 2, weighting: .uniform, tracksControlDeltas: false)
+        var bySamples = RoundAccumulator(parameterCount: 2, weighting: .bySamples)
+        var uniform = RoundAccumulator(parameterCount: 2, weighting: .uniform)
         for (value, samples, site) in [(Float(1), 30, "a"), (Float(4), 10, "b")] {
             try bySamples.fold(update(value, samples: samples, site: site))
             try uniform.fold(update(value, samples: samples, site: site))

@@ -24,7 +24,7 @@ struct LaneFrameTests {
         var stream = LaneFrame.message(.request, try request.serializedData())
         let vectors = [TaskVector(kind: .delta, values: delta), TaskVector(kind: .controlDelta, values: control)]
         for piece in VectorChunks.pieces(of: vectors, chunkBytes: 12) {
-            var frame = LaneFrame.values(of: vectors[piece.vector], piece.range)
+            var frame = LaneFrame.values(of: vectors[piece.vector], at: piece.vector, piece.range)
             stream.writeBuffer(&frame)
         }
         var end = LaneFrame.end()
@@ -36,10 +36,10 @@ struct LaneFrameTests {
 
     /// Reads `bytes` cut into pieces of `size` bytes; returns the events, values gathered.
     static func read(_ bytes: [UInt8], pieceSize size: Int, maxValuesBytes: Int = 1 << 20) async throws
-        -> (requests: [String], values: [VectorKind: [Float]], ends: Int, receipts: [String], valueEvents: Int) {
+        -> (requests: [String], values: [Int: [Float]], ends: Int, receipts: [String], valueEvents: Int) {
         let pieces = stride(from: 0, to: bytes.count, by: size).map { ByteBuffer(bytes: bytes[$0..<min(bytes.count, $0 + size)]) }
         var reader = LaneFrameReader(Buffers(pending: pieces), maxValuesBytes: maxValuesBytes)
-        var requests: [String] = [], receipts: [String] = [], values: [VectorKind: [Float]] = [:], ends = 0, valueEvents = 0
+        var requests: [String] = [], receipts: [String] = [], values: [Int: [Float]] = [:], ends = 0, valueEvents = 0
         while let event = try await reader.next() {
             switch event {
             case .request(let payload): requests.append(try Cohort_Deployment_V1_LaneRequest(serializedBytes: payload).download.taskID)
@@ -63,8 +63,9 @@ struct LaneFrameTests {
         for size in [1, 2, 3, 5, 7, 13, 16, 17, 64, bytes.count] {
             let read = try await Self.read(bytes, pieceSize: size)
             #expect(read.requests == ["task-1"], "pieces of \(size)")
-            #expect(read.values[.delta]?.map(\.bitPattern) == delta.map(\.bitPattern), "pieces of \(size)")
-            #expect(read.values[.controlDelta] == control, "pieces of \(size)")
+            // Vectors are numbered by their place in the transfer: 0 the delta, 1 the control delta.
+            #expect(read.values[0]?.map(\.bitPattern) == delta.map(\.bitPattern), "pieces of \(size)")
+            #expect(read.values[1] == control, "pieces of \(size)")
             #expect(read.ends == 1 && read.receipts == ["fine"], "pieces of \(size)")
         }
         // Whole, each 12-byte VALUES frame is one event; cut in 5s, values wait for their last byte.
@@ -85,7 +86,7 @@ struct LaneFrameTests {
         let large = await #expect(throws: LaneError.self) { _ = try await Self.read(bytes, pieceSize: 64, maxValuesBytes: 8) }
         #expect(large?.description.contains("VALUES frame of 12 bytes") == true)
         // A VALUES frame of a length that is not whole float32s.
-        var values = LaneFrame.values(of: TaskVector(kind: .delta, values: [1, 2]), 0..<2)
+        var values = LaneFrame.values(of: TaskVector(kind: .delta, values: [1, 2]), at: 0, 0..<2)
         values.setInteger(UInt32(7), at: values.readerIndex + 4, endianness: .little)
         await #expect(throws: LaneError.self) { _ = try await Self.read(Array(values.readableBytesView), pieceSize: 64) }
     }

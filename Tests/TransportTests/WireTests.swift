@@ -50,7 +50,7 @@ struct WireTests {
     static func chunks(_ values: [Float], kind: VectorKind, chunkBytes: Int) async throws -> [(VectorKind, Int, Data)] {
         var result: [(VectorKind, Int, Data)] = []
         try await VectorChunks.send([TaskVector(kind: kind, values: values)], chunkBytes: chunkBytes) { chunk in
-            result.append((chunk.vector.domain!, Int(chunk.offset), chunk.values))
+            result.append((chunk.vectorName!, Int(chunk.offset), chunk.values))
         }
         return result
     }
@@ -96,12 +96,12 @@ struct WireTests {
     func inspection() throws {
         var values = Self.values(100)
         values[42] = .infinity
-        var assembler = VectorAssembler(expecting: [.init(kind: .delta, count: 100), .init(kind: .mask, count: 2)], maxChunkBytes: 1 << 20)
+        var assembler = VectorAssembler(expecting: [.init(kind: .delta, count: 100), .init(kind: .mask, count: 2, binary: true)], maxChunkBytes: 1 << 20)
         try values.withUnsafeBufferPointer { try assembler.add(kind: .delta, offset: 0, bytes: VectorBytes.encode($0, 0..<100)) }
         let mask: [Float] = [1, 0.5]
         try mask.withUnsafeBufferPointer { try assembler.add(kind: .mask, offset: 0, bytes: VectorBytes.encode($0, 0..<2)) }
         #expect(assembler.firstNonFinite[.delta] == 42)
-        #expect(assembler.notBinary.contains(.mask))
+        #expect(assembler.notBinary[.mask] == 1)
     }
 
     @Test("a spooled update reads back what was written")
@@ -145,21 +145,25 @@ struct WireTests {
                            (2 * SpooledVectors.chunkValues)..<count])
         let resolved = try update.resolved()
         #expect(resolved.delta == values)
-        #expect(resolved.mask == mask)
-        #expect(resolved.controlDelta == nil)
+        #expect(resolved.vectors == [.mask: mask])
     }
 
     @Test("training instructions cross the wire unchanged")
     func instructions() throws {
         let instructions = TrainingInstructions(
             localSteps: 7, batchSize: 3, optimizer: .adam(learningRate: 0.003162, beta1: 0.8, beta2: 0.99, epsilon: 1e-7, weightDecay: 0.1),
-            proximalMu: 0.01, serverControl: [], lockdown: LockdownInstructions(density: 0.25, rate: 1e-4, maskSeed: 9),
+            algorithm: AlgorithmCall("lockdown", parameters: ["density": 0.25, "rate": 1e-4, "mask_seed_high": 0, "mask_seed_low": 9],
+                                     vectors: [.serverControl: [1, 2]]),
             privacy: LocalPrivacy(clipNorm: 1.1, noise: .targetEpsilon(3, plannedSteps: 1_500), expectedBatchSize: 4, delta: 1e-5))
         let wire = Cohort_Deployment_V1_TrainingInstructions(instructions)
         let decoded = try Cohort_Deployment_V1_TrainingInstructions(serializedBytes: try wire.serializedBytes() as [UInt8])
-        #expect(try decoded.domain(serverControl: []) == instructions)
+        // The algorithm's vectors travel with the task's download, not in the instructions.
+        #expect(try decoded.domain(vectors: [.globalParameters: [0], .serverControl: [1, 2]]) == instructions)
         let plain = TrainingInstructions(localSteps: 100, batchSize: 4, optimizer: .sgd(learningRate: 0.001))
-        #expect(try Cohort_Deployment_V1_TrainingInstructions(plain).domain(serverControl: nil) == plain)
+        #expect(try Cohort_Deployment_V1_TrainingInstructions(plain).domain(vectors: [.globalParameters: [0]]) == plain)
+        #expect(throws: MalformedMessage.self) {
+            try Cohort_Deployment_V1_TrainingInstructions(plain).domain(vectors: [.serverControl: [1]])
+        }
     }
 
     @Test("study descriptions and model specs cross the wire unchanged")

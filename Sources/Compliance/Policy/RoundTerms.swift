@@ -9,18 +9,19 @@ public struct RoundTerms: Hashable, Sendable {
     public var batchSize: Int
     public var optimizer: String
     public var learningRate: Double
-    public var proximalMu: Double
+    /// The algorithm's settings this round (FedProx's `mu`...), by name.
+    public var strategyParameters: [String: Double]
     public var privacy: PlanPrivacy?
 
     public init(study: String, round: Int, localSteps: Int, batchSize: Int, optimizer: String, learningRate: Double,
-                proximalMu: Double = 0, privacy: PlanPrivacy? = nil) {
+                strategyParameters: [String: Double] = [:], privacy: PlanPrivacy? = nil) {
         self.study = study
         self.round = round
         self.localSteps = localSteps
         self.batchSize = batchSize
         self.optimizer = optimizer
         self.learningRate = learningRate
-        self.proximalMu = proximalMu
+        self.strategyParameters = strategyParameters
         self.privacy = privacy
     }
 
@@ -43,7 +44,7 @@ public struct RoundTerms: Hashable, Sendable {
         }
         self.init(study: request.study, round: request.round, localSteps: instructions.localSteps, batchSize: instructions.batchSize,
                   optimizer: optimizer, learningRate: TrainingPlan.decimal(instructions.optimizer.learningRate),
-                  proximalMu: TrainingPlan.decimal(instructions.proximalMu), privacy: privacy)
+                  strategyParameters: (instructions.algorithm?.parameters ?? [:]).mapValues { TrainingPlan.decimal(Float($0)) }, privacy: privacy)
     }
 }
 

@@ -113,8 +113,10 @@ public struct SitePolicyGate: Sendable {
         if !close(terms.learningRate, plan.learningRate) {
             return "learning_rate \(CanonicalJSON.number(terms.learningRate)), approved \(CanonicalJSON.number(plan.learningRate))"
         }
-        let mu = plan.strategyParameters["mu"] ?? 0
-        if !close(terms.proximalMu, mu) { return "mu \(CanonicalJSON.number(terms.proximalMu)), approved \(CanonicalJSON.number(mu))" }
+        for (key, approved) in plan.strategyParameters.sorted(by: { $0.key < $1.key }) {
+            let asked = terms.strategyParameters[key] ?? 0
+            if !close(asked, approved) { return "\(key) \(CanonicalJSON.number(asked)), approved \(CanonicalJSON.number(approved))" }
+        }
         switch (terms.privacy, plan.privacy) {
         case (nil, nil): return nil
         case (nil, _?): return "the round trains without the approved DP-SGD"

@@ -4,17 +4,16 @@ public struct RoundContext: Sendable {
     public var globalParameters: [Float]
     public var instructions: TrainingInstructions
     public var weighting: UpdateWeighting
-    public var tracksControlDeltas: Bool
-    public var tracksMasks: Bool
+    /// The vectors the strategy's sites send beside the delta, folded as declared.
+    public var vectors: [VectorDeclaration]
 
     public init(round: Int, globalParameters: [Float], instructions: TrainingInstructions,
-                weighting: UpdateWeighting = .bySamples, tracksControlDeltas: Bool = false, tracksMasks: Bool = false) {
-        self.tracksMasks = tracksMasks
+                weighting: UpdateWeighting = .bySamples, vectors: [VectorDeclaration] = []) {
         self.round = round
         self.globalParameters = globalParameters
         self.instructions = instructions
         self.weighting = weighting
-        self.tracksControlDeltas = tracksControlDeltas
+        self.vectors = vectors
     }
 }
 
@@ -64,8 +63,7 @@ public struct WeightedMean: AggregationRule {
     public var needsIndividualUpdates: Bool { false }
 
     public func makeAggregator(for context: RoundContext) throws -> any RoundAggregator {
-        RoundAccumulator(parameterCount: context.globalParameters.count, weighting: context.weighting,
-                         tracksControlDeltas: context.tracksControlDeltas, tracksMasks: context.tracksMasks)
+        RoundAccumulator(parameterCount: context.globalParameters.count, weighting: context.weighting, vectors: context.vectors)
     }
 }
 

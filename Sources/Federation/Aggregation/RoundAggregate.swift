@@ -1,8 +1,9 @@
 /// The streamed result of a round: weighted means of the accepted updates, and who counted.
 public struct RoundAggregate: Sendable {
     public var meanDelta: [Float]
-    /// SCAFFOLD: the unweighted mean of the sites' control-variate deltas.
-    public var meanControlDelta: [Float]?
+    /// The algorithm's declared vectors, folded as declared (SCAFFOLD's mean control delta,
+    /// Lockdown's mask sum), by name.
+    public var vectors: [VectorName: [Float]]
     public var contributors: [SiteID]
     public var totalSamples: Int
     /// Sample-weighted mean of the sites' training loss.
@@ -12,17 +13,15 @@ public struct RoundAggregate: Sendable {
     public var shares: [SiteID: Double]? = nil
     /// L2 norm of each update as received, when a rule measured it (norm bounding).
     public var updateNorms: [SiteID: Double]? = nil
-    /// Lockdown: how many contributors' subspaces cover each parameter.
-    public var maskSum: [Float]? = nil
     /// DP-FedAvg: the noised share of updates that were within the clipping norm.
     public var unclippedFraction: Double? = nil
     /// Per-site scores a rule computed this round (RECESS's abnormality), for its own state.
     public var siteScores: [SiteID: Double]? = nil
 
-    public init(meanDelta: [Float], meanControlDelta: [Float]? = nil, contributors: [SiteID], totalSamples: Int,
+    public init(meanDelta: [Float], vectors: [VectorName: [Float]] = [:], contributors: [SiteID], totalSamples: Int,
                 meanTrainingLoss: Double, shares: [SiteID: Double]? = nil, updateNorms: [SiteID: Double]? = nil) {
         self.meanDelta = meanDelta
-        self.meanControlDelta = meanControlDelta
+        self.vectors = vectors
         self.contributors = contributors
         self.totalSamples = totalSamples
         self.meanTrainingLoss = meanTrainingLoss
@@ -32,11 +31,11 @@ public struct RoundAggregate: Sendable {
 }
 
 /// Folds one round's accepted updates into running sums as they arrive, so the round needs
-/// memory for one model (two with SCAFFOLD), not one per site.
+/// memory for one model (plus one per declared vector), not one per site.
 public struct RoundAccumulator: Sendable {
     private var deltas: WeightedSum
-    private var controls: WeightedSum?
-    private var masks: WeightedSum?
+    /// One running sum per declared vector, folded as declared.
+    private var sums: [(declaration: VectorDeclaration, sum: WeightedSum)]
     private let weighting: UpdateWeighting
     public private(set) var contributors: [SiteID] = []
     private var samples = 0
@@ -44,10 +43,9 @@ public struct RoundAccumulator: Sendable {
     /// Set when a fold failed half-way: the sums then hold part of an update.
     private var damage: String?
 
-    public init(parameterCount: Int, weighting: UpdateWeighting, tracksControlDeltas: Bool, tracksMasks: Bool = false) {
+    public init(parameterCount: Int, weighting: UpdateWeighting, vectors: [VectorDeclaration] = []) {
         deltas = WeightedSum(count: parameterCount)
-        controls = tracksControlDeltas ? WeightedSum(count: parameterCount) : nil
-        masks = tracksMasks ? WeightedSum(count: parameterCount) : nil
+        sums = vectors.sorted { $0.name < $1.name }.map { ($0, WeightedSum(count: parameterCount)) }
         self.weighting = weighting
     }
 
@@ -58,11 +56,10 @@ public struct RoundAccumulator: Sendable {
         if let damage { throw AccumulatorDamage(reason: damage) }
         do {
             try deltas.add(weight: weighting.weight(of: update)) { fold in try update.forEachChunk(of: .delta, fold) }
-            if controls != nil, update.count(of: .controlDelta) != nil {
-                try controls!.add(weight: 1) { fold in try update.forEachChunk(of: .controlDelta, fold) }
-            }
-            if masks != nil, update.count(of: .mask) != nil {
-                try masks!.add(weight: 1) { fold in try update.forEachChunk(of: .mask, fold) }
+            for index in sums.indices {
+                let name = sums[index].declaration.name
+                guard update.count(of: name) != nil else { continue }
+                try sums[index].sum.add(weight: 1) { fold in try update.forEachChunk(of: name, fold) }
             }
         } catch {
             damage = "\(update.site)'s update could not be read back whole: \(error)"
@@ -78,10 +75,13 @@ public struct RoundAccumulator: Sendable {
     /// Ends the round: the means are computed in place and moved out, so call it once.
     public mutating func finish() throws -> RoundAggregate {
         if let damage { throw AccumulatorDamage(reason: damage) }
-        var aggregate = RoundAggregate(meanDelta: deltas.takeMean(), meanControlDelta: controls?.takeMean(), contributors: contributors,
-                                       totalSamples: samples, meanTrainingLoss: samples == 0 ? 0 : lossSum / Double(samples))
-        aggregate.maskSum = masks?.sum
-        return aggregate
+        var vectors: [VectorName: [Float]] = [:]
+        for index in sums.indices {
+            let declaration = sums[index].declaration
+            vectors[declaration.name] = declaration.folding == .mean ? sums[index].sum.takeMean() : sums[index].sum.sum
+        }
+        return RoundAggregate(meanDelta: deltas.takeMean(), vectors: vectors, contributors: contributors,
+                              totalSamples: samples, meanTrainingLoss: samples == 0 ? 0 : lossSum / Double(samples))
     }
 }
 

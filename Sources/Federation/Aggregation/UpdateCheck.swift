@@ -9,8 +9,12 @@ public enum UpdateRejection: Error, Hashable, Sendable, CustomStringConvertible 
     case wrongShape(expected: Int, got: Int)
     case nonFinite(index: Int)
     case noSamples
-    case missingControlDelta
-    case invalidMask
+    /// The algorithm declares this vector; the update lacks it.
+    case missingVector(VectorName)
+    /// The update carries a vector its algorithm does not declare.
+    case undeclaredVector(VectorName)
+    /// A declared vector of the wrong size, or with values outside its domain.
+    case invalidVector(VectorName, reason: String)
     case unsealed
     /// The transport could not read a deferred update back (its spool file failed).
     case unreadable(String)
@@ -24,8 +28,9 @@ public enum UpdateRejection: Error, Hashable, Sendable, CustomStringConvertible 
         case .wrongShape(let expected, let got): "update has \(got) values, the model has \(expected)"
         case .nonFinite(let index): "update holds NaN or infinity (first at index \(index))"
         case .noSamples: "update was computed on zero examples"
-        case .missingControlDelta: "SCAFFOLD update without a control-variate delta"
-        case .invalidMask: "Lockdown update without a 0/1 subspace mask of the model's size"
+        case .missingVector(let name): "update lacks its algorithm's '\(name)' vector"
+        case .undeclaredVector(let name): "update carries a '\(name)' vector its algorithm does not declare (refused)"
+        case .invalidVector(let name, let reason): "update's '\(name)' vector \(reason)"
         case .unsealed: "the round uses secure aggregation, but the site sent its update in the clear (it was discarded)"
         case .unreadable(let reason): "update could not be read back: \(reason)"
         }
@@ -39,19 +44,17 @@ public struct UpdateCheck: Sendable {
     public let study: String
     public let round: Int
     public let parameterCount: Int
-    public let needsControlDelta: Bool
-    public let needsMask: Bool
+    /// What the algorithm's sites send beside the delta: exactly these, nothing else.
+    public let vectors: [VectorDeclaration]
     /// Secure aggregation: the answer must carry no vectors (the update stays at the site).
     public let sealed: Bool
 
-    public init(study: String, round: Int, parameterCount: Int, needsControlDelta: Bool = false, needsMask: Bool = false,
-                sealed: Bool = false) {
+    public init(study: String, round: Int, parameterCount: Int, vectors: [VectorDeclaration] = [], sealed: Bool = false) {
         self.sealed = sealed
-        self.needsMask = needsMask
+        self.vectors = vectors
         self.study = study
         self.round = round
         self.parameterCount = parameterCount
-        self.needsControlDelta = needsControlDelta
     }
 
     public func validate(_ update: SiteUpdate, from sender: SiteID) throws(UpdateRejection) {
@@ -59,7 +62,7 @@ public struct UpdateCheck: Sendable {
         guard update.round == round else { throw .wrongRound(expected: round, got: update.round) }
         guard update.site == sender else { throw .wrongSite(expected: sender, got: update.site) }
         if sealed {
-            guard UpdateVectorKind.allCases.allSatisfy({ (update.count(of: $0) ?? 0) == 0 }) else { throw .unsealed }
+            guard update.vectorNames.allSatisfy({ (update.count(of: $0) ?? 0) == 0 }) else { throw .unsealed }
             guard update.sampleCount > 0 else { throw .noSamples }
             return
         }
@@ -67,22 +70,29 @@ public struct UpdateCheck: Sendable {
         guard count == parameterCount else { throw .wrongShape(expected: parameterCount, got: count) }
         guard update.sampleCount > 0 else { throw .noSamples }
         try requireFinite(.delta, of: update)
-        if needsControlDelta {
-            guard let count = update.count(of: .controlDelta) else { throw .missingControlDelta }
-            guard count == parameterCount else { throw .wrongShape(expected: parameterCount, got: count) }
-            try requireFinite(.controlDelta, of: update)
+        for name in update.vectorNames where name != .delta && !vectors.contains(where: { $0.name == name }) {
+            throw .undeclaredVector(name)
         }
-        if needsMask {
-            guard update.count(of: .mask) == parameterCount else { throw .invalidMask }
-            var binary = true
-            try read(.mask, of: update) { _, values in
-                if binary, FloatScan.firstNonBinary(in: values) != nil { binary = false }
+        for declaration in vectors {
+            let name = declaration.name
+            guard let count = update.count(of: name) else { throw .missingVector(name) }
+            guard count == parameterCount else {
+                throw .invalidVector(name, reason: "has \(count) values, the model \(parameterCount)")
             }
-            guard binary else { throw .invalidMask }
+            switch declaration.values {
+            case .finite:
+                try requireFinite(name, of: update)
+            case .binary:
+                var first: Int?
+                try read(name, of: update) { range, values in
+                    if first == nil, let offset = FloatScan.firstNonBinary(in: values) { first = range.lowerBound + offset }
+                }
+                if let first { throw .invalidVector(name, reason: "must hold only 0 and 1 (index \(first) does not)") }
+            }
         }
     }
 
-    private func requireFinite(_ kind: UpdateVectorKind, of update: SiteUpdate) throws(UpdateRejection) {
+    private func requireFinite(_ kind: VectorName, of update: SiteUpdate) throws(UpdateRejection) {
         var first: Int?
         try read(kind, of: update) { range, values in
             if first == nil, let offset = FloatScan.firstNonFinite(in: values) { first = range.lowerBound + offset }
@@ -91,7 +101,7 @@ public struct UpdateCheck: Sendable {
     }
 
     /// Reads a vector wherever it is; one that cannot be read back is refused like a broken upload.
-    private func read(_ kind: UpdateVectorKind, of update: SiteUpdate,
+    private func read(_ kind: VectorName, of update: SiteUpdate,
                       _ body: (Range<Int>, UnsafeBufferPointer<Float>) -> Void) throws(UpdateRejection) {
         do { try update.forEachChunk(of: kind, body) } catch { throw .unreadable(String(describing: error)) }
     }

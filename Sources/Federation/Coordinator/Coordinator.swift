@@ -121,10 +121,11 @@ public actor Coordinator {
         let sealed = secureSummation != nil
         let requests = participants.map { site in
             TrainingRequest(study: configuration.studyID, round: round, globalParameters: global,
-                            instructions: strategy.instructions(for: round, site: site, base: configuration.training), sealed: sealed)
+                            instructions: strategy.instructions(for: round, site: site, base: configuration.training), sealed: sealed,
+                            answerVectors: strategy.sentVectors)
         }
         let check = UpdateCheck(study: configuration.studyID, round: round, parameterCount: global.count,
-                                needsControlDelta: strategy.usesControlVariates, needsMask: strategy.usesMasks, sealed: sealed)
+                                vectors: strategy.sentVectors, sealed: sealed)
         var failures: [SiteFailure] = []
         var observations: [UpdateObservation] = []
         var privacy: [SitePrivacy] = []
@@ -132,8 +133,7 @@ public actor Coordinator {
         let watching = monitor != nil
         var aggregator: any RoundAggregator
         let context = RoundContext(round: round, globalParameters: global, instructions: configuration.training,
-                                   weighting: strategy.weighting, tracksControlDeltas: strategy.usesControlVariates,
-                                   tracksMasks: strategy.usesMasks)
+                                   weighting: strategy.weighting, vectors: strategy.sentVectors)
         do {
             aggregator = sealed ? SealedRound() : try rule.makeAggregator(for: context)
         } catch {
@@ -319,9 +319,12 @@ public actor Coordinator {
     }
 
     /// Evaluates the current global model at every available site and on the central test sets.
+    /// After the last round the sites also return their validation statistics (score
+    /// histograms), kept with the round's record for the clinical validation report.
     public func evaluate(round: Int, sites: [SiteID]) async -> RoundEvaluation {
         let deployed = strategy.deployable(globalParameters)
-        let request = EvaluationRequest(study: configuration.studyID, round: round, globalParameters: deployed)
+        let request = EvaluationRequest(study: configuration.studyID, round: round, globalParameters: deployed,
+                                        validationBins: round == configuration.rounds ? ValidationStatistics.defaultBinCount : nil)
         var reports: [EvaluationReport] = []
         var failures: [SiteFailure] = []
         let transport = transport

@@ -4,9 +4,8 @@
 public enum StudyCompatibility {
     public static func check(strategy: any Strategy, rule: any AggregationRule, monitoring: Bool, secureAggregation: Bool,
                              minimumSites: Int) throws(CoordinatorError) {
-        if (strategy.usesControlVariates || strategy.usesMasks) && !(rule is WeightedMean) {
-            let vectors = strategy.usesControlVariates ? "control variates" : "subspace masks"
-            throw .incompatible("\(strategy.name) averages its sites' \(vectors) with the plain mean and cannot run with the \(rule.name) rule: drop the robust rule, norm_bound and central DP, or use another strategy")
+        if let vector = strategy.sentVectors.first, !(rule is WeightedMean) {
+            throw .incompatible("\(strategy.name) folds its sites' \(vector.meaning)s beside the plain mean of their updates and cannot run with the \(rule.name) rule: drop the robust rule, norm_bound and central DP, or use another strategy")
         }
         if secureAggregation { try checkSecureAggregation(strategy: strategy, rule: rule, monitoring: monitoring) }
         if rule.minimumUpdates > minimumSites {
@@ -16,11 +15,8 @@ public enum StudyCompatibility {
 
     /// What secure aggregation rules out: anything that needs one site's own update.
     private static func checkSecureAggregation(strategy: any Strategy, rule: any AggregationRule, monitoring: Bool) throws(CoordinatorError) {
-        if strategy.usesControlVariates {
-            throw .incompatible("\(strategy.name) needs each site's control-variate delta, but secure aggregation reveals only the sum of updates: turn secure aggregation off or use fedavg, fedprox or fedopt")
-        }
-        if strategy.usesMasks {
-            throw .incompatible("\(strategy.name) needs each site's subspace mask, but secure aggregation reveals only the sum of updates: turn secure aggregation off or use fedavg, fedprox or fedopt")
+        if let vector = strategy.sentVectors.first {
+            throw .incompatible("\(strategy.name) needs each site's \(vector.meaning), but secure aggregation reveals only the sum of updates: turn secure aggregation off or use fedavg, fedprox or fedopt")
         }
         guard rule is any SummableRule else {
             throw .incompatible("the \(rule.name) rule needs each site's own update, but secure aggregation reveals only their sum: turn secure aggregation off or aggregate with the plain mean (fedavg, fedprox, fedopt)")

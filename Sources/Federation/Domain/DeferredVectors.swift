@@ -1,24 +1,21 @@
-/// The vectors an update carries.
-public enum UpdateVectorKind: Sendable, Hashable, CaseIterable {
-    case delta, controlDelta, mask
-}
-
 /// An update's vectors that a transport keeps out of memory until the coordinator folds
 /// them: a deployed coordinator writes large uploads to a spool file as they arrive. They
 /// are read back in chunks (to check them, measure them and add them to the round's running
 /// sum), so a round with K sites of a P-parameter model needs memory for the sum and the
 /// model, not for K (or even one) extra copies of P.
 public protocol DeferredVectors: Sendable {
-    /// How many values the vector of `kind` has, or nil when the update has none.
-    func count(of kind: UpdateVectorKind) -> Int?
+    /// The vectors held, the delta first, then the others by name.
+    var names: [VectorName] { get }
+    /// How many values the vector `name` has, or nil when the update has none.
+    func count(of name: VectorName) -> Int?
     /// Calls `body` with consecutive ranges of the vector and their values, in order; each
     /// buffer is valid only during its call.
-    func forEachChunk(of kind: UpdateVectorKind, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws
+    func forEachChunk(of kind: VectorName, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws
 }
 
 extension SiteUpdate {
     /// Values of the vector of `kind`, wherever they are.
-    public func count(of kind: UpdateVectorKind) -> Int? {
+    public func count(of kind: VectorName) -> Int? {
         if let deferred { return deferred.count(of: kind) }
         return resident(kind)?.count
     }
@@ -27,7 +24,7 @@ extension SiteUpdate {
     /// when it is deferred. Does nothing when the update has no such vector. Deferred chunks
     /// are checked here, once for every reader: each must start where the last ended and stay
     /// within the announced count, and together they must cover it.
-    public func forEachChunk(of kind: UpdateVectorKind, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws {
+    public func forEachChunk(of kind: VectorName, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws {
         guard let deferred else {
             guard let values = resident(kind) else { return }
             return try values.withUnsafeBufferPointer { try body(0..<values.count, $0) }
@@ -50,7 +47,7 @@ extension SiteUpdate {
         guard let deferred else { return self }
         var update = self
         update.deferred = nil
-        for kind in UpdateVectorKind.allCases {
+        for kind in deferred.names {
             guard let count = deferred.count(of: kind) else { continue }
             var failure: (any Error)?
             let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -65,28 +62,20 @@ extension SiteUpdate {
                 }
             }
             if let failure { throw failure }
-            switch kind {
-            case .delta: update.delta = values
-            case .controlDelta: update.controlDelta = values
-            case .mask: update.mask = values
-            }
+            if kind == .delta { update.delta = values } else { update.vectors[kind] = values }
         }
         return update
     }
 
-    private func resident(_ kind: UpdateVectorKind) -> [Float]? {
-        switch kind {
-        case .delta: delta
-        case .controlDelta: controlDelta
-        case .mask: mask
-        }
+    private func resident(_ kind: VectorName) -> [Float]? {
+        kind == .delta ? delta : vectors[kind]
     }
 }
 
 /// A deferred vector that did not read back as announced (a transport bug or a damaged spool).
 public enum DeferredVectorsError: Error, CustomStringConvertible {
-    case outOfOrder(kind: UpdateVectorKind, range: Range<Int>, expectedStart: Int, count: Int)
-    case short(kind: UpdateVectorKind, read: Int, count: Int)
+    case outOfOrder(kind: VectorName, range: Range<Int>, expectedStart: Int, count: Int)
+    case short(kind: VectorName, read: Int, count: Int)
 
     public var description: String {
         switch self {

@@ -5,10 +5,13 @@ public struct EvaluationReport: Sendable, Codable, Hashable {
     public var site: SiteID
     public var round: Int
     public var metrics: EvaluationMetrics
+    /// The test rows' score histograms, when the request asked for them (`validationBins`).
+    public var validation: ValidationStatistics?
 
-    public init(site: SiteID, round: Int, metrics: EvaluationMetrics) {
+    public init(site: SiteID, round: Int, metrics: EvaluationMetrics, validation: ValidationStatistics? = nil) {
         self.site = site
         self.round = round
         self.metrics = metrics
+        self.validation = validation
     }
 }

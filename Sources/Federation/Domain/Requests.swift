@@ -8,8 +8,13 @@ public struct TrainingRequest: Sendable {
     /// Secure aggregation: the site keeps its update for the round's secure sum and answers
     /// with everything but the vectors (examples, loss, privacy spend).
     public var sealed: Bool
+    /// The vectors the answer must carry beside its delta (the strategy's `sentVectors`), so a
+    /// transport can check an upload as it arrives and say why it is refused.
+    public var answerVectors: [VectorDeclaration]
 
-    public init(study: String, round: Int, globalParameters: [Float], instructions: TrainingInstructions, sealed: Bool = false) {
+    public init(study: String, round: Int, globalParameters: [Float], instructions: TrainingInstructions, sealed: Bool = false,
+                answerVectors: [VectorDeclaration] = []) {
+        self.answerVectors = answerVectors
         self.study = study
         self.round = round
         self.globalParameters = globalParameters
@@ -23,10 +28,14 @@ public struct EvaluationRequest: Sendable {
     public var study: String
     public var round: Int
     public var globalParameters: [Float]
+    /// When set, the site also returns its test rows' score histograms on this many bins
+    /// (`ValidationStatistics`), the input of the clinical validation report.
+    public var validationBins: Int?
 
-    public init(study: String, round: Int, globalParameters: [Float]) {
+    public init(study: String, round: Int, globalParameters: [Float], validationBins: Int? = nil) {
         self.study = study
         self.round = round
         self.globalParameters = globalParameters
+        self.validationBins = validationBins
     }
 }

@@ -11,33 +11,38 @@ public struct SiteUpdate: Sendable, Codable {
     /// Training examples at the site (FedAvg's weight).
     public var sampleCount: Int
     public var training: TrainingSummary
-    /// SCAFFOLD: the change of the site's control variate, `c_i+ - c_i`.
-    public var controlDelta: [Float]?
-    /// Lockdown: the site's 0/1 subspace mask after this round (the delta is zero outside it).
-    public var mask: [Float]?
+    /// The vectors the algorithm's sites send beside the delta, by name (SCAFFOLD's
+    /// `control_delta`, Lockdown's `mask`), as its strategy declares them.
+    public var vectors: [VectorName: [Float]]
     /// DP-SGD: what this round cost the site's data, and its cumulative epsilon afterwards
     /// (nil when the site keeps no ledger).
     public var privacy: PrivacySpend?
     public var cumulativeEpsilon: Double?
-    /// Set by a transport that keeps the vectors out of memory (then `delta`, `controlDelta`
-    /// and `mask` are empty): read them with `forEachChunk(of:)`, or `resolved()`. Never
+    /// Set by a transport that keeps the vectors out of memory (then `delta` and `vectors`
+    /// are empty): read them with `forEachChunk(of:)`, or `resolved()`. Never
     /// encoded: it is a handle on this process's storage.
     public var deferred: (any DeferredVectors)?
 
     private enum CodingKeys: String, CodingKey {
-        case study, site, round, delta, sampleCount, training, controlDelta, mask, privacy, cumulativeEpsilon
+        case study, site, round, delta, sampleCount, training, vectors, privacy, cumulativeEpsilon
     }
 
     public init(study: String, site: SiteID, round: Int, delta: [Float], sampleCount: Int,
-                training: TrainingSummary, controlDelta: [Float]? = nil, mask: [Float]? = nil) {
-        self.mask = mask
+                training: TrainingSummary, vectors: [VectorName: [Float]] = [:]) {
+        self.vectors = vectors
         self.study = study
         self.site = site
         self.round = round
         self.delta = delta
         self.sampleCount = sampleCount
         self.training = training
-        self.controlDelta = controlDelta
+    }
+
+    /// Every vector the update carries, the delta first, then the others by name: the order
+    /// they travel, are hashed for the trail, and are spooled in.
+    public var vectorNames: [VectorName] {
+        if let deferred { return deferred.names }
+        return [.delta] + vectors.keys.sorted()
     }
 }
 
@@ -47,8 +52,7 @@ extension SiteUpdate {
     public func sealed() -> SiteUpdate {
         var answer = self
         answer.delta = []
-        answer.controlDelta = nil
-        answer.mask = nil
+        answer.vectors = [:]
         answer.deferred = nil
         return answer
     }

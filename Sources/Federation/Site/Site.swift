@@ -2,19 +2,20 @@ import Learning
 
 /// A site agent: it holds its data and a model, trains when asked and reports only
 /// parameter changes and aggregate metrics. Everything a site keeps between rounds (its
-/// place in the data, SCAFFOLD's control variate) lives here and nowhere else.
+/// place in the data, its algorithm's own state such as SCAFFOLD's control variate) lives
+/// here and nowhere else. What an algorithm changes in local training is its `SiteAlgorithm`,
+/// built from the instructions' `AlgorithmCall`; the site knows no algorithm by name.
 public actor Site {
     public nonisolated let id: SiteID
     public nonisolated let study: String
     private let model: Model
     private let trainingData: Dataset
     private let testData: Dataset
+    private let testAttributes: PatientAttributes?
     private let seed: UInt64
     private var sampler: BatchSampler?
-    /// SCAFFOLD's `c_i`; empty until the site first trains under SCAFFOLD.
-    private var control: [Float] = []
-    /// Lockdown's subspace; nil until the site first trains under Lockdown.
-    private var subspace: SubspaceMask?
+    /// The site's part of the study's algorithm, built when its first instructions arrive.
+    private var algorithm: (any SiteAlgorithm)?
 
     private let privacyGuard: (any PrivacyGuard)?
     /// Where DP-SGD's noise and Poisson sampling draw from: secure unless a simulation asks to
@@ -37,6 +38,7 @@ public actor Site {
         model = try Model(spec: spec, inputShape: data.train.exampleShape, task: data.train.task, seed: self.seed)
         trainingData = data.train
         testData = data.test
+        testAttributes = data.testAttributes
     }
 
     public func train(_ request: TrainingRequest) async throws -> SiteUpdate {
@@ -62,26 +64,22 @@ public actor Site {
 
     /// The site's state, for its checkpoint.
     public func checkpoint() -> SiteState {
-        SiteState(sampler: sampler, poissonSampler: poissonSampler, control: control, subspace: subspace?.values,
+        SiteState(sampler: sampler, poissonSampler: poissonSampler,
+                  algorithm: algorithm.map { SiteAlgorithmState(name: type(of: $0).name, state: $0.state) },
                   calibratedNoise: calibratedNoise, dropoutGenerator: model.generator, lastAnswer: lastAnswer)
     }
 
     /// Restores a checkpoint taken by a site with the same data and model.
     public func restore(_ state: SiteState) throws {
-        if let values = state.subspace {
-            guard values.count == model.parameterCount else {
-                throw SiteError.modelMismatch(site: id, expected: model.parameterCount, got: values.count)
-            }
-            subspace = SubspaceMask(layout: model.layout, values: values)
+        if let saved = state.algorithm {
+            var restored = try AlgorithmRegistry.siteAlgorithm(named: saved.name)
+            try restored.restore(saved.state, layout: model.layout)
+            algorithm = restored
         } else {
-            subspace = nil
-        }
-        guard state.control.isEmpty || state.control.count == model.parameterCount else {
-            throw SiteError.modelMismatch(site: id, expected: model.parameterCount, got: state.control.count)
+            algorithm = nil
         }
         sampler = state.sampler
         poissonSampler = state.poissonSampler
-        control = state.control
         calibratedNoise = state.calibratedNoise
         model.generator = state.dropoutGenerator
         lastAnswer = state.lastAnswer
@@ -144,79 +142,37 @@ public actor Site {
         if sampler?.batchSize != instructions.batchSize {
             sampler = BatchSampler(rowCount: trainingData.count, batchSize: instructions.batchSize, seed: seed)
         }
-        var start = global
-        if let lockdown = instructions.lockdown {
-            // Lockdown: start from the global model restricted to this site's subspace, first
-            // letting the most promising inactive weights back in (recovery).
-            let firstRound = subspace == nil
-            if firstRound { subspace = SubspaceMask(layout: model.layout, density: lockdown.density, seed: lockdown.maskSeed) }
-            for i in start.indices { start[i] *= subspace!.values[i] }
-            if !firstRound {
-                subspace!.recover(gradient: fullGradient(at: start), rate: lockdown.rate)
+        // The algorithm's part: where training starts, how gradients change, what leaves.
+        var round: LocalRound?
+        if let call = instructions.algorithm {
+            if algorithm.map({ type(of: $0).name != call.name }) ?? true {
+                algorithm = try AlgorithmRegistry.siteAlgorithm(named: call.name)
             }
+            round = LocalRound(call: call, global: global, layout: model.layout, localSteps: instructions.localSteps,
+                               learningRate: instructions.optimizer.learningRate) { [self] parameters in fullGradient(at: parameters) }
         }
+        let start = try round.map { try algorithm!.start($0) } ?? global
+        let adjustment = try round.flatMap { try algorithm!.adjustment($0, start: start) }
         model.parameters = start
         var optimizer = instructions.optimizer.makeOptimizer(parameterCount: global.count)
-        let mu = instructions.proximalMu
-        let scaffold = instructions.serverControl
-        if scaffold != nil && control.isEmpty { control = [Float](repeating: 0, count: global.count) }
-        let correction: [Float]? = scaffold.map { serverControl in
-            // c - c_i, with an empty server control meaning zero (the first round).
-            serverControl.isEmpty ? control.map { -$0 } : zip(serverControl, control).map { $0 - $1 }
-        }
-
-        let mask = subspace.flatMap { instructions.lockdown == nil ? nil : $0.values }
-        let summary = global.withUnsafeBufferPointer { anchor -> TrainingSummary in
-            let adjustment: GradientAdjustment? = (mu == 0 && correction == nil && mask == nil) ? nil : { parameters, gradients, count in
-                if mu != 0 {
-                    for i in 0..<count { gradients[i] += mu * (parameters[i] - anchor[i]) }
-                }
-                if let correction {
-                    for i in 0..<count { gradients[i] += correction[i] }
-                }
-                if let mask {
-                    for i in 0..<count { gradients[i] *= mask[i] }
-                }
+        let summary: TrainingSummary
+        if let privacy {
+            if poissonSampler?.rate != privacy.samplingRate || poissonSampler?.source != noiseSource {
+                poissonSampler = PoissonSampler(rowCount: trainingData.count, rate: privacy.samplingRate, seed: seed, source: noiseSource)
             }
-            if let privacy {
-                // A checkpoint from an older version (all seeded) is not kept by a secure site.
-                if poissonSampler?.rate != privacy.samplingRate || poissonSampler?.source != noiseSource {
-                    poissonSampler = PoissonSampler(rowCount: trainingData.count, rate: privacy.samplingRate, seed: seed, source: noiseSource)
-                }
-                var noise = DPNoise(noiseSource, seed: seed, stream: 0xD9_5000 &+ UInt64(request.round))
-                return model.trainPrivately(on: trainingData, steps: instructions.localSteps, sampler: &poissonSampler!,
-                                            parameters: privacy, optimizer: &optimizer, noise: &noise,
-                                            adjustingGradient: adjustment)
-            }
-            return model.train(on: trainingData, steps: instructions.localSteps, sampler: &sampler!,
-                               optimizer: &optimizer, adjustingGradient: adjustment)
+            var noise = DPNoise(noiseSource, seed: seed, stream: 0xD9_5000 &+ UInt64(request.round))
+            summary = model.trainPrivately(on: trainingData, steps: instructions.localSteps, sampler: &poissonSampler!,
+                                           parameters: privacy, optimizer: &optimizer, noise: &noise, adjustingGradient: adjustment)
+        } else {
+            summary = model.train(on: trainingData, steps: instructions.localSteps, sampler: &sampler!,
+                                  optimizer: &optimizer, adjustingGradient: adjustment)
         }
-
-        var delta = model.parameters
+        let trained = model.parameters
+        var delta = trained
         for i in 0..<delta.count { delta[i] -= global[i] }
-        var uploadedMask: [Float]?
-        if let lockdown = instructions.lockdown, subspace != nil {
-            // Pruning, then only the subspace's change leaves the site.
-            subspace!.prune(weights: model.parameters, rate: lockdown.rate)
-            for i in delta.indices { delta[i] *= subspace!.values[i] }
-            uploadedMask = subspace!.values
-        }
-
-        var controlDelta: [Float]?
-        if let correction {
-            // Option II: c_i+ = c_i - c + (x - y_i) / (K * lr)  =>  delta c_i = -c - delta / (K * lr).
-            let scale = 1 / (Float(max(instructions.localSteps, 1)) * instructions.optimizer.learningRate)
-            var change = [Float](repeating: 0, count: delta.count)
-            for i in 0..<delta.count {
-                let serverValue = correction[i] + control[i]
-                change[i] = -serverValue - delta[i] * scale
-                control[i] += change[i]
-            }
-            controlDelta = change
-        }
+        let vectors = try round.map { try algorithm!.finish($0, trained: trained, delta: &delta) } ?? [:]
         return SiteUpdate(study: study, site: id, round: request.round, delta: delta,
-                          sampleCount: trainingData.count, training: summary, controlDelta: controlDelta,
-                          mask: uploadedMask)
+                          sampleCount: trainingData.count, training: summary, vectors: vectors)
     }
 
     /// The gradient of the mean loss over all local training rows at `parameters`.
@@ -240,7 +196,19 @@ public actor Site {
         guard request.globalParameters.count == model.parameterCount else {
             throw SiteError.modelMismatch(site: id, expected: model.parameterCount, got: request.globalParameters.count)
         }
-        model.parameters = request.globalParameters
-        return EvaluationReport(site: id, round: request.round, metrics: model.evaluate(on: testData))
+        model.parameters = algorithm?.evaluationParameters(global: request.globalParameters) ?? request.globalParameters
+        let logits = model.logits(for: testData)
+        var report = EvaluationReport(site: id, round: request.round,
+                                      metrics: EvaluationMetrics(logits: logits, labels: testData.labels, task: testData.task))
+        if let bins = request.validationBins {
+            // Validation statistics: score histograms of the test rows, per patient group.
+            guard testData.task == .binary else { throw SiteError.failed(id, reason: ValidationStatisticsError.notBinary.description) }
+            do {
+                report.validation = try ValidationStatistics(logits: logits, labels: testData.labels, attributes: testAttributes, binCount: bins)
+            } catch {
+                throw SiteError.failed(id, reason: error.description)
+            }
+        }
+        return report
     }
 }

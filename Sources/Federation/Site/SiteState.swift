@@ -1,14 +1,14 @@
 import Learning
 
 /// What a site carries between rounds, for its own checkpoints: its place in the data, the
-/// random streams it has advanced, SCAFFOLD's and Lockdown's per-site state, and its last
+/// random streams it has advanced, its algorithm's own state (SCAFFOLD's control variate,
+/// Lockdown's subspace), and its last
 /// answer, so a restarted site, or a coordinator that asks again after its own crash, gets
 /// exactly the update it would have got the first time.
 public struct SiteState: Sendable, Codable {
     public var sampler: BatchSampler?
     public var poissonSampler: PoissonSampler?
-    public var control: [Float]
-    public var subspace: [Float]?
+    public var algorithm: SiteAlgorithmState?
     public var calibratedNoise: [String: Double]
     public var dropoutGenerator: SeededGenerator
     public var lastAnswer: CachedAnswer?

@@ -7,10 +7,9 @@ public protocol Strategy: Sendable {
     var name: String { get }
     /// How the round's mean weighs each site.
     var weighting: UpdateWeighting { get }
-    /// Whether sites must send control-variate deltas (SCAFFOLD).
-    var usesControlVariates: Bool { get }
-    /// Whether sites send a subspace mask with their update (Lockdown).
-    var usesMasks: Bool { get }
+    /// The vectors its sites send beside their change to the model (SCAFFOLD's control
+    /// delta, Lockdown's mask): checked, folded and handed back in `RoundAggregate.vectors`.
+    var sentVectors: [VectorDeclaration] { get }
     /// The instructions a participant receives, starting from the study's defaults.
     func instructions(for round: Int, site: SiteID, base: TrainingInstructions) -> TrainingInstructions
     /// Moves the global parameters by the round's aggregate (the server-side optimizer step)
@@ -26,8 +25,7 @@ public protocol Strategy: Sendable {
 
 extension Strategy {
     public var weighting: UpdateWeighting { .bySamples }
-    public var usesControlVariates: Bool { false }
-    public var usesMasks: Bool { false }
+    public var sentVectors: [VectorDeclaration] { [] }
     public func deployable(_ global: [Float]) -> [Float] { global }
     public var state: ComponentState { .empty }
     public mutating func restore(_ state: ComponentState) throws {

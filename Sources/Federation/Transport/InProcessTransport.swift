@@ -85,7 +85,7 @@ public enum UpdateCorruption: Hashable, Sendable {
         case .staleRound: update.round -= 1
         case .impersonate(let other): update = SiteUpdate(study: update.study, site: other, round: update.round, delta: update.delta,
                                                           sampleCount: update.sampleCount, training: update.training,
-                                                          controlDelta: update.controlDelta)
+                                                          vectors: update.vectors)
         }
     }
 }

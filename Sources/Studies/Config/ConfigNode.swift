@@ -81,10 +81,21 @@ public struct ConfigNode: @unchecked Sendable {  // Yams nodes are immutable val
         return value
     }
 
-    public func double(minimum: Double? = nil) throws -> Double {
+    public func double(minimum: Double? = nil, maximum: Double? = nil) throws -> Double {
         guard let value = node.float, value.isFinite else { throw ConfigError("\(location): '\(key)' must be a number, got '\(node.scalar?.string ?? "a list or mapping")'") }
         if let minimum, value < minimum { throw ConfigError("\(location): '\(key)' must be at least \(minimum), got \(value)") }
+        if let maximum, value > maximum { throw ConfigError("\(location): '\(key)' must be at most \(maximum), got \(value)") }
         return value
+    }
+
+    /// The longest duration a config may give (30 days, 2,592,000 s): far beyond any deadline,
+    /// heartbeat or backoff a study needs, and far inside what a `Duration`, nanoseconds in an
+    /// `Int64` or milliseconds in the wire's `UInt32` hold, so no value converts with a trap.
+    public static let longestSeconds: Double = 30 * 86_400
+
+    /// A duration in seconds, from `minimum` to `longestSeconds`.
+    public func seconds(minimum: Double) throws -> Double {
+        try double(minimum: minimum, maximum: Self.longestSeconds)
     }
 
     public func bool() throws -> Bool {

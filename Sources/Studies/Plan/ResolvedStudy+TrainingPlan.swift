@@ -10,6 +10,9 @@ extension ResolvedStudy {
     public func trainingPlan() throws -> TrainingPlan {
         var strategyParameters: [String: Double] = [:]
         if let mu = proximalMu { strategyParameters["mu"] = TrainingPlan.decimal(mu) }
+        if case .algorithm(let name, let parameters, _, _)? = strategy, let algorithm = AlgorithmRegistry.algorithm(named: name) {
+            strategyParameters.merge(algorithm.defaultParameters.merging(parameters) { $1 }) { $1 }
+        }
         var privacy: PlanPrivacy?
         if let local = localPrivacy {
             switch local.noise {

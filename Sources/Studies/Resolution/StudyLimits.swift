@@ -8,4 +8,6 @@ public enum StudyLimits {
     public static let sites = 100_000
     /// Parameters of one model: 2^31 float32 values (8 GiB) is past any study Cohort runs.
     public static let parameters = 1 << 31
+    /// A round's deadline: a year, far inside what a `Duration` holds.
+    public static let roundDeadlineSeconds: Double = 31_536_000
 }

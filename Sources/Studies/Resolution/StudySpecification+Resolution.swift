@@ -33,13 +33,22 @@ extension StudySpecification {
             mode = .federated(.fedAvg)
             ruleName = strategyName
         default:
-            guard var spec = StrategySpec(name: strategyName) else {
+            guard var spec = StrategySpec(name: strategyName, rounds: rounds, seed: seed ?? Self.defaultSeed) else {
                 throw StudyError("strategy", "unknown strategy '\(strategy ?? "")': use one of \(Self.strategyNames.joined(separator: ", "))")
             }
             if let mu {
                 guard case .fedProx = spec else { throw StudyError("mu", "mu applies only to strategy fedprox") }
                 guard mu >= 0, mu.isFinite else { throw StudyError("mu", "mu must be a non-negative number, got \(mu)") }
                 spec = .fedProx(mu: mu)
+            }
+            if let strategyParameters {
+                guard case .algorithm(let name, _, let rounds, let seed) = spec, let algorithm = AlgorithmRegistry.algorithm(named: name) else {
+                    throw StudyError("strategy_parameters", "strategy_parameters applies to \(AlgorithmRegistry.all.filter { !$0.defaultParameters.isEmpty }.map { $0.algorithmName }.joined(separator: ", ")), not \(strategyName)")
+                }
+                if let unknown = strategyParameters.keys.sorted().first(where: { algorithm.defaultParameters[$0] == nil }) {
+                    throw StudyError("strategy_parameters", "\(name) has no setting '\(unknown)' (it has \(algorithm.defaultParameters.keys.sorted().joined(separator: ", ")))")
+                }
+                spec = .algorithm(name: name, parameters: strategyParameters, rounds: rounds, seed: seed)
             }
             mode = .federated(spec)
         }
@@ -73,8 +82,8 @@ extension StudySpecification {
         guard momentum >= 0, momentum < 1 else { throw StudyError("momentum", "momentum must be in [0, 1), got \(momentum)") }
         if let minSites { try Self.require(minSites, in: 1...StudyLimits.sites, "min_sites") }
         let deadline = roundDeadlineSeconds ?? Self.defaultDeadlineSeconds
-        guard deadline >= 0.01, deadline <= 31_536_000 else {
-            throw StudyError("round_deadline_seconds", "round_deadline_seconds must be between 0.01 and 31536000 (a year), got \(deadline)")
+        guard deadline >= 0.01, deadline <= StudyLimits.roundDeadlineSeconds else {
+            throw StudyError("round_deadline_seconds", "round_deadline_seconds must be between 0.01 and \(Int(StudyLimits.roundDeadlineSeconds)) (a year), got \(deadline)")
         }
 
         let learningRate: Float
@@ -296,6 +305,8 @@ extension ResolvedStudy {
     /// strategy and rule this study builds.
     func checkCompatibility() throws(StudyError) {
         guard case .federated(let spec) = mode else { return }
+        let strategy: any Strategy
+        do { strategy = try spec.makeStrategy() } catch { throw StudyError("strategy_parameters", "\(error)") }
         let rule: any AggregationRule
         // FLTrust's root data stays with the coordinator; one blank row stands in for the check.
         let standIn = Dataset(features: [Float](repeating: 0, count: exampleShape.dimensions.reduce(1, *)), labels: [0],
@@ -304,7 +315,7 @@ extension ResolvedStudy {
             throw StudyError(nil, "\(error)")
         }
         do {
-            try StudyCompatibility.check(strategy: spec.makeStrategy(), rule: rule, monitoring: monitor != nil,
+            try StudyCompatibility.check(strategy: strategy, rule: rule, monitoring: monitor != nil,
                                          secureAggregation: secureAggregation, minimumSites: configuration.selection.minimumSites)
         } catch {
             throw StudyError(nil, error.description)

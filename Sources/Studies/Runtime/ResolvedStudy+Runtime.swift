@@ -6,8 +6,8 @@ import Privacy
 /// secure summation, so a capability added here runs simulated and deployed alike.
 extension ResolvedStudy {
     /// The server side of the federated strategy (FedAvg for a baseline, which has none).
-    public func makeStrategy() -> any Strategy {
-        (strategy ?? .fedAvg).makeStrategy()
+    public func makeStrategy() throws -> any Strategy {
+        try (strategy ?? .fedAvg).makeStrategy()
     }
 
     /// How a round's updates become one aggregate: DP-FedAvg when the study asks for central

@@ -1,3 +1,4 @@
+import Federation
 import Foundation
 
 /// Reading a study from YAML, strictly: an unknown or repeated key, a wrong type or an
@@ -43,6 +44,12 @@ extension StudySpecification {
         case .model: model = try value.string()
         case .strategy: strategy = try value.string()
         case .mu: mu = try value.float()
+        case .strategyParameters:
+            var parameters: [String: Double] = [:]
+            for (key, number) in try value.entries(allowed: Array(Set(AlgorithmRegistry.all.flatMap { $0.defaultParameters.keys })).sorted()) {
+                parameters[key] = try number.double()
+            }
+            strategyParameters = parameters
         case .trimBeta: trimBeta = try value.double()
         case .byzantine: byzantine = try value.int(in: 0...1_000_000)
         case .keep: keep = try value.int(in: 1...1_000_000)

@@ -29,6 +29,8 @@ public struct StudySpecification: Hashable, Sendable, Codable {
     public var model: String?
     public var strategy: String?
     public var mu: Float?
+    /// Settings of a registered algorithm (`AlgorithmRegistry`), e.g. FedPer's `personal_tensors`.
+    public var strategyParameters: [String: Double]?
     public var trimBeta: Double?
     public var byzantine: Int?
     public var keep: Int?
@@ -68,6 +70,7 @@ public struct StudySpecification: Hashable, Sendable, Codable {
         case id, dataset, study, sites
         case intendedUse = "intended_use"
         case model, strategy, mu
+        case strategyParameters = "strategy_parameters"
         case trimBeta = "trim_beta"
         case byzantine, keep, rounds
         case localSteps = "local_steps"

@@ -2,6 +2,7 @@ import Federation
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import Learning
 import X509
 
 /// The gRPC service sites call. Every handler first reads the caller's identity from its
@@ -142,10 +143,12 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         }
         return await intake.accept(header, from: site, via: .grpc) { assembler in
             while let part = try await parts.next() {
-                guard case .chunk(let chunk) = part.body, let kind = chunk.vector.domain else {
+                guard case .chunk(let chunk) = part.body, let kind = chunk.vectorName else {
                     throw AnswerRefusal.invalid("an update holds one header, then chunks")
                 }
-                try assembler.add(kind: kind, offset: Int(chunk.offset), bytes: chunk.values)
+                let offset: Int
+                do { offset = try WireInteger.int(chunk.offset, field: "VectorChunk.offset") } catch { throw AnswerRefusal.invalid("\(error)") }
+                try assembler.add(kind: kind, offset: offset, bytes: chunk.values)
             }
         }
     }
@@ -164,17 +167,17 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         }
         // A masked input: 4 bytes per parameter and one weight word, plus its header.
         let limit = 4 * (study.parameterCount + 1) + 64 * 1024
-        guard header.totalBytes <= UInt64(limit) else {
+        let totalBytes: Int
+        do { totalBytes = try WireInteger.int(header.totalBytes, field: "SecureAnswerHeader.total_bytes", in: 0...limit) } catch {
             await switchboard.reject(task.id, reason: "oversized secure-aggregation answer")
-            return intake.refuse(site, task: task.id, round: task.round,
-                          .invalid("oversized: the answer announces \(header.totalBytes) bytes, the limit is \(limit)"))
+            return intake.refuse(site, task: task.id, round: task.round, .invalid("oversized: \(error)"))
         }
         var message: [UInt8] = []
-        message.reserveCapacity(Int(header.totalBytes))
+        message.reserveCapacity(totalBytes)
         do {
             while let part = try await parts.next() {
                 guard case .chunk(let chunk) = part.body, chunk.count <= limits.chunkBytes,
-                      message.count + chunk.count <= Int(header.totalBytes) else {
+                      message.count + chunk.count <= totalBytes else {
                     await switchboard.reject(task.id, reason: "malformed secure-aggregation answer")
                     return intake.refuse(site, task: task.id, round: task.round,
                                   .invalid("a secure-aggregation answer holds one header, then at most its announced bytes in chunks of at most \(limits.chunkBytes)"))
@@ -185,9 +188,9 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
             await switchboard.release(task.id)
             return intake.refuse(site, task: task.id, round: task.round, .interrupted("the answer broke off: \(error)"))
         }
-        guard message.count == Int(header.totalBytes) else {
+        guard message.count == totalBytes else {
             // The stream ended normally with bytes missing: the site's answer is wrong, not lost.
-            let reason = "incomplete: \(message.count) of \(header.totalBytes) announced bytes"
+            let reason = "incomplete: \(message.count) of \(totalBytes) announced bytes"
             await switchboard.reject(task.id, reason: reason)
             return intake.refuse(site, task: task.id, round: task.round, .invalid(reason))
         }
@@ -208,7 +211,12 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
                 await switchboard.reject(task.id, reason: reason)
                 return intake.refuse(site, task: task.id, round: task.round, .invalid(reason))
             }
-            let report = EvaluationReport(site: site, round: task.round, metrics: request.metrics.domain())
+            let metrics: EvaluationMetrics
+            do { metrics = try request.metrics.domain() } catch {
+                await switchboard.reject(task.id, reason: "\(error)")
+                return intake.refuse(site, task: task.id, round: task.round, .invalid("\(error)"))
+            }
+            let report = EvaluationReport(site: site, round: task.round, metrics: metrics)
             if case .failure(let closed) = await switchboard.complete(task.id, with: .evaluation(report)) {
                 return intake.refuse(site, task: task.id, round: task.round, closed)
             }

@@ -64,14 +64,17 @@ public final class GRPCTransport: Transport {
 
     public func train(_ request: TrainingRequest, at site: SiteID) async throws -> SiteUpdate {
         var vectors = [TaskVector(kind: .globalParameters, values: request.globalParameters)]
-        if let control = request.instructions.serverControl {
-            vectors.append(TaskVector(kind: .serverControl, values: control))
+        var instructions = request.instructions
+        if let call = instructions.algorithm {
+            // The algorithm's vectors follow the model in the download; the offer names them.
+            for name in call.vectors.keys.sorted() { vectors.append(TaskVector(kind: name, values: call.vectors[name]!)) }
+            instructions.algorithm?.vectors = [:]
         }
         currentRound.withLock { $0 = max($0, request.round) }
         let answer = try await ask(site, kind: .train, study: request.study, round: request.round,
                                    parameterCount: request.globalParameters.count, vectors: vectors,
-                                   instructions: request.instructions, deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)),
-                                   sealed: request.sealed)
+                                   instructions: instructions, deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)),
+                                   sealed: request.sealed, expectedVectors: request.answerVectors)
         guard case .update(let received) = answer else {
             throw SiteError.failed(site, reason: "answered a training task with an evaluation")
         }
@@ -101,7 +104,7 @@ public final class GRPCTransport: Transport {
 
     private func ask(_ site: SiteID, kind: TaskKind, study: String, round: Int, parameterCount: Int, vectors: [TaskVector],
                      instructions: TrainingInstructions?, deadline: ContinuousClock.Instant,
-                     sealed: Bool = false, secureMessage: [UInt8] = []) async throws -> TaskAnswer {
+                     sealed: Bool = false, secureMessage: [UInt8] = [], expectedVectors: [VectorDeclaration] = []) async throws -> TaskAnswer {
         let checksum = kind == .secureAggregation ? 0
             : await checksums.checksum(of: vectors.map(\.values), study: study, round: round, kind: kind)
         var offered = OpenTask(id: TaskIdentifier.make(), site: site, kind: kind, study: study, round: round,
@@ -109,6 +112,7 @@ public final class GRPCTransport: Transport {
                                deadline: deadline)
         offered.sealed = sealed
         offered.secureMessage = secureMessage
+        offered.expectedVectors = expectedVectors
         let task = offered
         let switchboard = switchboard
         await switchboard.open(task)

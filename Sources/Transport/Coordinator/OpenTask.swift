@@ -30,8 +30,7 @@ struct ReceivedUpdate: Sendable {
         switch vectors {
         case .resident(let loaded):
             update.delta = loaded[.delta] ?? []
-            update.controlDelta = loaded[.controlDelta]
-            update.mask = loaded[.mask]
+            update.vectors = loaded.filter { $0.key != .delta }
         case .spooled(let spool, let layout):
             update.delta = []
             update.deferred = SpooledVectors(spool: spool, layout: layout)
@@ -46,9 +45,13 @@ struct TaskVector: Sendable {
     var values: [Float]
 }
 
-/// The vectors of the wire protocol (`VectorKind` in the .proto).
-enum VectorKind: Sendable, Equatable {
-    case globalParameters, serverControl, delta, controlDelta, mask
+/// A vector on the wire: by name (`VectorChunk.name`, `NamedVector`), so the protocol carries
+/// any algorithm's vectors without a field for each.
+typealias VectorKind = VectorName
+
+extension VectorName {
+    /// The model a task sends (DownloadTask's first vector).
+    static let globalParameters: VectorName = "global"
 }
 
 /// A task offered to a site and not yet answered, withdrawn or failed.
@@ -62,8 +65,10 @@ struct OpenTask: Sendable {
     /// Sent with DownloadTask, in order; shares storage with the coordinator's arrays.
     let vectors: [TaskVector]
     let checksum: UInt64
-    /// TRAIN: the instructions (without SCAFFOLD's vector, which is one of `vectors`).
+    /// TRAIN: the instructions (without the algorithm's vectors, which follow the model in `vectors`).
     let instructions: TrainingInstructions?
+    /// TRAIN: what the answer must carry beside its delta, as the strategy declares it.
+    var expectedVectors: [VectorDeclaration] = []
     let deadline: ContinuousClock.Instant
     /// TRAIN under secure aggregation: the site keeps its update and answers with its header.
     var sealed = false
@@ -72,8 +77,6 @@ struct OpenTask: Sendable {
     /// An upload for it is being received (a second one is a duplicate).
     var receiving = false
 
-    var needsControlDelta: Bool { instructions?.serverControl != nil }
-    var needsMask: Bool { instructions?.lockdown != nil }
 }
 
 /// How a task ended, remembered to explain a late or repeated answer.

@@ -1,5 +1,6 @@
 import Federation
 import Foundation
+import Learning
 
 /// Takes in a site's training answer, whichever way its values travel (gRPC's UploadUpdate or
 /// the vector lane): claims the task, checks the header against it, reads the chunks into
@@ -58,19 +59,30 @@ struct UpdateIntake: Sendable {
         guard header.study == task.study, Int(header.round) == task.round else {
             throw .invalid("stale: the update is for study '\(header.study)' round \(header.round), the task for '\(task.study)' round \(task.round)")
         }
+        let (sampleCount, training, privacy) = try await counts(of: header, from: site)
         if task.sealed {
             // Secure aggregation: the update stays at the site; only its header comes.
-            guard header.parameterCount == 0, !header.includesControlDelta, !header.includesMask else {
+            guard header.parameterCount == 0, header.vectors.isEmpty, !header.includesControlDelta, !header.includesMask else {
                 throw .invalid("the round uses secure aggregation: a sealed answer carries no values, this one announces \(header.parameterCount) (it was discarded)")
             }
         } else if header.parameterCount != UInt64(task.parameterCount) {
             throw .invalid("wrong shape: the update has \(header.parameterCount) values, the model \(task.parameterCount)")
         }
+        guard !header.includesControlDelta, !header.includesMask else {
+            throw .invalid("the update uses the retired includes_control_delta/includes_mask fields; this coordinator reads the vectors an update declares in UpdateHeader.vectors (upgrade the site)")
+        }
         var expected = task.sealed ? [] : [VectorAssembler.Expected(kind: .delta, count: task.parameterCount)]
-        if header.includesControlDelta { expected.append(.init(kind: .controlDelta, count: task.parameterCount)) }
-        if header.includesMask { expected.append(.init(kind: .mask, count: task.parameterCount)) }
+        for vector in header.vectors {
+            let name = VectorName(vector.name)
+            guard vector.count == UInt64(task.parameterCount) else {
+                throw .invalid("wrong shape: the update's '\(name.rawValue.prefix(64))' vector has \(vector.count) values, the model \(task.parameterCount)")
+            }
+            let binary = task.expectedVectors.first { $0.name == name }?.values == .binary
+            expected.append(.init(kind: name, count: task.parameterCount, binary: binary))
+        }
+        try NamedVectors.check(expected.map(\.kind))
         let bytes = expected.map(\.count).reduce(0, +) * VectorBytes.bytesPerValue
-        let allowed = limits.updateByteLimit(parameterCount: task.parameterCount, vectors: 1 + (task.needsControlDelta ? 1 : 0) + (task.needsMask ? 1 : 0))
+        let allowed = limits.updateByteLimit(parameterCount: task.parameterCount, vectors: 1 + task.expectedVectors.count)
         guard bytes <= allowed else {
             throw .invalid("oversized: the update announces \(bytes) bytes, the limit is \(allowed)")
         }
@@ -88,23 +100,56 @@ struct UpdateIntake: Sendable {
         }
         let vectors = try assembler.complete(checksum: header.payloadChecksum)
         var update = SiteUpdate(study: header.study, site: site, round: Int(header.round), delta: [],
-                                sampleCount: Int(header.sampleCount), training: header.training.domain())
-        if header.hasPrivacy { update.privacy = header.privacy.domain() }
+                                sampleCount: sampleCount, training: training)
+        update.privacy = privacy
         if header.hasCumulativeEpsilon { update.cumulativeEpsilon = header.cumulativeEpsilon }
-        // Federation's UpdateCheck, in its order, on what was seen while receiving.
-        var verdict: UpdateRejection?
-        if update.sampleCount <= 0 {
-            verdict = .noSamples
-        } else if let index = assembler.firstNonFinite[.delta] {
-            verdict = .nonFinite(index: index)
-        } else if task.needsControlDelta && !header.includesControlDelta {
-            verdict = .missingControlDelta
-        } else if task.needsControlDelta, let index = assembler.firstNonFinite[.controlDelta] {
-            verdict = .nonFinite(index: index)
-        } else if task.needsMask && (!header.includesMask || assembler.notBinary.contains(.mask)) {
-            verdict = .invalidMask
+        return (ReceivedUpdate(header: update, vectors: vectors),
+                task.sealed ? nil : Self.verdict(update, announced: expected.map(\.kind), expected: task.expectedVectors, seen: assembler))
+    }
+
+    /// What Federation's `UpdateCheck` will say of the update, in its order, from what was seen
+    /// while receiving (so the receipt says it without reading a spooled update back).
+    static func verdict(_ update: SiteUpdate, announced: [VectorName], expected: [VectorDeclaration],
+                        seen assembler: VectorAssembler) -> UpdateRejection? {
+        if update.sampleCount <= 0 { return .noSamples }
+        if let index = assembler.firstNonFinite[.delta] { return .nonFinite(index: index) }
+        if let undeclared = announced.first(where: { name in name != .delta && !expected.contains { $0.name == name } }) {
+            return .undeclaredVector(undeclared)
         }
-        return (ReceivedUpdate(header: update, vectors: vectors), verdict)
+        for declaration in expected {
+            guard announced.contains(declaration.name) else { return .missingVector(declaration.name) }
+            switch declaration.values {
+            case .finite:
+                if let index = assembler.firstNonFinite[declaration.name] { return .nonFinite(index: index) }
+            case .binary:
+                if let index = assembler.notBinary[declaration.name] {
+                    return .invalidVector(declaration.name, reason: "must hold only 0 and 1 (index \(index) does not)")
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The header's integers, each in its field's range, and its sample count within the
+    /// training rows the site declared when it joined: a count is the update's weight in the
+    /// mean, so an inflated one would let a site outweigh every other.
+    private func counts(of header: Cohort_Deployment_V1_UpdateHeader, from site: SiteID)
+        async throws(AnswerRefusal) -> (samples: Int, training: TrainingSummary, privacy: PrivacySpend?) {
+        let samples: Int, training: TrainingSummary, privacy: PrivacySpend?
+        do throws(WireInteger.OutOfRange) {
+            samples = try WireInteger.count(header.sampleCount, field: "UpdateHeader.sample_count")
+            training = try header.training.domain()
+            privacy = header.hasPrivacy ? try header.privacy.domain() : nil
+        } catch {
+            throw .invalid(error.description)
+        }
+        guard let declared = await switchboard.declaredTrainingRows(of: site) else {
+            throw .invalid("site \(site) declared no training rows (its Hello); an update's weight cannot be bounded")
+        }
+        guard samples <= declared else {
+            throw .invalid("UpdateHeader.sample_count is \(samples), more than the \(declared) training rows site \(site) declared when it joined (DataDescription.training_rows)")
+        }
+        return (samples, training, privacy)
     }
 
     /// Logs the refusal and returns the receipt that says it.

@@ -443,8 +443,8 @@ nonisolated struct Cohort_Deployment_V1_StudyDescription: Sendable {
 
   var rounds: UInt32 = 0
 
-  /// The study's training plan, canonical JSON (what the site's data steward approved by its
-  /// SHA-256). Empty from coordinators older than this field.
+  /// The study's training plan as canonical JSON: a governed site runs only a plan whose
+  /// SHA-256 its data steward approved, and checks every round's terms against it.
   var trainingPlan: String = String()
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -582,7 +582,8 @@ nonisolated struct Cohort_Deployment_V1_TaskOffer: Sendable {
 
   var parameterCount: UInt64 = 0
 
-  /// SCAFFOLD's server control variate: 0 (first round: zeros) or parameter_count values.
+  /// Deprecated (no longer sent): SCAFFOLD's server control variate now travels as a named
+  /// vector in `vectors`.
   var serverControlCount: UInt64 = 0
 
   /// Checksum of every value DownloadTask sends, in order (see ValuesChecksum in
@@ -611,11 +612,31 @@ nonisolated struct Cohort_Deployment_V1_TaskOffer: Sendable {
   /// delivery or unmask request; small: O(sites) bytes), opaque to the transport.
   var secureMessage: Data = Data()
 
+  /// TRAIN: the algorithm's vectors (its AlgorithmCall's, e.g. SCAFFOLD's server_control),
+  /// which DownloadTask sends after the global parameters, in this order.
+  var vectors: [Cohort_Deployment_V1_NamedVector] = []
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
 
   fileprivate var _instructions: Cohort_Deployment_V1_TrainingInstructions? = nil
+}
+
+/// A vector by name and length: the algorithm's own vectors travel under their names, so the
+/// protocol needs no field per algorithm.
+nonisolated struct Cohort_Deployment_V1_NamedVector: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var name: String = String()
+
+  var count: UInt64 = 0
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
 }
 
 /// The coordinator no longer wants an answer to a task.
@@ -676,12 +697,12 @@ nonisolated struct Cohort_Deployment_V1_TrainingInstructions: @unchecked Sendabl
   /// Clears the value of `optimizer`. Subsequent reads from it will return its default value.
   mutating func clearOptimizer() {_uniqueStorage()._optimizer = nil}
 
+  /// Deprecated (no longer sent): FedProx, SCAFFOLD and Lockdown now travel as `algorithm`.
   var proximalMu: Float {
     get {_storage._proximalMu}
     set {_uniqueStorage()._proximalMu = newValue}
   }
 
-  /// SCAFFOLD: the server control variate comes with the task's vectors.
   var scaffold: Bool {
     get {_storage._scaffold}
     set {_uniqueStorage()._scaffold = newValue}
@@ -705,11 +726,36 @@ nonisolated struct Cohort_Deployment_V1_TrainingInstructions: @unchecked Sendabl
   /// Clears the value of `privacy`. Subsequent reads from it will return its default value.
   mutating func clearPrivacy() {_uniqueStorage()._privacy = nil}
 
+  /// The algorithm's instructions: its name and settings; its vectors come with the task's
+  /// (TaskOffer.vectors). Absent for plain local training (FedAvg, FedOpt).
+  var algorithm: Cohort_Deployment_V1_AlgorithmCall {
+    get {_storage._algorithm ?? Cohort_Deployment_V1_AlgorithmCall()}
+    set {_uniqueStorage()._algorithm = newValue}
+  }
+  /// Returns true if `algorithm` has been explicitly set.
+  var hasAlgorithm: Bool {_storage._algorithm != nil}
+  /// Clears the value of `algorithm`. Subsequent reads from it will return its default value.
+  mutating func clearAlgorithm() {_uniqueStorage()._algorithm = nil}
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+nonisolated struct Cohort_Deployment_V1_AlgorithmCall: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var name: String = String()
+
+  var parameters: Dictionary<String,Double> = [:]
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
 }
 
 nonisolated struct Cohort_Deployment_V1_Optimizer: Sendable {
@@ -878,6 +924,10 @@ nonisolated struct Cohort_Deployment_V1_VectorChunk: Sendable {
   /// Little-endian IEEE-754 float32 values.
   var values: Data = Data()
 
+  /// The vector's name (global, delta, or an algorithm's: server_control, control_delta,
+  /// mask, ...); when set it names the vector, and `vector` is kept for older readers.
+  var name: String = String()
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -957,6 +1007,7 @@ nonisolated struct Cohort_Deployment_V1_UpdateHeader: @unchecked Sendable {
   /// Clears the value of `training`. Subsequent reads from it will return its default value.
   mutating func clearTraining() {_uniqueStorage()._training = nil}
 
+  /// Deprecated (no longer sent): the update's other vectors are declared in `vectors`.
   var includesControlDelta: Bool {
     get {_storage._includesControlDelta}
     set {_uniqueStorage()._includesControlDelta = newValue}
@@ -967,7 +1018,7 @@ nonisolated struct Cohort_Deployment_V1_UpdateHeader: @unchecked Sendable {
     set {_uniqueStorage()._includesMask = newValue}
   }
 
-  /// Checksum of every value that follows (delta, then control delta, then mask), in order.
+  /// Checksum of every value that follows (the delta, then `vectors` in order), in order.
   var payloadChecksum: UInt64 {
     get {_storage._payloadChecksum}
     set {_uniqueStorage()._payloadChecksum = newValue}
@@ -990,6 +1041,12 @@ nonisolated struct Cohort_Deployment_V1_UpdateHeader: @unchecked Sendable {
   var hasCumulativeEpsilon: Bool {_storage._cumulativeEpsilon != nil}
   /// Clears the value of `cumulativeEpsilon`. Subsequent reads from it will return its default value.
   mutating func clearCumulativeEpsilon() {_uniqueStorage()._cumulativeEpsilon = nil}
+
+  /// The vectors sent after the delta (the algorithm's, by name), in this order.
+  var vectors: [Cohort_Deployment_V1_NamedVector] {
+    get {_storage._vectors}
+    set {_uniqueStorage()._vectors = newValue}
+  }
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1959,7 +2016,7 @@ nonisolated extension Cohort_Deployment_V1_HeartbeatAck: SwiftProtobuf.Message, 
 
 nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".TaskOffer"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}kind\0\u{1}study\0\u{1}round\0\u{3}parameter_count\0\u{3}server_control_count\0\u{3}payload_checksum\0\u{1}instructions\0\u{3}seconds_to_deadline\0\u{1}sealed\0\u{3}secure_message\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}kind\0\u{1}study\0\u{1}round\0\u{3}parameter_count\0\u{3}server_control_count\0\u{3}payload_checksum\0\u{1}instructions\0\u{3}seconds_to_deadline\0\u{1}sealed\0\u{3}secure_message\0\u{1}vectors\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1978,6 +2035,7 @@ nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, Swi
       case 9: try { try decoder.decodeSingularDoubleField(value: &self.secondsToDeadline) }()
       case 10: try { try decoder.decodeSingularBoolField(value: &self.sealed) }()
       case 11: try { try decoder.decodeSingularBytesField(value: &self.secureMessage) }()
+      case 12: try { try decoder.decodeRepeatedMessageField(value: &self.vectors) }()
       default: break
       }
     }
@@ -2021,6 +2079,9 @@ nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, Swi
     if !self.secureMessage.isEmpty {
       try visitor.visitSingularBytesField(value: self.secureMessage, fieldNumber: 11)
     }
+    if !self.vectors.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.vectors, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2036,6 +2097,42 @@ nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, Swi
     if lhs.secondsToDeadline != rhs.secondsToDeadline {return false}
     if lhs.sealed != rhs.sealed {return false}
     if lhs.secureMessage != rhs.secureMessage {return false}
+    if lhs.vectors != rhs.vectors {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_Deployment_V1_NamedVector: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".NamedVector"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}count\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.count) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if self.count != 0 {
+      try visitor.visitSingularUInt64Field(value: self.count, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Cohort_Deployment_V1_NamedVector, rhs: Cohort_Deployment_V1_NamedVector) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.count != rhs.count {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2123,7 +2220,7 @@ nonisolated extension Cohort_Deployment_V1_StudyFinished: SwiftProtobuf.Message,
 
 nonisolated extension Cohort_Deployment_V1_TrainingInstructions: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".TrainingInstructions"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}local_steps\0\u{3}batch_size\0\u{1}optimizer\0\u{3}proximal_mu\0\u{1}scaffold\0\u{1}lockdown\0\u{1}privacy\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}local_steps\0\u{3}batch_size\0\u{1}optimizer\0\u{3}proximal_mu\0\u{1}scaffold\0\u{1}lockdown\0\u{1}privacy\0\u{1}algorithm\0")
 
   fileprivate class _StorageClass {
     var _localSteps: UInt32 = 0
@@ -2133,6 +2230,7 @@ nonisolated extension Cohort_Deployment_V1_TrainingInstructions: SwiftProtobuf.M
     var _scaffold: Bool = false
     var _lockdown: Cohort_Deployment_V1_Lockdown? = nil
     var _privacy: Cohort_Deployment_V1_LocalPrivacy? = nil
+    var _algorithm: Cohort_Deployment_V1_AlgorithmCall? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2150,6 +2248,7 @@ nonisolated extension Cohort_Deployment_V1_TrainingInstructions: SwiftProtobuf.M
       _scaffold = source._scaffold
       _lockdown = source._lockdown
       _privacy = source._privacy
+      _algorithm = source._algorithm
     }
   }
 
@@ -2175,6 +2274,7 @@ nonisolated extension Cohort_Deployment_V1_TrainingInstructions: SwiftProtobuf.M
         case 5: try { try decoder.decodeSingularBoolField(value: &_storage._scaffold) }()
         case 6: try { try decoder.decodeSingularMessageField(value: &_storage._lockdown) }()
         case 7: try { try decoder.decodeSingularMessageField(value: &_storage._privacy) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._algorithm) }()
         default: break
         }
       }
@@ -2208,6 +2308,9 @@ nonisolated extension Cohort_Deployment_V1_TrainingInstructions: SwiftProtobuf.M
       try { if let v = _storage._privacy {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
       } }()
+      try { if let v = _storage._algorithm {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2224,10 +2327,46 @@ nonisolated extension Cohort_Deployment_V1_TrainingInstructions: SwiftProtobuf.M
         if _storage._scaffold != rhs_storage._scaffold {return false}
         if _storage._lockdown != rhs_storage._lockdown {return false}
         if _storage._privacy != rhs_storage._privacy {return false}
+        if _storage._algorithm != rhs_storage._algorithm {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_Deployment_V1_AlgorithmCall: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".AlgorithmCall"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}parameters\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufDouble>.self, value: &self.parameters) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if !self.parameters.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufDouble>.self, value: self.parameters, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Cohort_Deployment_V1_AlgorithmCall, rhs: Cohort_Deployment_V1_AlgorithmCall) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.parameters != rhs.parameters {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2574,7 +2713,7 @@ nonisolated extension Cohort_Deployment_V1_TaskReference: SwiftProtobuf.Message,
 
 nonisolated extension Cohort_Deployment_V1_VectorChunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".VectorChunk"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}vector\0\u{1}offset\0\u{1}values\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}vector\0\u{1}offset\0\u{1}values\0\u{1}name\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2585,6 +2724,7 @@ nonisolated extension Cohort_Deployment_V1_VectorChunk: SwiftProtobuf.Message, S
       case 1: try { try decoder.decodeSingularEnumField(value: &self.vector) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.offset) }()
       case 3: try { try decoder.decodeSingularBytesField(value: &self.values) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.name) }()
       default: break
       }
     }
@@ -2600,6 +2740,9 @@ nonisolated extension Cohort_Deployment_V1_VectorChunk: SwiftProtobuf.Message, S
     if !self.values.isEmpty {
       try visitor.visitSingularBytesField(value: self.values, fieldNumber: 3)
     }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2607,6 +2750,7 @@ nonisolated extension Cohort_Deployment_V1_VectorChunk: SwiftProtobuf.Message, S
     if lhs.vector != rhs.vector {return false}
     if lhs.offset != rhs.offset {return false}
     if lhs.values != rhs.values {return false}
+    if lhs.name != rhs.name {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2681,7 +2825,7 @@ nonisolated extension Cohort_Deployment_V1_UpdatePart: SwiftProtobuf.Message, Sw
 
 nonisolated extension Cohort_Deployment_V1_UpdateHeader: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".UpdateHeader"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}study\0\u{1}round\0\u{3}parameter_count\0\u{3}sample_count\0\u{1}training\0\u{3}includes_control_delta\0\u{3}includes_mask\0\u{3}payload_checksum\0\u{1}privacy\0\u{3}cumulative_epsilon\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}study\0\u{1}round\0\u{3}parameter_count\0\u{3}sample_count\0\u{1}training\0\u{3}includes_control_delta\0\u{3}includes_mask\0\u{3}payload_checksum\0\u{1}privacy\0\u{3}cumulative_epsilon\0\u{1}vectors\0")
 
   fileprivate class _StorageClass {
     var _taskID: String = String()
@@ -2695,6 +2839,7 @@ nonisolated extension Cohort_Deployment_V1_UpdateHeader: SwiftProtobuf.Message, 
     var _payloadChecksum: UInt64 = 0
     var _privacy: Cohort_Deployment_V1_PrivacySpend? = nil
     var _cumulativeEpsilon: Double? = nil
+    var _vectors: [Cohort_Deployment_V1_NamedVector] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2716,6 +2861,7 @@ nonisolated extension Cohort_Deployment_V1_UpdateHeader: SwiftProtobuf.Message, 
       _payloadChecksum = source._payloadChecksum
       _privacy = source._privacy
       _cumulativeEpsilon = source._cumulativeEpsilon
+      _vectors = source._vectors
     }
   }
 
@@ -2745,6 +2891,7 @@ nonisolated extension Cohort_Deployment_V1_UpdateHeader: SwiftProtobuf.Message, 
         case 9: try { try decoder.decodeSingularFixed64Field(value: &_storage._payloadChecksum) }()
         case 10: try { try decoder.decodeSingularMessageField(value: &_storage._privacy) }()
         case 11: try { try decoder.decodeSingularDoubleField(value: &_storage._cumulativeEpsilon) }()
+        case 12: try { try decoder.decodeRepeatedMessageField(value: &_storage._vectors) }()
         default: break
         }
       }
@@ -2790,6 +2937,9 @@ nonisolated extension Cohort_Deployment_V1_UpdateHeader: SwiftProtobuf.Message, 
       try { if let v = _storage._cumulativeEpsilon {
         try visitor.visitSingularDoubleField(value: v, fieldNumber: 11)
       } }()
+      if !_storage._vectors.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._vectors, fieldNumber: 12)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2810,6 +2960,7 @@ nonisolated extension Cohort_Deployment_V1_UpdateHeader: SwiftProtobuf.Message, 
         if _storage._payloadChecksum != rhs_storage._payloadChecksum {return false}
         if _storage._privacy != rhs_storage._privacy {return false}
         if _storage._cumulativeEpsilon != rhs_storage._cumulativeEpsilon {return false}
+        if _storage._vectors != rhs_storage._vectors {return false}
         return true
       }
       if !storagesAreEqual {return false}

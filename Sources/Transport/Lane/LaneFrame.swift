@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 
 /// The frames of the vector lane (coordinator.proto, "The vector lane"): a 16-byte header
-/// (type, vector kind, two zero bytes, payload length u32 LE, value offset u64 LE) and the
+/// (type, vector number, two zero bytes, payload length u32 LE, value offset u64 LE) and the
 /// payload. Sixteen bytes keep every payload 4-byte aligned in the stream, so a receiver
 /// can hand values over straight from the buffers TLS decrypts into, without regrouping them.
 enum LaneFrame {
@@ -31,12 +31,13 @@ enum LaneFrame {
         return buffer
     }
 
-    /// A VALUES frame holding `vector.values[range]`: one copy, from the array into the frame.
-    static func values(of vector: TaskVector, _ range: Range<Int>) -> ByteBuffer {
+    /// A VALUES frame holding `vector.values[range]`, the vector at `index` of its transfer:
+    /// one copy, from the array into the frame.
+    static func values(of vector: TaskVector, at index: Int, _ range: Range<Int>) -> ByteBuffer {
         let length = range.count * VectorBytes.bytesPerValue
         var buffer = ByteBuffer()
         buffer.reserveCapacity(headerBytes + length)
-        writeHeader(.values, vector: vector.kind.laneCode, length: length, offset: range.lowerBound, into: &buffer)
+        writeHeader(.values, vector: laneCode(index), length: length, offset: range.lowerBound, into: &buffer)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { destination in
             vector.values.withUnsafeBufferPointer { VectorBytes.encode($0, range, into: UnsafeMutableRawBufferPointer(rebasing: destination[0..<length])) }
             return length
@@ -47,7 +48,16 @@ enum LaneFrame {
     /// The VALUES frames of `vectors` in order, each of at most `chunkBytes` of values, encoded
     /// one at a time as they are taken (a download or upload holds one frame, not a vector).
     static func values(of vectors: [TaskVector], chunkBytes: Int) -> some Sequence<ByteBuffer> {
-        VectorChunks.pieces(of: vectors, chunkBytes: chunkBytes).lazy.map { values(of: vectors[$0.vector], $0.range) }
+        VectorChunks.pieces(of: vectors, chunkBytes: chunkBytes).lazy.map { values(of: vectors[$0.vector], at: $0.vector, $0.range) }
+    }
+
+    /// Vectors are numbered by their place in the transfer (the task's, or the upload
+    /// header's, announced order), from 1: names travel in the messages, not in every frame.
+    static let largestVectorCount = Int(UInt8.max)
+
+    static func laneCode(_ index: Int) -> UInt8 {
+        precondition(index >= 0 && index < largestVectorCount, "a lane transfer holds at most \(largestVectorCount) vectors")
+        return UInt8(index + 1)
     }
 
     private static func writeHeader(_ kind: Kind, vector: UInt8, length: Int, offset: Int, into buffer: inout ByteBuffer) {
@@ -63,7 +73,8 @@ enum LaneFrame {
 /// they arrive (a 1 MiB VALUES frame comes as the 16 KiB records TLS decrypts).
 enum LaneEvent {
     case request(Data)
-    case values(kind: VectorKind, offset: Int, bytes: ByteBuffer)
+    /// Values of the vector at `vector` in the transfer's announced order.
+    case values(vector: Int, offset: Int, bytes: ByteBuffer)
     case end
     case receipt(Data)
     case refused(String)
@@ -73,14 +84,4 @@ enum LaneEvent {
 struct LaneError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-extension VectorKind {
-    /// The vector's number on the lane: `VectorKind` of the .proto.
-    var laneCode: UInt8 { UInt8(wire.rawValue) }
-
-    init?(laneCode: UInt8) {
-        guard let kind = Cohort_Deployment_V1_VectorKind(rawValue: Int(laneCode))?.domain else { return nil }
-        self = kind
-    }
 }

@@ -1,3 +1,4 @@
+import Federation
 import Foundation
 import NIOCore
 
@@ -10,7 +11,7 @@ struct LaneFrameReader<Source: AsyncIteratorProtocol> where Source.Element == By
     private let maxValuesBytes: Int
     private var buffer = ByteBuffer()
     /// The VALUES frame being read: its vector, the offset of the next value, bytes left.
-    private var values: (kind: VectorKind, offset: Int, remaining: Int)?
+    private var values: (vector: Int, offset: Int, remaining: Int)?
 
     init(_ source: Source, maxValuesBytes: Int) {
         self.source = source
@@ -41,8 +42,8 @@ struct LaneFrameReader<Source: AsyncIteratorProtocol> where Source.Element == By
     mutating func readValues(into assembler: inout VectorAssembler) async throws {
         while let event = try await next() {
             switch event {
-            case .values(let kind, let offset, let bytes):
-                try assembler.add(kind: kind, offset: offset, bytes: bytes)
+            case .values(let vector, let offset, let bytes):
+                try assembler.add(vectorAt: vector, offset: offset, bytes: bytes)
             case .end:
                 return
             default:
@@ -81,8 +82,8 @@ struct LaneFrameReader<Source: AsyncIteratorProtocol> where Source.Element == By
             // instead of copying it (copy-on-write) for the next read.
             if buffer.readableBytes == 0 { buffer = ByteBuffer() }
             let remaining = current.remaining - count
-            values = remaining > 0 ? (current.kind, current.offset + count / VectorBytes.bytesPerValue, remaining) : nil
-            return .values(kind: current.kind, offset: current.offset, bytes: bytes)
+            values = remaining > 0 ? (current.vector, current.offset + count / VectorBytes.bytesPerValue, remaining) : nil
+            return .values(vector: current.vector, offset: current.offset, bytes: bytes)
         }
         guard buffer.readableBytes >= LaneFrame.headerBytes else { return nil }
         let start = buffer.readerIndex
@@ -93,13 +94,17 @@ struct LaneFrameReader<Source: AsyncIteratorProtocol> where Source.Element == By
         guard let kind = LaneFrame.Kind(rawValue: type) else { throw LaneError("unknown frame type \(type)") }
         switch kind {
         case .values:
-            guard let vectorKind = VectorKind(laneCode: vector) else { throw LaneError("a VALUES frame names no vector (\(vector))") }
+            guard vector > 0 else { throw LaneError("a VALUES frame names no vector (0)") }
             guard length > 0, length % VectorBytes.bytesPerValue == 0, length <= maxValuesBytes else {
                 throw LaneError("a VALUES frame of \(length) bytes (whole float32 values, at most \(maxValuesBytes))")
             }
-            guard offset <= UInt64(Int.max / 8) else { throw LaneError("a VALUES frame at offset \(offset)") }
+            // Offsets count values; far below Int.max, so offset + values never overflows.
+            let start: Int
+            do { start = try WireInteger.int(offset, field: "the VALUES frame's offset", in: 0...(Int.max / 8)) } catch {
+                throw LaneError("\(error)")
+            }
             buffer.moveReaderIndex(forwardBy: LaneFrame.headerBytes)
-            values = (vectorKind, Int(offset), length)
+            values = (Int(vector) - 1, start, length)
             return try take()
         case .end:
             guard length == 0 else { throw LaneError("an END frame with a \(length)-byte payload") }

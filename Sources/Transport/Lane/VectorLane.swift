@@ -52,11 +52,11 @@ final class VectorLane {
         var request = Cohort_Deployment_V1_LaneRequest()
         request.download.taskID = offer.taskID
         try await outbound.write(LaneFrame.message(.request, try request.serializedData()))
-        var download = TaskDownload(offer, keep: keep)
+        var download = try TaskDownload(offer, keep: keep)
         while let event = try await frames.next() {
             switch event {
-            case .values(let kind, let offset, let bytes):
-                try download.add(kind: kind, offset: offset, bytes: bytes)
+            case .values(let vector, let offset, let bytes):
+                try download.add(vectorAt: vector, offset: offset, bytes: bytes)
             case .end:
                 return try download.finish()
             case .refused(let reason):

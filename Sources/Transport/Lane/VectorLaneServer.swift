@@ -21,6 +21,8 @@ final class VectorLaneServer: Sendable {
     private let listen: NetworkAddress
     private let context: NIOSSLContext
     private let verification: @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void
+    /// Caps and times out connections still in their handshake (shared with gRPC's listener).
+    private let gate: HandshakeGate
     /// Asked again at every request whether the connection's certificate still stands.
     private let admission: SiteAdmission
     private let consortium: String
@@ -39,12 +41,13 @@ final class VectorLaneServer: Sendable {
 
     init(listen: NetworkAddress, credentials: Credentials,
          verification: @escaping @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void,
-         admission: SiteAdmission, switchboard: Switchboard, intake: UpdateIntake, limits: ProtocolLimits, largestUpdate: Int, log: EventLog) throws {
+         gate: HandshakeGate, admission: SiteAdmission, switchboard: Switchboard, intake: UpdateIntake, limits: ProtocolLimits, largestUpdate: Int, log: EventLog) throws {
         self.largestUpdate = largestUpdate
         payloads = EncodedPayloads(chunkBytes: limits.chunkBytes)
         self.listen = listen
         context = try NIOSSLContext(configuration: credentials.nioConfiguration(asServer: true))
         self.verification = verification
+        self.gate = gate
         self.admission = admission
         consortium = credentials.identity.consortium
         self.switchboard = switchboard
@@ -55,7 +58,7 @@ final class VectorLaneServer: Sendable {
 
     /// Binds and starts accepting; returns the bound port.
     func start() async throws -> Int {
-        let context = context, verification = verification
+        let context = context, verification = verification, gate = gate
         let listener: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
         do {
             listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -64,6 +67,7 @@ final class VectorLaneServer: Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLServerHandler(context: context, customVerificationCallbackWithMetadata: verification))
+                        try gate.install(on: channel)
                         return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel,
                                                                            configuration: .init(backPressureStrategy: Self.inboundBuffers))
                     }

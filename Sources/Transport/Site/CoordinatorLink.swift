@@ -69,12 +69,12 @@ struct CoordinatorLink: Sendable {
     func download(_ offer: Cohort_Deployment_V1_TaskOffer, keep: Bool = true) async throws -> [VectorKind: [Float]] {
         var reference = Cohort_Deployment_V1_TaskReference()
         reference.taskID = offer.taskID
-        let received = TaskDownload(offer, keep: keep)
+        let received = try TaskDownload(offer, keep: keep)
         return try await client.downloadTask(reference, options: Self.options(timeout: Self.transferTimeout(bytes: received.bytes))) { response in
             var download = received
             for try await chunk in response.messages {
-                guard let kind = chunk.vector.domain else { throw MalformedMessage("a chunk names no vector") }
-                try download.add(kind: kind, offset: Int(chunk.offset), bytes: chunk.values)
+                guard let kind = chunk.vectorName else { throw MalformedMessage("a chunk names no vector") }
+                try download.add(kind: kind, offset: try WireInteger.int(chunk.offset, field: "VectorChunk.offset"), bytes: chunk.values)
             }
             return try download.finish()
         }
@@ -154,13 +154,9 @@ extension Cohort_Deployment_V1_UpdateHeader {
         header.sampleCount = UInt64(max(0, update.sampleCount))
         header.training = Cohort_Deployment_V1_TrainingSummary(update.training)
         var vectors = [TaskVector(kind: .delta, values: update.delta)]
-        if let control = update.controlDelta {
-            header.includesControlDelta = true
-            vectors.append(TaskVector(kind: .controlDelta, values: control))
-        }
-        if let mask = update.mask {
-            header.includesMask = true
-            vectors.append(TaskVector(kind: .mask, values: mask))
+        for name in update.vectors.keys.sorted() {
+            vectors.append(TaskVector(kind: name, values: update.vectors[name]!))
+            header.vectors.append(Cohort_Deployment_V1_NamedVector(name, count: update.vectors[name]!.count))
         }
         header.payloadChecksum = ValuesChecksum.of(vectors.map(\.values))
         if let privacy = update.privacy { header.privacy = Cohort_Deployment_V1_PrivacySpend(privacy) }

@@ -219,7 +219,7 @@ public final class SiteAgent: Sendable {
             switch offer.kind {
             case .train:
                 let vectors = try await download(offer, link: link, lane: lane)
-                let instructions = try offer.instructions.domain(serverControl: vectors[.serverControl])
+                let instructions = try offer.instructions.domain(vectors: vectors)
                 let request = TrainingRequest(study: offer.study, round: round, globalParameters: vectors[.globalParameters] ?? [],
                                               instructions: instructions, sealed: offer.sealed)
                 let update: SiteUpdate

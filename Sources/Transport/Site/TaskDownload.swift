@@ -1,5 +1,7 @@
+import Federation
 import Foundation
 import NIOCore
+import Studies
 
 /// A task's vectors as a site receives them, over gRPC or the vector lane: assembled and
 /// checked against the offer's sizes and checksum, or (a worker that does not need them)
@@ -12,11 +14,18 @@ struct TaskDownload {
     private var assembler: VectorAssembler
     private var checksum = ValuesChecksum()
 
-    init(_ offer: Cohort_Deployment_V1_TaskOffer, keep: Bool) {
-        var expected = [VectorAssembler.Expected(kind: .globalParameters, count: Int(offer.parameterCount))]
-        if offer.serverControlCount > 0 {
-            expected.append(.init(kind: .serverControl, count: Int(offer.serverControlCount)))
+    init(_ offer: Cohort_Deployment_V1_TaskOffer, keep: Bool) throws(AnswerRefusal) {
+        var expected: [VectorAssembler.Expected] = []
+        do throws(WireInteger.OutOfRange) {
+            let values = 0...StudyLimits.parameters
+            expected.append(.init(kind: .globalParameters, count: try WireInteger.int(offer.parameterCount, field: "TaskOffer.parameter_count", in: values)))
+            for vector in offer.vectors {
+                expected.append(.init(kind: VectorName(vector.name), count: try WireInteger.int(vector.count, field: "TaskOffer.vectors.count", in: values)))
+            }
+        } catch {
+            throw .invalid(error.description)
         }
+        try NamedVectors.check(expected.map(\.kind))
         bytes = expected.map(\.count).reduce(0, +) * VectorBytes.bytesPerValue
         self.keep = keep
         expectedChecksum = offer.payloadChecksum
@@ -32,10 +41,10 @@ struct TaskDownload {
         }
     }
 
-    /// A piece of a frame from the vector lane.
-    mutating func add(kind: VectorKind, offset: Int, bytes: ByteBuffer) throws(AnswerRefusal) {
+    /// A piece of a frame from the vector lane, for the vector at `index` of the task's.
+    mutating func add(vectorAt index: Int, offset: Int, bytes: ByteBuffer) throws(AnswerRefusal) {
         if keep {
-            try assembler.add(kind: kind, offset: offset, bytes: bytes)
+            try assembler.add(vectorAt: index, offset: offset, bytes: bytes)
         } else {
             bytes.withUnsafeReadableBytes { checksum.update($0) }
         }

@@ -8,22 +8,24 @@ struct SpooledVectors: DeferredVectors {
     static let chunkValues = 1 << 20
 
     private let spool: UpdateSpool
-    private let vectors: [UpdateVectorKind: (offset: Int, count: Int)]
+    private let vectors: [VectorName: (offset: Int, count: Int)]
+    let names: [VectorName]
 
     init(spool: UpdateSpool, layout: [VectorAssembler.Expected]) {
         self.spool = spool
-        var vectors: [UpdateVectorKind: (offset: Int, count: Int)] = [:]
+        var vectors: [VectorName: (offset: Int, count: Int)] = [:]
         var offset = 0
         for vector in layout {
-            if let kind = vector.kind.updateVector { vectors[kind] = (offset, vector.count) }
+            vectors[vector.kind] = (offset, vector.count)
             offset += vector.count
         }
         self.vectors = vectors
+        names = layout.map(\.kind)
     }
 
-    func count(of kind: UpdateVectorKind) -> Int? { vectors[kind]?.count }
+    func count(of kind: VectorName) -> Int? { vectors[kind]?.count }
 
-    func forEachChunk(of kind: UpdateVectorKind, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws {
+    func forEachChunk(of kind: VectorName, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws {
         guard let vector = vectors[kind] else { return }
         let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: min(Self.chunkValues, max(vector.count, 1)))
         defer { buffer.deallocate() }
@@ -35,17 +37,5 @@ struct SpooledVectors: DeferredVectors {
             try body(start..<end, UnsafeBufferPointer(chunk))
             start = end
         } while start < vector.count
-    }
-}
-
-extension VectorKind {
-    /// The update vector this wire vector carries (nil for what the coordinator sends).
-    var updateVector: UpdateVectorKind? {
-        switch self {
-        case .delta: .delta
-        case .controlDelta: .controlDelta
-        case .mask: .mask
-        case .globalParameters, .serverControl: nil
-        }
     }
 }

@@ -6,12 +6,14 @@ import Learning
 /// announced size (or, for large updates, into a spool file on disk), checking as it goes
 /// that chunks come in order, belong to the announced vectors, stay within their sizes and
 /// the chunk limit, and that the values match the announced checksum; it also notes the
-/// first non-finite value and whether a mask holds only 0 and 1. Any violation of the
+/// first non-finite value and whether a 0/1 vector holds only 0 and 1. Any violation of the
 /// transfer rules stops it with a reason.
 struct VectorAssembler {
     struct Expected {
         var kind: VectorKind
         var count: Int
+        /// Whether the vector must hold only 0 and 1 (a mask), noted in `notBinary`.
+        var binary = false
     }
 
     private let expected: [Expected]
@@ -27,8 +29,8 @@ struct VectorAssembler {
     private var checksum = ValuesChecksum()
     /// Per vector: the index of its first NaN or infinity.
     private(set) var firstNonFinite: [VectorKind: Int] = [:]
-    /// Vectors holding a value other than 0 and 1.
-    private(set) var notBinary: Set<VectorKind> = []
+    /// Binary vectors holding a value other than 0 and 1, with the first such index.
+    private(set) var notBinary: [VectorKind: Int] = [:]
 
     /// `spool` nil: the vectors are assembled in memory.
     init(expecting expected: [Expected], maxChunkBytes: Int, spool: UpdateSpool? = nil, inspectsValues: Bool = true) {
@@ -55,6 +57,15 @@ struct VectorAssembler {
         try result.get()
     }
 
+    /// A piece of the vector at `index` in the announced order (the vector lane numbers
+    /// vectors by their place in the transfer, not by name).
+    mutating func add(vectorAt index: Int, offset: Int, bytes: ByteBuffer) throws(AnswerRefusal) {
+        guard expected.indices.contains(index) else {
+            throw .invalid("values for vector \(index + 1) of a transfer that announced \(expected.count)")
+        }
+        try add(kind: expected[index].kind, offset: offset, bytes: bytes)
+    }
+
     /// Adds a chunk of wire bytes. A chunk may be any whole number of values within the limit,
     /// so the vector lane hands over each piece of a frame as it arrives.
     mutating func add(kind: VectorKind, offset: Int, bytes: UnsafeRawBufferPointer) throws(AnswerRefusal) {
@@ -75,19 +86,19 @@ struct VectorAssembler {
         } else {
             buffers[current].withUnsafeMutableBufferPointer { VectorBytes.decode(bytes, into: $0, at: offset) }
         }
-        if inspectsValues { inspect(bytes, kind: kind, offset: offset) }
+        if inspectsValues { inspect(bytes, kind: kind, binary: vector.binary, offset: offset) }
         checksum.update(bytes)
         filled[current] += values
         skipEmpty()
     }
 
-    /// Notes non-finite values, and non-binary values in a mask.
-    private mutating func inspect(_ raw: UnsafeRawBufferPointer, kind: VectorKind, offset: Int) {
-        let checksMask = kind == .mask && !notBinary.contains(kind)
+    /// Notes non-finite values, and non-binary values in a 0/1 vector.
+    private mutating func inspect(_ raw: UnsafeRawBufferPointer, kind: VectorKind, binary: Bool, offset: Int) {
+        let checksBinary = binary && notBinary[kind] == nil
         let checksFinite = firstNonFinite[kind] == nil
-        guard checksFinite || checksMask else { return }
+        guard checksFinite || checksBinary else { return }
         if checksFinite, let index = FloatScan.firstNonFinite(inLittleEndian: raw) { firstNonFinite[kind] = offset + index }
-        if checksMask, FloatScan.firstNonBinary(inLittleEndian: raw) != nil { notBinary.insert(kind) }
+        if checksBinary, let index = FloatScan.firstNonBinary(inLittleEndian: raw) { notBinary[kind] = offset + index }
     }
 
     /// Checks all vectors arrived and match `checksum`, and hands over where they are.

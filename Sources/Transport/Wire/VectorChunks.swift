@@ -1,3 +1,4 @@
+import Federation
 import Foundation
 
 /// Cuts vectors into wire chunks of at most `chunkBytes`, in order, and hands each to `send`
@@ -20,6 +21,7 @@ enum VectorChunks {
         for piece in pieces(of: vectors, chunkBytes: chunkBytes) {
             let vector = vectors[piece.vector]
             var chunk = Cohort_Deployment_V1_VectorChunk()
+            chunk.name = vector.kind.rawValue
             chunk.vector = vector.kind.wire
             chunk.offset = UInt64(piece.range.lowerBound)
             chunk.values = vector.values.withUnsafeBufferPointer { VectorBytes.encode($0, piece.range) }
@@ -28,15 +30,18 @@ enum VectorChunks {
     }
 }
 
-extension Cohort_Deployment_V1_VectorKind {
-    var domain: VectorKind? {
-        switch self {
-        case .globalParameters: .globalParameters
-        case .serverControl: .serverControl
-        case .delta: .delta
-        case .controlDelta: .controlDelta
-        case .mask: .mask
-        default: nil
-        }
+/// The names the protocol's `VectorKind` enum stands for, kept so that chunks still say
+/// `vector` to a reader older than `VectorChunk.name`.
+enum WireVectorNames {
+    static let byKind: [Cohort_Deployment_V1_VectorKind: VectorName] = [
+        .globalParameters: .globalParameters, .serverControl: "server_control", .delta: .delta,
+        .controlDelta: "control_delta", .mask: "mask",
+    ]
+}
+
+extension Cohort_Deployment_V1_VectorChunk {
+    /// The vector this chunk belongs to: its name, or the older `vector` enum.
+    var vectorName: VectorName? {
+        name.isEmpty ? WireVectorNames.byKind[vector] : VectorName(name)
     }
 }

@@ -1,10 +1,12 @@
 import Federation
 import Foundation
 import Learning
+import Studies
 
 // Conversions between Federation's domain values and the wire messages, field for field.
 // Every Float and Double crosses unchanged (protobuf float/double), so a site trains on
-// exactly the instructions the coordinator's strategy produced.
+// exactly the instructions the coordinator's strategy produced. Every integer from the wire
+// becomes an `Int` through `WireInteger`, which refuses a value outside its field's range.
 
 
 /// A message from the wire that does not make sense; the text says which field.
@@ -31,9 +33,14 @@ extension Cohort_Deployment_V1_Task {
     }
 }
 
+/// An example's shape from the wire: positive dimensions whose product (the values of one
+/// example) stays within a model's size, so no later `Shape.count` can overflow.
 func shape(_ dimensions: [UInt32], field: String) throws -> Shape {
-    guard !dimensions.isEmpty, dimensions.allSatisfy({ $0 > 0 }) else {
-        throw MalformedMessage("\(field) must list positive dimensions")
+    guard !dimensions.isEmpty, dimensions.count <= 8, dimensions.allSatisfy({ $0 > 0 }) else {
+        throw MalformedMessage("\(field) must list 1 to 8 positive dimensions")
+    }
+    _ = try dimensions.reduce(1) { product, dimension in
+        try WireInteger.int(UInt64(product) * UInt64(dimension), field: "\(field) (values per example)", in: 1...StudyLimits.parameters)
     }
     return Shape(dimensions.map(Int.init))
 }
@@ -92,7 +99,8 @@ extension Cohort_Deployment_V1_StudyDescription {
     func domain() throws -> StudyDescription {
         StudyDescription(studyID: studyID, model: try model.domain(), seed: seed,
                          exampleShape: try shape(exampleShape, field: "study.example_shape"), task: try task.domain(),
-                         parameterCount: Int(parameterCount), schemaSHA256: schemaSha256.isEmpty ? nil : schemaSha256,
+                         parameterCount: try WireInteger.int(parameterCount, field: "StudyDescription.parameter_count", in: 1...StudyLimits.parameters),
+                         schemaSHA256: schemaSha256.isEmpty ? nil : schemaSha256,
                          rounds: Int(rounds), trainingPlan: trainingPlan.isEmpty ? nil : trainingPlan)
     }
 }
@@ -108,8 +116,10 @@ extension Cohort_Deployment_V1_DataDescription {
     }
 
     func domain() throws -> DataSummary {
-        DataSummary(exampleShape: try shape(exampleShape, field: "data.example_shape"), task: try task.domain(),
-                    trainingRows: Int(trainingRows), testRows: Int(testRows), schemaSHA256: schemaSha256.isEmpty ? nil : schemaSha256)
+        DataSummary(exampleShape: try shape(exampleShape, field: "DataDescription.example_shape"), task: try task.domain(),
+                    trainingRows: try WireInteger.count(trainingRows, field: "DataDescription.training_rows"),
+                    testRows: try WireInteger.count(testRows, field: "DataDescription.test_rows"),
+                    schemaSHA256: schemaSha256.isEmpty ? nil : schemaSha256)
     }
 }
 
@@ -137,14 +147,11 @@ extension Cohort_Deployment_V1_TrainingInstructions {
             optimizer.kind = .adam(adam)
         }
         self.optimizer = optimizer
-        proximalMu = instructions.proximalMu
-        scaffold = instructions.serverControl != nil
-        if let lockdown = instructions.lockdown {
-            var wire = Cohort_Deployment_V1_Lockdown()
-            wire.density = lockdown.density
-            wire.rate = lockdown.rate
-            wire.maskSeed = lockdown.maskSeed
-            self.lockdown = wire
+        if let call = instructions.algorithm {
+            var wire = Cohort_Deployment_V1_AlgorithmCall()
+            wire.name = call.name
+            wire.parameters = call.parameters
+            algorithm = wire
         }
         if let privacy = instructions.privacy {
             var wire = Cohort_Deployment_V1_LocalPrivacy()
@@ -163,8 +170,8 @@ extension Cohort_Deployment_V1_TrainingInstructions {
         }
     }
 
-    /// The domain instructions; `serverControl` is SCAFFOLD's vector (nil otherwise).
-    func domain(serverControl: [Float]?) throws -> TrainingInstructions {
+    /// The domain instructions, with the algorithm's vectors as the task's download brought them.
+    func domain(vectors: [VectorName: [Float]]) throws -> TrainingInstructions {
         let optimizer: OptimizerSpec
         switch self.optimizer.kind {
         case .sgd(let sgd): optimizer = .sgd(learningRate: sgd.learningRate, momentum: sgd.momentum, weightDecay: sgd.weightDecay)
@@ -179,17 +186,22 @@ extension Cohort_Deployment_V1_TrainingInstructions {
             let noise: LocalPrivacy.Noise
             switch self.privacy.noise {
             case .noiseMultiplier(let sigma): noise = .multiplier(sigma)
-            case .targetEpsilon(let target): noise = .targetEpsilon(target.epsilon, plannedSteps: Int(target.plannedSteps))
+            case .targetEpsilon(let target):
+                noise = .targetEpsilon(target.epsilon, plannedSteps: try WireInteger.count(target.plannedSteps, field: "TargetEpsilon.planned_steps"))
             case nil: throw MalformedMessage("privacy without a noise setting")
             }
             privacy = LocalPrivacy(clipNorm: self.privacy.clipNorm, noise: noise, expectedBatchSize: self.privacy.expectedBatchSize,
                                    delta: self.privacy.delta)
         }
-        return TrainingInstructions(
-            localSteps: Int(localSteps), batchSize: Int(batchSize), optimizer: optimizer, proximalMu: proximalMu,
-            serverControl: scaffold ? (serverControl ?? []) : nil,
-            lockdown: hasLockdown ? LockdownInstructions(density: lockdown.density, rate: lockdown.rate, maskSeed: lockdown.maskSeed) : nil,
-            privacy: privacy)
+        var call: AlgorithmCall?
+        if hasAlgorithm {
+            guard !algorithm.name.isEmpty else { throw MalformedMessage("the instructions' algorithm has no name") }
+            call = AlgorithmCall(algorithm.name, parameters: algorithm.parameters, vectors: vectors.filter { $0.key != .globalParameters })
+        } else if vectors.keys.contains(where: { $0 != .globalParameters }) {
+            throw MalformedMessage("the task sends an algorithm's vectors but its instructions name no algorithm")
+        }
+        return TrainingInstructions(localSteps: Int(localSteps), batchSize: Int(batchSize), optimizer: optimizer, algorithm: call,
+                                    privacy: privacy)
     }
 }
 
@@ -206,13 +218,14 @@ extension Cohort_Deployment_V1_Metrics {
         falseNegatives = UInt64(metrics.confusion.falseNegatives)
     }
 
-    func domain() -> EvaluationMetrics {
+    func domain() throws(WireInteger.OutOfRange) -> EvaluationMetrics {
         var confusion = ConfusionCounts()
-        confusion.truePositives = Int(truePositives)
-        confusion.falsePositives = Int(falsePositives)
-        confusion.trueNegatives = Int(trueNegatives)
-        confusion.falseNegatives = Int(falseNegatives)
-        return EvaluationMetrics(count: Int(count), accuracy: accuracy, auroc: hasAuroc ? auroc : nil, logLoss: logLoss, confusion: confusion)
+        confusion.truePositives = try WireInteger.count(truePositives, field: "Metrics.true_positives")
+        confusion.falsePositives = try WireInteger.count(falsePositives, field: "Metrics.false_positives")
+        confusion.trueNegatives = try WireInteger.count(trueNegatives, field: "Metrics.true_negatives")
+        confusion.falseNegatives = try WireInteger.count(falseNegatives, field: "Metrics.false_negatives")
+        return EvaluationMetrics(count: try WireInteger.count(count, field: "Metrics.count"), accuracy: accuracy,
+                                 auroc: hasAuroc ? auroc : nil, logLoss: logLoss, confusion: confusion)
     }
 }
 
@@ -224,8 +237,9 @@ extension Cohort_Deployment_V1_TrainingSummary {
         meanLoss = summary.meanLoss
     }
 
-    func domain() -> TrainingSummary {
-        TrainingSummary(steps: Int(steps), examples: Int(examples), meanLoss: meanLoss)
+    func domain() throws(WireInteger.OutOfRange) -> TrainingSummary {
+        TrainingSummary(steps: try WireInteger.count(steps, field: "TrainingSummary.steps"),
+                        examples: try WireInteger.count(examples, field: "TrainingSummary.examples"), meanLoss: meanLoss)
     }
 }
 
@@ -239,20 +253,24 @@ extension Cohort_Deployment_V1_PrivacySpend {
         steps = UInt64(spend.steps)
     }
 
-    func domain() -> PrivacySpend {
-        PrivacySpend(study: study, round: Int(round), samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: Int(steps))
+    func domain() throws(WireInteger.OutOfRange) -> PrivacySpend {
+        PrivacySpend(study: study, round: Int(round), samplingRate: samplingRate, noiseMultiplier: noiseMultiplier,
+                     steps: try WireInteger.count(steps, field: "PrivacySpend.steps"))
     }
 }
 
-extension VectorKind {
+extension VectorName {
+    /// The protocol's `VectorKind` for the names it has one for (unspecified otherwise).
     var wire: Cohort_Deployment_V1_VectorKind {
-        switch self {
-        case .globalParameters: .globalParameters
-        case .serverControl: .serverControl
-        case .delta: .delta
-        case .controlDelta: .controlDelta
-        case .mask: .mask
-        }
+        WireVectorNames.byKind.first { $0.value == self }?.key ?? .unspecified
+    }
+}
+
+extension Cohort_Deployment_V1_NamedVector {
+    init(_ name: VectorName, count: Int) {
+        self.init()
+        self.name = name.rawValue
+        self.count = UInt64(count)
     }
 }
 
@@ -270,7 +288,7 @@ extension Cohort_Deployment_V1_CoordinatorMessage {
         offer.study = task.study
         offer.round = UInt32(task.round)
         offer.parameterCount = UInt64(task.parameterCount)
-        offer.serverControlCount = UInt64(task.vectors.first { $0.kind == .serverControl }?.values.count ?? 0)
+        offer.vectors = task.vectors.dropFirst().map { Cohort_Deployment_V1_NamedVector($0.kind, count: $0.values.count) }
         offer.payloadChecksum = task.checksum
         if let instructions = task.instructions { offer.instructions = Cohort_Deployment_V1_TrainingInstructions(instructions) }
         offer.secondsToDeadline = secondsLeft

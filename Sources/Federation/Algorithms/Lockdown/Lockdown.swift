@@ -8,7 +8,7 @@ import Foundation
 /// cosine-annealed rate alpha_t = alpha_0/2 (1 + cos(pi t / T)), threshold = half the sites.
 /// Aggregation is the sample-weighted mean of the masked changes (sites that do not cover a
 /// parameter contribute 0), so only sums are needed.
-public struct Lockdown: Strategy {
+public struct Lockdown: FederatedAlgorithm {
     public var density: Float
     public var initialRate: Float
     public var rounds: Int
@@ -18,8 +18,15 @@ public struct Lockdown: Strategy {
     public private(set) var maskSum: [Float] = []
     private var population = 0
 
-    public init(density: Float = 0.25, initialRate: Float = 1e-4, rounds: Int, maskSeed: UInt64, threshold: Float? = nil) {
-        precondition(density > 0 && density <= 1, "Lockdown density must be in (0, 1]")
+    public init(density: Float = 0.25, initialRate: Float = 1e-4, rounds: Int, maskSeed: UInt64, threshold: Float? = nil) throws(StrategyError) {
+        guard density > 0, density <= 1 else { throw .invalidParameter(strategy: "lockdown", key: "density", reason: "must be in (0, 1], got \(density)") }
+        guard initialRate >= 0, initialRate.isFinite else {
+            throw .invalidParameter(strategy: "lockdown", key: "initial_rate", reason: "must be a non-negative number, got \(initialRate)")
+        }
+        guard rounds >= 1 else { throw .invalidParameter(strategy: "lockdown", key: "rounds", reason: "must be at least 1, got \(rounds)") }
+        if let threshold, !(threshold >= 0 && threshold.isFinite) {
+            throw .invalidParameter(strategy: "lockdown", key: "threshold", reason: "must be a non-negative number, got \(threshold)")
+        }
         self.density = density
         self.initialRate = initialRate
         self.rounds = rounds
@@ -27,8 +34,19 @@ public struct Lockdown: Strategy {
         self.threshold = threshold
     }
 
-    public var name: String { "lockdown" }
-    public var usesMasks: Bool { true }
+    public static let algorithmName = "lockdown"
+    public static let siteAlgorithm: any SiteAlgorithm.Type = LockdownSite.self
+    public static let defaultParameters = ["density": 0.25, "initial_rate": 1e-4]
+    public static func make(parameters: [String: Double], rounds: Int, seed: UInt64) throws -> any Strategy {
+        try Lockdown(density: Float(parameters["density"] ?? 0.25), initialRate: Float(parameters["initial_rate"] ?? 1e-4),
+                     rounds: rounds, maskSeed: seed)
+    }
+
+    /// A site's 0/1 subspace, as its update carries it.
+    public static let mask = VectorDeclaration("mask", values: .binary, folding: .sum, meaning: "subspace mask")
+
+    public var name: String { Self.algorithmName }
+    public var sentVectors: [VectorDeclaration] { [Self.mask] }
 
     public var state: ComponentState {
         ComponentState(vectors: maskSum.isEmpty ? [:] : ["mask_sum": maskSum], scalars: ["population": Double(population)])
@@ -47,13 +65,15 @@ public struct Lockdown: Strategy {
 
     public func instructions(for round: Int, site: SiteID, base: TrainingInstructions) -> TrainingInstructions {
         var instructions = base
-        instructions.lockdown = LockdownInstructions(density: density, rate: rate(for: round), maskSeed: maskSeed)
+        var call = AlgorithmCall(name, parameters: ["density": Double(density), "rate": Double(rate(for: round))])
+        call.setSeed("mask_seed", maskSeed)
+        instructions.algorithm = call
         return instructions
     }
 
     public mutating func apply(_ aggregate: RoundAggregate, to global: inout [Float], population: Int) {
         step(&global, along: aggregate.meanDelta, rate: 1)
-        if let sum = aggregate.maskSum { maskSum = sum }
+        if let sum = aggregate.vectors[Self.mask.name] { maskSum = sum }
         self.population = population
     }
 

@@ -71,19 +71,3 @@ struct SubspaceMask {
         }
     }
 }
-
-/// What a site needs to train in its Lockdown subspace this round.
-public struct LockdownInstructions: Hashable, Sendable, Codable {
-    /// Overall share of weights each site trains (the paper's s = 0.25).
-    public var density: Float
-    /// Recovery / pruning rate for this round (alpha_t), from the server's cosine schedule.
-    public var rate: Float
-    /// Seed of the initial masks; the same at every site by default (`same_mask` in the paper).
-    public var maskSeed: UInt64
-
-    public init(density: Float, rate: Float, maskSeed: UInt64) {
-        self.density = density
-        self.rate = rate
-        self.maskSeed = maskSeed
-    }
-}
