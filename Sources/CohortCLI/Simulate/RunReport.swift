@@ -147,6 +147,8 @@ struct RunReport: Codable {
         var stragglers: [String]
         var failures: [SiteFailure]
         var rejections: [SiteFailure]
+        /// The coordinator's own trouble with the round (too few sites, a failed aggregation).
+        var problems: [String]?
         var accepted: Bool
         var trainLoss: Double?
         var seconds: Double
@@ -170,6 +172,7 @@ struct RunReport: Codable {
             stragglers = record.stragglers.map(\.name)
             failures = record.failures
             rejections = record.rejections
+            problems = record.problems.isEmpty ? nil : record.problems.map(\.description)
             accepted = record.accepted
             trainLoss = record.meanTrainingLoss
             seconds = record.seconds

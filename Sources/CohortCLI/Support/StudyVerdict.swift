@@ -12,7 +12,8 @@ enum StudyVerdict {
                 reasons[failure.site.name] = failure.reason
             }
         }
-        let why = reasons.isEmpty ? "too few sites answered in any round"
+        let problem = outcome.rounds.lazy.flatMap(\.problems).first?.description ?? "too few sites answered in any round"
+        let why = reasons.isEmpty ? problem
             : reasons.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
         throw CohortError("no round of the study was accepted, so the model was never trained: \(why)")
     }

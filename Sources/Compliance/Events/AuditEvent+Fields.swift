@@ -71,6 +71,9 @@ extension AuditEvent {
                 f.set("dp", .object(dp))
             }
             return AuditEventLayout(kind: .updateSent, study: u.study, round: u.round, site: u.site, fields: f)
+        case .roundProblem(let study, let round, let reason):
+            f.set("reason", reason)
+            return AuditEventLayout(kind: .roundProblem, study: study, round: round, fields: f)
         case .evaluationSent(let study, let round, let site, let rows):
             f.set("rows", rows)
             return AuditEventLayout(kind: .evaluationSent, study: study, round: round, site: site, fields: f)
@@ -186,6 +189,8 @@ extension AuditEvent {
                                           payloadSHA256: try need(f.string("payload_sha256"), "payload_sha256"),
                                           secureAggregation: try need(f.bool("secure_aggregation"), "secure_aggregation"),
                                           privacy: privacy))
+        case .roundProblem:
+            self = .roundProblem(study: try study(), round: try round(), reason: try need(f.string("reason"), "reason"))
         case .evaluationSent:
             self = .evaluationSent(study: try study(), round: try round(), site: try site(), rows: try need(f.integer("rows"), "rows"))
         case .updateAccepted:

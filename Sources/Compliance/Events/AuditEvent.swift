@@ -13,6 +13,8 @@ public enum AuditEvent: Hashable, Sendable {
     case siteJoined(study: String, site: String, publicKey: String?, certificateFingerprint: String?)
     case siteLeft(study: String, site: String, reason: String)
     case roundStarted(study: String, round: Int, participants: [String])
+    /// The coordinator's own trouble with a round (too few sites, an aggregation that failed).
+    case roundProblem(study: String, round: Int, reason: String)
     /// The coordinator closed a round: who contributed and whether the model moved.
     case roundFinished(study: String, round: Int, contributors: [String], accepted: Bool)
     /// A site received a round's work.

@@ -7,6 +7,7 @@ public enum AuditEventKind: String, Hashable, Sendable, CaseIterable, Codable {
     case siteLeft = "site_left"
     case roundStarted = "round_started"
     case roundFinished = "round_finished"
+    case roundProblem = "round_problem"
     case instructionsReceived = "instructions_received"
     case updateSent = "update_sent"
     case evaluationSent = "evaluation_sent"

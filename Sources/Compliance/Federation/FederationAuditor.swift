@@ -62,9 +62,7 @@ public final class FederationAuditor: Sendable {
         case .roundFinished(let record):
             var entries = accepted(record)
             entries += record.stragglers.map { .siteFailed(study: study, round: record.round, site: $0.name, reason: "no update before the round deadline") }
-            entries += record.failures.filter { $0.site.name == "coordinator" }.map {
-                .siteFailed(study: study, round: record.round, site: $0.site.name, reason: $0.reason)
-            }
+            entries += record.problems.map { .roundProblem(study: study, round: record.round, reason: $0.description) }
             entries.append(.roundFinished(study: study, round: record.round, contributors: record.contributors.map(\.name), accepted: record.accepted))
             return entries
         @unknown default:
@@ -79,7 +77,7 @@ public final class FederationAuditor: Sendable {
             entries.append(.roundStarted(study: study, round: record.round, participants: record.participants.map(\.name)))
         }
         entries += record.rejections.map { .updateRejected(study: study, round: record.round, site: $0.site.name, reason: $0.reason) }
-        entries += record.failures.filter { $0.site.name != "coordinator" }.map {
+        entries += record.failures.map {
             .siteFailed(study: study, round: record.round, site: $0.site.name, reason: $0.reason)
         }
         entries += record.quarantined.map {

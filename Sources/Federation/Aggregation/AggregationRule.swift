@@ -24,6 +24,8 @@ public protocol RoundAggregator {
     /// whole (`SiteUpdate.resolved()`).
     var foldsDeferredUpdates: Bool { get }
     var contributors: [SiteID] { get }
+    /// A second stage before the aggregate is taken (probes, a secure sum); see `RoundServices`.
+    mutating func finalize(with services: RoundServices, isolation: isolated (any Actor)?) async -> RoundFinalization
     /// Ends the round; call once.
     mutating func finish() throws -> RoundAggregate
 }

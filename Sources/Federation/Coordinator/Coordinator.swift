@@ -105,46 +105,95 @@ public actor Coordinator {
         return StudyOutcome(strategy: strategy.name, rounds: records, finalParameters: strategy.deployable(globalParameters), layout: layout)
     }
 
+    /// One round as a pipeline of named phases: select, instruct, gather (with check and
+    /// fold), finalize, aggregate and step, monitor, evaluate, record.
     private func runRound(_ round: Int, observer: @escaping @Sendable (StudyEvent) -> Void) async -> RoundRecord {
         let clock = ContinuousClock()
         let start = clock.now
         let available = await transport.availableSites().filter { !(monitor?.isQuarantined($0) ?? false) }
-        guard let participants = configuration.selection.participants(from: available, round: round, seed: configuration.seed) else {
-            return RoundRecord(round: round, participants: [], contributors: [], stragglers: [],
-                               failures: [SiteFailure(site: "coordinator", reason: "only \(available.count) sites available, \(configuration.selection.minimumSites) needed")],
-                               rejections: [], accepted: false, meanTrainingLoss: nil,
-                               seconds: (clock.now - start).inSeconds, evaluation: nil)
+        guard let participants = select(round, from: available) else {
+            return RoundRecord(round: round, participants: [], contributors: [], stragglers: [], failures: [], rejections: [],
+                               accepted: false, meanTrainingLoss: nil, seconds: (clock.now - start).inSeconds, evaluation: nil,
+                               problems: [.tooFewAvailable(available: available.count, needed: configuration.selection.minimumSites)])
         }
         observer(.roundStarted(round: round, participants: participants))
-
-        let global = globalParameters
-        let sealed = secureSummation != nil
-        let requests = participants.map { site in
-            TrainingRequest(study: configuration.studyID, round: round, globalParameters: global,
-                            instructions: strategy.instructions(for: round, site: site, base: configuration.training), sealed: sealed,
-                            answerVectors: strategy.sentVectors)
+        var state = RoundState(round: round, participants: participants, requests: instruct(round, participants), population: available.count)
+        do {
+            state.aggregator = secureSummation != nil
+                ? SealedRound(minimumContributors: configuration.selection.minimumSites)
+                : try rule.makeAggregator(for: context(of: round))
+        } catch {
+            return record(state, start: start, problems: [.aggregationFailed("cannot aggregate: \(error)")], evaluation: nil)
         }
-        let check = UpdateCheck(study: configuration.studyID, round: round, parameterCount: global.count,
-                                vectors: strategy.sentVectors, sealed: sealed)
+        await gatherUpdates(into: &state, observer: observer)
+        let finalization = await state.aggregator!.finalize(with: services(for: round), isolation: self)
+        state.failures += finalization.failures
+        state.problems += finalization.problems
+        step(&state)
+        watch(&state, observer: observer)
+        let evaluation = configuration.evaluates(after: round) ? await evaluate(round: round, sites: available) : nil
+        return record(state, start: start, evaluation: evaluation)
+    }
+
+    /// What one round gathers on its way through the pipeline.
+    private struct RoundState {
+        let round: Int
+        let participants: [SiteID]
+        let requests: [TrainingRequest]
+        /// Sites available this round (the strategy's population).
+        let population: Int
+        var aggregator: (any RoundAggregator)?
         var failures: [SiteFailure] = []
+        var rejections: [SiteFailure] = []
+        var problems: [RoundProblem] = []
         var observations: [UpdateObservation] = []
         var privacy: [SitePrivacy] = []
+        var stragglers: [SiteID] = []
+        var accepted = false
+        var meanLoss: Double?
+        var anomalies: [SiteAnomaly] = []
+        var quarantined: [SiteID] = []
+
+        init(round: Int, participants: [SiteID], requests: [TrainingRequest], population: Int) {
+            self.population = population
+            self.round = round
+            self.participants = participants
+            self.requests = requests
+        }
+    }
+
+    /// Select: the round's participants, seeded, or nil when too few sites are available.
+    private func select(_ round: Int, from available: [SiteID]) -> [SiteID]? {
+        configuration.selection.participants(from: available, round: round, seed: configuration.seed)
+    }
+
+    /// Instruct: each participant's request, with the strategy's instructions and what its
+    /// answer must carry.
+    private func instruct(_ round: Int, _ participants: [SiteID]) -> [TrainingRequest] {
+        participants.map { site in
+            TrainingRequest(study: configuration.studyID, round: round, globalParameters: globalParameters,
+                            instructions: strategy.instructions(for: round, site: site, base: configuration.training),
+                            sealed: secureSummation != nil, answerVectors: strategy.sentVectors)
+        }
+    }
+
+    private func context(of round: Int) -> RoundContext {
+        RoundContext(round: round, globalParameters: globalParameters, instructions: configuration.training,
+                     weighting: strategy.weighting, vectors: strategy.sentVectors)
+    }
+
+    /// Gather, check and fold: every participant's answer, validated as it arrives, folded in
+    /// participant order.
+    private func gatherUpdates(into state: inout RoundState, observer: @escaping @Sendable (StudyEvent) -> Void) async {
+        let round = state.round, participants = state.participants, requests = state.requests
+        let check = UpdateCheck(study: configuration.studyID, round: round, parameterCount: globalParameters.count,
+                                vectors: strategy.sentVectors, sealed: secureSummation != nil)
         let reference = previousAggregate.map { (values: $0, norm: VectorMath.norm($0)) }
         let watching = monitor != nil
-        var aggregator: any RoundAggregator
-        let context = RoundContext(round: round, globalParameters: global, instructions: configuration.training,
-                                   weighting: strategy.weighting, vectors: strategy.sentVectors)
-        do {
-            aggregator = sealed ? SealedRound() : try rule.makeAggregator(for: context)
-        } catch {
-            return RoundRecord(round: round, participants: participants, contributors: [], stragglers: [],
-                               failures: [SiteFailure(site: "coordinator", reason: "cannot aggregate: \(error)")],
-                               rejections: [], accepted: false, meanTrainingLoss: nil,
-                               seconds: (clock.now - start).inSeconds, evaluation: nil)
-        }
-        var rejections: [SiteFailure] = []
-
         let transport = transport
+        var aggregator = state.aggregator!
+        var failures: [SiteFailure] = [], rejections: [SiteFailure] = []
+        var observations: [UpdateObservation] = [], privacy: [SitePrivacy] = []
         let outcome = await gather(participants: participants, deadlineSeconds: configuration.roundDeadlineSeconds) { index in
             try await transport.train(requests[index], at: participants[index])
         } accept: { index, result in
@@ -184,127 +233,113 @@ public actor Coordinator {
                 failures.append(SiteFailure(site: update.site, reason: "could not be aggregated: \(error)"))
             }
         }
-
-        if var probing = aggregator as? any ProbingAggregator {
-            await probe(&probing, round: round, instructions: requests.first?.instructions ?? configuration.training,
-                        failures: &failures, observer: observer)
-            aggregator = probing
-        }
-        var secureAggregate: RoundAggregate?
-        if let secureSummation, var sealedRound = aggregator as? SealedRound,
-           sealedRound.contributors.count >= configuration.selection.minimumSites {
-            secureAggregate = await secureSum(using: secureSummation, of: &sealedRound, context: context, failures: &failures)
-            aggregator = sealedRound
-        }
-        let contributors = aggregator.contributors
-        var accepted = contributors.count >= configuration.selection.minimumSites
-        var meanLoss: Double?
-        if accepted {
-            do {
-                let aggregate = try secureAggregate ?? aggregator.finish()
-                meanLoss = aggregate.meanTrainingLoss
-                if watching { previousAggregate = aggregate.meanDelta }
-                strategy.apply(aggregate, to: &globalParameters, population: available.count)
-                rule.roundFinished(aggregate)
-            } catch {
-                accepted = false
-                failures.append(SiteFailure(site: "coordinator", reason: "aggregation failed: \(error); the model is unchanged"))
-            }
-        } else {
-            failures.append(SiteFailure(site: "coordinator",
-                                        reason: "only \(contributors.count) of \(participants.count) sites contributed, \(configuration.selection.minimumSites) needed; the model is unchanged"))
-        }
-
-        var anomalies: [SiteAnomaly] = []
-        var quarantined: [SiteID] = []
-        if var monitor {
-            let (evidence, events) = monitor.record(round: round, observations, rejected: rejections.map(\.site))
-            self.monitor = monitor
-            anomalies = evidence.map { SiteAnomaly(site: $0.key, evidence: $0.value) }.sorted { $0.site < $1.site }
-            for event in events {
-                quarantined.append(event.site)
-                observer(.siteQuarantined(event))
-            }
-        }
-
-        let evaluation = configuration.evaluates(after: round) ? await evaluate(round: round, sites: available) : nil
-        return RoundRecord(round: round, participants: participants, contributors: contributors,
-                           stragglers: outcome.stragglers.map { participants[$0] },
-                           failures: failures, rejections: rejections, accepted: accepted,
-                           meanTrainingLoss: meanLoss, seconds: (clock.now - start).inSeconds, evaluation: evaluation,
-                           anomalies: anomalies, quarantined: quarantined, privacy: privacy)
+        state.aggregator = aggregator
+        state.failures += failures
+        state.rejections += rejections
+        state.observations += observations
+        state.privacy += privacy
+        state.stragglers = outcome.stragglers.map { participants[$0] }
     }
 
-    /// The secure sum of a round whose sites kept their updates: the rule turns the revealed
-    /// sum into the aggregate. Sites that drop out of the sum leave the contributors; a sum
-    /// that cannot be recovered leaves none (the round is then not accepted).
-    private func secureSum(using summation: any SecureSummation, of round: inout SealedRound, context: RoundContext,
-                           failures: inout [SiteFailure]) async -> RoundAggregate? {
-        guard let rule = rule as? any SummableRule else { return nil }
-        let request = SecureSumRequest(
-            study: configuration.studyID, round: context.round, participants: round.contributors,
-            sampleCounts: Dictionary(uniqueKeysWithValues: round.receipts.map { ($0.site, $0.sampleCount) }),
-            parameterCount: context.globalParameters.count, summands: rule.summands(for: context),
-            minimumContributors: configuration.selection.minimumSites, deadlineSeconds: configuration.roundDeadlineSeconds,
-            seed: configuration.seed)
-        let transport = transport
-        let sum: SecureSum
-        do {
-            sum = try await summation.sum(request) { site, message in try await transport.exchange(message, at: site) }
-        } catch {
-            round.keep(only: [])
-            failures.append(SiteFailure(site: "coordinator", reason: "secure aggregation failed: \(error); nothing was revealed"))
-            return nil
-        }
-        failures += sum.failures
-        round.keep(only: sum.contributors)
-        guard round.contributors.count >= configuration.selection.minimumSites else { return nil }
-        do {
-            return try rule.aggregate(sum, receipts: round.receipts, context: context)
-        } catch {
-            round.keep(only: [])
-            failures.append(SiteFailure(site: "coordinator", reason: "the secure sum could not be aggregated: \(error)"))
-            return nil
-        }
-    }
-
-    /// The probe stage of a probing rule (RECESS): each contributor trains again from the model
-    /// the rule chose for it; answers are validated like updates and handed back to the rule.
-    private func probe(_ aggregator: inout any ProbingAggregator, round: Int, instructions: TrainingInstructions,
-                       failures: inout [SiteFailure], observer: @escaping @Sendable (StudyEvent) -> Void) async {
-        let probes: [(site: SiteID, parameters: [Float])]
-        do { probes = try aggregator.probes() } catch {
-            failures.append(SiteFailure(site: "coordinator", reason: "probe stage failed: \(error)"))
+    /// Aggregate and step: enough contributors, and the strategy moves the model by the aggregate.
+    private func step(_ state: inout RoundState) {
+        let contributors = state.aggregator!.contributors
+        let minimum = configuration.selection.minimumSites
+        guard contributors.count >= minimum else {
+            state.problems.append(.tooFewContributors(contributors: contributors.count, participants: state.participants.count, needed: minimum))
             return
         }
-        let sites = probes.map(\.site)
-        let requests = probes.map { TrainingRequest(study: configuration.studyID, round: round, globalParameters: $0.parameters,
-                                                    instructions: instructions) }
-        let check = UpdateCheck(study: configuration.studyID, round: round, parameterCount: globalParameters.count)
-        let transport = transport
-        var collected: [SiteUpdate] = []
-        var problems: [SiteFailure] = []
-        _ = await gather(participants: sites, deadlineSeconds: configuration.roundDeadlineSeconds) { index in
-            try await transport.train(requests[index], at: sites[index])
-        } accept: { index, result -> SiteUpdate? in
-            switch result {
-            case .success(let answer):
-                do throws(UpdateRejection) {
-                    try check.validate(answer, from: sites[index])
-                    return answer
-                } catch {
-                    problems.append(SiteFailure(site: sites[index], reason: "probe answer rejected: \(error.description)"))
+        do {
+            let aggregate = try state.aggregator!.finish()
+            state.meanLoss = aggregate.meanTrainingLoss
+            if monitor != nil { previousAggregate = aggregate.meanDelta }
+            strategy.apply(aggregate, to: &globalParameters, population: state.population)
+            rule.roundFinished(aggregate)
+            state.accepted = true
+        } catch {
+            state.problems.append(.aggregationFailed("\(error)"))
+        }
+    }
+
+    /// Monitor: scores the round's updates and quarantines persistent outliers.
+    private func watch(_ state: inout RoundState, observer: @escaping @Sendable (StudyEvent) -> Void) {
+        guard var monitor else { return }
+        let (evidence, events) = monitor.record(round: state.round, state.observations, rejected: state.rejections.map(\.site))
+        self.monitor = monitor
+        state.anomalies = evidence.map { SiteAnomaly(site: $0.key, evidence: $0.value) }.sorted { $0.site < $1.site }
+        for event in events {
+            state.quarantined.append(event.site)
+            observer(.siteQuarantined(event))
+        }
+    }
+
+    /// Record: what happened, for progress, run.json, the trail and the checkpoint.
+    private func record(_ state: RoundState, start: ContinuousClock.Instant, problems: [RoundProblem] = [],
+                        evaluation: RoundEvaluation?) -> RoundRecord {
+        RoundRecord(round: state.round, participants: state.participants, contributors: state.aggregator?.contributors ?? [],
+                    stragglers: state.stragglers, failures: state.failures, rejections: state.rejections, accepted: state.accepted,
+                    meanTrainingLoss: state.meanLoss, seconds: (ContinuousClock.now - start).inSeconds, evaluation: evaluation,
+                    anomalies: state.anomalies, quarantined: state.quarantined, privacy: state.privacy,
+                    problems: state.problems + problems)
+    }
+
+    /// What the round's aggregator may ask for before its aggregate is taken: the probe stage
+    /// of a probing rule, and the secure sum of a sealed round.
+    private func services(for round: Int) -> RoundServices {
+        let study = configuration.studyID, deadline = configuration.roundDeadlineSeconds, seed = configuration.seed
+        let minimum = configuration.selection.minimumSites, parameterCount = globalParameters.count
+        let transport = transport, instructions = configuration.training, summation = secureSummation
+        let exchanging = transport as? any SecureExchanging, summable = rule as? any SummableRule
+        let context = context(of: round)
+        return RoundServices(probe: { probes in
+            let sites = probes.map(\.site)
+            let requests = probes.map { TrainingRequest(study: study, round: round, globalParameters: $0.parameters, instructions: instructions) }
+            let check = UpdateCheck(study: study, round: round, parameterCount: parameterCount)
+            var collected: [SiteUpdate] = []
+            var problems: [SiteFailure] = []
+            _ = await gather(participants: sites, deadlineSeconds: deadline) { index in
+                try await transport.train(requests[index], at: sites[index])
+            } accept: { index, result -> SiteUpdate? in
+                switch result {
+                case .success(let answer):
+                    do throws(UpdateRejection) {
+                        try check.validate(answer, from: sites[index])
+                        return answer
+                    } catch {
+                        problems.append(SiteFailure(site: sites[index], reason: "probe answer rejected: \(error.description)"))
+                        return nil
+                    }
+                case .failure(let error):
+                    problems.append(SiteFailure(site: sites[index], reason: "probe failed: \(error)"))
                     return nil
                 }
-            case .failure(let error):
-                problems.append(SiteFailure(site: sites[index], reason: "probe failed: \(error)"))
-                return nil
+            } fold: { answer in
+                collected.append(answer)
             }
-        } fold: { answer in
-            collected.append(answer)
-        }
-        for answer in collected { aggregator.record(response: answer) }
-        failures += problems
+            return (collected, problems)
+        }, secureSum: { receipts in
+            guard let summation, let summable, let exchanging else {
+                return (nil, [], .secureAggregationFailed("the coordinator has no secure sum for this rule and transport"), [])
+            }
+            let request = SecureSumRequest(
+                study: study, round: round, participants: receipts.map(\.site),
+                sampleCounts: Dictionary(uniqueKeysWithValues: receipts.map { ($0.site, $0.sampleCount) }),
+                parameterCount: parameterCount, summands: summable.summands(for: context), minimumContributors: minimum,
+                deadlineSeconds: deadline, seed: seed)
+            let sum: SecureSum
+            do {
+                sum = try await summation.sum(request) { site, message in try await exchanging.exchange(message, at: site, round: round) }
+            } catch {
+                return (nil, [], .secureAggregationFailed("\(error)"), [])
+            }
+            let kept = receipts.filter { sum.contributors.contains($0.site) }
+            guard kept.count >= minimum else { return (nil, sum.failures, nil, kept.map(\.site)) }
+            do {
+                return (try summable.aggregate(sum, receipts: kept, context: context), sum.failures, nil, kept.map(\.site))
+            } catch {
+                return (nil, sum.failures, .secureAggregationFailed("the secure sum could not be aggregated: \(error)"), [])
+            }
+        })
     }
 
     /// Sites currently quarantined by the monitor, with the evidence.

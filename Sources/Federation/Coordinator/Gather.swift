@@ -18,7 +18,8 @@ func gather<Answer: Sendable, Folded>(
     deadlineSeconds: Double,
     work: @escaping @Sendable (Int) async throws -> Answer,
     accept: (Int, Result<Answer, any Error>) -> Folded?,
-    fold: (Folded) -> Void
+    fold: (Folded) -> Void,
+    isolation: isolated (any Actor)? = #isolation
 ) async -> GatherOutcome {
     let (events, continuation) = AsyncStream.makeStream(of: GatherEvent<Answer>.self)
     var tasks: [Task<Void, Never>] = []

@@ -52,6 +52,9 @@ public struct RoundRecord: Hashable, Sendable, Codable {
     public var quarantined: [SiteID] = []
     /// What each contributor's DP-SGD round cost it, as the site reported.
     public var privacy: [SitePrivacy] = []
+    /// The coordinator's own trouble with the round (too few sites, a failed aggregation),
+    /// never filed under a site.
+    public var problems: [RoundProblem] = []
 }
 
 /// One site's privacy spend in one round.

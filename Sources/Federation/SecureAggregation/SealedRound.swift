@@ -3,6 +3,12 @@
 /// so the fan-out, validation and failure handling are the same as for plain rounds.
 struct SealedRound: RoundAggregator {
     private(set) var receipts: [SiteUpdate] = []
+    /// The secure sum's aggregate, once `finalize` recovered it.
+    private var aggregate: RoundAggregate?
+    /// Fewer sealed answers than this: no secure sum is attempted.
+    let minimumContributors: Int
+
+    init(minimumContributors: Int) { self.minimumContributors = minimumContributors }
 
     var contributors: [SiteID] { receipts.map(\.site) }
 
@@ -16,8 +22,18 @@ struct SealedRound: RoundAggregator {
         receipts.removeAll { !kept.contains($0.site) }
     }
 
+    /// Runs the secure sum of the sealed answers, when enough arrived for it to count.
+    mutating func finalize(with services: RoundServices, isolation: isolated (any Actor)? = #isolation) async -> RoundFinalization {
+        guard receipts.count >= minimumContributors else { return RoundFinalization() }
+        let (aggregate, failures, problem, kept) = await services.secureSum(receipts)
+        keep(only: kept)
+        self.aggregate = aggregate
+        return RoundFinalization(failures: failures, problems: problem.map { [$0] } ?? [])
+    }
+
     func finish() throws -> RoundAggregate {
-        throw SealedRoundError()
+        guard let aggregate else { throw SealedRoundError() }
+        return aggregate
     }
 }
 

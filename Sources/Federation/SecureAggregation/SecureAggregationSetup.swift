@@ -13,9 +13,9 @@ public struct SecureAggregationSetup: Sendable {
 /// Sends secure-aggregation messages straight to the sites' endpoints, past wrappers that
 /// only know training and evaluation (auditing, policy gates): they see and log each sealed
 /// answer, while the stage messages they could not read anyway go through untouched.
-struct SecureExchangeRouting: Transport {
+struct SecureExchangeRouting: Transport, SecureExchanging {
     let base: any Transport
-    let endpoints: any Transport
+    let endpoints: any SecureExchanging
 
     func availableSites() async -> [SiteID] { await base.availableSites() }
 
@@ -27,7 +27,7 @@ struct SecureExchangeRouting: Transport {
         try await base.evaluate(request, at: site)
     }
 
-    func exchange(_ message: [UInt8], at site: SiteID) async throws -> [UInt8] {
-        try await endpoints.exchange(message, at: site)
+    func exchange(_ message: [UInt8], at site: SiteID, round: Int) async throws -> [UInt8] {
+        try await endpoints.exchange(message, at: site, round: round)
     }
 }

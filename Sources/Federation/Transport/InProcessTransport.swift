@@ -1,6 +1,6 @@
 /// Sites as actors in this process: the simulation's transport, and the test bench for the
 /// coordinator's handling of dropouts, stragglers and bad updates (see `SiteFault`).
-public struct InProcessTransport: Transport {
+public struct InProcessTransport: Transport, SecureExchanging {
     private let sites: [SiteID: Site]
     private let faults: [SiteID: SiteFault]
     private let endpoints: [SiteID: any SecureEndpoint]
@@ -39,7 +39,7 @@ public struct InProcessTransport: Transport {
         return try await site.evaluate(request)
     }
 
-    public func exchange(_ message: [UInt8], at id: SiteID) async throws -> [UInt8] {
+    public func exchange(_ message: [UInt8], at id: SiteID, round: Int) async throws -> [UInt8] {
         guard let endpoint = endpoints[id], faults[id] != .unavailable else { throw SiteError.unavailable(id) }
         let answered = await exchanges.next(for: id)
         if case .leaveSecureAggregation(let after) = faults[id], answered >= after {

@@ -6,13 +6,4 @@ public protocol Transport: Sendable {
     func availableSites() async -> [SiteID]
     func train(_ request: TrainingRequest, at site: SiteID) async throws -> SiteUpdate
     func evaluate(_ request: EvaluationRequest, at site: SiteID) async throws -> EvaluationReport
-    /// Delivers an opaque secure-aggregation message to the site's `SecureEndpoint` and
-    /// returns its answer. Transports that cannot carry them keep the default, which refuses.
-    func exchange(_ message: [UInt8], at site: SiteID) async throws -> [UInt8]
-}
-
-extension Transport {
-    public func exchange(_ message: [UInt8], at site: SiteID) async throws -> [UInt8] {
-        throw SiteError.failed(site, reason: "this transport cannot carry secure-aggregation messages")
-    }
 }

@@ -5,7 +5,7 @@ import Synchronization
 /// Federation's `Transport` over the deployment's gRPC service: the coordinator asks, the
 /// question is queued for the site's control channel (sites dial out, so the coordinator
 /// never connects to them), and the answer comes back through the site's own RPCs.
-public final class GRPCTransport: Transport {
+public final class GRPCTransport: Transport, SecureExchanging {
     let switchboard: Switchboard
     private let study: StudyDescription
     private let limits: ProtocolLimits
@@ -18,7 +18,6 @@ public final class GRPCTransport: Transport {
     /// later rounds only give reconnecting sites `rejoinGraceSeconds`.
     private let started = Mutex(false)
     /// The round whose training was asked last: secure-aggregation stages belong to it.
-    private let currentRound = Mutex(0)
 
     init(switchboard: Switchboard, study: StudyDescription, limits: ProtocolLimits, minimumSites: Int,
          expectedSites: [SiteID], deadlineSeconds: Double, log: EventLog) {
@@ -70,7 +69,6 @@ public final class GRPCTransport: Transport {
             for name in call.vectors.keys.sorted() { vectors.append(TaskVector(kind: name, values: call.vectors[name]!)) }
             instructions.algorithm?.vectors = [:]
         }
-        currentRound.withLock { $0 = max($0, request.round) }
         let answer = try await ask(site, kind: .train, study: request.study, round: request.round,
                                    parameterCount: request.globalParameters.count, vectors: vectors,
                                    instructions: instructions, deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)),
@@ -85,15 +83,15 @@ public final class GRPCTransport: Transport {
         let answer = try await ask(site, kind: .evaluate, study: request.study, round: request.round,
                                    parameterCount: request.globalParameters.count,
                                    vectors: [TaskVector(kind: .globalParameters, values: request.globalParameters)], instructions: nil,
-                                   deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)))
+                                   deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)), validationBins: request.validationBins)
         guard case .evaluation(let report) = answer else { throw SiteError.failed(site, reason: "answered an evaluation task with an update") }
         return report
     }
 
     /// A secure-aggregation stage as a task the site pulls, like training: the coordinator
     /// still never connects to a site.
-    public func exchange(_ message: [UInt8], at site: SiteID) async throws -> [UInt8] {
-        let answer = try await ask(site, kind: .secureAggregation, study: study.studyID, round: currentRound.withLock { $0 },
+    public func exchange(_ message: [UInt8], at site: SiteID, round: Int) async throws -> [UInt8] {
+        let answer = try await ask(site, kind: .secureAggregation, study: study.studyID, round: round,
                                    parameterCount: 0, vectors: [], instructions: nil,
                                    deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)), secureMessage: message)
         guard case .secureMessage(let bytes) = answer else {
@@ -104,7 +102,8 @@ public final class GRPCTransport: Transport {
 
     private func ask(_ site: SiteID, kind: TaskKind, study: String, round: Int, parameterCount: Int, vectors: [TaskVector],
                      instructions: TrainingInstructions?, deadline: ContinuousClock.Instant,
-                     sealed: Bool = false, secureMessage: [UInt8] = [], expectedVectors: [VectorDeclaration] = []) async throws -> TaskAnswer {
+                     sealed: Bool = false, secureMessage: [UInt8] = [], expectedVectors: [VectorDeclaration] = [],
+                     validationBins: Int? = nil) async throws -> TaskAnswer {
         let checksum = kind == .secureAggregation ? 0
             : await checksums.checksum(of: vectors.map(\.values), study: study, round: round, kind: kind)
         var offered = OpenTask(id: TaskIdentifier.make(), site: site, kind: kind, study: study, round: round,
@@ -113,6 +112,7 @@ public final class GRPCTransport: Transport {
         offered.sealed = sealed
         offered.secureMessage = secureMessage
         offered.expectedVectors = expectedVectors
+        offered.validationBins = validationBins
         let task = offered
         let switchboard = switchboard
         await switchboard.open(task)

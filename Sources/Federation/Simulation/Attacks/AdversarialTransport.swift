@@ -18,10 +18,6 @@ public struct AdversarialTransport: Transport {
 
     public func availableSites() async -> [SiteID] { await base.availableSites() }
 
-    public func exchange(_ message: [UInt8], at site: SiteID) async throws -> [UInt8] {
-        try await base.exchange(message, at: site)
-    }
-
     public func evaluate(_ request: EvaluationRequest, at site: SiteID) async throws -> EvaluationReport {
         try await base.evaluate(request, at: site)
     }
