@@ -88,6 +88,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // TLS handshake events, for the gate on connections not yet authenticated.
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["Protos"]
@@ -95,7 +97,7 @@ let package = Package(
         // Coordinator state behind a store protocol; SQLite (GRDB) is the embedded default.
         .target(
             name: "Persistence",
-            dependencies: ["Federation", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Federation", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "CohortCLI",
@@ -113,7 +115,8 @@ let package = Package(
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Federation", "Learning"], exclude: ["Fixtures"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Studies"], exclude: ["Fixtures"]),
-        .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
+        // GRDB: the tests corrupt a stored checkpoint as a failing disk would.
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI", "cohort"]),
     ]
 )

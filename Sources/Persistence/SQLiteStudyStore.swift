@@ -24,6 +24,12 @@ public final class SQLiteStudyStore: StudyStore {
         guard FileManager.default.fileExists(atPath: directory) else {
             throw StoreError.unavailable("cannot open database \(path): the directory \(directory) does not exist")
         }
+        // The database holds the model of every checkpoint: readable by its owner only, from
+        // its first byte (SQLite gives its -wal and -shm files the database file's mode).
+        if !FileManager.default.fileExists(atPath: path),
+           !FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) {
+            throw StoreError.unavailable("cannot create database \(path) (check that \(directory) is writable)")
+        }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
@@ -79,6 +85,11 @@ public final class SQLiteStudyStore: StudyStore {
                     PRIMARY KEY (round, name, part)
                 );
                 """)
+        }
+        // A checkpoint's SHA-256 (`CheckpointDigest`), checked before resuming from it. NULL in
+        // checkpoints written before it existed, which are resumed from unchecked.
+        migrator.registerMigration("v2-checkpoint-digest") { db in
+            try db.execute(sql: "ALTER TABLE checkpoint ADD COLUMN digest TEXT")
         }
         return migrator
     }
@@ -141,19 +152,24 @@ public final class SQLiteStudyStore: StudyStore {
                 try db.execute(sql: "INSERT INTO metric (round, scope, metric, value) VALUES (?, ?, ?, ?)",
                                arguments: [number, metric.scope, metric.metric, metric.value])
             }
-            try db.execute(sql: "INSERT INTO checkpoint (round, state) VALUES (?, ?)",
-                           arguments: [number, String(decoding: state, as: UTF8.self)])
-            for vector in vectors {
+            let stateText = String(decoding: state, as: UTF8.self)
+            try db.execute(sql: "INSERT INTO checkpoint (round, state) VALUES (?, ?)", arguments: [number, stateText])
+            // In the order the store reads them back, so the digest is computed as it is checked.
+            var digest = CheckpointDigest(state: Data(stateText.utf8))
+            for vector in vectors.sorted(by: { CheckpointDigest.precedes($0.name, $1.name) }) {
                 var part = 0
                 var start = 0
                 repeat {
                     let end = min(vector.values.count, start + CheckpointCoding.partLength)
+                    let data = CheckpointCoding.bytes(of: vector.values, range: start..<end)
+                    digest.add(vector: vector.name, part: part, data: data)
                     try db.execute(sql: "INSERT INTO checkpoint_vector (round, name, part, data) VALUES (?, ?, ?, ?)",
-                                   arguments: [number, vector.name, part, CheckpointCoding.bytes(of: vector.values, range: start..<end)])
+                                   arguments: [number, vector.name, part, data])
                     part += 1
                     start = end
                 } while start < vector.values.count
             }
+            try db.execute(sql: "UPDATE checkpoint SET digest = ? WHERE round = ?", arguments: [digest.finish(), number])
             if let keep = keepCheckpoints {
                 try db.execute(sql: "DELETE FROM checkpoint WHERE round <= ?", arguments: [number - max(keep, 1)])
             }
@@ -169,24 +185,61 @@ public final class SQLiteStudyStore: StudyStore {
     }
 
     public func latestCheckpoint() throws -> CoordinatorCheckpoint? {
+        try latestVerifiedCheckpoint().checkpoint
+    }
+
+    /// The checkpoint after the last completed round whose digest matches what is stored, and
+    /// why each later one was refused (a corrupted checkpoint names its round; the one before
+    /// it, when `keepCheckpoints` kept it, is resumed from instead and the rounds after it run
+    /// again). Throws when checkpoints exist but none can be trusted.
+    public func latestVerifiedCheckpoint() throws -> (checkpoint: CoordinatorCheckpoint?, refused: [String]) {
         try database.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT round, state FROM checkpoint ORDER BY round DESC LIMIT 1") else { return nil }
-            let number: Int = row["round"]
-            let state: String = row["state"]
-            var vectors: [String: [Float]] = [:]
-            let parts = try Row.fetchCursor(db, sql: "SELECT name, data FROM checkpoint_vector WHERE round = ? ORDER BY name, part",
-                                            arguments: [number])
-            while let part = try parts.next() {
-                let name: String = part["name"]
-                let data: Data = part["data"]
-                try CheckpointCoding.append(data, to: &vectors[name, default: []])
+            var refused: [String] = []
+            let stored = try Row.fetchAll(db, sql: "SELECT round, state, digest FROM checkpoint ORDER BY round DESC")
+            for row in stored {
+                let number: Int = row["round"]
+                let state: String = row["state"]
+                let expected: String? = row["digest"]
+                guard let vectors = try Self.vectors(db, round: number, state: state, expected: expected) else {
+                    refused.append("the checkpoint of round \(number) in \(path) is corrupted: its digest does not match what is stored")
+                    continue
+                }
+                let rounds = try Self.rounds(db, through: number)
+                guard rounds.count == number else {
+                    throw StoreError.corrupt("database \(path): the checkpoint after round \(number) has \(rounds.count) round records")
+                }
+                return (try CheckpointCoding.join(json: Data(state.utf8), vectors: vectors, rounds: rounds), refused)
             }
-            let rounds = try Self.rounds(db, through: number)
-            guard rounds.count == number else {
-                throw StoreError.corrupt("database \(path): the checkpoint after round \(number) has \(rounds.count) round records")
+            if !refused.isEmpty {
+                throw StoreError.corrupt(refused.joined(separator: "; ")
+                    + "; no earlier checkpoint is kept to resume from (keep_checkpoints); restore the database from a backup or start the study in a new one")
             }
-            return try CheckpointCoding.join(json: Data(state.utf8), vectors: vectors, rounds: rounds)
+            return (nil, [])
         }
+    }
+
+    /// A checkpoint's vectors, read while its digest is computed; nil when the digest does not
+    /// match `expected` (or the bytes cannot be values at all). A nil `expected` (written before
+    /// digests) is not checked.
+    private static func vectors(_ db: Database, round: Int, state: String, expected: String?) throws -> [String: [Float]]? {
+        var digest = CheckpointDigest(state: Data(state.utf8))
+        var vectors: [String: [Float]] = [:]
+        var readable = true
+        let parts = try Row.fetchCursor(db, sql: "SELECT name, part, data FROM checkpoint_vector WHERE round = ? ORDER BY name, part",
+                                        arguments: [round])
+        while let part = try parts.next() {
+            let name: String = part["name"]
+            let data: Data = part["data"]
+            digest.add(vector: name, part: part["part"], data: data)
+            if readable {
+                do { try CheckpointCoding.append(data, to: &vectors[name, default: []]) } catch { readable = false }
+            }
+        }
+        if let expected, digest.finish() != expected { return nil }
+        guard readable else {
+            throw StoreError.corrupt("the checkpoint of round \(round) holds a vector part that is not whole float32 values")
+        }
+        return vectors
     }
 
     public func rounds() throws -> [RoundRecord] {

@@ -65,6 +65,39 @@ struct StudySchemaTests {
         }
     }
 
+    /// Days become seconds in an Int64 when patients are finalized: a count of days past a
+    /// century is refused when the schema is read, naming the key, instead of trapping later.
+    @Test func dayCountsAreBoundedWhenTheSchemaIsRead() throws {
+        let base = """
+        study: t
+        cohort: {minimum_history_days: 365}
+        features:
+          - name: chol
+            kind: quantity
+            code: loinc:2093-3
+            unit: mg/dL
+            window_days: 1095
+        label: {name: y, kind: condition, code: "snomed:38341003", timing: after_index, within_days: 365}
+
+        """
+        _ = try TestData.study(base)
+        _ = try TestData.study(base.replacingOccurrences(of: "window_days: 1095", with: "window_days: 36525"))
+        let cases: [(String, String)] = [
+            (base.replacingOccurrences(of: "window_days: 1095", with: "window_days: 106751991167301"), "features[0].window_days"),
+            (base.replacingOccurrences(of: "window_days: 1095", with: "window_days: 36526"), "features[0].window_days"),
+            (base.replacingOccurrences(of: "window_days: 1095", with: "window_days: 0"), "features[0].window_days"),
+            (base.replacingOccurrences(of: "window_days: 1095", with: "window_days: 99999999999999999999"), "features[0].window_days"),
+            (base.replacingOccurrences(of: "within_days: 365", with: "within_days: 106751991167301"), "label.within_days"),
+            (base.replacingOccurrences(of: "within_days: 365", with: "within_days: -1"), "label.within_days"),
+            (base.replacingOccurrences(of: "minimum_history_days: 365", with: "minimum_history_days: 106751991167301"), "cohort.minimum_history_days"),
+            (base.replacingOccurrences(of: "minimum_history_days: 365", with: "minimum_history_days: -1"), "cohort.minimum_history_days"),
+        ]
+        for (yaml, key) in cases {
+            let error = #expect(throws: SchemaError.self) { _ = try TestData.study(yaml) }
+            #expect(error?.description.contains(key) == true, "\(error.map { "\($0)" } ?? "accepted"), expected \(key)")
+        }
+    }
+
     @Test func unreadableStudyIsFatalWithAClearMessage() {
         #expect(throws: SchemaError.self) { try StudySchema.resolve("/nonexistent/study.yaml") }
         #expect(throws: SchemaError.self) { try StudySchema.resolve("no-such-study") }

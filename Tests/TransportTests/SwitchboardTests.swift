@@ -75,7 +75,7 @@ struct UpdateIntakeTests {
         header.study = "s"
         header.round = 1
         header.parameterCount = 8
-        header.sampleCount = 5
+        header.sampleCount = 1   // within the 1 training row alpha declared
         var read = false
         let receipt = await intake.accept(header, from: "alpha", via: .grpc) { _ in read = true }
 

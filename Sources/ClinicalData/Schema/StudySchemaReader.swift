@@ -67,12 +67,11 @@ struct StudySchemaReader {
         guard let field else { return CohortCriteria() }
         let cohort = try field.mapping(allowing: ["min_age", "max_age", "minimum_history_days", "alive_at_index"])
         let criteria = CohortCriteria(minimumAge: try cohort["min_age"]?.int(), maximumAge: try cohort["max_age"]?.int(),
-                                      minimumHistoryDays: try cohort["minimum_history_days"]?.int(),
+                                      minimumHistoryDays: try cohort["minimum_history_days"]?.days(minimum: 0),
                                       aliveAtIndex: try cohort["alive_at_index"]?.bool() ?? true)
         if let low = criteria.minimumAge, let high = criteria.maximumAge, low > high {
             throw field.failure("min_age \(low) is above max_age \(high)")
         }
-        if let days = criteria.minimumHistoryDays, days < 0 { throw field.failure("minimum_history_days must be 0 or more") }
         return criteria
     }
 
@@ -172,8 +171,7 @@ struct StudySchemaReader {
 
         let bins = try spec["bins"]?.int() ?? 100
         guard (1...10_000).contains(bins) else { throw spec["bins"]!.failure("bins must be between 1 and 10000") }
-        let windowDays = try spec["window_days"]?.int()
-        if let windowDays, windowDays <= 0 { throw spec["window_days"]!.failure("window_days must be positive") }
+        let windowDays = try spec["window_days"]?.days(minimum: 1)
         let molarMass = try spec["molar_mass"]?.double()
         if let molarMass, molarMass <= 0 { throw spec["molar_mass"]!.failure("molar_mass (g/mol) must be positive") }
 
@@ -212,7 +210,7 @@ struct StudySchemaReader {
             let timing: LabelDefinition.ConditionTiming
             switch try spec["timing"]?.string() ?? "on_or_before_index" {
             case "on_or_before_index": timing = .onOrBeforeIndex
-            case "after_index": timing = .afterIndex(days: try spec["within_days"]?.int())
+            case "after_index": timing = .afterIndex(days: try spec["within_days"]?.days(minimum: 1))
             case "any": timing = .any
             case let other: throw spec["timing"]!.failure("'\(other)' is not on_or_before_index, after_index or any")
             }

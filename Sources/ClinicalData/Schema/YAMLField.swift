@@ -87,6 +87,20 @@ struct YAMLField {
         return value
     }
 
+    /// The longest span of days a schema may give: a century of records, 36,525 days.
+    static let longestDays = 36_525
+
+    /// A number of days (`window_days`, `within_days`, `minimum_history_days`) from `minimum`
+    /// to `longestDays`. Harmonization turns days into seconds in an `Int64`, which a value
+    /// such as 106751991167301 would overflow with a trap for every patient.
+    func days(minimum: Int) throws -> Int {
+        let value = try int()
+        guard (minimum...Self.longestDays).contains(value) else {
+            throw failure("\(value) days is outside \(minimum)...\(Self.longestDays) (a century); give a number of days in that range")
+        }
+        return value
+    }
+
     func bool() throws -> Bool {
         switch try string().lowercased() {
         case "true", "yes", "on": return true

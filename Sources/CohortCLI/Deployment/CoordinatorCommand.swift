@@ -63,7 +63,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         } catch let error as StoreError {
             throw CohortError(error.description)
         }
-        let checkpoint = try checkpointOrFail(store)
+        let checkpoint = try checkpointOrFail(store, log: log)
         BLAS.setThreadCount(1)
 
         let server = try deployment {
@@ -72,7 +72,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
                                study: study.description, minimumSites: study.configuration.selection.minimumSites,
                                roundDeadlineSeconds: study.configuration.roundDeadlineSeconds,
                                expectedSites: study.expectedSites.map { names in names.map { SiteID($0) } },
-                               vectorLane: settings.vectorLane),
+                               vectorLane: settings.vectorLane, revocationMemory: settings.revocationMemory),
                 log: log,
                 events: { event in
                     let kind = SiteEvent.Kind(rawValue: event.kind.rawValue) ?? .disconnected
@@ -157,6 +157,18 @@ struct CoordinatorCommand: AsyncParsableCommand {
         report.timings = RunReport.Timings(totalSeconds: (end - started).inSeconds, loadSeconds: (trainingStart - started).inSeconds,
                                            trainingSeconds: (end - trainingStart).inSeconds)
         try? store.finish(modelChecksum: report.final.modelChecksum, at: Date())
+        // The final model beside the database, for `cohort report validation --database`.
+        let modelPath = SavedModel.path(beside: settings.database.path)
+        do {
+            let saved = SavedModel(study: study.study, runtime: .deployment, data: nil, sites: report.config.sites,
+                                   parameters: outcome.finalParameters,
+                                   privacy: .init(study: study.study, rounds: outcome.rounds,
+                                                  centralEpsilon: try PrivacyPlan(study: study.study, privacyBudget: nil).centralEpsilon()))
+            try FileWriting.write(Array(try saved.encoded()), to: URL(fileURLWithPath: modelPath), mode: FileWriting.privateMode)
+        } catch {
+            // The study is done and stored; a model file that could not be written is not a reason to fail it.
+            log.warning("model-not-saved", ["path": modelPath, "reason": "\(error)"])
+        }
         await server.finishStudy(id: study.id, rounds: outcome.rounds.count, modelChecksum: report.final.modelChecksum)
         // Let the sites receive the announcement before the connections close.
         try? await _Concurrency.Task.sleep(for: .milliseconds(200))
@@ -164,13 +176,23 @@ struct CoordinatorCommand: AsyncParsableCommand {
         printer.finalTable(report)
         log.info("study-finished", ["study": study.id, "rounds": "\(outcome.rounds.count)", "model_checksum": report.final.modelChecksum])
         if let output {
-            try JSONOutput.write(report, to: output)
+            // run.json names the final model's checksum and every round's metrics: the
+            // coordinator's files are its operator's alone (0600), as its database is.
+            try deployment { try FileWriting.write(Array(try JSONOutput.encode(report)), to: URL(fileURLWithPath: output), mode: FileWriting.privateMode) }
             if !quiet { print("wrote \(output)") }
         }
     }
 
-    private func checkpointOrFail(_ store: SQLiteStudyStore) throws -> CoordinatorCheckpoint? {
-        do { return try store.latestCheckpoint() } catch {
+    /// The checkpoint to resume from. One whose digest does not match is refused (logged with
+    /// its round) and the one before it used; none left to trust ends the command.
+    private func checkpointOrFail(_ store: SQLiteStudyStore, log: EventLog) throws -> CoordinatorCheckpoint? {
+        do {
+            let (checkpoint, refused) = try store.latestVerifiedCheckpoint()
+            for reason in refused {
+                log.error("checkpoint-refused", ["reason": reason, "resuming_after_round": "\(checkpoint?.completedRounds ?? 0)"])
+            }
+            return checkpoint
+        } catch {
             throw CohortError("cannot read the checkpoint in \(store.path): \(error)")
         }
     }

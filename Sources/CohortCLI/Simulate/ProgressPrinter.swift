@@ -1,4 +1,5 @@
 import Federation
+import Transport
 import Studies
 import Foundation
 
@@ -45,9 +46,9 @@ struct ProgressPrinter: Sendable {
         case .roundStarted:
             break
         case .updateRejected(let round, let failure):
-            warn("round \(round): update from \(failure.site) rejected: \(failure.reason)")
+            warn("round \(round): update from \(failure.site) rejected: \(EventLog.escaped(failure.reason))")
         case .siteFailed(let round, let failure):
-            warn("round \(round): \(failure.site) dropped: \(failure.reason)")
+            warn("round \(round): \(failure.site) dropped: \(EventLog.escaped(failure.reason))")
         case .siteQuarantined(let event):
             let scores = event.evidence.map { String(format: "%.1f", $0.score) }.joined(separator: ", ")
             warn("round \(event.round): \(event.site) quarantined after \(event.evidence.count) anomalous rounds (scores \(scores)); its updates are dropped until an operator reinstates it")

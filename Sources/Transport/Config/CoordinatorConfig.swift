@@ -25,9 +25,16 @@ public struct CoordinatorConfig: Sendable {
     public var study: ConfigNode
     public var file: String
 
+    /// Beside the database: the newest revocation list this coordinator accepted, so a stale
+    /// copy is refused after a restart too (`coordinator.revocation-sequence`).
+    public var revocationMemory: RevocationMemory {
+        RevocationMemory(file: database.deletingPathExtension().appendingPathExtension("revocation-sequence"))
+    }
+
     public static let keys = ["listen", "certificate", "key", "ca", "revocations", "database", "study",
                               "heartbeat_seconds", "missed_heartbeats", "chunk_bytes", "max_update_bytes", "site_wait_seconds",
-                              "rejoin_grace_seconds", "keep_checkpoints", "vector_lane", "audit"]
+                              "rejoin_grace_seconds", "keep_checkpoints", "vector_lane", "audit",
+                              "handshake_timeout_seconds", "max_unauthenticated_connections", "max_unauthenticated_per_address"]
 
     public static func load(_ url: URL) throws -> CoordinatorConfig {
         let document = try ConfigNode.load(url)
@@ -44,12 +51,15 @@ public struct CoordinatorConfig: Sendable {
         let listen = try address(try required("listen"), "listen")
         let vectorLane = try fields["vector_lane"].map { try address($0, "vector_lane") }
         var limits = ProtocolLimits()
-        if let value = fields["heartbeat_seconds"] { limits.heartbeatInterval = try value.double(minimum: 0.05) }
+        if let value = fields["heartbeat_seconds"] { limits.heartbeatInterval = try value.seconds(minimum: 0.05) }
         if let value = fields["missed_heartbeats"] { limits.missedHeartbeats = try value.int(in: 1...1000) }
         if let value = fields["chunk_bytes"] { limits.chunkBytes = try value.int(in: 4_096...ProtocolLimits.largestChunk) }
         if let value = fields["max_update_bytes"] { limits.maxUpdateBytes = try value.int(in: 4...Int.max) }
-        if let value = fields["site_wait_seconds"] { limits.siteWaitSeconds = try value.double(minimum: 0) }
-        if let value = fields["rejoin_grace_seconds"] { limits.rejoinGraceSeconds = try value.double(minimum: 0) }
+        if let value = fields["site_wait_seconds"] { limits.siteWaitSeconds = try value.seconds(minimum: 0) }
+        if let value = fields["rejoin_grace_seconds"] { limits.rejoinGraceSeconds = try value.seconds(minimum: 0) }
+        if let value = fields["handshake_timeout_seconds"] { limits.handshakeTimeoutSeconds = try value.seconds(minimum: 0.05) }
+        if let value = fields["max_unauthenticated_connections"] { limits.maxUnauthenticatedConnections = try value.int(in: 1...100_000) }
+        if let value = fields["max_unauthenticated_per_address"] { limits.maxUnauthenticatedPerAddress = try value.int(in: 1...100_000) }
         return CoordinatorConfig(
             listen: listen, vectorLane: vectorLane, certificate: try required("certificate").path(), key: try required("key").path(),
             authority: try required("ca").path(), revocations: try fields["revocations"]?.path(),

@@ -47,8 +47,8 @@ public struct SiteConfig: Sendable {
             reconnectInitialSeconds: 0.2, reconnectMaximumSeconds: 15, privacyBudget: nil, privacyDelta: 1e-5, file: url.path)
         if let reconnect = fields["reconnect"] {
             let values = try reconnect.mapping(allowed: ["initial_seconds", "max_seconds"])
-            config.reconnectInitialSeconds = try values["initial_seconds"]?.double(minimum: 0.01) ?? config.reconnectInitialSeconds
-            config.reconnectMaximumSeconds = try values["max_seconds"]?.double(minimum: config.reconnectInitialSeconds) ?? max(config.reconnectMaximumSeconds, config.reconnectInitialSeconds)
+            config.reconnectInitialSeconds = try values["initial_seconds"]?.seconds(minimum: 0.01) ?? config.reconnectInitialSeconds
+            config.reconnectMaximumSeconds = try values["max_seconds"]?.seconds(minimum: config.reconnectInitialSeconds) ?? max(config.reconnectMaximumSeconds, config.reconnectInitialSeconds)
         }
         if let privacy = fields["privacy"] {
             let values = try privacy.mapping(allowed: ["max_epsilon", "delta"])

@@ -4,6 +4,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import NIOCore
 import NIOSSL
+import Studies
 import X509
 
 /// The coordinator's network side: a gRPC server over mutual TLS that only admits sites
@@ -23,11 +24,15 @@ public final class CoordinatorServer: Sendable {
         public var expectedSites: [SiteID]?
         /// Where the vector lane listens (nil: no lane, vectors travel over gRPC).
         public var vectorLane: NetworkAddress?
+        /// Where the newest revocation list accepted is remembered across restarts (nil: only
+        /// while running); an older list is refused.
+        public var revocationMemory: RevocationMemory?
 
         public init(listen: NetworkAddress, credentials: Credentials, revocations: URL?, limits: ProtocolLimits,
                     study: StudyDescription, minimumSites: Int, roundDeadlineSeconds: Double, expectedSites: [SiteID]? = nil,
-                    vectorLane: NetworkAddress? = nil) {
+                    vectorLane: NetworkAddress? = nil, revocationMemory: RevocationMemory? = nil) {
             self.expectedSites = expectedSites
+            self.revocationMemory = revocationMemory
             self.vectorLane = vectorLane
             self.listen = listen
             self.credentials = credentials
@@ -49,14 +54,20 @@ public final class CoordinatorServer: Sendable {
     private let lane: VectorLaneServer?
     private let lanePort = LanePort()
     private let log: EventLog
+    /// Connections not yet authenticated, on both listeners.
+    let gate: HandshakeGate
 
     public init(options: Options, log: EventLog, events: @escaping @Sendable (SiteConnectionEvent) -> Void = { _ in }) throws {
         let consortium = options.credentials.identity.consortium
+        if let problem = options.limits.problem() { throw ProvisioningError(problem) }
+        guard options.roundDeadlineSeconds > 0, options.roundDeadlineSeconds <= StudyLimits.roundDeadlineSeconds else {
+            throw ProvisioningError("round_deadline_seconds must be between 0 and \(Int(StudyLimits.roundDeadlineSeconds)), got \(options.roundDeadlineSeconds)")
+        }
         guard options.credentials.identity.role == .coordinator else {
             throw ProvisioningError("the coordinator needs the coordinator's certificate; this one is for \(options.credentials.identity)")
         }
         let revocations = try RevocationWatch(file: options.revocations, authority: options.credentials.authority,
-                                              consortium: consortium, log: log)
+                                              consortium: consortium, log: log, memory: options.revocationMemory)
         let admission = SiteAdmission(authority: options.credentials.authority, consortium: consortium,
                                       revocations: revocations, log: log)
         let authority = try NIOSSLCertificate(bytes: Array(options.credentials.authorityPEM.utf8), format: .pem)
@@ -75,11 +86,14 @@ public final class CoordinatorServer: Sendable {
             tls.clientCertificateVerification = .noHostnameVerification
             tls.customVerificationCallback = verification
         }
-        serverTransport = Self.transport(listen: options.listen, security: security, limits: options.limits)
+        // One gate over both listeners: connections not yet authenticated are capped in total.
+        let gate = HandshakeGate(limits: options.limits, log: log)
+        self.gate = gate
+        serverTransport = Self.transport(listen: options.listen, security: security, limits: options.limits, gate: gate)
         let intake = UpdateIntake(switchboard: switchboard, limits: options.limits, log: log)
         if let address = options.vectorLane {
             lane = try VectorLaneServer(listen: address, credentials: options.credentials,
-                                        verification: verification,
+                                        verification: verification, gate: gate,
                                         admission: admission, switchboard: switchboard, intake: intake, limits: options.limits,
                                         largestUpdate: options.limits.updateByteLimit(parameterCount: options.study.parameterCount, vectors: 3),
                                         log: log)
@@ -95,8 +109,10 @@ public final class CoordinatorServer: Sendable {
     /// The HTTP/2 transport a coordinator listens on. The window is 8 MiB: at the 64 KiB
     /// default every upload stalled on window updates (a round of 10 x 1M parameters took
     /// 100 ms, 78 ms with the larger window). `GRPCLoopback` measures the same transport.
+    /// `gate` joins every accepted connection's pipeline through the transport's one hook into
+    /// it (`onAcceptTCPConnection`, meant for debugging but the only one there is).
     static func transport(listen: NetworkAddress, security: HTTP2ServerTransport.Posix.TransportSecurity,
-                          limits: ProtocolLimits) -> HTTP2ServerTransport.Posix {
+                          limits: ProtocolLimits, gate: HandshakeGate? = nil) -> HTTP2ServerTransport.Posix {
         HTTP2ServerTransport.Posix(
             address: listen.isIPv6 ? .ipv6(host: listen.host, port: listen.port) : .ipv4(host: listen.host, port: listen.port),
             transportSecurity: security,
@@ -104,6 +120,11 @@ public final class CoordinatorServer: Sendable {
                 config.rpc.maxRequestPayloadSize = limits.maxMessageBytes
                 config.http2.maxFrameSize = 1 << 20
                 config.http2.targetWindowSize = 8 << 20
+                if let gate {
+                    config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
+                        channel.eventLoop.makeCompletedFuture { try gate.install(on: channel) }
+                    }
+                }
             })
     }
 

@@ -22,11 +22,24 @@ public struct CertificateAuthority: Sendable {
         self.privateKey = privateKey
     }
 
+    /// Certificates, the CA's included, are valid for 1 to 3650 days (ten years): longer would
+    /// outlive any study, and a far date (`--days 9223372036854775807`) cannot be encoded at all.
+    public static let validityDays = 1...3650
+
+    /// `days` as seconds, or the refusal naming `--days` and its range.
+    static func validity(days: Int) throws -> TimeInterval {
+        guard validityDays.contains(days) else {
+            throw ProvisioningError("--days must be between \(validityDays.lowerBound) and \(validityDays.upperBound) (ten years), got \(days)")
+        }
+        return TimeInterval(days) * 86_400
+    }
+
     /// A new CA for `consortium`, valid for `days`.
     public static func create(consortium: String, days: Int, now: Date = Date()) throws -> CertificateAuthority {
         guard Naming.isValid(consortium) else {
             throw ProvisioningError("consortium name '\(consortium)' is not valid: \(Naming.rule)")
         }
+        let lifetime = try validity(days: days)
         let key = P256.Signing.PrivateKey()
         let signingKey = Certificate.PrivateKey(key)
         let name = try DistinguishedName {
@@ -37,7 +50,7 @@ public struct CertificateAuthority: Sendable {
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
             notValidBefore: now.addingTimeInterval(-clockSkewAllowance),
-            notValidAfter: now.addingTimeInterval(TimeInterval(days) * 86_400),
+            notValidAfter: now.addingTimeInterval(lifetime),
             issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
@@ -56,7 +69,7 @@ public struct CertificateAuthority: Sendable {
         guard identity.consortium == consortium else {
             throw ProvisioningError("cannot issue a certificate for \(identity): this CA belongs to consortium \(consortium)")
         }
-        guard days >= 1 else { throw ProvisioningError("--days must be at least 1, got \(days)") }
+        let lifetime = try Self.validity(days: days)
         let subject = try DistinguishedName {
             OrganizationName(consortium)
             OrganizationalUnitName(identity.site == nil ? "coordinator" : "site")
@@ -71,7 +84,7 @@ public struct CertificateAuthority: Sendable {
             }
         }
         let purpose: ExtendedKeyUsage.Usage = identity.site == nil ? .serverAuth : .clientAuth
-        let notAfter = min(now.addingTimeInterval(TimeInterval(days) * 86_400), certificate.notValidAfter)
+        let notAfter = min(now.addingTimeInterval(lifetime), certificate.notValidAfter)
         let authorityKey = try certificate.extensions.subjectKeyIdentifier?.keyIdentifier
         return try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,

@@ -79,7 +79,7 @@ public struct Provisioner: Sendable {
         try FileWriting.write(PEMFiles.text(of: authority.certificate), to: kit.appendingPathComponent(KitFile.caCertificate))
         try FileWriting.write(revocations, to: kit.appendingPathComponent(KitFile.revocations))
         try FileWriting.write(StartupKit.coordinatorConfig(coordinatorHost: coordinatorHost, port: coordinatorPort,
-                                                           minimumSites: minimumSites ?? max(1, sites.count)),
+                                                           minimumSites: minimumSites ?? max(1, sites.count), sites: sites),
                               to: kit.appendingPathComponent(KitFile.coordinatorConfig))
         try KitGovernance.writeAuditFiles(into: kit)
 
@@ -186,6 +186,7 @@ public struct Provisioner: Sendable {
             list.entries.append(RevocationList.Entry(serial: entry.serial, site: name, revokedAt: now, reason: reason))
         }
         list.issuedAt = now
+        list.sequence += 1
         let text = try list.signedText(by: authority)
         try FileWriting.write(text, to: layout.revocations)
         if FileManager.default.fileExists(atPath: layout.coordinatorKit.path) {

@@ -11,11 +11,14 @@ import X509
 /// # cohort-revocations/1
 /// # consortium: NAME
 /// # issued_at: 2025-01-01T00:00:00Z
+/// # sequence: 3
 /// SERIAL<TAB>SITE<TAB>REVOKED_AT<TAB>REASON
 /// signature: BASE64
 /// ```
 /// The signature (ECDSA P-256 with SHA-256, DER, base64) covers every byte before the
-/// `signature:` line.
+/// `signature:` line. The sequence grows by one with every list the CA signs (a list written
+/// before sequences is sequence 0), so a coordinator can refuse a validly signed but older
+/// list copied back over a newer one, which would re-admit the sites revoked since.
 public struct RevocationList: Sendable, Equatable {
     public struct Entry: Hashable, Sendable {
         public var serial: String
@@ -28,13 +31,25 @@ public struct RevocationList: Sendable, Equatable {
 
     public var consortium: String
     public var issuedAt: Date
+    /// 1 for the list `provision init` writes, one more for each list signed after it.
+    public var sequence: Int
     public var entries: [Entry]
 
-    public init(consortium: String, issuedAt: Date = Date(), entries: [Entry] = []) {
+    public init(consortium: String, issuedAt: Date = Date(), sequence: Int = 1, entries: [Entry] = []) {
         self.consortium = consortium
         self.issuedAt = issuedAt
+        self.sequence = sequence
         self.entries = entries
     }
+
+    /// Whether this list was signed before `other` (a lower sequence, or the same sequence
+    /// issued earlier).
+    public func isOlder(than other: RevocationList) -> Bool {
+        sequence < other.sequence || (sequence == other.sequence && issuedAt < other.issuedAt)
+    }
+
+    /// "sequence N issued at T", for messages.
+    public var version: String { "sequence \(sequence) issued at \(Timestamp.format(issuedAt))" }
 
     /// The revocation entry for `certificate`, if it is revoked.
     public func revocation(of certificate: Certificate) -> Entry? {
@@ -43,7 +58,8 @@ public struct RevocationList: Sendable, Equatable {
     }
 
     func body() -> String {
-        var lines = ["# \(Self.format)", "# consortium: \(consortium)", "# issued_at: \(Timestamp.format(issuedAt))"]
+        var lines = ["# \(Self.format)", "# consortium: \(consortium)", "# issued_at: \(Timestamp.format(issuedAt))",
+                     "# sequence: \(sequence)"]
         for entry in entries {
             let reason = entry.reason.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
             lines.append([entry.serial, entry.site, Timestamp.format(entry.revokedAt), reason].joined(separator: "\t"))
@@ -79,12 +95,18 @@ public struct RevocationList: Sendable, Equatable {
         }
         var consortium: String?
         var issuedAt: Date?
+        var sequence = 0
         var entries: [Entry] = []
         for (index, line) in body.split(separator: "\n").enumerated() {
             if line.hasPrefix("# consortium: ") {
                 consortium = String(line.dropFirst("# consortium: ".count))
             } else if line.hasPrefix("# issued_at: ") {
                 issuedAt = Timestamp.parse(String(line.dropFirst("# issued_at: ".count)))
+            } else if line.hasPrefix("# sequence: ") {
+                guard let value = Int(line.dropFirst("# sequence: ".count)), value >= 0 else {
+                    throw ProvisioningError("revocation list \(source):\(index + 1): the sequence must be a whole number, 0 or more")
+                }
+                sequence = value
             } else if line.hasPrefix("#") {
                 if index == 0 && line != "# \(format)" {
                     throw ProvisioningError("revocation list \(source) is not in the \(format) format")
@@ -100,7 +122,7 @@ public struct RevocationList: Sendable, Equatable {
         guard let consortium, let issuedAt else {
             throw ProvisioningError("revocation list \(source) lacks its consortium or issued_at header")
         }
-        return RevocationList(consortium: consortium, issuedAt: issuedAt, entries: entries)
+        return RevocationList(consortium: consortium, issuedAt: issuedAt, sequence: sequence, entries: entries)
     }
 
     public static func load(from url: URL, issuer: Certificate) throws -> RevocationList {

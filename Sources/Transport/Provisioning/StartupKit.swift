@@ -25,8 +25,15 @@ public enum StartupKit {
 
     /// The coordinator's `coordinator.yaml`, running FLamby's Fed-Heart-Disease protocol by
     /// default (the same study as `cohort simulate`). It listens where `KitListenAddress`
-    /// says for `coordinatorHost`, the host sites dial.
-    public static func coordinatorConfig(coordinatorHost: String, port: Int, minimumSites: Int) -> String {
+    /// says for `coordinatorHost`, the host sites dial. The study admits only `sites` (the
+    /// kits made with it): a certificate from the same CA does not let another site in, and
+    /// adding a site to a running study is an explicit step (list it, restart to resume).
+    public static func coordinatorConfig(coordinatorHost: String, port: Int, minimumSites: Int, sites: [String] = []) -> String {
+        let admitted = sites.isEmpty
+            ? "  # sites: [NAME, ...]             # the sites this study admits; without the list, any site the consortium CA certified may join\n"
+            : "  sites: [\(sites.joined(separator: ", "))]\n"
+                + "  # Only the sites listed may join. To add one to a running study: cohort provision add-site NAME,\n"
+                + "  # add NAME here, and restart the coordinator (it resumes from its database).\n"
         let listen = KitListenAddress(coordinatorHost: coordinatorHost)
         let scope = listen.everyInterface
             ? """
@@ -57,7 +64,7 @@ public enum StartupKit {
           local_steps: 100
           batch_size: 4
           seed: 42
-          min_sites: \(minimumSites)                     # k of n: fewer contributions leave the model unchanged
+        \(admitted)  min_sites: \(minimumSites)                     # k of n: fewer contributions leave the model unchanged
           round_deadline_seconds: 600      # stragglers past it are left out of the round and told so
 
         """

@@ -12,14 +12,17 @@ struct InProcessDeployment {
     let study: StudyDescription
     let lines: LogLines
 
+    /// `expectedSites`: the study's `sites:` list (nil: any site of the consortium may join).
     static func start(sites: [String], study: StudyDescription, minimumSites: Int, deadline: Double = 30,
-                      limits: ProtocolLimits = Self.fastLimits, vectorLane: Bool = false) async throws -> InProcessDeployment {
+                      limits: ProtocolLimits = Self.fastLimits, vectorLane: Bool = false,
+                      expectedSites: [String]? = nil) async throws -> InProcessDeployment {
         let consortium = try TestConsortium(sites: sites)
         let lines = LogLines()
         let server = try CoordinatorServer(
             options: .init(listen: NetworkAddress(host: "127.0.0.1", port: 0), credentials: consortium.coordinatorCredentials(),
                            revocations: consortium.consortium.coordinatorKit.appendingPathComponent(KitFile.revocations),
                            limits: limits, study: study, minimumSites: minimumSites, roundDeadlineSeconds: deadline,
+                           expectedSites: expectedSites.map { names in names.map { SiteID($0) } },
                            vectorLane: vectorLane ? NetworkAddress(host: "127.0.0.1", port: 0) : nil),
             log: lines.log("coordinator"))
         let port = try await server.start()

@@ -10,10 +10,12 @@ import Learning
 enum RawSite {
     typealias Offer = Cohort_Deployment_V1_TaskOffer
 
-    /// Connects as the certificate's site and runs `body` with each training offer until it
-    /// returns a value.
+    /// Connects as the certificate's site and runs `body` with each offer of `kinds` (training
+    /// offers by default) until it returns a value. Heartbeats count 1, 2, 3...; given
+    /// `sequences`, they carry those values in turn instead.
     static func session<Result: Sendable>(
         _ address: NetworkAddress, credentials: Credentials?, data: DataSummary,
+        kinds: Set<Cohort_Deployment_V1_TaskKind> = [.train], sequences: [UInt64] = [],
         _ body: @escaping @Sendable (CoordinatorLink, Offer) async throws -> Result?
     ) async throws -> Result {
         try await CoordinatorLink.with(address, credentials: credentials) { link in
@@ -24,7 +26,7 @@ enum RawSite {
                     try? await Task.sleep(for: .milliseconds(100))
                     sequence += 1
                     var heartbeat = Cohort_Deployment_V1_Heartbeat()
-                    heartbeat.sequence = sequence
+                    heartbeat.sequence = sequences.isEmpty ? sequence : sequences[Int(sequence) % sequences.count]
                     var message = Cohort_Deployment_V1_SiteMessage()
                     message.body = .heartbeat(heartbeat)
                     beat.yield(message)
@@ -45,7 +47,7 @@ enum RawSite {
                 for await message in beats { try await writer.write(message) }
             } onResponse: { response in
                 for try await message in response.messages {
-                    guard case .task(let offer) = message.body, offer.kind == .train else { continue }
+                    guard case .task(let offer) = message.body, kinds.contains(offer.kind) else { continue }
                     if let result = try await body(link, offer) { return result }
                 }
                 throw ProcessTimeout("the coordinator closed the control channel before the test was done")

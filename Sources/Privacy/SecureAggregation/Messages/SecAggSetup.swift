@@ -114,7 +114,7 @@ extension SecAggSetup: SecAggWireMessage {
 
     public init(serialized bytes: [UInt8]) throws(SecAggError) {
         var reader = try SecAggWire.reader(for: Self.self, bytes)
-        let round = SecAggRound(study: try reader.readString(), round: Int(truncatingIfNeeded: try reader.readUInt64()))
+        let round = SecAggRound(study: try reader.readString(), round: try reader.readInt(field: "round"))
         let count = try reader.readCount(elementSize: 4)
         var participants: [SiteID] = []
         participants.reserveCapacity(count)

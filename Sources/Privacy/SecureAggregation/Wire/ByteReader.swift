@@ -1,3 +1,5 @@
+import Federation
+
 /// Reads what `ByteWriter` wrote, refusing anything truncated, oversized or left over, so a
 /// malformed message fails to decode instead of decoding to something wrong.
 struct ByteReader {
@@ -31,6 +33,12 @@ struct ByteReader {
     }
 
     mutating func readDouble() throws(SecAggError) -> Double { Double(bitPattern: try readUInt64()) }
+
+    /// A 64-bit integer as an `Int` in `range` (`WireInteger`'s check), refused with its field.
+    mutating func readInt(field: String, in range: ClosedRange<Int> = 0...Int.max) throws(SecAggError) -> Int {
+        let raw = try readUInt64()
+        do { return try WireInteger.int(raw, field: field, in: range) } catch { throw .malformed("\(error)") }
+    }
 
     /// A count-prefixed element count, checked against what the rest of the message can hold.
     mutating func readCount(elementSize: Int, limit: Int = Int(UInt32.max)) throws(SecAggError) -> Int {
@@ -71,7 +79,7 @@ struct ByteReader {
 
     mutating func readHeader() throws(SecAggError) -> SecAggHeader {
         let study = try readString()
-        let round = Int(truncatingIfNeeded: try readUInt64())
+        let round = try readInt(field: "round")
         let rawStage = try readUInt8()
         guard let stage = SecAggStage(rawValue: rawStage) else { throw .malformed("unknown stage \(rawStage)") }
         return SecAggHeader(round: SecAggRound(study: study, round: round), stage: stage, participant: try readUInt32())
