@@ -69,10 +69,12 @@ let package = Package(
         .target(
             name: "Studies",
             dependencies: [
-                "Learning", "Federation", "Datasets", "Privacy", "Compliance", "ClinicalData",
+                "Learning", "Federation", "Datasets", "Privacy", "Compliance", "ClinicalData", "Validation",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Clinical validation: metrics from the sites' score histograms, the report and its model card.
+        .target(name: "Validation", dependencies: ["Federation"]),
         // The deployment: gRPC service and client over mutual TLS, certificate provisioning.
         .target(
             name: "Transport",
@@ -103,6 +105,7 @@ let package = Package(
             name: "CohortCLI",
             dependencies: [
                 "Learning", "Federation", "Datasets", "Privacy", "ClinicalData", "Compliance", "Studies", "Transport", "Persistence",
+                "Validation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -114,6 +117,7 @@ let package = Package(
         .testTarget(name: "ClinicalDataTests", dependencies: ["ClinicalData"], exclude: ["Fixtures"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Federation", "Learning"], exclude: ["Fixtures"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "Federation", "Datasets", "Learning"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Studies"], exclude: ["Fixtures"]),
         // GRDB: the tests corrupt a stored checkpoint as a failing disk would.
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -45,6 +45,10 @@ struct MutualTLSStudyTests {
         #expect(outcome.finalParameters == simulated.finalParameters)
         #expect(outcome.rounds.allSatisfy { $0.contributors.count == data.count })
         #expect(outcome.finalEvaluation?.sites.map(\.metrics) == simulated.finalEvaluation?.sites.map(\.metrics))
+        // After the last round the sites also return their validation statistics, bit for bit.
+        let validation = outcome.finalEvaluation?.sites.compactMap(\.validation) ?? []
+        #expect(validation.count == data.count)
+        #expect(validation == simulated.finalEvaluation?.sites.compactMap(\.validation))
         // Every update came the way the coordinator offered, none refused.
         let received = deployment.lines.all.filter { $0.contains("update-received") }
         #expect(received.count == configuration.rounds * data.count)

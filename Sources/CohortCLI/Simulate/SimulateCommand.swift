@@ -161,11 +161,16 @@ struct SimulateCommand: AsyncParsableCommand {
     func run() async throws {
         let printer = ProgressPrinter(quiet: quiet, rounds: 0)
         if let output { try CohortCommand.checkWritable(output, option: "--output") }
-        let report = try await execute(printer: printer)
+        let (report, model) = try await executeSaving(printer: printer)
         printer.finalTable(report)
         if let output {
             try JSONOutput.write(report, to: output)
             printer.note("wrote \(output)")
+            if let model {
+                let path = SavedModel.path(beside: output)
+                try model.write(to: path)
+                printer.note("wrote \(path) (the final model: cohort report validation --run \(output))")
+            }
         }
     }
 
@@ -212,7 +217,13 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     /// Runs the study and returns its report; progress goes to `printer`.
-    func execute(printer basePrinter: ProgressPrinter) async throws -> RunReport {
+    func execute(printer: ProgressPrinter) async throws -> RunReport {
+        try await executeSaving(printer: printer).report
+    }
+
+    /// Runs the study; returns its report and, for a federated study, its final model as the
+    /// file `--output` puts beside run.json (what `cohort report validation` reads).
+    func executeSaving(printer basePrinter: ProgressPrinter) async throws -> (report: RunReport, model: SavedModel?) {
         let clock = ContinuousClock()
         let start = clock.now
         var plan = try StudyPlan(self)
@@ -234,15 +245,11 @@ struct SimulateCommand: AsyncParsableCommand {
         StudyWarnings.check(study).forEach(printer.warn)
 
         var report: RunReport
+        var model: SavedModel?
         switch study.mode {
-        case .federated(let strategy):
-            var simulation = Simulation(sites: studyData.sites, model: study.model, strategy: strategy, rule: study.rule,
-                                        rootData: rootData, configuration: study.configuration,
-                                        centralEvaluation: plan.centralTests(for: studyData), attack: plan.attackPlan,
-                                        monitor: study.monitor)
-            simulation.customRule = try study.makeRule(rootData: rootData)
-            simulation.secureAggregation = study.simulatedSecureAggregation()
-            simulation.noiseSource = study.noiseSource
+        case .federated:
+            var simulation = try study.simulation(sites: studyData.sites, rootData: rootData,
+                                                  centralEvaluation: plan.centralTests(for: studyData), attack: plan.attackPlan)
             let trainingPlan = try study.trainingPlan()
             if let writePlan {
                 do { try trainingPlan.fileContents.write(toFile: writePlan, atomically: true, encoding: .utf8) } catch {
@@ -269,6 +276,10 @@ struct SimulateCommand: AsyncParsableCommand {
                                  final: RunReport.FinalSummary(summary, parameters: outcome.finalParameters))
             report.final.backdoorSuccessRate = evaluation.central[StudyData.backdoorTestName]?.accuracy
             report.privacy = try await plan.privacy.summary(budgets: budgets, folder: ledgerFolder)
+            let spent = Dictionary(report.privacy?.sites.map { ($0.name, $0.epsilon) } ?? [], uniquingKeysWith: max)
+            model = SavedModel(study: study, runtime: .simulation, data: plan.provenance(alpha: alpha), sites: studyData.sites.map(\.name),
+                               parameters: outcome.finalParameters,
+                               privacy: .init(study: study, siteEpsilon: spent, centralEpsilon: report.privacy?.centralEpsilon))
         case .local:
             let results = try Baselines.local(study.model, sites: data.sites, plan: plan.baselinePlan)
             let models = results.map { result in
@@ -291,7 +302,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let end = clock.now
         report.timings = RunReport.Timings(totalSeconds: (end - start).inSeconds, loadSeconds: (loaded - start).inSeconds,
                                            trainingSeconds: (end - loaded).inSeconds)
-        return report
+        return (report, model)
     }
 }
 

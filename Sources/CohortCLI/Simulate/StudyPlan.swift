@@ -1,4 +1,5 @@
 import Federation
+import Foundation
 import Learning
 import Studies
 
@@ -71,6 +72,11 @@ struct StudyPlan {
         }
         maliciousText = options.malicious
         if study.isBaseline && attack != nil { throw CohortError("--attack applies to federated strategies, not the \(study.strategyName) baseline") }
+        if case .alie? = attack, study.configuration.selection.fraction < 1 {
+            // The colluders pool their honest updates before any of them answers; a round that
+            // samples only some of them would leave the others waiting for partners never asked.
+            throw CohortError("--attack alie needs every malicious site in every round (its colluders wait for each other): use --fraction 1")
+        }
         if attack != nil && study.secureAggregation {
             throw CohortError("--attack tampers with updates in transit, but --secure-aggregation seals them: drop one of them")
         }
@@ -144,6 +150,15 @@ struct StudyPlan {
 
     var baselinePlan: Baselines.Plan {
         Baselines.Plan(optimizer: study.optimizer, batchSize: study.batchSize, epochs: epochs, seed: study.seed)
+    }
+
+    /// Where this simulation read its data, for the saved model (paths made absolute, so the
+    /// validation report reads the same rows from anywhere).
+    func provenance(alpha: Double) -> SavedModel.DataProvenance {
+        let absolute = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
+        return SavedModel.DataProvenance(dataset: dataset.rawValue, path: dataPath == "bundled" ? nil : absolute(dataPath),
+                                         splitSeed: splitSeed, preparedSites: preparedSites?.map(absolute), siteCount: siteCount,
+                                         alpha: alpha)
     }
 
     func report(rounds: [RunReport.RoundSummary], final: RunReport.FinalSummary) -> RunReport {

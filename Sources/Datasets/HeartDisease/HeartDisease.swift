@@ -68,7 +68,8 @@ public enum HeartDisease {
         for (site, (file, rows)) in zip(siteNames, zip(files, splits)) {
             let encoded = Dataset(features: encoding.encode(file), labels: file.labels,
                                   exampleShape: Shape([width]), task: .binary)
-            raw.append(SiteData(name: site, train: encoded.subset(rows.train), test: encoded.subset(rows.test)))
+            raw.append(SiteData(name: site, train: encoded.subset(rows.train), test: encoded.subset(rows.test),
+                                testAttributes: file.patientAttributes.subset(rows.test)))
         }
 
         let siteStatistics = raw.map { FeatureStatistics(of: $0.train) }
@@ -76,11 +77,11 @@ public enum HeartDisease {
         return HeartDiseaseData(
             sites: zip(raw, siteStatistics).map { site, statistics in
                 SiteData(name: site.name, train: site.train.standardized(by: statistics),
-                              test: site.test.standardized(by: statistics))
+                         test: site.test.standardized(by: statistics), testAttributes: site.testAttributes)
             },
             pooledStandardized: raw.map { site in
                 SiteData(name: site.name, train: site.train.standardized(by: pooledStatistics),
-                              test: site.test.standardized(by: pooledStatistics))
+                         test: site.test.standardized(by: pooledStatistics), testAttributes: site.testAttributes)
             },
             siteStatistics: siteStatistics,
             pooledStatistics: pooledStatistics,

@@ -215,6 +215,7 @@ extension StudySpecification {
             reproducibleNoise: reproducible, monitor: monitor, secureAggregation: secure, configuration: configuration,
             intendedUse: intendedUse)
         try study.checkCompatibility()
+        _ = try study.validationSettings()
         return study
     }
 

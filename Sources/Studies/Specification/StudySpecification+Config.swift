@@ -41,6 +41,8 @@ extension StudySpecification {
         case .study: study = try value.string()
         case .sites: sites = try value.strings()
         case .intendedUse: intendedUse = try value.string()
+        case .validationThresholds: validationThresholds = try value.doubles()
+        case .validationSubgroups: validationSubgroups = try value.strings()
         case .model: model = try value.string()
         case .strategy: strategy = try value.string()
         case .mu: mu = try value.float()

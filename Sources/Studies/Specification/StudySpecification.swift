@@ -24,6 +24,10 @@ public struct StudySpecification: Hashable, Sendable, Codable {
     public var sites: [String]?
     /// What the model is meant for, carried into plans and reports.
     public var intendedUse: String?
+    /// Probabilities at which the validation report gives sensitivity, specificity, PPV and NPV.
+    public var validationThresholds: [Double]?
+    /// Patient attributes the validation report groups by (`sex`, `age_band`, `race`, `ethnicity`).
+    public var validationSubgroups: [String]?
 
     // Model and strategy
     public var model: String?
@@ -69,6 +73,8 @@ public struct StudySpecification: Hashable, Sendable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, dataset, study, sites
         case intendedUse = "intended_use"
+        case validationThresholds = "validation_thresholds"
+        case validationSubgroups = "validation_subgroups"
         case model, strategy, mu
         case strategyParameters = "strategy_parameters"
         case trimBeta = "trim_beta"

@@ -212,11 +212,15 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
                 return intake.refuse(site, task: task.id, round: task.round, .invalid(reason))
             }
             let metrics: EvaluationMetrics
-            do { metrics = try request.metrics.domain() } catch {
+            var validation: ValidationStatistics?
+            do {
+                metrics = try request.metrics.domain()
+                if request.hasValidation { validation = try request.validation.domain(asked: task.validationBins) }
+            } catch {
                 await switchboard.reject(task.id, reason: "\(error)")
                 return intake.refuse(site, task: task.id, round: task.round, .invalid("\(error)"))
             }
-            let report = EvaluationReport(site: site, round: task.round, metrics: metrics)
+            let report = EvaluationReport(site: site, round: task.round, metrics: metrics, validation: validation)
             if case .failure(let closed) = await switchboard.complete(task.id, with: .evaluation(report)) {
                 return intake.refuse(site, task: task.id, round: task.round, closed)
             }

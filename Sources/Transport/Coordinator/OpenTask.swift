@@ -74,6 +74,8 @@ struct OpenTask: Sendable {
     var sealed = false
     /// SECURE_AGGREGATION: the stage message for the site.
     var secureMessage: [UInt8] = []
+    /// EVALUATE: the bins of the validation statistics asked for (nil: none asked).
+    var validationBins: Int?
     /// An upload for it is being received (a second one is a duplicate).
     var receiving = false
 

@@ -616,6 +616,11 @@ nonisolated struct Cohort_Deployment_V1_TaskOffer: Sendable {
   /// which DownloadTask sends after the global parameters, in this order.
   var vectors: [Cohort_Deployment_V1_NamedVector] = []
 
+  /// EVALUATE only: when non-zero, the site also returns its test rows' score histograms on
+  /// this many bins (EvaluationResult.validation), for the clinical validation report. The
+  /// coordinator asks after the study's last round.
+  var validationBins: UInt32 = 0
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -1111,11 +1116,114 @@ nonisolated struct Cohort_Deployment_V1_EvaluationResult: Sendable {
   /// Clears the value of `metrics`. Subsequent reads from it will return its default value.
   mutating func clearMetrics() {self._metrics = nil}
 
+  /// Present when the task asked for it (TaskOffer.validation_bins).
+  var validation: Cohort_Deployment_V1_ValidationStatistics {
+    get {_validation ?? Cohort_Deployment_V1_ValidationStatistics()}
+    set {_validation = newValue}
+  }
+  /// Returns true if `validation` has been explicitly set.
+  var hasValidation: Bool {self._validation != nil}
+  /// Clears the value of `validation`. Subsequent reads from it will return its default value.
+  mutating func clearValidation() {self._validation = nil}
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
 
   fileprivate var _metrics: Cohort_Deployment_V1_Metrics? = nil
+  fileprivate var _validation: Cohort_Deployment_V1_ValidationStatistics? = nil
+}
+
+/// A site's test rows as score histograms: per class, for all its test patients and for each
+/// patient group its data records. Additive: the pooled statistics of a study are the sums.
+nonisolated struct Cohort_Deployment_V1_ValidationStatistics: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var bins: UInt32 = 0
+
+  /// The patient attributes the site's data records: "sex", "age_band", "race", "ethnicity".
+  var attributes: [String] = []
+
+  var all: Cohort_Deployment_V1_ScoreHistogram {
+    get {_all ?? Cohort_Deployment_V1_ScoreHistogram()}
+    set {_all = newValue}
+  }
+  /// Returns true if `all` has been explicitly set.
+  var hasAll: Bool {self._all != nil}
+  /// Clears the value of `all`. Subsequent reads from it will return its default value.
+  mutating func clearAll() {self._all = nil}
+
+  var groups: [Cohort_Deployment_V1_GroupHistogram] = []
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _all: Cohort_Deployment_V1_ScoreHistogram? = nil
+}
+
+nonisolated struct Cohort_Deployment_V1_GroupHistogram: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var attribute: String = String()
+
+  var value: String = String()
+
+  var histogram: Cohort_Deployment_V1_ScoreHistogram {
+    get {_histogram ?? Cohort_Deployment_V1_ScoreHistogram()}
+    set {_histogram = newValue}
+  }
+  /// Returns true if `histogram` has been explicitly set.
+  var hasHistogram: Bool {self._histogram != nil}
+  /// Clears the value of `histogram`. Subsequent reads from it will return its default value.
+  mutating func clearHistogram() {self._histogram = nil}
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _histogram: Cohort_Deployment_V1_ScoreHistogram? = nil
+}
+
+/// The non-empty bins, in ascending order. Bin b holds probabilities in [b/bins, (b+1)/bins).
+nonisolated struct Cohort_Deployment_V1_ScoreHistogram: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var cells: [Cohort_Deployment_V1_ScoreCell] = []
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
+nonisolated struct Cohort_Deployment_V1_ScoreCell: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var bin: UInt32 = 0
+
+  var negatives: UInt64 = 0
+
+  var positives: UInt64 = 0
+
+  /// Sums of the logits of the bin's negatives and positives (each clamped to +-30), and of
+  /// every row's predicted probability.
+  var negativeLogitSum: Double = 0
+
+  var positiveLogitSum: Double = 0
+
+  var probabilitySum: Double = 0
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
 }
 
 nonisolated struct Cohort_Deployment_V1_Metrics: Sendable {
@@ -2016,7 +2124,7 @@ nonisolated extension Cohort_Deployment_V1_HeartbeatAck: SwiftProtobuf.Message, 
 
 nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".TaskOffer"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}kind\0\u{1}study\0\u{1}round\0\u{3}parameter_count\0\u{3}server_control_count\0\u{3}payload_checksum\0\u{1}instructions\0\u{3}seconds_to_deadline\0\u{1}sealed\0\u{3}secure_message\0\u{1}vectors\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}kind\0\u{1}study\0\u{1}round\0\u{3}parameter_count\0\u{3}server_control_count\0\u{3}payload_checksum\0\u{1}instructions\0\u{3}seconds_to_deadline\0\u{1}sealed\0\u{3}secure_message\0\u{1}vectors\0\u{3}validation_bins\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2036,6 +2144,7 @@ nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, Swi
       case 10: try { try decoder.decodeSingularBoolField(value: &self.sealed) }()
       case 11: try { try decoder.decodeSingularBytesField(value: &self.secureMessage) }()
       case 12: try { try decoder.decodeRepeatedMessageField(value: &self.vectors) }()
+      case 13: try { try decoder.decodeSingularUInt32Field(value: &self.validationBins) }()
       default: break
       }
     }
@@ -2082,6 +2191,9 @@ nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, Swi
     if !self.vectors.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.vectors, fieldNumber: 12)
     }
+    if self.validationBins != 0 {
+      try visitor.visitSingularUInt32Field(value: self.validationBins, fieldNumber: 13)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2098,6 +2210,7 @@ nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, Swi
     if lhs.sealed != rhs.sealed {return false}
     if lhs.secureMessage != rhs.secureMessage {return false}
     if lhs.vectors != rhs.vectors {return false}
+    if lhs.validationBins != rhs.validationBins {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3062,7 +3175,7 @@ nonisolated extension Cohort_Deployment_V1_PrivacySpend: SwiftProtobuf.Message, 
 
 nonisolated extension Cohort_Deployment_V1_EvaluationResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".EvaluationResult"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}study\0\u{1}round\0\u{1}metrics\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}study\0\u{1}round\0\u{1}metrics\0\u{1}validation\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3074,6 +3187,7 @@ nonisolated extension Cohort_Deployment_V1_EvaluationResult: SwiftProtobuf.Messa
       case 2: try { try decoder.decodeSingularStringField(value: &self.study) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.round) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._metrics) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._validation) }()
       default: break
       }
     }
@@ -3096,6 +3210,9 @@ nonisolated extension Cohort_Deployment_V1_EvaluationResult: SwiftProtobuf.Messa
     try { if let v = self._metrics {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
+    try { if let v = self._validation {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3104,6 +3221,185 @@ nonisolated extension Cohort_Deployment_V1_EvaluationResult: SwiftProtobuf.Messa
     if lhs.study != rhs.study {return false}
     if lhs.round != rhs.round {return false}
     if lhs._metrics != rhs._metrics {return false}
+    if lhs._validation != rhs._validation {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_Deployment_V1_ValidationStatistics: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".ValidationStatistics"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}bins\0\u{1}attributes\0\u{1}all\0\u{1}groups\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.bins) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.attributes) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._all) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.groups) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.bins != 0 {
+      try visitor.visitSingularUInt32Field(value: self.bins, fieldNumber: 1)
+    }
+    if !self.attributes.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.attributes, fieldNumber: 2)
+    }
+    try { if let v = self._all {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if !self.groups.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.groups, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Cohort_Deployment_V1_ValidationStatistics, rhs: Cohort_Deployment_V1_ValidationStatistics) -> Bool {
+    if lhs.bins != rhs.bins {return false}
+    if lhs.attributes != rhs.attributes {return false}
+    if lhs._all != rhs._all {return false}
+    if lhs.groups != rhs.groups {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_Deployment_V1_GroupHistogram: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".GroupHistogram"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}attribute\0\u{1}value\0\u{1}histogram\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.attribute) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.value) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._histogram) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.attribute.isEmpty {
+      try visitor.visitSingularStringField(value: self.attribute, fieldNumber: 1)
+    }
+    if !self.value.isEmpty {
+      try visitor.visitSingularStringField(value: self.value, fieldNumber: 2)
+    }
+    try { if let v = self._histogram {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Cohort_Deployment_V1_GroupHistogram, rhs: Cohort_Deployment_V1_GroupHistogram) -> Bool {
+    if lhs.attribute != rhs.attribute {return false}
+    if lhs.value != rhs.value {return false}
+    if lhs._histogram != rhs._histogram {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_Deployment_V1_ScoreHistogram: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".ScoreHistogram"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cells\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.cells) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.cells.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.cells, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Cohort_Deployment_V1_ScoreHistogram, rhs: Cohort_Deployment_V1_ScoreHistogram) -> Bool {
+    if lhs.cells != rhs.cells {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_Deployment_V1_ScoreCell: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".ScoreCell"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}bin\0\u{1}negatives\0\u{1}positives\0\u{3}negative_logit_sum\0\u{3}positive_logit_sum\0\u{3}probability_sum\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.bin) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.negatives) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.positives) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.negativeLogitSum) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.positiveLogitSum) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.probabilitySum) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.bin != 0 {
+      try visitor.visitSingularUInt32Field(value: self.bin, fieldNumber: 1)
+    }
+    if self.negatives != 0 {
+      try visitor.visitSingularUInt64Field(value: self.negatives, fieldNumber: 2)
+    }
+    if self.positives != 0 {
+      try visitor.visitSingularUInt64Field(value: self.positives, fieldNumber: 3)
+    }
+    if self.negativeLogitSum.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.negativeLogitSum, fieldNumber: 4)
+    }
+    if self.positiveLogitSum.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.positiveLogitSum, fieldNumber: 5)
+    }
+    if self.probabilitySum.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.probabilitySum, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Cohort_Deployment_V1_ScoreCell, rhs: Cohort_Deployment_V1_ScoreCell) -> Bool {
+    if lhs.bin != rhs.bin {return false}
+    if lhs.negatives != rhs.negatives {return false}
+    if lhs.positives != rhs.positives {return false}
+    if lhs.negativeLogitSum != rhs.negativeLogitSum {return false}
+    if lhs.positiveLogitSum != rhs.positiveLogitSum {return false}
+    if lhs.probabilitySum != rhs.probabilitySum {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -110,6 +110,7 @@ struct CoordinatorLink: Sendable {
         result.study = study
         result.round = UInt32(clamping: report.round)
         result.metrics = Cohort_Deployment_V1_Metrics(report.metrics)
+        if let validation = report.validation { result.validation = Cohort_Deployment_V1_ValidationStatistics(validation) }
         return try await client.reportEvaluation(result, options: Self.options(timeout: 60))
     }
 

@@ -238,7 +238,8 @@ public final class SiteAgent: Sendable {
                           ["study": study.studyID, "round": "\(round)", "reason": receipt.reason])
             case .evaluate:
                 let vectors = try await download(offer, link: link, lane: lane)
-                let request = EvaluationRequest(study: offer.study, round: round, globalParameters: vectors[.globalParameters] ?? [])
+                let request = EvaluationRequest(study: offer.study, round: round, globalParameters: vectors[.globalParameters] ?? [],
+                                                validationBins: offer.validationBins == 0 ? nil : Int(offer.validationBins))
                 let report: EvaluationReport
                 do {
                     report = try await worker.evaluate(request)

@@ -285,6 +285,7 @@ extension Cohort_Deployment_V1_CoordinatorMessage {
         }
         offer.sealed = task.sealed
         offer.secureMessage = Data(task.secureMessage)
+        offer.validationBins = UInt32(clamping: task.validationBins ?? 0)
         offer.study = task.study
         offer.round = UInt32(task.round)
         offer.parameterCount = UInt64(task.parameterCount)
@@ -311,5 +312,78 @@ extension Cohort_Deployment_V1_CoordinatorMessage {
         var message = Self()
         message.body = .withdrawn(notice)
         return message
+    }
+}
+
+extension Cohort_Deployment_V1_ValidationStatistics {
+    /// Sex, age bands, race and ethnicity categories fit many times over; a site sending more
+    /// is refused rather than allowed to grow the coordinator's records without bound.
+    static let maximumGroups = 256
+
+    init(_ statistics: ValidationStatistics) {
+        self.init()
+        bins = UInt32(clamping: statistics.binCount)
+        attributes = statistics.attributes.map(\.rawValue)
+        all = Cohort_Deployment_V1_ScoreHistogram(statistics.all)
+        groups = statistics.groups.map { group in
+            var message = Cohort_Deployment_V1_GroupHistogram()
+            message.attribute = group.group.attribute.rawValue
+            message.value = group.group.value
+            message.histogram = Cohort_Deployment_V1_ScoreHistogram(group.histogram)
+            return message
+        }
+    }
+
+    /// The statistics a site returned, checked: on the bins the task asked for (a site that
+    /// was not asked has nothing to send), every histogram well formed, known attributes.
+    func domain(asked: Int?) throws -> ValidationStatistics {
+        guard let asked else { throw MalformedMessage("validation statistics were not asked for in this task") }
+        guard Int(bins) == asked else { throw MalformedMessage("validation statistics on \(bins) bins; the task asked for \(asked)") }
+        let recorded = try attributes.map { name in
+            guard let attribute = PatientAttribute(rawValue: name) else { throw MalformedMessage("unknown patient attribute '\(name)'") }
+            return attribute
+        }
+        guard groups.count <= Self.maximumGroups else {
+            throw MalformedMessage("\(groups.count) patient groups; at most \(Self.maximumGroups) are accepted")
+        }
+        do {
+            let parsed = try groups.map { group in
+                guard let attribute = PatientAttribute(rawValue: group.attribute) else {
+                    throw MalformedMessage("unknown patient attribute '\(group.attribute)'")
+                }
+                return ValidationStatistics.Group(group: PatientGroup(attribute, group.value), histogram: try group.histogram.domain(bins: asked))
+            }
+            return try ValidationStatistics(binCount: asked, attributes: recorded, all: try all.domain(bins: asked), groups: parsed)
+        } catch let error as ValidationStatisticsError {
+            throw MalformedMessage(error.description)
+        }
+    }
+}
+
+extension Cohort_Deployment_V1_ScoreHistogram {
+    init(_ histogram: ScoreHistogram) {
+        self.init()
+        cells = histogram.cells.map { cell in
+            var message = Cohort_Deployment_V1_ScoreCell()
+            message.bin = UInt32(cell.bin)
+            message.negatives = UInt64(cell.negatives)
+            message.positives = UInt64(cell.positives)
+            message.negativeLogitSum = cell.negativeLogitSum
+            message.positiveLogitSum = cell.positiveLogitSum
+            message.probabilitySum = cell.probabilitySum
+            return message
+        }
+    }
+
+    func domain(bins: Int) throws(ValidationStatisticsError) -> ScoreHistogram {
+        let limit = UInt64(Int32.max)
+        guard cells.allSatisfy({ $0.negatives <= limit && $0.positives <= limit }) else {
+            throw .malformed("a histogram count exceeds \(limit)")
+        }
+        return try ScoreHistogram(binCount: bins, cells: cells.map { cell in
+            ScoreHistogram.Cell(bin: Int(cell.bin), negatives: Int(cell.negatives), positives: Int(cell.positives),
+                                negativeLogitSum: cell.negativeLogitSum, positiveLogitSum: cell.positiveLogitSum,
+                                probabilitySum: cell.probabilitySum)
+        })
     }
 }
