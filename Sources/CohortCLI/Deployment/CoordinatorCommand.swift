@@ -157,6 +157,18 @@ struct CoordinatorCommand: AsyncParsableCommand {
         report.timings = RunReport.Timings(totalSeconds: (end - started).inSeconds, loadSeconds: (trainingStart - started).inSeconds,
                                            trainingSeconds: (end - trainingStart).inSeconds)
         try? store.finish(modelChecksum: report.final.modelChecksum, at: Date())
+        // The final model beside the database, for `cohort report validation --database`.
+        let modelPath = SavedModel.path(beside: settings.database.path)
+        do {
+            let saved = SavedModel(study: study.study, runtime: .deployment, data: nil, sites: report.config.sites,
+                                   parameters: outcome.finalParameters,
+                                   privacy: .init(study: study.study, rounds: outcome.rounds,
+                                                  centralEpsilon: try PrivacyPlan(study: study.study, privacyBudget: nil).centralEpsilon()))
+            try FileWriting.write(Array(try saved.encoded()), to: URL(fileURLWithPath: modelPath), mode: FileWriting.privateMode)
+        } catch {
+            // The study is done and stored; a model file that could not be written is not a reason to fail it.
+            log.warning("model-not-saved", ["path": modelPath, "reason": "\(error)"])
+        }
         await server.finishStudy(id: study.id, rounds: outcome.rounds.count, modelChecksum: report.final.modelChecksum)
         // Let the sites receive the announcement before the connections close.
         try? await _Concurrency.Task.sleep(for: .milliseconds(200))
