@@ -3,12 +3,13 @@
 /// histograms). Every part is additive, so the pooled statistics of a study are the sum of
 /// its sites' (`pooled(_:)`), and the report computes every pooled metric from that sum.
 ///
-/// What this discloses: per bin, how many test patients of each class (and group) the model
-/// scored there. With 1,000 bins and small test sets a bin often holds one patient, so the
-/// coordinator learns the model's score and outcome of individual, unnamed test patients,
-/// with their sex and age band; no feature value leaves. The report applies the small-cell
-/// rule (groups under 11 are shown as too small); a study that must not disclose this much
-/// should not ask for validation statistics.
+/// The coordinator asks for them once, after a study's last round. What they disclose: per
+/// bin, how many test patients of each class (and group) the model scored there. With 1,000
+/// bins and small test sets a bin often holds one patient, so the coordinator learns the
+/// model's score and outcome of individual, unnamed test patients, with their sex and age
+/// band; no feature value leaves. What people see is the report, which applies the small-cell
+/// rule (groups under 11 are shown as too small). Summing them under secure aggregation, so
+/// the coordinator sees only the pooled histograms, is not built yet.
 public struct ValidationStatistics: Hashable, Sendable, Codable {
     /// The default resolution: probabilities in steps of 0.001.
     public static let defaultBinCount = 1000

@@ -55,10 +55,6 @@ struct SVGChart {
         body.append("<line x1=\"\(Self.coordinate(x(px)))\" y1=\"\(Self.coordinate(y(low)))\" x2=\"\(Self.coordinate(x(px)))\" y2=\"\(Self.coordinate(y(high)))\" stroke=\"\(color)\" stroke-width=\"1\"/>")
     }
 
-    mutating func legendEntry(_ label: String, color: String, dashed: Bool = false) {
-        legend.append((label, color, dashed))
-    }
-
     /// A line of text in the middle of the plot (e.g. why it is empty).
     mutating func message(_ text: String) {
         body.append("<text x=\"\(Self.coordinate((left + width - right) / 2))\" y=\"\(Self.coordinate((top + height - bottom) / 2))\" text-anchor=\"middle\" class=\"legend na\">\(ReportText.escape(text))</text>")
