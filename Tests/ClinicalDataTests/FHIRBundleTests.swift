@@ -25,7 +25,7 @@ struct FHIRBundleTests {
         #expect(report.files.read == 4 && report.files.failed == 0)
         #expect(report.patients.read == 4)
         #expect(report.patients.kept == 3)
-        #expect(report.patients.excluded == [QualityReport.Exclusion(reason: "died before the index date", count: 1)])
+        #expect(report.patients.excluded == [QualityReport.Exclusion(reason: "died before the index date", count: 1, completeCase: false)])
         #expect(!report.errorsByKind.contains { $0.unit == RecordErrorKind.invalidJSON || $0.unit == RecordErrorKind.notFHIRR4 })
         #expect(report.resources.first { $0.unit == "Claim" }?.count == 4)
         #expect(report.recordsNotInStudy > 0)

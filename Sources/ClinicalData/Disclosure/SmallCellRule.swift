@@ -1,46 +1,34 @@
-/// The small-cell rule for anything that leaves a site: counts from 1 to 10 are shown as
-/// "<11" (the CMS cell-size suppression policy: no cell of 1 to 10 beneficiaries may be
-/// published, nor any figure from which one can be derived).
+/// The small-cell rule for anything that leaves a site: no count from 1 to 10 may be
+/// published, nor any figure from which one can be derived (the CMS cell-size suppression
+/// policy; see docs/disclosure-control.md for the model Cohort enforces).
 ///
-/// Derivation is what makes the rule more than a threshold: when cells add up to a total that
-/// is shown (kept + excluded = read), hiding one small cell is useless, since subtraction
-/// recovers it. `suppress(group:)` therefore also hides the smallest other cell of the group
-/// whenever exactly one would be hidden (complementary suppression).
+/// The threshold is the whole policy; `protect` applies it to linked tables as one problem
+/// (`CellSuppression`), and `DisclosureAudit` is the attacker that checks the result.
 public struct SmallCellRule: Hashable, Sendable {
     /// Counts below this (and above zero) are hidden.
     public var threshold: Int
 
     public init(threshold: Int = 11) {
+        precondition(threshold >= 2, "a threshold below 2 hides nothing")
         self.threshold = threshold
     }
 
     public func hides(_ count: Int) -> Bool { count > 0 && count < threshold }
 
-    public func apply(_ count: Int) -> SuppressedCount { hides(count) ? .suppressed(below: threshold) : .exact(count) }
+    /// One count on its own (linked to nothing else that is published).
+    public func apply(_ count: Int) -> PublishedCount { hides(count) ? .small(below: threshold) : .exact(count) }
 
-    /// Suppresses cells that add up to a published total (see the type's documentation).
-    public func suppress(group counts: [Int]) -> [SuppressedCount] {
-        var hidden = counts.map(hides)
-        if hidden.filter({ $0 }).count == 1 {
-            let candidates = counts.indices.filter { !hidden[$0] && counts[$0] > 0 }
-            if let smallest = candidates.min(by: { (counts[$0], $0) < (counts[$1], $1) }) { hidden[smallest] = true }
-        }
-        return zip(counts, hidden).map { $1 ? .suppressed(below: threshold) : .exact($0) }
-    }
-
-    /// A fraction `part / whole`, or nil when the part or the rest is hidden by the rule.
-    public func fraction(_ part: Int, of whole: Int) -> Double? {
-        guard whole > 0, !hides(part), !hides(whole - part), !hides(whole) else { return nil }
-        return Double(part) / Double(whole)
-    }
-
-    /// A statistic over `count` patients, or nil when too few patients contribute to publish it.
-    public func statistic(_ value: Double?, over count: Int) -> Double? {
-        count >= threshold ? value : nil
+    /// Suppression of linked tables with complementary cells, audited.
+    func protect(_ tables: LinkedTables) -> CellSuppression.Result {
+        CellSuppression(rule: self).protect(tables)
     }
 }
 
-/// A count as it may be published: exact, or "<11".
+/// A count in the two states of the first shared-report format: exact, or hidden below a bound.
+///
+/// Kept for readers that know only those two states (the compliance report's
+/// `DataQualitySummary`); `SharedQualityReport` maps a withheld cell to the tightest bound the
+/// two states can state truthfully (see there). New readers use `PublishedCount`.
 public enum SuppressedCount: Hashable, Sendable, Codable, CustomStringConvertible {
     case exact(Int)
     case suppressed(below: Int)

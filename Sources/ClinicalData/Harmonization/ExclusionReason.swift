@@ -16,6 +16,12 @@ public enum ExclusionReason: Hashable, Sendable, Comparable, CustomStringConvert
     /// Complete-case studies drop patients missing a feature (named: the first missing one).
     case missingValue(feature: String)
 
+    /// Eligible but dropped for a missing value (complete-case studies).
+    public var isMissingValue: Bool {
+        if case .missingValue = self { return true }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .duplicate: "duplicate patient (same id read twice; first kept)"

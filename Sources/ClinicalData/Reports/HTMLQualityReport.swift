@@ -1,13 +1,14 @@
 /// The shareable quality report as one self-contained HTML page: inline CSS, inline SVG bar
 /// charts, no scripts and no external assets, laid out to print on A4/Letter.
 ///
-/// It is rendered from `SharedQualityReport`, so every number on the page has already been
-/// through the small-cell rule.
+/// It is rendered from `PublishedQualityReport`, so every number on the page has already been
+/// through the small-cell rule and its audit; hidden counts read "<11" (1 to 10) or "withheld"
+/// (hidden to protect another count).
 public struct HTMLQualityReport {
-    public var report: SharedQualityReport
+    public var report: PublishedQualityReport
     public var site: String?
 
-    public init(_ report: SharedQualityReport, site: String? = nil) {
+    public init(_ report: PublishedQualityReport, site: String? = nil) {
         self.report = report
         self.site = site
     }
@@ -24,7 +25,7 @@ public struct HTMLQualityReport {
         table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eaeef2}
         th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
         .tiles{display:flex;gap:12px;flex-wrap:wrap}.tile{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;min-width:120px}
-        .tile b{display:block;font-size:22px}svg text{font-size:11px;fill:#1d2329}svg .bar{fill:#4c78a8}
+        .tile b{display:block;font-size:22px}ul.warnings{background:#fff8c5;border-left:3px solid #bf8700;padding:6px 10px 6px 28px}svg text{font-size:11px;fill:#1d2329}svg .bar{fill:#4c78a8}
         svg .suppressed{fill:#bbb}
         @media print{body{margin:0;max-width:none}h2{break-after:avoid}table,svg,.tiles{break-inside:avoid}}
         </style></head><body>
@@ -32,9 +33,12 @@ public struct HTMLQualityReport {
         <p class="meta">study <b>\(HTML.escape(report.study.id))</b> \u{00B7} study file sha256 <code>\(HTML.escape(String(report.study.sha256.prefix(16))))\u{2026}</code>
         \u{00B7} source \(HTML.escape(report.sourceKind))\(site.map { " \u{00B7} site <b>" + HTML.escape($0) + "</b>" } ?? "")
         \u{00B7} index date \(HTML.escape(report.study.indexDate)) \u{00B7} missing values: \(HTML.escape(report.study.missingValues))</p>
-        <p class="note">\(HTML.escape(report.suppression)). Minimum and maximum values and the list of individual records are not shown; they stay in the site's local JSON report.</p>
+        <p class="note">\(HTML.escape(report.suppression)). Medians are the midpoints of the study's fixed bins. Minimum and maximum values and the list of individual records are not shown; they stay in the site's local JSON report.</p>
 
         """
+        if !report.warnings.isEmpty {
+            html += "<h2>Warnings</h2><ul class=\"warnings\">" + report.warnings.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
+        }
         html += "<h2>Patients</h2><div class=\"tiles\">"
         html += tile("read", report.patients.read) + tile("kept", report.patients.kept)
         html += tile(report.label.name + " +", report.label.positive) + tile(report.label.name + " \u{2212}", report.label.negative)
@@ -46,11 +50,12 @@ public struct HTMLQualityReport {
         html += "<h2>Missing values per feature</h2>"
         html += SVGBarChart(bars: report.features.map { feature in
             SVGBarChart.Bar(label: feature.name, value: feature.missingFraction,
-                            text: feature.missingFraction.map { percent($0) + " (\(feature.missing))" } ?? "\(feature.missing) missing")
+                            text: (feature.missingFraction.map { percent($0) + " (\(feature.missing))" } ?? "\(feature.missing) missing")
+                                + (feature.missingAboveWarningShare == true ? ": more than \(percent(report.missingWarningShare))" : ""))
         }, scale: 1).render()
-        html += "<h2>Features</h2><table><tr><th>feature</th><th>kind</th><th>unit</th><th>present</th><th>missing</th><th>out of range</th><th>mean</th><th>median</th><th>categories</th></tr>"
+        html += "<h2>Features</h2><table><tr><th>feature</th><th>kind</th><th>unit</th><th>present</th><th>missing</th><th>out of range</th><th>mean</th><th>median</th><th>values</th></tr>"
         for feature in report.features {
-            let categories = feature.categories?.map { "\(HTML.escape($0.name)) \($0.count)" }.joined(separator: ", ") ?? ""
+            let categories = (feature.categories ?? feature.values)?.map { "\(HTML.escape($0.name)): \($0.count)" }.joined(separator: ", ") ?? ""
             html += "<tr><td>\(HTML.escape(feature.name))</td><td>\(feature.kind)</td><td>\(HTML.escape(feature.unit ?? ""))</td>"
             html += "<td class=\"n\">\(feature.present)</td><td class=\"n\">\(feature.missing)</td><td class=\"n\">\(feature.outOfRange)</td>"
             html += "<td class=\"n\">\(feature.mean.map { number($0) } ?? "")</td><td class=\"n\">\(feature.median.map { number($0) } ?? "")</td><td>\(categories)</td></tr>"
@@ -82,11 +87,11 @@ public struct HTMLQualityReport {
         return html
     }
 
-    private func tile(_ name: String, _ count: SuppressedCount) -> String {
+    private func tile(_ name: String, _ count: PublishedCount) -> String {
         "<div class=\"tile\">\(HTML.escape(name))<b>\(HTML.escape(count.description))</b></div>"
     }
 
-    private func bar(_ label: String, _ count: SuppressedCount) -> SVGBarChart.Bar {
+    private func bar(_ label: String, _ count: PublishedCount) -> SVGBarChart.Bar {
         SVGBarChart.Bar(label: label, value: count.value.map(Double.init), text: count.description)
     }
 

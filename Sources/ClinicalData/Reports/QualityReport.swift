@@ -26,6 +26,8 @@ public struct QualityReport: Codable, Sendable, Hashable {
     public struct Exclusion: Codable, Sendable, Hashable {
         public var reason: String
         public var count: Int
+        /// Eligible but dropped for a missing value (complete-case studies).
+        public var completeCase: Bool
     }
 
     public struct Patients: Codable, Sendable, Hashable {
@@ -66,13 +68,32 @@ public struct QualityReport: Codable, Sendable, Hashable {
         public var rejectedUnits: [UnitCount]
         /// Values that matched none of the categories.
         public var unknownCategories: Int
+        /// Kept patients with a value: what the mean, median and category counts are over.
+        public var valueCount: Int
         /// Among kept patients with a value (numeric features).
         public var mean: Double?
         public var median: Double?
+        /// The median from the study's fixed bins (the midpoint of the bin holding it): the
+        /// form that may be published, since it is never a patient's value.
+        public var binnedMedian: Double?
         public var minimum: Double?
         public var maximum: Double?
+        /// Whether every value is a whole number (counts, flags): the values' sum is then a
+        /// count of events, which the small-cell rule covers.
+        public var integerValued: Bool
+        /// Kept patients with 1 and with 0, when every value is 0 or 1 (conditions,
+        /// medications, yes/no observations): a 0/1 feature is published as these two counts,
+        /// never as a bare mean.
+        public var binary: BinaryCounts?
         /// Kept patients per category (categorical features).
         public var categories: [UnitCount]?
+        /// Missing for more than the study's `missing.warn_above` share of eligible patients.
+        public var missingAboveWarningShare: Bool
+    }
+
+    public struct BinaryCounts: Codable, Sendable, Hashable {
+        public var ones: Int
+        public var zeros: Int
     }
 
     public struct Label: Codable, Sendable, Hashable {
@@ -89,6 +110,8 @@ public struct QualityReport: Codable, Sendable, Hashable {
 
     public var format = "cohort-quality-report/1"
     public var study: Study
+    /// The share above which a feature's missingness is flagged (`missing.warn_above`).
+    public var missingWarningShare: Double
     public var source: Source
     public var files: Files
     public var rowsRead: Int
@@ -99,6 +122,8 @@ public struct QualityReport: Codable, Sendable, Hashable {
     public var features: [Feature]
     public var label: Label
     public var unusedColumns: [UnusedColumn]
+    /// For people, before anything is imputed: e.g. a feature missing for most patients.
+    public var warnings: [String]
     /// Total skipped records, by kind, and the first `QualityTally.errorListLimit` in full.
     public var errorCount: Int
     public var errorsByKind: [UnitCount]
@@ -122,21 +147,25 @@ public struct QualityReport: Codable, Sendable, Hashable {
         resources = counts(tally.resourcesByType)
         recordsNotInStudy = tally.recordsNotInStudy
         patients = Patients(read: rows.count + excluded.count, kept: rows.count, eligible: eligible,
-                            excluded: exclusions.map { Exclusion(reason: $0.key.description, count: $0.value) }
+                            excluded: exclusions.map { Exclusion(reason: $0.key.description, count: $0.value, completeCase: $0.key.isMissingValue) }
                                 .sorted { ($0.count, $1.reason) > ($1.count, $0.reason) })
+        missingWarningShare = schema.missingWarningShare
         features = schema.features.enumerated().map { slot, feature in
             let slotTally = tally.slots[slot]
             let missing = (rows + incomplete).filter { $0.values[slot].isNaN }.count
             let values = rows.map { $0.values[slot] }.filter { !$0.isNaN }
+            let missingFraction = eligible > 0 ? Double(missing) / Double(eligible) : 0
             var summary = Feature(
                 name: feature.name, kind: feature.kind.rawValue, unit: feature.unit,
                 aggregation: feature.kind == .age || feature.kind == .sex ? nil : feature.aggregation.rawValue,
                 records: slotTally.records, present: eligible - missing, missing: missing,
-                missingFraction: eligible > 0 ? Double(missing) / Double(eligible) : 0,
+                missingFraction: missingFraction,
                 outOfRange: slotTally.outOfRange, outOfRangeDiscarded: slotTally.outOfRangeDiscarded,
                 plausibleRange: feature.plausible.map { [$0.lowerBound, $0.upperBound] },
                 convertedFrom: counts(slotTally.convertedFrom), rejectedUnits: counts(slotTally.rejectedUnits),
-                unknownCategories: slotTally.unknownCategories)
+                unknownCategories: slotTally.unknownCategories, valueCount: values.count,
+                integerValued: values.allSatisfy { $0 == $0.rounded() },
+                missingAboveWarningShare: Self.exceeds(missing: missing, eligible: eligible, share: schema.missingWarningShare))
             if feature.isCategorical {
                 summary.categories = feature.categories.enumerated().map { position, category in
                     UnitCount(unit: category.name, count: values.filter { $0 == Double(position) }.count)
@@ -147,8 +176,20 @@ public struct QualityReport: Codable, Sendable, Hashable {
                 summary.median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
                 summary.minimum = sorted.first
                 summary.maximum = sorted.last
+                if let range = feature.plausible {
+                    var histogram = FixedBinHistogram(range: range, bins: feature.bins)
+                    for value in values { histogram.add(value) }
+                    summary.binnedMedian = histogram.binMidpointQuantile(0.5)
+                }
+                if values.allSatisfy({ $0 == 0 || $0 == 1 }) {
+                    let ones = values.filter { $0 == 1 }.count
+                    summary.binary = BinaryCounts(ones: ones, zeros: values.count - ones)
+                }
             }
             return summary
+        }
+        warnings = features.filter(\.missingAboveWarningShare).map { feature in
+            "\(feature.name) is missing for \(Self.percent(feature.missingFraction)) of eligible patients (more than \(Self.percent(schema.missingWarningShare))); imputation would fill it in"
         }
         let positive = rows.filter { $0.label == 1 }.count
         label = Label(name: schema.label.name, positive: positive, negative: rows.count - positive,
@@ -164,6 +205,17 @@ public struct QualityReport: Codable, Sendable, Hashable {
     public init(extractor: CohortExtractor, source: ClinicalSource, seconds: Double) {
         self.init(study: extractor.study, source: source, tally: extractor.tally, rows: extractor.rows,
                   excluded: extractor.excluded, seconds: seconds)
+    }
+
+    /// Whether `missing` is more than `share` of `eligible`, decided in whole numbers (per
+    /// mille) so that the published flag is an exact statement about the two counts.
+    static func exceeds(missing: Int, eligible: Int, share: Double) -> Bool {
+        1000 * missing > Int((share * 1000).rounded()) * eligible
+    }
+
+    static func percent(_ fraction: Double) -> String {
+        let tenths = (fraction * 1000).rounded() / 10
+        return (tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)) + "%"
     }
 
     /// Unit conversions applied, as "feature: from -> to (count)" lines for people.

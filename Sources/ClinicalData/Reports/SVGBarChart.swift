@@ -3,7 +3,7 @@
 struct SVGBarChart {
     struct Bar {
         var label: String
-        /// nil: suppressed, drawn as a hatched stub labelled "<11".
+        /// nil: hidden, drawn as a grey stub labelled with `text` ("<11" or "withheld").
         var value: Double?
         var text: String
     }

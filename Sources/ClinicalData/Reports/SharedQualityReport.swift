@@ -1,8 +1,13 @@
-/// The quality report as it may leave the site: every count passed through the small-cell
-/// rule, with complementary suppression where counts add up to a published total, no record
-/// list (it names resources, i.e. patients), no file paths, and no minimum or maximum (each is
-/// one patient's value). Means and medians are published only over at least 11 patients.
-public struct SharedQualityReport: Codable, Sendable, Hashable {
+/// The shared quality report as readers of its first format see it: counts exact or
+/// "suppressed below a bound", without the "withheld" state of `PublishedQualityReport`.
+///
+/// The compliance report's data-quality section reads this type. It reads files of either
+/// format (`cohort-quality-report-shared/1` or `/2`). A withheld cell has no two-state form
+/// that is both true and discloses nothing new, except a bound every count already obeys:
+/// it becomes "below read + 1" (every patient count is at most the patients read), never
+/// "<11", which would be false. Readers that can show the neutral word should read
+/// `PublishedQualityReport` instead.
+public struct SharedQualityReport: Decodable, Sendable, Hashable {
     public struct Count: Codable, Sendable, Hashable {
         public var name: String
         public var count: SuppressedCount
@@ -21,12 +26,8 @@ public struct SharedQualityReport: Codable, Sendable, Hashable {
         public var present: SuppressedCount
         public var missing: SuppressedCount
         public var missingFraction: Double?
-        public var outOfRange: SuppressedCount
-        public var convertedFrom: [Count]
-        public var rejectedUnits: [Count]
         public var mean: Double?
         public var median: Double?
-        public var categories: [Count]?
     }
 
     public struct Label: Codable, Sendable, Hashable {
@@ -36,47 +37,87 @@ public struct SharedQualityReport: Codable, Sendable, Hashable {
         public var prevalence: Double?
     }
 
-    public var format = "cohort-quality-report-shared/1"
+    public var format: String
     public var suppression: String
     public var study: QualityReport.Study
     public var sourceKind: String
-    public var filesRead: SuppressedCount
-    public var filesFailed: SuppressedCount
     public var patients: Patients
     public var features: [Feature]
     public var label: Label
-    public var errorCount: SuppressedCount
-    public var errorsByKind: [Count]
 
     public init(_ report: QualityReport, rule: SmallCellRule = SmallCellRule()) {
-        suppression = "counts 1-\(rule.threshold - 1) shown as <\(rule.threshold) (CMS cell-size suppression), with complementary suppression within totals"
-        study = report.study
-        sourceKind = report.source.kind
-        filesRead = rule.apply(report.files.read)
-        filesFailed = rule.apply(report.files.failed)
-        // kept + each exclusion = read, which is shown: suppress as a group.
-        let group = rule.suppress(group: [report.patients.kept] + report.patients.excluded.map(\.count))
-        patients = Patients(read: rule.apply(report.patients.read), kept: group[0],
-                            excluded: zip(report.patients.excluded, group.dropFirst()).map { Count(name: $0.reason, count: $1) })
-        features = report.features.map { feature in
-            let presence = rule.suppress(group: [feature.present, feature.missing])
-            let categories = feature.categories.map { list in
-                zip(list, rule.suppress(group: list.map(\.count))).map { Count(name: $0.unit, count: $1) }
+        self.init(PublishedQualityReport(report, rule: rule))
+    }
+
+    public init(_ published: PublishedQualityReport) {
+        self.init(Mirror(published))
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(try Mirror(from: decoder))
+    }
+
+    private init(_ mirror: Mirror) {
+        let bound = mirror.patients.read.value.map { $0 + 1 } ?? Int.max
+        func count(_ published: PublishedCount) -> SuppressedCount {
+            switch published {
+            case .exact(let value): .exact(value)
+            case .small(let threshold): .suppressed(below: threshold)
+            case .withheld: .suppressed(below: bound)
             }
-            return Feature(
-                name: feature.name, kind: feature.kind, unit: feature.unit, present: presence[0], missing: presence[1],
-                missingFraction: presence.contains(where: \.isSuppressed) ? nil : feature.missingFraction,
-                outOfRange: rule.apply(feature.outOfRange),
-                convertedFrom: feature.convertedFrom.map { Count(name: $0.unit, count: rule.apply($0.count)) },
-                rejectedUnits: feature.rejectedUnits.map { Count(name: $0.unit, count: rule.apply($0.count)) },
-                mean: rule.statistic(feature.mean, over: feature.present),
-                median: rule.statistic(feature.median, over: feature.present),
-                categories: categories)
         }
-        let labelCounts = rule.suppress(group: [report.label.positive, report.label.negative])
-        label = Label(name: report.label.name, positive: labelCounts[0], negative: labelCounts[1],
-                      prevalence: labelCounts.contains(where: \.isSuppressed) ? nil : report.label.prevalence)
-        errorCount = rule.apply(report.errorCount)
-        errorsByKind = report.errorsByKind.map { Count(name: $0.unit, count: rule.apply($0.count)) }
+        format = mirror.format
+        suppression = mirror.suppression
+        study = mirror.study
+        sourceKind = mirror.sourceKind
+        patients = Patients(read: count(mirror.patients.read), kept: count(mirror.patients.kept),
+                            excluded: mirror.patients.excluded.map { Count(name: $0.name, count: count($0.count)) })
+        features = mirror.features.map { feature in
+            Feature(name: feature.name, kind: feature.kind, unit: feature.unit, present: count(feature.present),
+                    missing: count(feature.missing), missingFraction: feature.missingFraction, mean: feature.mean, median: feature.median)
+        }
+        label = Label(name: mirror.label.name, positive: count(mirror.label.positive), negative: count(mirror.label.negative),
+                      prevalence: mirror.label.prevalence)
+    }
+
+    /// The fields both formats share, with counts in the published form.
+    private struct Mirror: Decodable {
+        struct Patients: Decodable {
+            var read: PublishedCount
+            var kept: PublishedCount
+            var excluded: [PublishedQualityReport.Count]
+        }
+
+        struct Feature: Decodable {
+            var name: String
+            var kind: String
+            var unit: String?
+            var present: PublishedCount
+            var missing: PublishedCount
+            var missingFraction: Double?
+            var mean: Double?
+            var median: Double?
+        }
+
+        var format: String
+        var suppression: String
+        var study: QualityReport.Study
+        var sourceKind: String
+        var patients: Patients
+        var features: [Feature]
+        var label: PublishedQualityReport.Label
+
+        init(_ published: PublishedQualityReport) {
+            format = published.format
+            suppression = published.suppression
+            study = published.study
+            sourceKind = published.sourceKind
+            patients = Patients(read: published.patients.read, kept: published.patients.kept, excluded: published.patients.excluded)
+            features = published.features.map {
+                Feature(name: $0.name, kind: $0.kind, unit: $0.unit, present: $0.present, missing: $0.missing,
+                        missingFraction: $0.missingFraction, mean: $0.mean, median: $0.median)
+            }
+            label = published.label
+        }
     }
 }

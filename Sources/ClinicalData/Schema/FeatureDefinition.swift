@@ -63,6 +63,18 @@ public struct FeatureDefinition: Hashable, Sendable {
     /// Whether the value is one of `categories` (stored as the category's position) rather than a number.
     public var isCategorical: Bool { kind == .sex || kind == .category }
 
+    /// Whether the feature's values are 0 or 1 by definition: presence flags (a condition or
+    /// medication recorded, `aggregation: present`) and quantities whose plausible range is
+    /// [0, 1] with two bins (a yes/no observation such as fasting blood sugar > 120 mg/dL).
+    /// Such a column's mean is a count divided by a count, so the federation does not publish
+    /// it, and a missing value is filled with the majority value rather than a bin midpoint.
+    public var isYesNo: Bool {
+        if isCategorical { return false }
+        if aggregation == .present, kind != .age { return true }
+        if let plausible, plausible.lowerBound == 0, plausible.upperBound == 1, bins <= 2 { return true }
+        return false
+    }
+
     /// Whether a patient can lack a value: counts and presence flags are 0 when nothing is recorded.
     public var canBeMissing: Bool {
         switch kind {

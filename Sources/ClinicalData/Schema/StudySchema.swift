@@ -13,6 +13,9 @@ public struct StudySchema: Hashable, Sendable {
     public var indexDate: IndexDate
     public var cohort: CohortCriteria
     public var missingValues: MissingValuePolicy
+    /// A feature missing for more than this share of a site's eligible patients is flagged in
+    /// the site's quality report and in the coordinator's view, before imputation hides it.
+    public var missingWarningShare: Double
     /// In model-input order.
     public var features: [FeatureDefinition]
     public var label: LabelDefinition
@@ -26,7 +29,7 @@ public struct StudySchema: Hashable, Sendable {
     public var source: String
 
     public init(id: String, version: Int = 1, title: String = "", indexDate: IndexDate, cohort: CohortCriteria = CohortCriteria(),
-                missingValues: MissingValuePolicy, features: [FeatureDefinition], label: LabelDefinition,
+                missingValues: MissingValuePolicy, missingWarningShare: Double = StudySchema.defaultMissingWarningShare, features: [FeatureDefinition], label: LabelDefinition,
                 codeSystems: [String: CodeSystem] = [:], codeMap: CodeMap = .empty, sha256: String = "", source: String = "") {
         self.id = id
         self.version = version
@@ -34,6 +37,7 @@ public struct StudySchema: Hashable, Sendable {
         self.indexDate = indexDate
         self.cohort = cohort
         self.missingValues = missingValues
+        self.missingWarningShare = missingWarningShare
         self.features = features
         self.label = label
         self.codeSystems = codeSystems
@@ -41,6 +45,9 @@ public struct StudySchema: Hashable, Sendable {
         self.sha256 = sha256
         self.source = source
     }
+
+    /// More than half missing is flagged unless the study says otherwise (`missing.warn_above`).
+    public static let defaultMissingWarningShare = 0.5
 
     /// The studies shipped with Cohort, by name.
     public static var bundledNames: [String] { ClinicalResources.names(in: "studies") }

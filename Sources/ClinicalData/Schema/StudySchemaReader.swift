@@ -34,13 +34,15 @@ struct StudySchemaReader {
             throw field.failure("feature name '\(feature.name)' is used twice; names must be unique")
         }
 
+        let missing = try missing(root["missing"])
         return StudySchema(
             id: id,
             version: try root["version"]?.int() ?? 1,
             title: try root["title"]?.string() ?? id,
             indexDate: try indexDate(root["index_date"]),
             cohort: try cohort(root["cohort"]),
-            missingValues: try missing(root["missing"]),
+            missingValues: missing.0,
+            missingWarningShare: missing.warnAbove,
             features: features,
             label: try label(try root.required("label", "say what the model predicts"), aliases: aliases, codeMap: codeMap),
             codeSystems: aliases,
@@ -75,13 +77,17 @@ struct StudySchemaReader {
         return criteria
     }
 
-    private func missing(_ field: YAMLField?) throws -> MissingValuePolicy {
-        guard let field else { return .impute(indicator: true) }
-        let missing = try field.mapping(allowing: ["policy", "indicator"])
+    private func missing(_ field: YAMLField?) throws -> (MissingValuePolicy, warnAbove: Double) {
+        guard let field else { return (.impute(indicator: true), StudySchema.defaultMissingWarningShare) }
+        let missing = try field.mapping(allowing: ["policy", "indicator", "warn_above"])
+        let warnAbove = try missing["warn_above"]?.double() ?? StudySchema.defaultMissingWarningShare
+        guard (0...1).contains(warnAbove) else {
+            throw missing["warn_above"]!.failure("warn_above is a share of patients from 0 to 1 (0.5: more than half missing), not \(warnAbove)")
+        }
         let policy = try missing["policy"]?.string() ?? "impute"
         switch policy {
-        case "drop_row": return .dropRow
-        case "impute": return .impute(indicator: try missing["indicator"]?.bool() ?? true)
+        case "drop_row": return (.dropRow, warnAbove)
+        case "impute": return (.impute(indicator: try missing["indicator"]?.bool() ?? true), warnAbove)
         default: throw missing["policy"]!.failure("'\(policy)' is not drop_row or impute")
         }
     }

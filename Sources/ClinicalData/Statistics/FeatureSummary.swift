@@ -1,36 +1,40 @@
-/// One feature's additive statistics at one site (or summed over several).
+/// One feature's additive statistics at one site (or summed over several), as the site sends
+/// them to the coordinator.
+///
+/// Counts are exact (sums must add up, and the coordinator learns each site's size from
+/// training anyway), but nothing in it is one patient's value: no minimum or maximum, a
+/// histogram coarsened until every merged bin holds 0 or at least `threshold` values, and
+/// shifted sums only over at least `threshold` values (over one or two values they are the
+/// values). See docs/disclosure-control.md.
 public struct FeatureSummary: Codable, Hashable, Sendable {
     public var name: String
     /// Patients in the cohort.
     public var rows: Int
     /// Patients with a value.
     public var present: Int
-    /// Of the present values (category positions for categorical features).
+    /// Of the present values (category positions for categorical features); empty (count 0)
+    /// when a site has fewer than `threshold` of them.
     public var moments: MomentSums
     /// Over the plausible range, for numeric features that have one.
-    public var histogram: FixedBinHistogram?
+    public var histogram: CoarsenedHistogram?
     /// Patients per category, for categorical features.
     public var categoryCounts: [Int]?
-    /// Not additive but combinable (min of mins); each is one patient's value, so neither
-    /// appears in shared reports. Dropped when summaries travel under secure aggregation.
-    public var minimum: Double?
-    public var maximum: Double?
 
-    public init(feature: FeatureDefinition, values: [Double]) {
+    /// `rule` nil: nothing coarsened, for statistics that stay at the site (a site preparing alone).
+    public init(feature: FeatureDefinition, values: [Double], rule: SmallCellRule? = SmallCellRule()) {
         name = feature.name
         rows = values.count
         let present = values.filter { !$0.isNaN }
         self.present = present.count
-        moments = MomentSums(shift: feature.plausible?.center ?? 0, values: present)
+        let shift = feature.plausible?.center ?? 0
+        moments = rule?.hides(present.count) == true ? MomentSums(shift: shift) : MomentSums(shift: shift, values: present)
         if feature.isCategorical {
             categoryCounts = feature.categories.indices.map { position in present.filter { $0 == Double(position) }.count }
         } else if let range = feature.plausible {
             var histogram = FixedBinHistogram(range: range, bins: feature.bins)
             for value in present { histogram.add(value) }
-            self.histogram = histogram
+            self.histogram = CoarsenedHistogram(histogram, threshold: rule?.threshold)
         }
-        minimum = present.min()
-        maximum = present.max()
     }
 
     /// The sum of two sites' summaries of the same feature.
@@ -41,15 +45,16 @@ public struct FeatureSummary: Codable, Hashable, Sendable {
         sum.moments = lhs.moments + rhs.moments
         if let left = lhs.histogram, let right = rhs.histogram { sum.histogram = left + right }
         if let left = lhs.categoryCounts, let right = rhs.categoryCounts { sum.categoryCounts = zip(left, right).map(+) }
-        sum.minimum = [lhs.minimum, rhs.minimum].compactMap { $0 }.min()
-        sum.maximum = [lhs.maximum, rhs.maximum].compactMap { $0 }.max()
         return sum
     }
 
     public var missing: Int { rows - present }
 
-    /// The median from the histogram (numeric), nil without one.
-    public var median: Double? { histogram?.quantile(0.5) }
+    /// Present values left out of the moments (sites with fewer than the threshold).
+    public var unsummed: Int { present - moments.count }
+
+    /// The median: the midpoint of the bin that holds it (numeric), nil without a histogram.
+    public var median: Double? { histogram?.binMidpointQuantile(0.5) }
 
     /// The most frequent category's position (ties: the first listed), nil when none present.
     public var mode: Int? {

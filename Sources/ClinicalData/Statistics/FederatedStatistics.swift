@@ -5,11 +5,18 @@ import Learning
 /// column for standardization.
 ///
 /// Everything derives from one round of additive summaries. Imputation fills a feature's
-/// missing values with one constant m (the median from the summed histogram, or the mode),
-/// so the moments after imputation follow exactly from those before it:
-/// sum' = sum + k (m - c) and sum2' = sum2 + k (m - c)^2 for k missing values and shift c.
-/// Indicator and one-hot columns are 0/1, so their moments are counts. No second round and
-/// no row is needed.
+/// missing values with one constant m (the midpoint of the bin holding the summed histogram's
+/// median, the majority value of a yes/no feature, or the mode), so the moments after
+/// imputation follow exactly from those before it: sum' = sum + k (m - c) and
+/// sum2' = sum2 + k (m - c)^2 for k filled values and shift c. No second round and no row is
+/// needed.
+///
+/// What a site receives (its prepared file's header) is only what it needs, so that it learns
+/// nothing about the other sites' patients (docs/disclosure-control.md): 0/1 columns
+/// (indicators, one-hot categories, yes/no features) are not standardized at all, because a
+/// 0/1 column's mean and standard deviation give the federation's size and count of ones, and
+/// with its own counts a site would have the others'; the other columns' mean and standard
+/// deviation are rounded to four significant digits, which changes nothing in training.
 public struct FederatedStatistics: Sendable {
     public let study: StudySchema
     public let layout: ColumnLayout
@@ -39,8 +46,13 @@ public struct FederatedStatistics: Sendable {
             }
             if feature.isCategorical {
                 imputation.append(features.mode.map(Double.init))
+            } else if feature.isYesNo, let histogram = features.histogram {
+                // The majority value: the upper half of a [0, 1] range holds the ones.
+                let half = histogram.weights.count / 2
+                let ones = histogram.weights[half...].reduce(histogram.above, +)
+                imputation.append(ones * 2 > histogram.total ? 1 : 0)
             } else {
-                // The median; without a histogram (no plausible range), the mean.
+                // The median's bin; without a histogram (no plausible range), the mean.
                 imputation.append(features.median ?? features.moments.mean)
             }
         }
@@ -49,6 +61,12 @@ public struct FederatedStatistics: Sendable {
         var means = [Float]()
         var deviations = [Float]()
         for column in layout.columns {
+            let feature = study.features[column.feature]
+            guard !Self.isZeroOne(column, feature) else {
+                means.append(0)
+                deviations.append(1)
+                continue
+            }
             let features = summary.features[column.feature]
             let n = features.rows
             let missing = features.missing
@@ -56,8 +74,10 @@ public struct FederatedStatistics: Sendable {
             var moments: MomentSums
             switch column {
             case .value:
+                // Values a small site kept out of its sums count as the fill value too.
                 moments = features.moments
-                if missing > 0, let fill { moments = moments.adding(fill, times: missing) }
+                let filled = missing + features.unsummed
+                if filled > 0, let fill { moments = moments.adding(fill, times: filled) }
             case .indicator:
                 moments = MomentSums(shift: 0, count: n, sum: Double(missing), sumOfSquares: Double(missing))
             case .category(_, let position):
@@ -71,15 +91,25 @@ public struct FederatedStatistics: Sendable {
                 let squares = counts.enumerated().reduce(0.0) { $0 + Double($1.offset * $1.offset * $1.element) }
                 moments = MomentSums(shift: 0, count: n, sum: sum, sumOfSquares: squares)
             }
-            means.append(Float(moments.mean ?? 0))
-            deviations.append(Float((moments.variance ?? 0).squareRoot()))
+            means.append(Float((moments.mean ?? 0).rounded(significantDigits: 4)))
+            deviations.append(Float((moments.variance ?? 0).squareRoot().rounded(significantDigits: 4)))
         }
         standardization = FeatureStatistics(mean: means, standardDeviation: deviations)
     }
 
-    /// Statistics computed from one site's own rows (a site preparing alone).
+    /// Whether a column only ever holds 0 and 1 (before imputation fills it with one of them).
+    static func isZeroOne(_ column: ColumnLayout.Column, _ feature: FeatureDefinition) -> Bool {
+        switch column {
+        case .indicator, .category: true
+        case .categoryIndex: feature.categories.count <= 2
+        case .value: feature.isYesNo
+        }
+    }
+
+    /// Statistics computed from one site's own rows (a site preparing alone): nothing leaves
+    /// the site, so nothing is coarsened.
     public init(local cohort: HarmonizedCohort, site: String) throws {
-        try self.init(study: cohort.study, summaries: [SiteSummary(cohort: cohort, site: site)])
+        try self.init(study: cohort.study, summaries: [SiteSummary(cohort: cohort, site: site, rule: nil)])
     }
 
     /// Imputation values with a fallback for features no site has data for (the centre of the

@@ -67,4 +67,21 @@ public struct FixedBinHistogram: Codable, Hashable, Sendable {
         }
         return upperBound
     }
+
+    /// The midpoint of the bin that holds the `q`-quantile (the k-th smallest value, k = ceil(q n)),
+    /// or the range's bound when it lies below or above the range. Exact to half a bin and
+    /// never a patient's value, which is why reports publish this rather than the sample median
+    /// (with an odd count, the sample median is one patient's exact value). Nil when empty.
+    public func binMidpointQuantile(_ q: Double) -> Double? {
+        let n = total
+        guard n > 0 else { return nil }
+        let rank = max(1, Int((min(max(q, 0), 1) * Double(n)).rounded(.up)))
+        var cumulative = below
+        if rank <= cumulative { return lowerBound }
+        for (bin, count) in counts.enumerated() {
+            cumulative += count
+            if rank <= cumulative { return lowerBound + (Double(bin) + 0.5) * binWidth }
+        }
+        return upperBound
+    }
 }

@@ -18,14 +18,20 @@ public struct SiteSummary: Codable, Hashable, Sendable {
     public var labelPositive: Int
     public var features: [FeatureSummary]
 
-    public init(cohort: HarmonizedCohort, site: String) {
-        study = cohort.study.id
-        studyHash = cohort.study.sha256
+    /// `rule` nil: nothing coarsened, for statistics that never leave the site.
+    public init(cohort: HarmonizedCohort, site: String, rule: SmallCellRule? = SmallCellRule()) {
+        self.init(study: cohort.study, rows: cohort.rows, site: site, rule: rule)
+    }
+
+    /// The summary of a site's kept rows.
+    public init(study: StudySchema, rows: [PatientRow], site: String, rule: SmallCellRule? = SmallCellRule()) {
+        self.study = study.id
+        studyHash = study.sha256
         sites = [site]
-        rows = cohort.rows.count
-        labelPositive = cohort.rows.filter { $0.label == 1 }.count
-        features = cohort.study.features.enumerated().map { slot, feature in
-            FeatureSummary(feature: feature, values: cohort.rows.map { $0.values[slot] })
+        self.rows = rows.count
+        labelPositive = rows.filter { $0.label == 1 }.count
+        features = study.features.enumerated().map { slot, feature in
+            FeatureSummary(feature: feature, values: rows.map { $0.values[slot] }, rule: rule)
         }
     }
 

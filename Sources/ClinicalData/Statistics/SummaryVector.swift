@@ -1,21 +1,21 @@
 /// A site summary as one flat vector of its additive parts, for secure aggregation.
 ///
 /// Secure aggregation protocols sum fixed-length vectors of numbers without revealing any
-/// single site's vector; everything in a `SiteSummary` except the minimum and maximum is a sum,
-/// so the summary travels as `vector`, and the coordinator rebuilds the federation's summary
-/// from the summed vector with `SiteSummary(summing:)`. The layout is fixed by the study (its
-/// features, bins and categories), so every site's vector lines up without negotiation.
-/// Extremes are not sums and are dropped (nil) on this path.
+/// single site's vector; everything in a `SiteSummary` is a sum (coarsened histograms are
+/// spread over the study's fixed bins for that reason), so the summary travels as `vector`, and
+/// the coordinator rebuilds the federation's summary from the summed vector with
+/// `SiteSummary(summing:)`. The layout is fixed by the study (its features, bins and
+/// categories), so every site's vector lines up without negotiation.
 extension SiteSummary {
     /// The additive parts, in a layout fixed by the study: rows and label positives, then per
     /// feature: rows, present, moment count, sum, sum of squares, histogram below, above and
-    /// bins (if any), and category counts (if any).
+    /// bin weights (if any), and category counts (if any).
     public var vector: [Double] {
         var values = [Double(rows), Double(labelPositive)]
         for feature in features {
             values += [Double(feature.rows), Double(feature.present), Double(feature.moments.count), feature.moments.sum, feature.moments.sumOfSquares]
             if let histogram = feature.histogram {
-                values += [Double(histogram.below), Double(histogram.above)] + histogram.counts.map(Double.init)
+                values += [histogram.below, histogram.above] + histogram.weights
             }
             values += (feature.categoryCounts ?? []).map(Double.init)
         }
@@ -44,14 +44,12 @@ extension SiteSummary {
             feature.present = count()
             feature.moments = MomentSums(shift: feature.moments.shift, count: count(), sum: next(), sumOfSquares: next())
             if var histogram = feature.histogram {
-                histogram.below = count()
-                histogram.above = count()
-                histogram.counts = histogram.counts.indices.map { _ in count() }
+                histogram.below = next()
+                histogram.above = next()
+                histogram.weights = histogram.weights.indices.map { _ in next() }
                 feature.histogram = histogram
             }
             if let categories = feature.categoryCounts { feature.categoryCounts = categories.indices.map { _ in count() } }
-            feature.minimum = nil
-            feature.maximum = nil
             features[position] = feature
         }
     }

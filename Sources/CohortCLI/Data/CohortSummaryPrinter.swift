@@ -23,6 +23,7 @@ enum CohortSummaryPrinter {
                 ?? feature.categories.map { $0.map { "\($0.unit) \($0.count)" }.joined(separator: ", ") } ?? ""
             line("  " + pad(feature.name, width) + pad(feature.unit ?? "", 18) + pad(missing, 16) + pad(String(feature.outOfRange), 14) + median)
         }
+        for warning in report.warnings { line("  warning: \(warning)") }
         for conversion in report.conversionLines { line("  converted \(conversion)") }
         for column in report.unusedColumns { line("  column \(column.column) (\(column.code)) is not used by the study") }
         if report.errorCount > 0 {

@@ -10,7 +10,8 @@ struct DataCheckCommand: AsyncParsableCommand {
         discussion: """
         --output writes the exact report (it stays at the site: it lists skipped records by file and \
         resource). --html and --shared write the versions that may leave the site: counts of 1 to 10 \
-        are shown as <11.
+        are shown as <11, and counts that would give one away are withheld, audited over all the \
+        report's tables at once (docs/disclosure-control.md).
         """)
 
     @Option(help: "Study: a .yaml path or a shipped study name (synthea-cardiovascular, uci-heart-disease).")
@@ -21,10 +22,10 @@ struct DataCheckCommand: AsyncParsableCommand {
     @Option(help: "Write the exact report as JSON (patients.read, patients.kept, errors, ...).")
     var output: String?
 
-    @Option(help: "Write the small-cell-suppressed report as a self-contained HTML page.")
+    @Option(help: "Write the publishable report as a self-contained HTML page.")
     var html: String?
 
-    @Option(help: "Write the small-cell-suppressed report as JSON.")
+    @Option(help: "Write the publishable report as JSON (cohort-quality-report-shared/2).")
     var shared: String?
 
     @Option(help: "Site name shown in the reports (default: the export's folder or file name).")
@@ -42,7 +43,7 @@ struct DataCheckCommand: AsyncParsableCommand {
             try JSONOutput.write(cohort.report, to: output)
             if !quiet { print("wrote \(output)") }
         }
-        let sharedReport = SharedQualityReport(cohort.report)
+        let sharedReport = PublishedQualityReport(cohort.report)
         if let shared {
             try JSONOutput.write(sharedReport, to: shared)
             if !quiet { print("wrote \(shared)") }

@@ -23,6 +23,8 @@ struct DataCombineCommand: AsyncParsableCommand {
         guard !summaries.isEmpty else { throw CohortError("give the site summaries to combine") }
         let loaded = try ClinicalCLI.run { try summaries.map { try SiteSummary.load(from: URL(fileURLWithPath: $0)) } }
         let federated = try ClinicalCLI.run { try FederatedStatistics(study: study, summaries: loaded) }
+        // Before imputation fills them in: features a site mostly lacks.
+        for warning in loaded.flatMap({ MissingShareWarning.warnings(for: $0, study: study) }) { print("warning: \(warning)") }
         try JSONOutput.write(federated.summary, to: output)
         print("combined \(federated.summary.sites.count) sites (\(federated.summary.sites.joined(separator: ", "))): \(federated.summary.rows) patients")
         for (feature, value) in zip(study.features, federated.imputation) {

@@ -10,7 +10,7 @@ struct DataPrepareCommand: AsyncParsableCommand {
         abstract: "Write the training-ready dataset (cohort-prepared/1 CSV with the study's hash).",
         discussion: """
         One site: writes OUTPUT/dataset.csv, OUTPUT/report.json (exact, stays at the site) and \
-        OUTPUT/report.html (small-cell suppressed). Missing values are filled with the site's own \
+        OUTPUT/report.html (publishable: small counts hidden, audited). Missing values are filled with the site's own \
         medians, or with the federation's when --statistics names the file `cohort data combine` wrote.
 
         Simulated federation: --split-by city|county|zip3|file [--sites N] cuts the export into sites \
@@ -71,6 +71,8 @@ struct DataPrepareCommand: AsyncParsableCommand {
         let summaries = siteCohorts.map { SiteSummary(cohort: $0.cohort, site: $0.name) }
         let federated = try ClinicalCLI.run { try FederatedStatistics(study: study, summaries: summaries) }
         if !quiet { CohortSummaryPrinter.print(cohort.report) }
+        // The coordinator's view: features a site mostly lacks, before imputation fills them in.
+        for warning in summaries.flatMap({ MissingShareWarning.warnings(for: $0, study: study) }) { print("warning: \(warning)") }
         for part in siteCohorts {
             try write(part.cohort, site: part.name, statistics: federated, into: (output as NSString).appendingPathComponent(part.name))
             if !quiet {
@@ -93,7 +95,7 @@ struct DataPrepareCommand: AsyncParsableCommand {
         try ClinicalCLI.run { try dataset.write(to: URL(fileURLWithPath: datasetPath)) }
         let report = cohort.report
         try JSONOutput.write(report, to: (folder as NSString).appendingPathComponent("report.json"))
-        try ClinicalCLI.writeText(HTMLQualityReport(SharedQualityReport(report), site: site).render(),
+        try ClinicalCLI.writeText(HTMLQualityReport(PublishedQualityReport(report), site: site).render(),
                                   to: (folder as NSString).appendingPathComponent("report.html"))
         if !quiet { print("wrote \(datasetPath) (\(dataset.data.count) rows x \(dataset.columns.count) columns)") }
     }
