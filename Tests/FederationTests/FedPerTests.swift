@@ -39,7 +39,7 @@ struct RecordingTransport: Transport {
         simulation.transportWrapper = { RecordingTransport(base: $0, sent: sent) }
         let initial = try simulation.initialModel()
         let outcome = try await simulation.run()
-        #expect(outcome.rounds.allSatisfy(\.accepted))
+        #expect(outcome.rounds.allSatisfy { $0.accepted })
         // The output layer (its weights and bias: the last two tensors) is each site's own.
         let head = initial.layout.tensors[initial.layout.tensors.count - 2].offset..<initial.layout.count
         let updates = await sent.updates

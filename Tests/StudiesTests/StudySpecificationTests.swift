@@ -64,8 +64,8 @@ struct StudySpecificationTests {
     @Test("every compatibility rule refuses with the same words in simulation and deployment")
     func sameRefusalInBothRuntimes() throws {
         let cases: [(String, String)] = [
-            ("strategy: scaffold\nnorm_bound: 5", "scaffold averages its sites' control variates with the plain mean"),
-            ("strategy: lockdown\ncentral_dp_noise: 0.1", "lockdown averages its sites' subspace masks with the plain mean"),
+            ("strategy: scaffold\nnorm_bound: 5", "scaffold folds its sites' control-variate deltas beside the plain mean"),
+            ("strategy: lockdown\ncentral_dp_noise: 0.1", "lockdown folds its sites' subspace masks beside the plain mean"),
             ("strategy: scaffold\nsecure_aggregation: true", "scaffold needs each site's control-variate delta"),
             ("strategy: median\nsecure_aggregation: true", "the median rule needs each site's own update"),
             ("monitor: true\nsecure_aggregation: true", "the site monitor scores each site's own update"),

@@ -87,6 +87,25 @@ struct UpdateRejectionTests {
         #expect(outcome.rounds[0].contributors == ["south"])
     }
 
+    @Test("a vector the study's algorithm does not declare is refused by name, and so are the retired per-algorithm fields")
+    func undeclaredVector() async throws {
+        let (receipts, outcome, _) = try await Self.run { link, offer in
+            var update = RawSite.update(for: offer, site: "north", delta: [Float](repeating: 0.01, count: Int(offer.parameterCount)))
+            update.vectors = ["sneaky": [Float](repeating: 1, count: Int(offer.parameterCount))]
+            return [try await link.upload(update, task: offer.taskID)]
+        }
+        #expect(!receipts[0].accepted)
+        #expect(receipts[0].reason.contains("'sneaky'") && receipts[0].reason.contains("does not declare"), "\(receipts[0].reason)")
+        #expect(outcome.rounds[0].failures.contains { $0.site == "north" && $0.reason.contains("sneaky") }, "\(outcome.rounds[0])")
+        let (retired, _, _) = try await Self.run { link, offer in
+            var (header, vectors) = Cohort_Deployment_V1_UpdateHeader.announcing(
+                RawSite.update(for: offer, site: "north", delta: [Float](repeating: 0, count: Int(offer.parameterCount))), task: offer.taskID)
+            header.includesMask = true
+            return [try await link.upload(header: header, vectors: vectors)]
+        }
+        #expect(retired[0].reason.contains("retired"), "\(retired[0].reason)")
+    }
+
     @Test("oversized: more values than the model has, or a chunk over the limit")
     func oversized() async throws {
         let (receipts, _, _) = try await Self.run { link, offer in
@@ -97,15 +116,15 @@ struct UpdateRejectionTests {
             header.round = offer.round
             header.parameterCount = offer.parameterCount
             header.sampleCount = 10
-            // Announces a control-variate vector the study never asked for: more bytes than allowed.
-            header.includesControlDelta = true
+            // Announces a control-variate vector the study never asked for: refused before any byte is read.
+            header.vectors = [Cohort_Deployment_V1_NamedVector(.controlDelta, count: count)]
             let zeros = [Float](repeating: 0, count: count)
             header.payloadChecksum = ValuesChecksum.of([zeros, zeros])
             let first = try await link.upload(header: header, vectors: [TaskVector(kind: .delta, values: zeros),
                                                                          TaskVector(kind: .controlDelta, values: zeros)])
             return [first]
         }
-        #expect(receipts[0].reason.contains("oversized"))
+        #expect(receipts[0].reason.contains("does not declare"), "\(receipts[0].reason)")
     }
 
     @Test("an answer for a task never offered, or offered to another site, is refused")

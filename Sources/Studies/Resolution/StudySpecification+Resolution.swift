@@ -28,7 +28,6 @@ extension StudySpecification {
         switch strategyName {
         case "local": mode = .local
         case "pooled": mode = .pooled
-        case "lockdown": mode = .federated(.lockdown(rounds: rounds, maskSeed: seed ?? Self.defaultSeed))
         case _ where Self.robustRules.contains(strategyName):
             mode = .federated(.fedAvg)
             ruleName = strategyName

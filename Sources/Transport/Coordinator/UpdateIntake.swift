@@ -74,6 +74,9 @@ struct UpdateIntake: Sendable {
         var expected = task.sealed ? [] : [VectorAssembler.Expected(kind: .delta, count: task.parameterCount)]
         for vector in header.vectors {
             let name = VectorName(vector.name)
+            guard task.expectedVectors.contains(where: { $0.name == name }) else {
+                throw .invalid(UpdateRejection.undeclaredVector(VectorName(String(vector.name.prefix(64)))).description)
+            }
             guard vector.count == UInt64(task.parameterCount) else {
                 throw .invalid("wrong shape: the update's '\(name.rawValue.prefix(64))' vector has \(vector.count) values, the model \(task.parameterCount)")
             }
@@ -143,7 +146,7 @@ struct UpdateIntake: Sendable {
         } catch {
             throw .invalid(error.description)
         }
-        guard let declared = await switchboard.declaredTrainingRows(of: site) else {
+        guard let declared = await switchboard.declaration(of: site)?.trainingRows else {
             throw .invalid("site \(site) declared no training rows (its Hello); an update's weight cannot be bounded")
         }
         guard samples <= declared else {
