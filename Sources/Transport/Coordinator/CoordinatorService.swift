@@ -220,6 +220,14 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
                 await switchboard.reject(task.id, reason: "\(error)")
                 return intake.refuse(site, task: task.id, round: task.round, .invalid("\(error)"))
             }
+            // A report's count is its weight in the weighted accuracy: at most the rows its site
+            // declared (prepared data declares all its rows as training rows, split at the site).
+            let rows = await switchboard.declaration(of: site).map { $0.trainingRows + $0.testRows } ?? 0
+            guard metrics.count <= rows else {
+                let reason = "Metrics.count is \(metrics.count), more than the \(rows) rows site \(site) declared when it joined (DataDescription.training_rows + test_rows)"
+                await switchboard.reject(task.id, reason: reason)
+                return intake.refuse(site, task: task.id, round: task.round, .invalid(reason))
+            }
             let report = EvaluationReport(site: site, round: task.round, metrics: metrics, validation: validation)
             if case .failure(let closed) = await switchboard.complete(task.id, with: .evaluation(report)) {
                 return intake.refuse(site, task: task.id, round: task.round, closed)

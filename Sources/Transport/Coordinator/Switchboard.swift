@@ -29,9 +29,9 @@ actor Switchboard {
     private var outcomes: [String: TaskOutcome] = [:]
     /// Why a site was expelled, until it attaches again (with a new certificate).
     private var expulsions: [SiteID: String] = [:]
-    /// The training rows each site declared in its latest Hello, kept after it disconnects:
-    /// the most samples an update of it may claim (`UpdateIntake`).
-    private var declaredRows: [SiteID: Int] = [:]
+    /// What each site declared about its data in its latest Hello, kept after it disconnects:
+    /// its rows bound the weight its answers may claim (`UpdateIntake`, evaluation reports).
+    private var declarations: [SiteID: DataSummary] = [:]
     private var nextToken: UInt64 = 1
     private let limits: ProtocolLimits
     private let log: EventLog
@@ -56,7 +56,7 @@ actor Switchboard {
         nextToken += 1
         expulsions[site] = nil
         sessions[site] = Session(token: token, outbound: outbound, data: data)
-        declaredRows[site] = data.trainingRows
+        declarations[site] = data
         lastSeen[site] = clock.now
         events(SiteConnectionEvent(site: site, kind: .connected, detail: ""))
         // Work it was given before a reconnect is offered again.
@@ -80,8 +80,8 @@ actor Switchboard {
         return true
     }
 
-    /// The training rows `site` declared when it last joined (nil: it never did).
-    func declaredTrainingRows(of site: SiteID) -> Int? { declaredRows[site] }
+    /// What `site` declared about its data when it last joined (nil: it never did).
+    func declaration(of site: SiteID) -> DataSummary? { declarations[site] }
 
     /// Connected sites that have been heard from recently.
     func liveSites() -> [SiteID] {

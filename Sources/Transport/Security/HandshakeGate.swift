@@ -36,13 +36,19 @@ final class HandshakeGate: Sendable {
 
     /// Connections now in their handshake (tests watch it).
     var pending: Int { state.withLock { $0.total } }
+    /// Connections closed so far at once (over a cap) and at the timeout.
+    var closed: (refused: Int, timedOut: Int) { state.withLock { ($0.refused, $0.timedOut) } }
 
-    /// Puts the gate's handler into an accepted connection's pipeline, right after its TLS
-    /// handler (whose handshake-completed event it waits for). Runs on the channel's loop.
+    /// Puts the gate into an accepted connection's pipeline: its handler right after the TLS
+    /// handler (whose handshake-completed event it waits for), and a closer before it. Closing
+    /// through the TLS handler mid-handshake would wait up to 5 s for the peer's close_notify
+    /// (NIOSSL's shutdown timeout); the closer closes the socket itself. Runs on the channel's loop.
     func install(on channel: any Channel) throws {
         let operations = channel.pipeline.syncOperations
         let tls = try operations.handler(type: NIOSSLServerHandler.self)
-        try operations.addHandler(PendingHandshake(gate: self), position: .after(tls))
+        let closer = SocketCloser()
+        try operations.addHandler(closer, position: .first)
+        try operations.addHandler(PendingHandshake(gate: self, closer: closer), position: .after(tls))
     }
 
     /// Counts a new connection from `address` in; false when a cap is reached (it is closed).
@@ -90,11 +96,15 @@ private final class PendingHandshake: ChannelInboundHandler, RemovableChannelHan
     typealias InboundIn = NIOAny
 
     private let gate: HandshakeGate
+    private let closer: SocketCloser
     private var address: String?
     private var counted = false
     private var timer: Scheduled<Void>?
 
-    init(gate: HandshakeGate) { self.gate = gate }
+    init(gate: HandshakeGate, closer: SocketCloser) {
+        self.gate = gate
+        self.closer = closer
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { admit(context) }
@@ -109,10 +119,11 @@ private final class PendingHandshake: ChannelInboundHandler, RemovableChannelHan
         var completed = false
         if case .handshakeCompleted = event as? TLSUserEvent { completed = true }
         context.fireUserInboundEventTriggered(event)
-        // Authenticated: the connection leaves the gate, and its pipeline loses this handler.
+        // Authenticated: the connection leaves the gate, and its pipeline loses the gate's handlers.
         if completed {
             release()
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+            closer.remove()
         }
     }
 
@@ -129,16 +140,16 @@ private final class PendingHandshake: ChannelInboundHandler, RemovableChannelHan
         guard address == nil else { return }
         let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
         self.address = address
-        let channel = context.channel
         guard gate.enter(address) else {
-            channel.close(promise: nil)
+            closer.closeNow()
             return
         }
         counted = true
         let gate = gate
+        let closer = NIOLoopBound(closer, eventLoop: context.eventLoop)
         timer = context.eventLoop.scheduleTask(in: gate.timeout) {
             gate.timedOut(address)
-            channel.close(promise: nil)
+            closer.value.closeNow()
         }
     }
 
@@ -149,5 +160,22 @@ private final class PendingHandshake: ChannelInboundHandler, RemovableChannelHan
             counted = false
             gate.leave(address)
         }
+    }
+}
+
+/// First in the pipeline, under TLS: closes the socket at once, without TLS's shutdown.
+private final class SocketCloser: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = NIOAny
+
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func closeNow() { context?.close(promise: nil) }
+
+    func remove() {
+        guard let context else { return }
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 }
