@@ -18,7 +18,7 @@ enum QualitySummaryFile {
             throw CohortError("--quality: cannot read \(path): \(error.localizedDescription)")
         }
         if let format = Self.format(of: data), format.hasPrefix(sharedFormat) {
-            do { return summary(of: try JSONOutput.decoder.decode(SharedQualityReport.self, from: data)) } catch {
+            do { return summary(of: try JSONOutput.decoder.decode(PublishedQualityReport.self, from: data)) } catch {
                 throw CohortError("--quality: \(path) says it is \(format) but does not read as one (\(error)); write it again with cohort data check --shared")
             }
         }
@@ -29,7 +29,7 @@ enum QualitySummaryFile {
 
     /// The report's data-quality section from the shared report: patients read and kept,
     /// exclusions by reason, and each feature's missingness (withheld where the rule hides it).
-    static func summary(of shared: SharedQualityReport) -> DataQualitySummary {
+    static func summary(of shared: PublishedQualityReport) -> DataQualitySummary {
         DataQualitySummary(
             source: "cohort data check --shared (\(shared.sourceKind)), study \(shared.study.id)",
             schemaHash: shared.study.sha256,
@@ -48,10 +48,11 @@ enum QualitySummaryFile {
 
 extension ReportedCount {
     /// A published count, as published.
-    init(_ count: SuppressedCount) {
+    init(_ count: PublishedCount) {
         switch count {
         case .exact(let value): self = .exact(value)
-        case .suppressed(let threshold): self = .suppressed(below: threshold)
+        case .small(let threshold): self = .suppressed(below: threshold)
+        case .withheld: self = .withheld
         }
     }
 }

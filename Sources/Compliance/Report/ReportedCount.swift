@@ -1,4 +1,6 @@
-/// A count as a site published it: exact, or hidden by the small-cell rule ("<11").
+/// A count as a site published it: exact, hidden by the small-cell rule ("<11"), or withheld
+/// only to protect another cell (complementary suppression: "withheld", never "<11", which
+/// would be false).
 ///
 /// The report copies what it is given and never does arithmetic that could undo the rule (no
 /// totals, no differences), so a count a site suppressed stays suppressed in the page and in
@@ -7,6 +9,10 @@
 public enum ReportedCount: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByIntegerLiteral {
     case exact(Int)
     case suppressed(below: Int)
+    case withheld
+
+    /// The word a published file uses for a cell withheld to protect another.
+    public static let withheldWord = "withheld"
 
     public init(integerLiteral value: Int) { self = .exact(value) }
 
@@ -14,6 +20,7 @@ public enum ReportedCount: Hashable, Sendable, Codable, CustomStringConvertible,
         switch self {
         case .exact(let count): String(count)
         case .suppressed(let threshold): "<\(threshold)"
+        case .withheld: Self.withheldWord
         }
     }
 
@@ -29,7 +36,7 @@ public enum ReportedCount: Hashable, Sendable, Codable, CustomStringConvertible,
         var container = encoder.singleValueContainer()
         switch self {
         case .exact(let count): try container.encode(count)
-        case .suppressed: try container.encode(description)
+        case .suppressed, .withheld: try container.encode(description)
         }
     }
 
@@ -40,6 +47,10 @@ public enum ReportedCount: Hashable, Sendable, Codable, CustomStringConvertible,
             return
         }
         let text = try container.decode(String.self)
+        if text == Self.withheldWord {
+            self = .withheld
+            return
+        }
         guard text.hasPrefix("<"), let threshold = Int(text.dropFirst()), threshold > 1 else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a count or \"<11\", got \"\(text)\"")
         }
