@@ -21,6 +21,11 @@ struct DeploymentProcessTests {
         #expect(deployed.rounds.count == 15)
         #expect(deployed.checksum.count == 16)
         #expect(deployed.checksum == (try await harness.simulate()))
+        // The coordinator's files holding the model and its results are its user's alone.
+        for file in [output, harness.coordinatorKit.appendingPathComponent("coordinator.sqlite")] {
+            let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file.lastPathComponent) has mode \(String(mode ?? 0, radix: 8))")
+        }
         for site in harness.processes.dropFirst() {
             #expect(await site.wait(seconds: 30) == 0, "\(site.name): \(site.errors)")
             #expect(site.output.contains(deployed.checksum))
