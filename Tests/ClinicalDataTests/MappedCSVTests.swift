@@ -28,8 +28,8 @@ struct MappedCSVTests {
         #expect(close(p1["cholesterol"]!, 5.2 * 38.665))        // 201.058 mg/dL
         #expect(close(p1["glucose"]!, 5.5 * 18.016))            // 99.088 mg/dL
         #expect(p1["smoking"] == 0)
-        #expect(p1["diabetes"] == 1)                            // E11.9 <- SNOMED CT 44054006 via the code map
-        #expect(p1["label"] == 1)                               // I10 <- SNOMED CT 38341003 via the code map
+        #expect(p1["diabetes"] == 1)                            // E11.9: in the type-2-diabetes value set (E11*)
+        #expect(p1["label"] == 1)                               // I10: in the hypertension value set (I10*)
 
         let p2 = values(cohort.rows[1], cohort.study)
         #expect(close(p2["weight"]!, 90.718474))

@@ -79,12 +79,12 @@ struct MappedCSVReader {
                 if let instant = ISO8601Text.instant(value) { birthDate = CivilDate(instant: instant) } else {
                     extractor.report(kind: RecordErrorKind.badDate, resource: resource, reason: "\(column.name) '\(value)' is not a date (YYYY-MM-DD)")
                 }
-            case .deathDate: deathDate = ISO8601Text.instant(value)
+            case .deathDate: deathDate = ISO8601Text.instant(value, zone: extractor.study.timeZone)
             case .city: place.city = value
             case .county: place.county = value
             case .postalCode: place.postalCode = value
             case .recordDate:
-                if let instant = ISO8601Text.instant(value) { time = instant } else {
+                if let instant = ISO8601Text.instant(value, zone: extractor.study.timeZone) { time = instant } else {
                     extractor.report(kind: RecordErrorKind.badDate, resource: resource, reason: "\(column.name) '\(value)' is not a date")
                 }
             default: break
@@ -111,10 +111,20 @@ struct MappedCSVReader {
                 } else {
                     extractor.coded(patient: patientID, slots: columnSlots, time: time, codes: [], text: value, resource: resource)
                 }
-            case .conditions(let system), .medications(let system):
-                let kind: StudyIndex.RecordKind = if case .conditions = column.target { .condition } else { .medication }
-                for code in value.split(separator: ";").map(\.trimmingSpaces) where !code.isEmpty {
-                    let matched = index.slots(for: ClinicalCode(system, code), in: kind)
+            case .conditions(let system):
+                for text in value.split(separator: ";").map(\.trimmingSpaces) where !text.isEmpty {
+                    let code = ClinicalCode(system, text)
+                    let matched = index.slots(for: code, in: .condition)
+                    if matched.isEmpty {
+                        extractor.conditionNotInStudy(code, display: nil)
+                        extractor.countNotInStudy()
+                    } else {
+                        extractor.condition(patient: patientID, slots: matched, time: time, status: .unknown)
+                    }
+                }
+            case .medications(let system):
+                for text in value.split(separator: ";").map(\.trimmingSpaces) where !text.isEmpty {
+                    let matched = index.slots(for: ClinicalCode(system, text), in: .medication)
                     if matched.isEmpty { extractor.countNotInStudy() } else { extractor.presence(patient: patientID, slots: matched, time: time) }
                 }
             default: break

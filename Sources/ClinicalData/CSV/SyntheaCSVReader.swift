@@ -39,11 +39,11 @@ struct SyntheaCSVReader {
             let place = PatientPlace(city: header.optional("CITY", row), county: header.optional("COUNTY", row),
                                      postalCode: header.optional("ZIP", row), state: header.optional("STATE", row))
             extractor.patient(id: id, birthDate: birthDate, sex: header.value("GENDER", row),
-                              death: deathText.isEmpty ? nil : ISO8601Text.instant(deathText), place: place)
+                              death: deathText.isEmpty ? nil : ISO8601Text.instant(deathText, zone: extractor.study.timeZone), place: place)
         }
         if let encounters = tablePath("encounters.csv") {
             readTable(encounters, into: extractor, required: ["START", "PATIENT"]) { row, header in
-                guard let time = ISO8601Text.instant(header.value("START", row)) else { return }
+                guard let time = ISO8601Text.instant(header.value("START", row), zone: extractor.study.timeZone) else { return }
                 extractor.encounter(patient: header.value("PATIENT", row), time: time)
             }
         }
@@ -72,17 +72,34 @@ struct SyntheaCSVReader {
                 }
             }
         }
-        for (table, kind, defaultSystem) in [("conditions.csv", StudyIndex.RecordKind.condition, CodeSystem.snomed),
-                                              ("medications.csv", .medication, .rxnorm)] {
-            guard let path = tablePath(table) else { continue }
-            readTable(path, into: extractor, required: ["START", "PATIENT", "CODE"]) { row, header in
-                let code = ClinicalCode(system(header, row, default: defaultSystem), header.value("CODE", row))
-                let slots = index.slots(for: code, in: kind)
+        if let conditions = tablePath("conditions.csv") {
+            readTable(conditions, into: extractor, required: ["START", "PATIENT", "CODE"]) { row, header in
+                let code = ClinicalCode(system(header, row, default: .snomed), header.value("CODE", row))
+                let slots = index.slots(for: code, in: .condition)
+                guard !slots.isEmpty else {
+                    extractor.conditionNotInStudy(code, display: header.optional("DESCRIPTION", row))
+                    extractor.countNotInStudy()
+                    return
+                }
+                guard let time = date(header.value("START", row), row: row, file: "conditions.csv", extractor) else { return }
+                // STOP is when the condition ended (empty: ongoing); the export has no verification status.
+                var status = ConditionRecordStatus.unknown
+                if let stop = header.optional("STOP", row) {
+                    guard let end = date(stop, row: row, file: "conditions.csv", extractor) else { return }
+                    status.abatement = end
+                }
+                extractor.condition(patient: header.value("PATIENT", row), slots: slots, time: time, status: status)
+            }
+        }
+        if let medications = tablePath("medications.csv") {
+            readTable(medications, into: extractor, required: ["START", "PATIENT", "CODE"]) { row, header in
+                let code = ClinicalCode(system(header, row, default: .rxnorm), header.value("CODE", row))
+                let slots = index.slots(for: code, in: .medication)
                 guard !slots.isEmpty else {
                     extractor.countNotInStudy()
                     return
                 }
-                guard let time = date(header.value("START", row), row: row, file: table, extractor) else { return }
+                guard let time = date(header.value("START", row), row: row, file: "medications.csv", extractor) else { return }
                 extractor.presence(patient: header.value("PATIENT", row), slots: slots, time: time)
             }
         }
@@ -95,7 +112,7 @@ struct SyntheaCSVReader {
     }
 
     private func date(_ text: String, row: CSVRecordReader.Record, file: String, _ extractor: CohortExtractor) -> Int64? {
-        guard let time = ISO8601Text.instant(text) else {
+        guard let time = ISO8601Text.instant(text, zone: extractor.study.timeZone) else {
             extractor.report(kind: RecordErrorKind.badDate, resource: "\(file) line \(row.line)", reason: "date '\(text)' is not ISO 8601")
             return nil
         }

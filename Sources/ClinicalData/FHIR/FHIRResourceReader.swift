@@ -7,14 +7,18 @@
 ///
 /// Read: Patient (id, gender, birthDate, deceased[x], address), Observation (code, subject,
 /// effective[x]/issued, valueQuantity, valueCodeableConcept, valueString, component[]),
-/// Condition (code, subject, onset[x]/recordedDate, verificationStatus), MedicationRequest
+/// Condition (code, subject, onset[x]/recordedDate, clinicalStatus, verificationStatus,
+/// abatement[x]), MedicationRequest
 /// (medicationCodeableConcept, subject, authoredOn) and Encounter (subject, period.start).
 /// Every other resource is counted and skipped.
 struct FHIRResourceReader {
     let matcher: CodingMatcher
+    /// Dates without a time are days in the study's zone.
+    let zone: StudyTimeZone
 
     init(index: StudyIndex) {
         matcher = CodingMatcher(index: index)
+        zone = index.study.timeZone
     }
 
     /// Resource types of DSTU2 and STU3 that R4 removed: a bundle holding them is not R4.
@@ -37,6 +41,23 @@ struct FHIRResourceReader {
         }
     }
 
+    /// One coding of a CodeableConcept, as it lies in the buffer.
+    struct Coding {
+        var system: JSONString?
+        var code: JSONString?
+        var display: JSONString?
+    }
+
+    /// A Condition's status elements, as they lie in the buffer.
+    struct ConditionStatusText {
+        var verification: JSONString?
+        var clinical: JSONString?
+        /// abatementDateTime, or the start of abatementPeriod.
+        var abatement: JSONString?
+        /// abatementBoolean true, abatementString or abatementAge: ended, date unknown.
+        var abatedUndated = false
+    }
+
     /// A coded element's value: where it lies, read only if the code matched.
     struct ObservedValue {
         var slots: [Int32] = []
@@ -49,7 +70,8 @@ struct FHIRResourceReader {
         case patient(id: JSONString?, gender: JSONString?, birthDate: JSONString?, deathTime: JSONString?, deceased: Bool,
                      place: (city: JSONString?, district: JSONString?, postalCode: JSONString?, state: JSONString?))
         case observation(id: JSONString?, subject: JSONString?, time: JSONString?, value: ObservedValue, components: [ObservedValue], voided: Bool)
-        case condition(id: JSONString?, subject: JSONString?, time: JSONString?, slots: [Int32], refuted: Bool)
+        case condition(id: JSONString?, subject: JSONString?, time: JSONString?, slots: [Int32], status: ConditionStatusText,
+                       codings: [Coding])
         case medication(id: JSONString?, subject: JSONString?, time: JSONString?, slots: [Int32], voided: Bool)
         case encounter(subject: JSONString?, start: JSONString?)
         case other(type: JSONString)
@@ -175,14 +197,22 @@ struct FHIRResourceReader {
         var onset: JSONString?
         var recorded: JSONString?
         var slots = [Int32]()
-        var refuted = false
+        var codings = [Coding]()
+        var status = ConditionStatusText()
         while let key = try cursor.nextKey(&first) {
-            if key.equals("code") { try codes(&cursor, kind: .condition, into: &slots) }
+            if key.equals("code") { try codes(&cursor, kind: .condition, into: &slots, codings: &codings) }
             else if key.equals("subject") { subject = try reference(&cursor) }
             else if key.equals("onsetDateTime") { onset = try cursor.optionalString() }
             else if key.equals("onsetPeriod") { onset = try periodStart(&cursor) }
             else if key.equals("recordedDate") { recorded = try cursor.optionalString() }
             else if key.equals("id") { id = try cursor.string() }
+            else if key.equals("abatementDateTime") { status.abatement = try cursor.optionalString() }
+            else if key.equals("abatementPeriod") { status.abatement = try periodStart(&cursor) }
+            else if key.equals("abatementBoolean") { status.abatedUndated = try cursor.bool() }
+            else if key.equals("abatementString") || key.equals("abatementAge") || key.equals("abatementRange") {
+                try cursor.skipValue()
+                status.abatedUndated = true
+            }
             else if key.equals("verificationStatus") || key.equals("clinicalStatus") {
                 if try cursor.peek() == UInt8(ascii: "\"") {
                     _ = try cursor.string()
@@ -192,9 +222,7 @@ struct FHIRResourceReader {
                 }
                 var statusCodes = [JSONString]()
                 try codingCodes(&cursor, into: &statusCodes)
-                if key.equals("verificationStatus") {
-                    refuted = statusCodes.contains { $0.equals("refuted") || $0.equals("entered-in-error") }
-                }
+                if key.equals("verificationStatus") { status.verification = statusCodes.first } else { status.clinical = statusCodes.first }
             } else if key.equals("patient") {
                 try cursor.skipValue()
                 while try cursor.nextKey(&first) != nil { try cursor.skipValue() }
@@ -202,7 +230,7 @@ struct FHIRResourceReader {
                                 reason: "Condition.patient is DSTU2; FHIR R4 uses Condition.subject: export as R4")
             } else { try cursor.skipValue() }
         }
-        return .condition(id: id, subject: subject, time: onset ?? recorded, slots: slots, refuted: refuted)
+        return .condition(id: id, subject: subject, time: onset ?? recorded, slots: slots, status: status, codings: codings)
     }
 
     private func medication(_ cursor: inout JSONCursor, first: inout Bool) throws(JSONFault) -> ParsedResource {
@@ -241,6 +269,20 @@ struct FHIRResourceReader {
 
     /// A CodeableConcept's codings matched against the study, appended to `slots`.
     private func codes(_ cursor: inout JSONCursor, kind: StudyIndex.RecordKind, into slots: inout [Int32]) throws(JSONFault) {
+        var ignored: [Coding]?
+        try codes(&cursor, kind: kind, into: &slots, keeping: &ignored)
+    }
+
+    /// The same, keeping every coding (a Condition's, for the codes that look related but are not in the study).
+    private func codes(_ cursor: inout JSONCursor, kind: StudyIndex.RecordKind, into slots: inout [Int32],
+                       codings: inout [Coding]) throws(JSONFault) {
+        var kept: [Coding]? = []
+        try codes(&cursor, kind: kind, into: &slots, keeping: &kept)
+        codings = kept ?? []
+    }
+
+    private func codes(_ cursor: inout JSONCursor, kind: StudyIndex.RecordKind, into slots: inout [Int32],
+                       keeping codings: inout [Coding]?) throws(JSONFault) {
         try cursor.enterObject()
         var first = true
         while let key = try cursor.nextKey(&first) {
@@ -248,16 +290,17 @@ struct FHIRResourceReader {
             try cursor.enterArray()
             var firstCoding = true
             while try cursor.nextElement(&firstCoding) {
-                var system: JSONString?
-                var code: JSONString?
+                var coding = Coding()
                 try cursor.enterObject()
                 var firstField = true
                 while let field = try cursor.nextKey(&firstField) {
-                    if field.equals("system") { system = try cursor.optionalString() }
-                    else if field.equals("code") { code = try cursor.optionalString() }
+                    if field.equals("system") { coding.system = try cursor.optionalString() }
+                    else if field.equals("code") { coding.code = try cursor.optionalString() }
+                    else if field.equals("display"), codings != nil { coding.display = try cursor.optionalString() }
                     else { try cursor.skipValue() }
                 }
-                matcher.match(system: system, code: code, kind: kind, into: &slots)
+                matcher.match(system: coding.system, code: coding.code, kind: kind, into: &slots)
+                codings?.append(coding)
             }
         }
     }
@@ -342,7 +385,8 @@ struct FHIRResourceReader {
             extractor.countResource("Patient")
             var birth: CivilDate?
             if let birthDate {
-                guard let instant = birthDate.withText(ISO8601Text.instant) else {
+                // A birth date is a calendar date: read in UTC, its day is the date written.
+                guard let instant = birthDate.withText({ ISO8601Text.instant($0) }) else {
                     extractor.report(kind: RecordErrorKind.badDate, resource: "Patient/\(patientID)",
                                      reason: "birthDate '\(birthDate.text)' is not a FHIR date (YYYY-MM-DD)")
                     extractor.patient(id: patientID, birthDate: nil, sex: gender?.text, death: nil, place: Self.place(place))
@@ -351,7 +395,7 @@ struct FHIRResourceReader {
                 birth = CivilDate(instant: instant)
             }
             var death: Int64?
-            if let deathTime { death = deathTime.withText(ISO8601Text.instant) }
+            if let deathTime { death = deathTime.withText { ISO8601Text.instant($0, zone: zone) } }
             if deceased, death == nil { death = Int64.min }
             extractor.patient(id: patientID, birthDate: birth, sex: gender?.text, death: death, place: Self.place(place))
 
@@ -369,15 +413,22 @@ struct FHIRResourceReader {
                 deliverValue(component, patient: patient, time: instant, buffer: buffer, resource: resourceName(), to: extractor)
             }
 
-        case let .condition(id, subject, time, slots, refuted):
+        case let .condition(id, subject, time, slots, statusText, codings):
             extractor.countResource("Condition")
-            guard !slots.isEmpty, !refuted else {
+            let resourceName = "Condition/\(id?.text ?? "?")"
+            guard let status = conditionStatus(statusText, resourceName, extractor) else { return }
+            guard !slots.isEmpty, !status.verification.isNegated else {
+                if !status.verification.isNegated {
+                    for coding in codings {
+                        guard let system = coding.system, let code = coding.code else { continue }
+                        extractor.conditionNotInStudy(ClinicalCode(CodeSystem(uri: system.text), code.text), display: coding.display?.text)
+                    }
+                }
                 extractor.countNotInStudy()
                 return
             }
-            let resourceName = "Condition/\(id?.text ?? "?")"
             guard let patient = patientID(subject, resourceName, extractor), let instant = instant(time, resourceName, extractor) else { return }
-            extractor.presence(patient: patient, slots: slots, time: instant)
+            extractor.condition(patient: patient, slots: slots, time: instant, status: status)
 
         case let .medication(id, subject, time, slots, voided):
             extractor.countResource("MedicationRequest")
@@ -391,7 +442,7 @@ struct FHIRResourceReader {
 
         case let .encounter(subject, start):
             extractor.countResource("Encounter")
-            guard let subject, let start, let instant = start.withText(ISO8601Text.instant) else { return }
+            guard let subject, let start, let instant = start.withText({ ISO8601Text.instant($0, zone: zone) }) else { return }
             extractor.encounter(patient: FHIRReference.patientID(subject), time: instant)
 
         case let .other(type):
@@ -451,6 +502,31 @@ struct FHIRResourceReader {
         }
     }
 
+    /// The condition's verification, abatement and clinical status; nil (reported) when the
+    /// abatement date cannot be read.
+    private func conditionStatus(_ text: ConditionStatusText, _ resource: @autoclosure () -> String,
+                                 _ extractor: CohortExtractor) -> ConditionRecordStatus? {
+        var status = ConditionRecordStatus.unknown
+        if let code = text.verification {
+            guard let verification = VerificationStatus(rawValue: code.text) else {
+                extractor.report(kind: RecordErrorKind.malformedValue, resource: resource(),
+                                 reason: "verificationStatus '\(code.text)' is not one of \(VerificationStatus.allCases.filter { $0 != .unknown }.map(\.rawValue).joined(separator: ", ")); skipped")
+                return nil
+            }
+            status.verification = verification
+        }
+        if let abatement = text.abatement {
+            guard let instant = abatement.withText({ ISO8601Text.instant($0, zone: zone) }) else {
+                extractor.report(kind: RecordErrorKind.badDate, resource: resource(), reason: "abatement '\(abatement.text)' is not a FHIR dateTime; skipped")
+                return nil
+            }
+            status.abatement = instant
+        }
+        let ended = text.clinical.map { $0.equals("resolved") || $0.equals("inactive") || $0.equals("remission") } ?? false
+        status.ended = text.abatedUndated || ended
+        return status
+    }
+
     private func patientID(_ subject: JSONString?, _ resource: @autoclosure () -> String, _ extractor: CohortExtractor) -> String? {
         guard let subject else {
             extractor.report(kind: RecordErrorKind.orphanRecord, resource: resource(), reason: "no subject reference; skipped")
@@ -461,7 +537,7 @@ struct FHIRResourceReader {
 
     private func instant(_ time: JSONString?, _ resource: @autoclosure () -> String, _ extractor: CohortExtractor) -> Int64? {
         guard let time else { return ClinicalEvent.undated }
-        guard let instant = time.withText(ISO8601Text.instant) else {
+        guard let instant = time.withText({ ISO8601Text.instant($0, zone: zone) }) else {
             extractor.report(kind: RecordErrorKind.badDate, resource: resource(), reason: "date '\(time.text)' is not a FHIR dateTime; skipped")
             return nil
         }

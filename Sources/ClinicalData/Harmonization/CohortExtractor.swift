@@ -237,11 +237,32 @@ public final class CohortExtractor {
     }
 
     /// A condition or medication record (present at `time`) for `slots`.
+    /// A record that feeds `slots` by being there (a prescription).
     public func presence(patient: String, slots: [Int32], time: Int64) {
         for slot in slots {
             fileTally.slots[Int(slot)].records += 1
             add(patient: patient, slot: slot, time: time, value: 1)
         }
+    }
+
+    /// A diagnosis for condition `slots`, kept where the slot's definition accepts its
+    /// verification status (counted otherwise). The event carries when it abated (see
+    /// `ConditionRecordStatus.eventValue`), for studies that ask whether it is active at the index date.
+    func condition(patient: String, slots: [Int32], time: Int64, status: ConditionRecordStatus) {
+        for slot in slots {
+            fileTally.slots[Int(slot)].records += 1
+            guard index.condition(slot)?.verification.contains(status.verification) ?? true else {
+                fileTally.slots[Int(slot)].notVerified += 1
+                continue
+            }
+            add(patient: patient, slot: slot, time: time, value: status.eventValue)
+        }
+    }
+
+    /// A condition code the study does not use, kept (counted, with its display text) so the
+    /// report can list codes that look related to a study condition but are not in its value sets.
+    public func conditionNotInStudy(_ code: ClinicalCode, display: String?) {
+        fileTally.conditionsNotInStudy[code, default: QualityTally.SeenCode(records: 0, display: display)].records += 1
     }
 
     /// Sex given as a column or field value after the Patient was created (generic CSV).

@@ -19,7 +19,8 @@ struct PatientFinalizer {
         // Index date. Undated extracts (one row per patient) have no dates at all: every value is current.
         let indexInstant: Int64
         switch study.indexDate {
-        case .fixed(let date): indexInstant = date.startInstant
+        // The whole index day in the study's zone: a value at 15:00 that day counts like one dated that day.
+        case .fixed(let date): indexInstant = study.timeZone.end(of: date)
         case .lastEncounter:
             guard let last = record.encounters.max() else { return .excluded(.noIndexDate) }
             indexInstant = last
@@ -32,7 +33,7 @@ struct PatientFinalizer {
         if let slot = index.ageSlot, let value = last(of: slot, in: record, before: indexInstant, window: nil) {
             age = value
         } else if let birth = record.birthDate, !undated {
-            let indexDate = CivilDate(instant: indexInstant)
+            let indexDate = study.timeZone.date(of: indexInstant)
             if indexDate < birth { return .excluded(.bornAfterIndex) }
             age = Double(indexDate.completedYears(since: birth))
         }
@@ -87,13 +88,21 @@ struct PatientFinalizer {
         return best?.value
     }
 
+    /// Whether a condition event still holds at the index date: not abated at or before it (its
+    /// value is the abatement instant; -infinity: ended at an unknown time).
+    private func activeAt(_ index: Int64, _ event: ClinicalEvent) -> Bool {
+        event.value > Double(index)
+    }
+
     private func aggregate(_ slot: Int32, _ aggregation: Aggregation, in record: PatientRecord, before index: Int64, window: Int64?) -> Double {
         if aggregation == .last { return last(of: slot, in: record, before: index, window: window) ?? .nan }
+        let activeOnly = self.index.condition(slot)?.status == .activeAtIndex
         var count = 0
         var sum = 0.0
         var minimum = Double.infinity
         var maximum = -Double.infinity
         for event in record.events where event.slot == slot && inWindow(event, before: index, window: window) {
+            if activeOnly, !activeAt(index, event) { continue }
             count += 1
             sum += event.value
             minimum = Swift.min(minimum, event.value)
@@ -111,13 +120,17 @@ struct PatientFinalizer {
 
     private func label(of record: PatientRecord, index: Int64) -> Double? {
         switch study.label.rule {
-        case .condition(_, let timing):
+        case .condition(let condition, let timing):
             let found = record.events.contains { event in
                 guard event.slot == self.index.labelSlot else { return false }
-                if event.time == ClinicalEvent.undated { return true }
+                if condition.status == .activeAtIndex, !activeAt(index, event) { return false }
                 switch timing {
-                case .onOrBeforeIndex: return event.time <= index
+                case .onOrBeforeIndex:
+                    // Undated records (one-row extracts) describe the patient as they are: before the index.
+                    return event.time == ClinicalEvent.undated || event.time <= index
                 case .afterIndex(let days):
+                    // Never an undated record: nothing says it came after the index date.
+                    guard event.time != ClinicalEvent.undated else { return false }
                     return event.time > index && (days.map { event.time <= index &+ Int64($0) * 86_400 } ?? true)
                 case .any: return true
                 }

@@ -14,6 +14,8 @@ struct QualityTally: Sendable {
         /// Out-of-range values discarded (policy `missing`) rather than kept.
         var outOfRangeDiscarded = 0
         var unknownCategories = 0
+        /// Condition records whose verification status the study does not accept.
+        var notVerified = 0
 
         mutating func merge(_ other: FeatureCounts) {
             records += other.records
@@ -22,7 +24,14 @@ struct QualityTally: Sendable {
             outOfRange += other.outOfRange
             outOfRangeDiscarded += other.outOfRangeDiscarded
             unknownCategories += other.unknownCategories
+            notVerified += other.notVerified
         }
+    }
+
+    /// A code seen in the export, how often, and its display text (the first one seen).
+    struct SeenCode: Sendable {
+        var records: Int
+        var display: String?
     }
 
     /// Errors listed individually; the rest are only counted.
@@ -42,6 +51,8 @@ struct QualityTally: Sendable {
     var slots: [FeatureCounts]
     /// Mapped columns whose code the study does not use, with the code (generic CSV).
     var unusedColumns: [String: String] = [:]
+    /// Condition codes no study condition matched.
+    var conditionsNotInStudy: [ClinicalCode: SeenCode] = [:]
 
     init(slotCount: Int) {
         slots = Array(repeating: FeatureCounts(), count: slotCount)
@@ -66,5 +77,6 @@ struct QualityTally: Sendable {
         errorsByKind.merge(other.errorsByKind, uniquingKeysWith: +)
         for slot in slots.indices { slots[slot].merge(other.slots[slot]) }
         unusedColumns.merge(other.unusedColumns) { first, _ in first }
+        conditionsNotInStudy.merge(other.conditionsNotInStudy) { SeenCode(records: $0.records + $1.records, display: $0.display ?? $1.display) }
     }
 }

@@ -11,7 +11,9 @@ public struct StudyIndex: Sendable {
     public let study: StudySchema
     public let labelSlot: Int32
     private var observations: [ClinicalCode: [Int32]] = [:]
-    private var conditions: [ClinicalCode: [Int32]] = [:]
+    /// Condition slots with their definitions: a code matches by value set or one-way map, not
+    /// only by equality, so conditions are tested rather than looked up.
+    private var conditions: [(slot: Int32, definition: ConditionDefinition)] = []
     private var medications: [ClinicalCode: [Int32]] = [:]
     /// The code systems the study uses, so a reader can drop codings of other systems before
     /// building any string.
@@ -32,22 +34,24 @@ public struct StudyIndex: Sendable {
             for code in feature.codes {
                 switch feature.kind {
                 case .quantity, .category: observations[code, default: []].append(Int32(slot))
-                case .condition: conditions[code, default: []].append(Int32(slot))
+                case .condition: break
                 case .medication: medications[code, default: []].append(Int32(slot))
                 case .age, .sex, .encounters: break
                 }
             }
+            if let condition = feature.condition { conditions.append((Int32(slot), condition)) }
             for category in feature.categories {
                 for code in category.codes where !systems.contains(code.system) { systems.append(code.system) }
             }
         }
         switch study.label.rule {
-        case .condition(let codes, _):
-            for code in codes { conditions[code, default: []].append(labelSlot) }
+        case .condition(let condition, _):
+            conditions.append((labelSlot, condition))
         case .observation(let codes, _, _, _):
             for code in codes { observations[code, default: []].append(labelSlot) }
         }
-        for code in observations.keys.map(\.system) + conditions.keys.map(\.system) + medications.keys.map(\.system)
+        let conditionSystems = conditions.isEmpty ? [] : conditions.flatMap(\.definition.systems) + study.codeMap.sourceSystems
+        for code in observations.keys.map(\.system) + conditionSystems + medications.keys.map(\.system)
         where !systems.contains(code) {
             systems.append(code)
         }
@@ -57,19 +61,18 @@ public struct StudyIndex: Sendable {
     public func slots(for code: ClinicalCode, in kind: RecordKind) -> [Int32] {
         switch kind {
         case .observation: observations[code] ?? []
-        case .condition: conditions[code] ?? []
+        case .condition: conditions.filter { $0.definition.matches(code, map: study.codeMap) }.map(\.slot)
         case .medication: medications[code] ?? []
         }
     }
 
-    /// Every code the study reads from records of `kind`.
-    public func codes(in kind: RecordKind) -> Set<ClinicalCode> {
-        switch kind {
-        case .observation: Set(observations.keys)
-        case .condition: Set(conditions.keys)
-        case .medication: Set(medications.keys)
-        }
+    /// The definition of a condition slot (a condition feature or label), nil otherwise.
+    public func condition(_ slot: Int32) -> ConditionDefinition? {
+        conditions.first { $0.slot == slot }?.definition
     }
+
+    /// The condition slots with their definitions.
+    public var conditionSlots: [(slot: Int32, definition: ConditionDefinition)] { conditions }
 
     /// The feature of `slot`, nil for the label.
     public func feature(_ slot: Int32) -> FeatureDefinition? {

@@ -76,6 +76,16 @@ public struct HTMLQualityReport {
             }
             html += "</table>"
         }
+        if !report.relatedCodes.isEmpty {
+            html += "<h2>Codes that look related to a study condition but are not in it</h2>"
+            html += "<p>Patients coded only with these are negative for the condition: check whether the value set should include them.</p>"
+            html += "<table><tr><th>condition</th><th>code</th><th>display</th><th>why it looks related</th><th>records</th></tr>"
+            for code in report.relatedCodes {
+                html += "<tr><td>\(HTML.escape(code.condition))</td><td>\(HTML.escape(code.code))</td><td>\(HTML.escape(code.display ?? ""))</td>"
+                html += "<td>\(HTML.escape(code.relation))</td><td class=\"n\">\(code.records)</td></tr>"
+            }
+            html += "</table>"
+        }
         html += "<h2>Skipped records</h2>"
         if report.errorsByKind.isEmpty {
             html += "<p>None.</p>"

@@ -16,6 +16,7 @@
 /// - fractions (missing share, prevalence) only when both counts behind them are printed;
 /// - a "missing for more than N %" flag for every feature: a statement about counts that the
 ///   audit includes, so it reaches people even at a site whose counts are all hidden;
+/// - codes that look related to a study condition, with their record counts, in code order;
 /// - no record list, no file paths, no minimum or maximum (each is one patient's value).
 public struct PublishedQualityReport: Codable, Sendable, Hashable {
     public struct Count: Codable, Sendable, Hashable {
@@ -55,6 +56,15 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
         public var prevalence: Double?
     }
 
+    /// A code that looks related to a study condition but is not in it.
+    public struct RelatedCode: Codable, Sendable, Hashable {
+        public var condition: String
+        public var code: String
+        public var display: String?
+        public var relation: String
+        public var records: PublishedCount
+    }
+
     public static let format = "cohort-quality-report-shared/2"
 
     public var format = PublishedQualityReport.format
@@ -73,6 +83,8 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
     public var warnings: [String]
     public var errorCount: PublishedCount
     public var errorsByKind: [Count]
+    /// In a fixed order (condition, then code).
+    public var relatedCodes: [RelatedCode]
 
     public init(_ report: QualityReport, rule: SmallCellRule = SmallCellRule()) {
         var tables = LinkedTables()
@@ -123,6 +135,9 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
         }
         errorCount = count(cells.errorCount)
         errorsByKind = named(cells.errorKinds)
+        relatedCodes = zip(report.relatedCodes, cells.relatedCodes).map { code, cell in
+            RelatedCode(condition: code.condition, code: code.code, display: code.display, relation: code.relation, records: count(cell))
+        }.sorted { ($0.condition, $0.code) < ($1.condition, $1.code) }
     }
 
     /// `part / whole`, only when every count it could give away is printed.
@@ -148,6 +163,7 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
         var exclusions: [(String, Int)] = []
         var features: [FeatureCells] = []
         var errorKinds: [(String, Int)] = []
+        var relatedCodes: [Int] = []
 
         init(_ report: QualityReport, into tables: inout LinkedTables) {
             func byName(_ counts: [QualityReport.UnitCount], _ prefix: String) -> [(String, Int)] {
@@ -201,6 +217,8 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
             errorCount = tables.cell("records skipped", report.errorCount)
             errorKinds = byName(report.errorsByKind, "skipped:")
             if !errorKinds.isEmpty { tables.table(total: errorCount, parts: errorKinds.map(\.1)) }
+            // Records of codes outside the study: counts of their own, linked to nothing printed.
+            relatedCodes = report.relatedCodes.map { tables.cell("\($0.condition): \($0.code) records", $0.records) }
         }
     }
 }

@@ -68,6 +68,8 @@ public struct QualityReport: Codable, Sendable, Hashable {
         public var rejectedUnits: [UnitCount]
         /// Values that matched none of the categories.
         public var unknownCategories: Int
+        /// Condition records left out because the study does not accept their verification status.
+        public var recordsNotVerified: Int
         /// Kept patients with a value: what the mean, median and category counts are over.
         public var valueCount: Int
         /// Among kept patients with a value (numeric features).
@@ -101,6 +103,10 @@ public struct QualityReport: Codable, Sendable, Hashable {
         public var positive: Int
         public var negative: Int
         public var prevalence: Double?
+        /// For a condition label: how it is defined (value sets and codes), and the records left
+        /// out for their verification status.
+        public var definition: String?
+        public var recordsNotVerified: Int
     }
 
     public struct UnusedColumn: Codable, Sendable, Hashable {
@@ -124,6 +130,9 @@ public struct QualityReport: Codable, Sendable, Hashable {
     public var unusedColumns: [UnusedColumn]
     /// For people, before anything is imputed: e.g. a feature missing for most patients.
     public var warnings: [String]
+    /// Condition codes seen here that look related to a study condition but are not in its
+    /// definition (under-ascertainment).
+    public var relatedCodes: [RelatedCode]
     /// Total skipped records, by kind, and the first `QualityTally.errorListLimit` in full.
     public var errorCount: Int
     public var errorsByKind: [UnitCount]
@@ -163,7 +172,7 @@ public struct QualityReport: Codable, Sendable, Hashable {
                 outOfRange: slotTally.outOfRange, outOfRangeDiscarded: slotTally.outOfRangeDiscarded,
                 plausibleRange: feature.plausible.map { [$0.lowerBound, $0.upperBound] },
                 convertedFrom: counts(slotTally.convertedFrom), rejectedUnits: counts(slotTally.rejectedUnits),
-                unknownCategories: slotTally.unknownCategories, valueCount: values.count,
+                unknownCategories: slotTally.unknownCategories, recordsNotVerified: slotTally.notVerified, valueCount: values.count,
                 integerValued: values.allSatisfy { $0 == $0.rounded() },
                 missingAboveWarningShare: Self.exceeds(missing: missing, eligible: eligible, share: schema.missingWarningShare))
             if feature.isCategorical {
@@ -193,7 +202,11 @@ public struct QualityReport: Codable, Sendable, Hashable {
         }
         let positive = rows.filter { $0.label == 1 }.count
         label = Label(name: schema.label.name, positive: positive, negative: rows.count - positive,
-                      prevalence: rows.isEmpty ? nil : Double(positive) / Double(rows.count))
+                      prevalence: rows.isEmpty ? nil : Double(positive) / Double(rows.count),
+                      definition: schema.label.condition?.summary, recordsNotVerified: tally.slots[schema.features.count].notVerified)
+        let conditions = schema.features.compactMap { feature in feature.condition.map { (feature.name, $0) } }
+            + (schema.label.condition.map { [(schema.label.name, $0)] } ?? [])
+        relatedCodes = RelatedCode.find(in: tally.conditionsNotInStudy, conditions: conditions, map: schema.codeMap)
         unusedColumns = tally.unusedColumns.map { UnusedColumn(column: $0.key, code: $0.value) }.sorted { $0.column < $1.column }
         errorCount = tally.errorCount
         errorsByKind = counts(tally.errorsByKind)

@@ -22,6 +22,8 @@ public struct FeatureDefinition: Hashable, Sendable {
     public var kind: Kind
     /// The codes that identify the feature's records (any of them matches).
     public var codes: [ClinicalCode]
+    /// For condition features: the value sets, codes, status and verification that define it.
+    public var condition: ConditionDefinition?
     /// Canonical UCUM unit for quantities; every value is converted to it.
     public var unit: String?
     /// g/mol, for analytes reported both in mass (mg/dL) and substance (mmol/L) concentration.
@@ -43,10 +45,11 @@ public struct FeatureDefinition: Hashable, Sendable {
                 aggregation: Aggregation = .last, windowDays: Int? = nil, plausible: PlausibleRange? = nil,
                 outOfRange: OutOfRangePolicy = .missing, categories: [CategoryDefinition] = [],
                 encoding: CategoryEncoding = .oneHotDropFirst, missingIndicator: Bool? = nil, bins: Int = 100,
-                description: String = "") {
+                description: String = "", condition: ConditionDefinition? = nil) {
         self.name = name
         self.kind = kind
         self.codes = codes
+        self.condition = condition ?? (kind == .condition ? ConditionDefinition(codes: codes) : nil)
         self.unit = unit
         self.molarMass = molarMass
         self.aggregation = aggregation

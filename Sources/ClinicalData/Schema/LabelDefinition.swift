@@ -1,10 +1,11 @@
 /// What the model predicts, defined like a feature: by codes, so every site labels alike.
 public struct LabelDefinition: Hashable, Sendable {
     public enum Rule: Hashable, Sendable {
-        /// 1 when one of the condition codes is recorded in `timing`, else 0. Codes are
-        /// expanded through the study's code map (e.g. SNOMED CT 38341003 also matches
-        /// ICD-10-CM I10), so a site coding diagnoses in ICD-10-CM labels the same patients.
-        case condition(codes: [ClinicalCode], timing: ConditionTiming)
+        /// 1 when the condition is recorded in `timing` (and, per the definition, verified and
+        /// still active at the index date), else 0. The definition names value sets and codes,
+        /// read through the study's one-way code maps, so a site coding diagnoses in ICD-10-CM
+        /// and one coding them in SNOMED CT label the same patients.
+        case condition(ConditionDefinition, timing: ConditionTiming)
         /// 1 when the last observation at or before the index date is above (or at least)
         /// `threshold` in `unit`; patients without one are excluded.
         case observation(codes: [ClinicalCode], unit: String?, threshold: Double, inclusive: Bool)
@@ -13,7 +14,8 @@ public struct LabelDefinition: Hashable, Sendable {
     public enum ConditionTiming: Hashable, Sendable {
         /// Prevalent: onset at or before the index date.
         case onOrBeforeIndex
-        /// Incident: onset after the index date, within `days` when given.
+        /// Incident: onset after the index date, within `days` when given. A record without any
+        /// date never counts: nothing says it came after the index date.
         case afterIndex(days: Int?)
         /// Ever recorded.
         case any
@@ -27,9 +29,17 @@ public struct LabelDefinition: Hashable, Sendable {
         self.rule = rule
     }
 
+    /// The exact codes named (value sets aside).
     public var codes: [ClinicalCode] {
         switch rule {
-        case .condition(let codes, _), .observation(let codes, _, _, _): codes
+        case .condition(let condition, _): condition.codes
+        case .observation(let codes, _, _, _): codes
         }
+    }
+
+    /// The condition, for a condition label.
+    public var condition: ConditionDefinition? {
+        if case .condition(let condition, _) = rule { return condition }
+        return nil
     }
 }

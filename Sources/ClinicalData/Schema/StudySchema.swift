@@ -11,6 +11,8 @@ public struct StudySchema: Hashable, Sendable {
     public var version: Int
     public var title: String
     public var indexDate: IndexDate
+    /// The zone the study's calendar days (the index date, ages, windows) are in.
+    public var timeZone: StudyTimeZone
     public var cohort: CohortCriteria
     public var missingValues: MissingValuePolicy
     /// A feature missing for more than this share of a site's eligible patients is flagged in
@@ -21,20 +23,23 @@ public struct StudySchema: Hashable, Sendable {
     public var label: LabelDefinition
     /// Aliases for local code systems declared by the study (`code_systems:`).
     public var codeSystems: [String: CodeSystem]
-    /// Equivalences applied to condition codes (features and label).
+    /// One-way maps applied to condition codes (features and label): a record coded in the
+    /// map's source system is also read as its targets.
     public var codeMap: CodeMap
     /// Lowercase hex SHA-256 of the study file's bytes.
     public var sha256: String
     /// Where the study was read from, for messages.
     public var source: String
 
-    public init(id: String, version: Int = 1, title: String = "", indexDate: IndexDate, cohort: CohortCriteria = CohortCriteria(),
+    public init(id: String, version: Int = 1, title: String = "", indexDate: IndexDate, timeZone: StudyTimeZone = .utc,
+                cohort: CohortCriteria = CohortCriteria(),
                 missingValues: MissingValuePolicy, missingWarningShare: Double = StudySchema.defaultMissingWarningShare, features: [FeatureDefinition], label: LabelDefinition,
                 codeSystems: [String: CodeSystem] = [:], codeMap: CodeMap = .empty, sha256: String = "", source: String = "") {
         self.id = id
         self.version = version
         self.title = title
         self.indexDate = indexDate
+        self.timeZone = timeZone
         self.cohort = cohort
         self.missingValues = missingValues
         self.missingWarningShare = missingWarningShare

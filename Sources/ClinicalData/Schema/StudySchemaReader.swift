@@ -9,7 +9,7 @@ struct StudySchemaReader {
             throw SchemaError(file: file, line: nil, path: "", problem: "is not UTF-8 text; save the study file as UTF-8")
         }
         let root = try YAMLField.document(text, file: file).mapping(allowing: [
-            "study", "version", "title", "description", "code_systems", "code_maps", "index_date", "cohort",
+            "study", "version", "title", "description", "code_systems", "code_maps", "index_date", "time_zone", "cohort",
             "missing", "features", "label",
         ])
         let id = try root.required("study", "give the study a name, e.g. study: cardiovascular-risk").string()
@@ -26,7 +26,7 @@ struct StudySchemaReader {
         let codeMap = CodeMap.merging(maps)
 
         let features = try root.required("features", "list the study's features").list().map {
-            try feature($0, aliases: aliases, codeMap: codeMap)
+            try feature($0, aliases: aliases)
         }
         guard !features.isEmpty else { throw root.owner.failure("features: the study needs at least one feature") }
         var seen = Set<String>()
@@ -40,11 +40,12 @@ struct StudySchemaReader {
             version: try root["version"]?.int() ?? 1,
             title: try root["title"]?.string() ?? id,
             indexDate: try indexDate(root["index_date"]),
+            timeZone: try timeZone(root["time_zone"]),
             cohort: try cohort(root["cohort"]),
             missingValues: missing.0,
             missingWarningShare: missing.warnAbove,
             features: features,
-            label: try label(try root.required("label", "say what the model predicts"), aliases: aliases, codeMap: codeMap),
+            label: try label(try root.required("label", "say what the model predicts"), aliases: aliases),
             codeSystems: aliases,
             codeMap: codeMap,
             sha256: SHA256.hex(of: bytes),
@@ -63,6 +64,15 @@ struct StudySchemaReader {
             }
             return .fixed(date)
         }
+    }
+
+    private func timeZone(_ field: YAMLField?) throws -> StudyTimeZone {
+        guard let field else { return .utc }
+        let text = try field.string()
+        guard let zone = StudyTimeZone(text) else {
+            throw field.failure("'\(text)' is not a time zone; write UTC, an offset such as +01:00, or an IANA name such as Europe/Paris")
+        }
+        return zone
     }
 
     private func cohort(_ field: YAMLField?) throws -> CohortCriteria {
@@ -97,10 +107,11 @@ struct StudySchemaReader {
         return try fields.map { try $0.code(aliases: aliases) }
     }
 
-    private func feature(_ field: YAMLField, aliases: [String: CodeSystem], codeMap: CodeMap) throws -> FeatureDefinition {
+    private func feature(_ field: YAMLField, aliases: [String: CodeSystem]) throws -> FeatureDefinition {
         let spec = try field.mapping(allowing: [
             "name", "kind", "code", "codes", "unit", "molar_mass", "aggregation", "window_days", "plausible",
             "out_of_range", "categories", "encoding", "missing_indicator", "bins", "description",
+            "value_sets", "status", "verification",
         ])
         let name = try spec.required("name", "name the feature (it becomes the column name)").string()
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
@@ -108,9 +119,14 @@ struct StudySchemaReader {
         }
         let kind = try spec.required("kind", "one of \(FeatureDefinition.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             .choice(FeatureDefinition.Kind.self)
-        var codes = try codes(spec, aliases: aliases)
-        if kind == .condition { codes = codeMap.expanding(codes) }
-        let needsCodes: Set<FeatureDefinition.Kind> = [.quantity, .category, .condition, .medication]
+        let codes = try codes(spec, aliases: aliases)
+        var condition: ConditionDefinition?
+        if kind == .condition {
+            condition = try self.condition(spec, codes: codes, field: field)
+        } else if let key = ["value_sets", "status", "verification"].first(where: { spec[$0] != nil }) {
+            throw spec[key]!.failure("\(key) applies to condition features only")
+        }
+        let needsCodes: Set<FeatureDefinition.Kind> = [.quantity, .category, .medication]
         if needsCodes.contains(kind), codes.isEmpty {
             throw field.failure("feature '\(name)' (\(kind.rawValue)) needs code: or codes: naming what to read, e.g. loinc:2093-3")
         }
@@ -189,7 +205,33 @@ struct StudySchemaReader {
             encoding: try spec["encoding"]?.choice(CategoryEncoding.self) ?? .oneHotDropFirst,
             missingIndicator: try spec["missing_indicator"]?.bool(),
             bins: bins,
-            description: try spec["description"]?.string() ?? "")
+            description: try spec["description"]?.string() ?? "",
+            condition: condition)
+    }
+
+    /// A condition's definition: `codes`, `value_sets` (shipped names or paths), `status` and
+    /// `verification`.
+    private func condition(_ spec: YAMLMapping, codes: [ClinicalCode], field: YAMLField) throws -> ConditionDefinition {
+        var valueSets = [ValueSet]()
+        for entry in try spec["value_sets"]?.listOrScalar() ?? [] {
+            do { valueSets.append(try ValueSet.resolve(try entry.string(), relativeTo: file)) } catch let error as SchemaError {
+                throw entry.failure(error.description)
+            }
+        }
+        guard !codes.isEmpty || !valueSets.isEmpty else {
+            throw field.failure("a condition needs value_sets: (e.g. [\(ValueSet.bundledNames.prefix(2).joined(separator: ", "))]) or code:/codes:")
+        }
+        var verification = ConditionDefinition.defaultVerification
+        if let list = spec["verification"] {
+            verification = Set(try list.listOrScalar().map { try $0.choice(VerificationStatus.self) })
+            if let negated = verification.first(where: \.isNegated) {
+                throw list.failure("\(negated.rawValue) records never count as a diagnosis; list only \(VerificationStatus.allCases.filter { !$0.isNegated }.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard !verification.isEmpty else { throw list.failure("verification: list the statuses that count, e.g. [confirmed, unknown]") }
+        }
+        return ConditionDefinition(codes: codes, valueSets: valueSets,
+                                   status: try spec["status"]?.choice(ConditionStatus.self) ?? .everRecorded,
+                                   verification: verification)
     }
 
     private func category(_ field: YAMLField, aliases: [String: CodeSystem]) throws -> CategoryDefinition {
@@ -205,12 +247,12 @@ struct StudySchemaReader {
             value: try spec["value"]?.double())
     }
 
-    private func label(_ field: YAMLField, aliases: [String: CodeSystem], codeMap: CodeMap) throws -> LabelDefinition {
-        let spec = try field.mapping(allowing: ["name", "kind", "code", "codes", "timing", "within_days", "unit", "above", "at_least"])
+    private func label(_ field: YAMLField, aliases: [String: CodeSystem]) throws -> LabelDefinition {
+        let spec = try field.mapping(allowing: ["name", "kind", "code", "codes", "timing", "within_days", "unit", "above", "at_least",
+                                                "value_sets", "status", "verification"])
         let name = try spec.required("name", "name the label").string()
         let kind = try spec.required("kind", "condition or observation").string()
         let listed = try codes(spec, aliases: aliases)
-        guard !listed.isEmpty else { throw field.failure("the label needs code: or codes:") }
         switch kind {
         case "condition":
             let timing: LabelDefinition.ConditionTiming
@@ -220,8 +262,16 @@ struct StudySchemaReader {
             case "any": timing = .any
             case let other: throw spec["timing"]!.failure("'\(other)' is not on_or_before_index, after_index or any")
             }
-            return LabelDefinition(name: name, rule: .condition(codes: codeMap.expanding(listed), timing: timing))
+            let condition = try self.condition(spec, codes: listed, field: field)
+            if condition.status == .activeAtIndex, timing != .onOrBeforeIndex {
+                throw spec["status"]!.failure("status: active_at_index asks about the index date; it needs timing: on_or_before_index")
+            }
+            return LabelDefinition(name: name, rule: .condition(condition, timing: timing))
         case "observation":
+            guard !listed.isEmpty else { throw field.failure("the label needs code: or codes:") }
+            if let key = ["value_sets", "status", "verification"].first(where: { spec[$0] != nil }) {
+                throw spec[key]!.failure("\(key) applies to condition labels only")
+            }
             let above = try spec["above"]?.double()
             let atLeast = try spec["at_least"]?.double()
             guard (above == nil) != (atLeast == nil) else {

@@ -81,9 +81,9 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 /// Reads the ISO 8601 subset FHIR uses for `date`, `dateTime` and `instant`.
 enum ISO8601Text {
     /// Seconds since the epoch of `text`: partial dates ("2019", "2019-05") mean their first
-    /// day, a date alone means midnight UTC, and a time zone offset is honoured. Nil when the
-    /// text is not such a date.
-    static func instant(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+    /// day, a date alone means midnight in `zone` (UTC by default), and a time zone offset is
+    /// honoured (a time without one is taken in `zone`). Nil when the text is not such a date.
+    static func instant(_ text: UnsafeBufferPointer<UInt8>, zone: StudyTimeZone = .utc) -> Int64? {
         var index = 0
         func digits(_ count: Int) -> Int? {
             guard index + count <= text.count else { return nil }
@@ -112,8 +112,10 @@ enum ISO8601Text {
                 day = d
             }
         }
-        var seconds = Int64(CivilDate(year: year, month: month, day: day).daysSinceEpoch) * 86_400
-        guard index < text.count else { return seconds }
+        let days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
+        let local = zone.offset(onDay: days)
+        var seconds = Int64(days) * 86_400
+        guard index < text.count else { return seconds - local }
         guard take(UInt8(ascii: "T")), let hour = digits(2), take(UInt8(ascii: ":")), let minute = digits(2),
               hour < 24, minute < 60 else { return nil }
         seconds += Int64(hour * 3600 + minute * 60)
@@ -124,7 +126,7 @@ enum ISO8601Text {
                 while index < text.count, text[index] >= 48, text[index] <= 57 { index += 1 }
             }
         }
-        guard index < text.count else { return seconds }
+        guard index < text.count else { return seconds - local }
         if take(UInt8(ascii: "Z")) { return index == text.count ? seconds : nil }
         let sign: Int64
         if take(UInt8(ascii: "+")) { sign = 1 } else if take(UInt8(ascii: "-")) { sign = -1 } else { return nil }
@@ -132,8 +134,8 @@ enum ISO8601Text {
         return seconds - sign * Int64(offsetHours * 3600 + offsetMinutes * 60)
     }
 
-    static func instant(_ text: String) -> Int64? {
+    static func instant(_ text: String, zone: StudyTimeZone = .utc) -> Int64? {
         var copy = text
-        return copy.withUTF8 { instant($0) }
+        return copy.withUTF8 { instant($0, zone: zone) }
     }
 }

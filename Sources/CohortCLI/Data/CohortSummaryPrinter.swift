@@ -24,6 +24,10 @@ enum CohortSummaryPrinter {
             line("  " + pad(feature.name, width) + pad(feature.unit ?? "", 18) + pad(missing, 16) + pad(String(feature.outOfRange), 14) + median)
         }
         for warning in report.warnings { line("  warning: \(warning)") }
+        for code in report.relatedCodes.prefix(10) {
+            line("  related, not in \(code.condition): \(code.code) \(code.display.map { "(\($0)) " } ?? "")x\(code.records): \(code.relation)")
+        }
+        if report.relatedCodes.count > 10 { line("  ... \(report.relatedCodes.count - 10) more related codes in the JSON report") }
         for conversion in report.conversionLines { line("  converted \(conversion)") }
         for column in report.unusedColumns { line("  column \(column.column) (\(column.code)) is not used by the study") }
         if report.errorCount > 0 {

@@ -31,7 +31,7 @@ struct ReportScenario {
                                   categories: [CategoryDefinition(name: "never"), CategoryDefinition(name: "former"),
                                                CategoryDefinition(name: "current")]),
             ],
-            label: LabelDefinition(name: "hypertension", rule: .condition(codes: [ClinicalCode(.snomed, "38341003")], timing: .onOrBeforeIndex)),
+            label: LabelDefinition(name: "hypertension", rule: .condition(ConditionDefinition(codes: [ClinicalCode(.snomed, "38341003")]), timing: .onOrBeforeIndex)),
             sha256: String(repeating: "0", count: 64))
     }
 
