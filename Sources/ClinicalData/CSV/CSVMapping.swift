@@ -140,7 +140,8 @@ public struct CSVMapping: Hashable, Sendable {
             }
             if let unitField = spec["unit"] {
                 let unit = try unitField.string()
-                if let problem = UCUMUnit.problem(with: unit) {
+                // UCUM, or a text of the synonym table (mmHg, lbs), read as its UCUM form.
+                if let problem = UCUMUnit.problem(with: UnitTables.ucum(unit)) {
                     throw unitField.failure("'\(unit)' is not a UCUM unit Cohort reads (\(problem))")
                 }
             }

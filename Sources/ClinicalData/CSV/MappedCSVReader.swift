@@ -108,6 +108,9 @@ struct MappedCSVReader {
                 guard !columnSlots.isEmpty else { continue }
                 if let number = DecimalBytes.parse(Substring(value)) {
                     extractor.quantity(patient: patientID, slots: columnSlots, time: time, value: number, unit: column.unit, resource: resource)
+                } else if let censored = CensoredText.parse(value) {
+                    extractor.quantity(patient: patientID, slots: columnSlots, time: time, value: censored.value, unit: column.unit,
+                                       comparator: censored.comparator, resource: resource)
                 } else {
                     extractor.coded(patient: patientID, slots: columnSlots, time: time, codes: [], text: value, resource: resource)
                 }

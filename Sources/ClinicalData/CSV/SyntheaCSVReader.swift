@@ -63,6 +63,9 @@ struct SyntheaCSVReader {
                 if type != "text", let number = DecimalBytes.parse(Substring(value)) {
                     extractor.quantity(patient: patient, slots: slots, time: time, value: number, unit: header.value("UNITS", row),
                                        resource: "observations.csv line \(row.line)")
+                } else if type != "text", let censored = CensoredText.parse(value) {
+                    extractor.quantity(patient: patient, slots: slots, time: time, value: censored.value, unit: header.value("UNITS", row),
+                                       comparator: censored.comparator, resource: "observations.csv line \(row.line)")
                 } else if type == "numeric" {
                     extractor.report(kind: RecordErrorKind.malformedValue, resource: "observations.csv line \(row.line)",
                                      reason: "VALUE '\(value)' of a numeric observation is not a number")

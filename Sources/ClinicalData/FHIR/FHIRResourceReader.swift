@@ -30,6 +30,8 @@ struct FHIRResourceReader {
 
     struct Quantity {
         var value: Double?
+        /// <, <=, >= or > for a censored result (a bound, not the value).
+        var comparator: JSONString?
         var unit: JSONString?
         var code: JSONString?
         var system: JSONString?
@@ -350,6 +352,7 @@ struct FHIRResourceReader {
             var first = true
             while let field = try cursor.nextKey(&first) {
                 if field.equals("value") { quantity.value = try cursor.number() }
+                else if field.equals("comparator") { quantity.comparator = try cursor.optionalString() }
                 else if field.equals("unit") { quantity.unit = try cursor.optionalString() }
                 else if field.equals("code") { quantity.code = try cursor.optionalString() }
                 else if field.equals("system") { quantity.system = try cursor.optionalString() }
@@ -461,7 +464,8 @@ struct FHIRResourceReader {
                 extractor.report(kind: RecordErrorKind.malformedValue, resource: resource, reason: "valueQuantity without a value; skipped")
                 return
             }
-            extractor.quantity(patient: patient, slots: value.slots, time: time, value: number, unit: quantity.unitText, resource: resource)
+            extractor.quantity(patient: patient, slots: value.slots, time: time, value: number, unit: quantity.unitText,
+                               comparator: quantity.comparator?.text, resource: resource)
         } else if let offset = value.codedValueOffset {
             var cursor = buffer
             cursor.position = buffer.base + offset

@@ -5,6 +5,8 @@
 struct ClinicalEvent: Sendable {
     /// The feature (or label) slot, see `StudyIndex`.
     var slot: Int32
+    /// A censored result kept at its bound (">60" as 60); fits in the slot's padding.
+    var censored = false
     /// Seconds since the epoch; `ClinicalEvent.undated` for undated extracts.
     var time: Int64
     /// In the feature's canonical unit; a category's position for categorical features; 1 for
@@ -12,6 +14,13 @@ struct ClinicalEvent: Sendable {
     var value: Double
 
     static let undated = Int64.min
+
+    init(slot: Int32, censored: Bool = false, time: Int64, value: Double) {
+        self.slot = slot
+        self.censored = censored
+        self.time = time
+        self.value = value
+    }
 }
 
 /// Where a patient lives, as far as the export says: used to cut a population into sites.

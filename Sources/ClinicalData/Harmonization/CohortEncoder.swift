@@ -31,6 +31,7 @@ public struct CohortEncoder: Sendable {
                 case .indicator: features.append(raw.isNaN ? 1 : 0)
                 case .category(_, let position): features.append(Int(value) == position ? 1 : 0)
                 case .categoryIndex: features.append(Float(value))
+                case .censored(let feature): features.append(row.censored.indices.contains(feature) && row.censored[feature] ? 1 : 0)
                 }
             }
             labels.append(Float(row.label))

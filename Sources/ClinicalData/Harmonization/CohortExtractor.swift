@@ -22,8 +22,8 @@ public final class CohortExtractor {
     /// Every patient read but not kept, with why and where they live (so a site cut from the
     /// export gets its own exclusion counts).
     private(set) var excluded: [ExcludedPatient] = []
-    private var conversions: [Int32: [String: Result<UnitConversion, UCUMError>]] = [:]
-    private let canonicalUnits: [Int32: UCUMUnit]
+    private var conversions: [Int32: [String: (Result<UnitConversion, UCUMError>, SlotUnits.Route)]] = [:]
+    private let units: [Int32: SlotUnits]
     private(set) var currentFile = ""
     /// Appended to every patient id: benchmark repeats read the same files as new patients.
     public var idSuffix = ""
@@ -33,14 +33,14 @@ public final class CohortExtractor {
         finalizer = PatientFinalizer(index: index)
         tally = QualityTally(slotCount: study.features.count + 1)
         fileTally = tally
-        var units = [Int32: UCUMUnit]()
+        var units = [Int32: SlotUnits]()
         for (slot, feature) in study.features.enumerated() {
-            if let unit = feature.unit { units[Int32(slot)] = try? UCUMUnit(parsing: unit) }
+            if let slotUnits = SlotUnits(feature: feature) { units[Int32(slot)] = slotUnits }
         }
-        if case .observation(_, let unit?, _, _) = study.label.rule {
-            units[Int32(study.features.count)] = try? UCUMUnit(parsing: unit)
+        if case .observation(let codes, let unit?, _, _) = study.label.rule, let canonical = try? UCUMUnit(parsing: unit) {
+            units[Int32(study.features.count)] = SlotUnits(canonical: canonical, codes: codes, molarMass: nil, valence: nil, named: [:])
         }
-        canonicalUnits = units
+        self.units = units
     }
 
     public var study: StudySchema { index.study }
@@ -197,9 +197,10 @@ public final class CohortExtractor {
         withRecord(patient) { $0.noteTime(time) }
     }
 
-    /// A measured value for `slots`, in `unit` (nil: none given).
+    /// A measured value for `slots`, in `unit` (nil: none given). `comparator` ("<", "<=",
+    /// ">=", ">") marks a censored result, which each feature's `censored` policy drops or keeps.
     public func quantity(patient: String, slots: [Int32], time: Int64, value: Double, unit: String?,
-                         resource: @autoclosure () -> String) {
+                         comparator: String? = nil, resource: @autoclosure () -> String) {
         for slot in slots {
             fileTally.slots[Int(slot)].records += 1
             guard value.isFinite else {
@@ -211,8 +212,14 @@ public final class CohortExtractor {
                 addCategory(patient: patient, slot: slot, feature: feature, codes: [], text: nil, number: value, time: time, resource: resource())
                 continue
             }
+            let censored = comparator.map { ["<", "<=", ">", ">="].contains($0) } ?? false
+            if censored, (index.feature(slot)?.censored ?? .drop) == .drop {
+                fileTally.slots[Int(slot)].censoredDropped += 1
+                continue
+            }
             guard let converted = convert(value, unit: unit, slot: slot, resource: resource()) else { continue }
-            add(patient: patient, slot: slot, time: time, value: converted)
+            if censored { fileTally.slots[Int(slot)].censoredKept += 1 }
+            add(patient: patient, slot: slot, time: time, value: converted, censored: censored)
         }
     }
 
@@ -278,9 +285,9 @@ public final class CohortExtractor {
         withRecord(patient) { $0.sex = category }
     }
 
-    private func add(patient: String, slot: Int32, time: Int64, value: Double) {
+    private func add(patient: String, slot: Int32, time: Int64, value: Double, censored: Bool = false) {
         withRecord(patient) { record in
-            record.events.append(ClinicalEvent(slot: slot, time: time, value: value))
+            record.events.append(ClinicalEvent(slot: slot, censored: censored, time: time, value: value))
             record.noteTime(time)
         }
     }
@@ -317,32 +324,31 @@ public final class CohortExtractor {
     /// the unit cannot be converted or the value is implausible and the policy discards it.
     private func convert(_ value: Double, unit: String?, slot: Int32, resource: @autoclosure () -> String) -> Double? {
         var converted = value
-        if let canonical = canonicalUnits[slot] {
+        if let slotUnits = units[slot] {
             let given = unit.map(\.trimmingSpaces) ?? ""
             let unitText = given.isEmpty ? "1" : given
             var cache = conversions[slot] ?? [:]
-            let conversion: Result<UnitConversion, UCUMError>
+            let resolution: (Result<UnitConversion, UCUMError>, SlotUnits.Route)
             if let cached = cache[unitText] {
-                conversion = cached
+                resolution = cached
             } else {
-                do {
-                    conversion = .success(try UnitConversion(from: UCUMUnit(parsing: unitText), to: canonical,
-                                                             molarMass: index.feature(slot)?.molarMass))
-                } catch {
-                    conversion = .failure(error)
-                }
-                cache[unitText] = conversion
+                resolution = slotUnits.resolve(unitText)
+                cache[unitText] = resolution
                 conversions[slot] = cache
             }
-            switch conversion {
-            case .success(let conversion):
-                if !conversion.isIdentity { fileTally.slots[Int(slot)].convertedFrom[unitText, default: 0] += 1 }
+            switch resolution {
+            case (.success(let conversion), let route):
+                switch route {
+                case .acceptedMislabel: fileTally.slots[Int(slot)].acceptedMislabels[unitText, default: 0] += 1
+                case .synonym, .named: fileTally.slots[Int(slot)].convertedFrom[unitText, default: 0] += 1
+                case .asWritten: if !conversion.isIdentity { fileTally.slots[Int(slot)].convertedFrom[unitText, default: 0] += 1 }
+                }
                 converted = conversion.convert(value)
-            case .failure(let error):
+            case (.failure(let error), _):
                 fileTally.slots[Int(slot)].rejectedUnits[unitText, default: 0] += 1
                 let reason = given.isEmpty
-                    ? "\(index.name(of: slot)) has no unit; expected \(canonical.text) or a unit convertible to it"
-                    : "\(index.name(of: slot)) in \(error.description); expected \(canonical.text)"
+                    ? "\(index.name(of: slot)) has no unit; expected \(slotUnits.canonical.text) or a unit convertible to it"
+                    : "\(index.name(of: slot)) in \(error.description); expected \(slotUnits.canonical.text)"
                 report(kind: RecordErrorKind.unknownUnit, resource: resource(), reason: reason)
                 return nil
             }

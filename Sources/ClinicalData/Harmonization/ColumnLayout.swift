@@ -1,16 +1,20 @@
 /// The model-input columns a study's features become, in order: numbers as one column,
-/// categories one-hot (or as an index), and a 0/1 missing indicator after each feature that
-/// can be missing when the study imputes with indicators.
+/// categories one-hot (or as an index), a 0/1 censoring flag after a quantity with
+/// `censored: flag`, and a 0/1 missing indicator after each feature that can be missing when the
+/// study imputes with indicators.
 public struct ColumnLayout: Hashable, Sendable {
     public enum Column: Hashable, Sendable {
         case value(feature: Int)
         case indicator(feature: Int)
         case category(feature: Int, position: Int)
         case categoryIndex(feature: Int)
+        /// 1 when the feature's value is a censored result kept at its bound.
+        case censored(feature: Int)
 
         public var feature: Int {
             switch self {
-            case .value(let feature), .indicator(let feature), .category(let feature, _), .categoryIndex(let feature): feature
+            case .value(let feature), .indicator(let feature), .category(let feature, _), .categoryIndex(let feature),
+                 .censored(let feature): feature
             }
         }
     }
@@ -33,6 +37,10 @@ public struct ColumnLayout: Hashable, Sendable {
                 columns.append(.value(feature: index))
             }
             names += feature.encodedNames
+            if feature.flagsCensoring {
+                columns.append(.censored(feature: index))
+                names.append("\(feature.name)_censored")
+            }
             let imputes: Bool = if case .impute = study.missingValues { true } else { false }
             if imputes, feature.canBeMissing, feature.missingIndicator ?? studyIndicator {
                 columns.append(.indicator(feature: index))

@@ -51,6 +51,7 @@ struct PatientFinalizer {
         guard let label = label(of: record, index: indexInstant) else { return .excluded(.labelMissing) }
 
         var values = [Double](repeating: .nan, count: study.features.count)
+        var censored = [Bool](repeating: false, count: study.features.contains(where: \.flagsCensoring) ? study.features.count : 0)
         for (slot, feature) in study.features.enumerated() {
             let window = feature.windowDays.map { Int64($0) * 86_400 }
             switch feature.kind {
@@ -61,10 +62,12 @@ struct PatientFinalizer {
                 let count = record.encounters.reduce(0) { $0 + ($1 <= indexInstant && $1 >= from ? 1 : 0) }
                 values[slot] = feature.aggregation == .present ? (count > 0 ? 1 : 0) : Double(count)
             case .quantity, .category, .condition, .medication:
-                values[slot] = aggregate(Int32(slot), feature.aggregation, in: record, before: indexInstant, window: window)
+                let result = aggregate(Int32(slot), feature.aggregation, in: record, before: indexInstant, window: window)
+                values[slot] = result.value
+                if feature.flagsCensoring { censored[slot] = result.censored }
             }
         }
-        let row = PatientRow(values: values, label: label, place: record.place, file: record.file)
+        let row = PatientRow(values: values, label: label, place: record.place, file: record.file, censored: censored)
         if study.missingValues == .dropRow, let missing = values.firstIndex(where: \.isNaN) {
             return .incomplete(row, missing: study.features[missing].name)
         }
@@ -81,11 +84,15 @@ struct PatientFinalizer {
     /// The most recent value of `slot` at or before the index date; among records of the same
     /// time, the one read last.
     private func last(of slot: Int32, in record: PatientRecord, before index: Int64, window: Int64?) -> Double? {
+        lastEvent(of: slot, in: record, before: index, window: window)?.value
+    }
+
+    private func lastEvent(of slot: Int32, in record: PatientRecord, before index: Int64, window: Int64?) -> ClinicalEvent? {
         var best: ClinicalEvent?
         for event in record.events where event.slot == slot && inWindow(event, before: index, window: window) {
             if best == nil || event.time >= best!.time { best = event }
         }
-        return best?.value
+        return best
     }
 
     /// Whether a condition event still holds at the index date: not abated at or before it (its
@@ -94,27 +101,35 @@ struct PatientFinalizer {
         event.value > Double(index)
     }
 
-    private func aggregate(_ slot: Int32, _ aggregation: Aggregation, in record: PatientRecord, before index: Int64, window: Int64?) -> Double {
-        if aggregation == .last { return last(of: slot, in: record, before: index, window: window) ?? .nan }
+    /// The feature's value, and whether it rests on a censored result (the last one; for a
+    /// mean, any; for a minimum or maximum, the one chosen).
+    private func aggregate(_ slot: Int32, _ aggregation: Aggregation, in record: PatientRecord, before index: Int64,
+                           window: Int64?) -> (value: Double, censored: Bool) {
+        if aggregation == .last {
+            let event = lastEvent(of: slot, in: record, before: index, window: window)
+            return (event?.value ?? .nan, event?.censored ?? false)
+        }
         let activeOnly = self.index.condition(slot)?.status == .activeAtIndex
         var count = 0
         var sum = 0.0
-        var minimum = Double.infinity
-        var maximum = -Double.infinity
+        var anyCensored = false
+        var minimum: ClinicalEvent?
+        var maximum: ClinicalEvent?
         for event in record.events where event.slot == slot && inWindow(event, before: index, window: window) {
             if activeOnly, !activeAt(index, event) { continue }
             count += 1
             sum += event.value
-            minimum = Swift.min(minimum, event.value)
-            maximum = Swift.max(maximum, event.value)
+            anyCensored = anyCensored || event.censored
+            if minimum.map({ event.value < $0.value }) ?? true { minimum = event }
+            if maximum.map({ event.value > $0.value }) ?? true { maximum = event }
         }
         switch aggregation {
-        case .count: return Double(count)
-        case .present: return count > 0 ? 1 : 0
-        case .mean: return count > 0 ? sum / Double(count) : .nan
-        case .min: return count > 0 ? minimum : .nan
-        case .max: return count > 0 ? maximum : .nan
-        case .last: return .nan
+        case .count: return (Double(count), false)
+        case .present: return (count > 0 ? 1 : 0, false)
+        case .mean: return (count > 0 ? sum / Double(count) : .nan, anyCensored)
+        case .min: return (minimum?.value ?? .nan, minimum?.censored ?? false)
+        case .max: return (maximum?.value ?? .nan, maximum?.censored ?? false)
+        case .last: return (.nan, false)
         }
     }
 

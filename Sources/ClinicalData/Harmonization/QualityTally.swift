@@ -10,6 +10,11 @@ struct QualityTally: Sendable {
         var convertedFrom: [String: Int] = [:]
         /// Records refused because of their unit, by that unit.
         var rejectedUnits: [String: Int] = [:]
+        /// Records whose unit text was a known mislabel of the code's fixed unit, by that text.
+        var acceptedMislabels: [String: Int] = [:]
+        /// Censored results (">60"), dropped or kept at their bound as the study says.
+        var censoredDropped = 0
+        var censoredKept = 0
         var outOfRange = 0
         /// Out-of-range values discarded (policy `missing`) rather than kept.
         var outOfRangeDiscarded = 0
@@ -21,6 +26,9 @@ struct QualityTally: Sendable {
             records += other.records
             convertedFrom.merge(other.convertedFrom, uniquingKeysWith: +)
             rejectedUnits.merge(other.rejectedUnits, uniquingKeysWith: +)
+            acceptedMislabels.merge(other.acceptedMislabels, uniquingKeysWith: +)
+            censoredDropped += other.censoredDropped
+            censoredKept += other.censoredKept
             outOfRange += other.outOfRange
             outOfRangeDiscarded += other.outOfRangeDiscarded
             unknownCategories += other.unknownCategories

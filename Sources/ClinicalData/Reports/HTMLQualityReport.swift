@@ -63,13 +63,22 @@ public struct HTMLQualityReport {
         html += "</table>"
         let conversions = report.features.flatMap { feature in feature.convertedFrom.map { (feature, $0) } }
         let rejected = report.features.flatMap { feature in feature.rejectedUnits.map { (feature, $0) } }
+        let mislabels = report.features.flatMap { feature in feature.acceptedMislabels.map { (feature, $0) } }
+        let censored = report.features.filter { $0.censored != .exact(0) }
         html += "<h2>Unit conversions applied</h2>"
-        if conversions.isEmpty && rejected.isEmpty {
+        if conversions.isEmpty && rejected.isEmpty && mislabels.isEmpty && censored.isEmpty {
             html += "<p>None: every value arrived in the study's canonical unit.</p>"
         } else {
             html += "<table><tr><th>feature</th><th>from</th><th>to</th><th>records</th><th>outcome</th></tr>"
             for (feature, count) in conversions {
                 html += "<tr><td>\(HTML.escape(feature.name))</td><td>\(HTML.escape(count.name))</td><td>\(HTML.escape(feature.unit ?? ""))</td><td class=\"n\">\(count.count)</td><td>converted</td></tr>"
+            }
+            for (feature, count) in mislabels {
+                html += "<tr><td>\(HTML.escape(feature.name))</td><td>\(HTML.escape(count.name))</td><td>\(HTML.escape(feature.unit ?? ""))</td><td class=\"n\">\(count.count)</td><td>accepted: the code's unit by definition (mislabelled)</td></tr>"
+            }
+            for feature in censored {
+                let outcome = feature.censoredPolicy == CensoredPolicy.drop.rawValue ? "censored (>, <): dropped" : "censored (>, <): kept at the bound (\(feature.censoredPolicy ?? ""))"
+                html += "<tr><td>\(HTML.escape(feature.name))</td><td></td><td>\(HTML.escape(feature.unit ?? ""))</td><td class=\"n\">\(feature.censored)</td><td>\(outcome)</td></tr>"
             }
             for (feature, count) in rejected {
                 html += "<tr><td>\(HTML.escape(feature.name))</td><td>\(HTML.escape(count.name))</td><td>\(HTML.escape(feature.unit ?? ""))</td><td class=\"n\">\(count.count)</td><td>refused (not convertible)</td></tr>"

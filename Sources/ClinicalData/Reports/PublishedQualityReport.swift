@@ -42,6 +42,11 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
         public var outOfRange: PublishedCount
         public var convertedFrom: [Count]
         public var rejectedUnits: [Count]
+        /// Unit texts read as the code's unit by definition (mislabels), with their records.
+        public var acceptedMislabels: [Count]
+        /// Censored results (">60") and what the study does with them.
+        public var censoredPolicy: String?
+        public var censored: PublishedCount
         public var mean: Double?
         public var median: Double?
         public var categories: [Count]?
@@ -114,6 +119,7 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
                 missingAboveWarningShare: result.statements[cell.flag] ? feature.missingAboveWarningShare : nil,
                 outOfRange: count(cell.outOfRange),
                 convertedFrom: named(cell.convertedFrom), rejectedUnits: named(cell.rejectedUnits),
+                acceptedMislabels: named(cell.acceptedMislabels), censoredPolicy: feature.censoredPolicy, censored: count(cell.censored),
                 categories: cell.categories.isEmpty ? nil : named(cell.categories))
             if let binary = cell.binary {
                 let ones = count(binary.ones)
@@ -154,6 +160,8 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
             var outOfRange: Int
             var convertedFrom: [(String, Int)]
             var rejectedUnits: [(String, Int)]
+            var acceptedMislabels: [(String, Int)]
+            var censored: Int
             var categories: [(String, Int)]
             var binary: (ones: Int, zeros: Int)?
             var flag: Int
@@ -197,6 +205,8 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
                                          outOfRange: tables.cell("\(feature.name) out of range", feature.outOfRange),
                                          convertedFrom: byName(feature.convertedFrom, "\(feature.name) converted from"),
                                          rejectedUnits: byName(feature.rejectedUnits, "\(feature.name) refused in"),
+                                         acceptedMislabels: byName(feature.acceptedMislabels, "\(feature.name) accepted as its unit:"),
+                                         censored: tables.cell("\(feature.name) censored", feature.censoredDropped + feature.censoredKept),
                                          categories: [], binary: nil, flag: 0)
                 if let categories = feature.categories {
                     cells.categories = categories.map { ($0.unit, tables.cell("\(feature.name)=\($0.unit)", $0.count)) }

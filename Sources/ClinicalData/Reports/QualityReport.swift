@@ -66,6 +66,13 @@ public struct QualityReport: Codable, Sendable, Hashable {
         public var convertedFrom: [UnitCount]
         /// Measurements refused because their unit could not be converted.
         public var rejectedUnits: [UnitCount]
+        /// Measurements whose unit text is a known mislabel of the code's fixed unit (eGFR in
+        /// "mL/min"), read in the fixed unit, by that text.
+        public var acceptedMislabels: [UnitCount]
+        /// Censored results (">60"): how the study treats them, and how many were dropped or kept at their bound.
+        public var censoredPolicy: String?
+        public var censoredDropped: Int
+        public var censoredKept: Int
         /// Values that matched none of the categories.
         public var unknownCategories: Int
         /// Condition records left out because the study does not accept their verification status.
@@ -172,6 +179,9 @@ public struct QualityReport: Codable, Sendable, Hashable {
                 outOfRange: slotTally.outOfRange, outOfRangeDiscarded: slotTally.outOfRangeDiscarded,
                 plausibleRange: feature.plausible.map { [$0.lowerBound, $0.upperBound] },
                 convertedFrom: counts(slotTally.convertedFrom), rejectedUnits: counts(slotTally.rejectedUnits),
+                acceptedMislabels: counts(slotTally.acceptedMislabels),
+                censoredPolicy: feature.kind == .quantity ? feature.censored.rawValue : nil,
+                censoredDropped: slotTally.censoredDropped, censoredKept: slotTally.censoredKept,
                 unknownCategories: slotTally.unknownCategories, recordsNotVerified: slotTally.notVerified, valueCount: values.count,
                 integerValued: values.allSatisfy { $0 == $0.rounded() },
                 missingAboveWarningShare: Self.exceeds(missing: missing, eligible: eligible, share: schema.missingWarningShare))
@@ -235,6 +245,9 @@ public struct QualityReport: Codable, Sendable, Hashable {
     public var conversionLines: [String] {
         features.flatMap { feature in
             feature.convertedFrom.map { "\(feature.name): \($0.unit) -> \(feature.unit ?? "?") (\($0.count))" }
+                + feature.acceptedMislabels.map { "\(feature.name): \($0.unit) accepted as \(feature.unit ?? "?"), the code's unit by definition (\($0.count))" }
+                + (feature.censoredDropped + feature.censoredKept > 0
+                    ? ["\(feature.name): \(feature.censoredDropped + feature.censoredKept) censored results (\(feature.censoredPolicy ?? "drop"))"] : [])
         }
     }
 }

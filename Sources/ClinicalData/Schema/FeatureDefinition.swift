@@ -28,6 +28,12 @@ public struct FeatureDefinition: Hashable, Sendable {
     public var unit: String?
     /// g/mol, for analytes reported both in mass (mg/dL) and substance (mmol/L) concentration.
     public var molarMass: Double?
+    /// The ion's charge, for values reported in equivalents (mEq/L is mmol/L times the valence).
+    public var valence: Int?
+    /// Conversions the units do not give, by the unit text they read (`convert:`).
+    public var conversions: [String: ClinicalConversion]
+    /// What a censored result (">60", "<5") becomes.
+    public var censored: CensoredPolicy
     public var aggregation: Aggregation
     /// Only records within this many days before the index date count (nil: all before it).
     public var windowDays: Int?
@@ -45,10 +51,14 @@ public struct FeatureDefinition: Hashable, Sendable {
                 aggregation: Aggregation = .last, windowDays: Int? = nil, plausible: PlausibleRange? = nil,
                 outOfRange: OutOfRangePolicy = .missing, categories: [CategoryDefinition] = [],
                 encoding: CategoryEncoding = .oneHotDropFirst, missingIndicator: Bool? = nil, bins: Int = 100,
-                description: String = "", condition: ConditionDefinition? = nil) {
+                description: String = "", condition: ConditionDefinition? = nil, valence: Int? = nil,
+                conversions: [String: ClinicalConversion] = [:], censored: CensoredPolicy = .drop) {
         self.name = name
         self.kind = kind
         self.codes = codes
+        self.valence = valence
+        self.conversions = conversions
+        self.censored = censored
         self.condition = condition ?? (kind == .condition ? ConditionDefinition(codes: codes) : nil)
         self.unit = unit
         self.molarMass = molarMass
@@ -87,6 +97,9 @@ public struct FeatureDefinition: Hashable, Sendable {
         }
     }
 
+    /// Whether the feature adds a 0/1 column saying its value was censored (`censored: flag`).
+    public var flagsCensoring: Bool { censored == .flag && kind == .quantity }
+
     /// The names of the model-input columns this feature becomes (before any missing indicator).
     public var encodedNames: [String] {
         guard isCategorical else { return [name] }
@@ -96,4 +109,17 @@ public struct FeatureDefinition: Hashable, Sendable {
         case .index: return [name]
         }
     }
+}
+
+/// What a study does with a censored result: a value reported only as a bound
+/// (`valueQuantity.comparator`, or text such as ">60" or "<5" in a CSV), e.g. an eGFR above the
+/// range the laboratory reports exactly. The bound is not the value, so the study decides.
+public enum CensoredPolicy: String, Hashable, Sendable, CaseIterable, Codable {
+    /// Discard it (counted in the report); the feature may end up missing.
+    case drop
+    /// Use the bound as the value (>60 is read as 60), counted in the report.
+    case bound
+    /// Use the bound and add a 0/1 column `<name>_censored` that is 1 when the value used was
+    /// censored, so the model can tell.
+    case flag
 }

@@ -111,7 +111,7 @@ struct StudySchemaReader {
         let spec = try field.mapping(allowing: [
             "name", "kind", "code", "codes", "unit", "molar_mass", "aggregation", "window_days", "plausible",
             "out_of_range", "categories", "encoding", "missing_indicator", "bins", "description",
-            "value_sets", "status", "verification",
+            "value_sets", "status", "verification", "valence", "convert", "censored",
         ])
         let name = try spec.required("name", "name the feature (it becomes the column name)").string()
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
@@ -196,6 +196,22 @@ struct StudySchemaReader {
         let windowDays = try spec["window_days"]?.days(minimum: 1)
         let molarMass = try spec["molar_mass"]?.double()
         if let molarMass, molarMass <= 0 { throw spec["molar_mass"]!.failure("molar_mass (g/mol) must be positive") }
+        let valence = try spec["valence"]?.int()
+        if let valence, !(1...4).contains(valence) { throw spec["valence"]!.failure("valence is the ion's charge, 1 to 4 (2 for calcium)") }
+        var conversions = [String: ClinicalConversion]()
+        for (unitText, nameField) in try spec["convert"]?.pairs() ?? [] {
+            let name = try nameField.string()
+            guard let conversion = ClinicalConversion.named(name) else {
+                throw nameField.failure("'\(name)' is not a conversion Cohort knows; use one of \(ClinicalConversion.all.map(\.name).joined(separator: ", "))")
+            }
+            guard UnitTables.ucum(unitText) == conversion.from, unit.map(UnitTables.ucum) == conversion.to else {
+                throw nameField.failure("\(name) reads \(conversion.from) and gives \(conversion.to); the feature's unit is \(unit ?? "none") and the key \(unitText)")
+            }
+            conversions[unitText] = conversion
+        }
+        if kind != .quantity, let key = ["valence", "convert", "censored"].first(where: { spec[$0] != nil }) {
+            throw spec[key]!.failure("\(key) applies to quantity features only")
+        }
 
         return FeatureDefinition(
             name: name, kind: kind, codes: codes, unit: unit, molarMass: molarMass, aggregation: aggregation,
@@ -206,7 +222,8 @@ struct StudySchemaReader {
             missingIndicator: try spec["missing_indicator"]?.bool(),
             bins: bins,
             description: try spec["description"]?.string() ?? "",
-            condition: condition)
+            condition: condition, valence: valence, conversions: conversions,
+            censored: try spec["censored"]?.choice(CensoredPolicy.self) ?? .drop)
     }
 
     /// A condition's definition: `codes`, `value_sets` (shipped names or paths), `status` and

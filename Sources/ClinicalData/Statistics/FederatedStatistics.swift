@@ -78,7 +78,8 @@ public struct FederatedStatistics: Sendable {
                 moments = features.moments
                 let filled = missing + features.unsummed
                 if filled > 0, let fill { moments = moments.adding(fill, times: filled) }
-            case .indicator:
+            case .indicator, .censored:
+                // Not reached: 0/1 columns are left unstandardized above.
                 moments = MomentSums(shift: 0, count: n, sum: Double(missing), sumOfSquares: Double(missing))
             case .category(_, let position):
                 var count = features.categoryCounts?[position] ?? 0
@@ -100,7 +101,7 @@ public struct FederatedStatistics: Sendable {
     /// Whether a column only ever holds 0 and 1 (before imputation fills it with one of them).
     static func isZeroOne(_ column: ColumnLayout.Column, _ feature: FeatureDefinition) -> Bool {
         switch column {
-        case .indicator, .category: true
+        case .indicator, .category, .censored: true
         case .categoryIndex: feature.categories.count <= 2
         case .value: feature.isYesNo
         }

@@ -3,7 +3,8 @@
 /// Atom values are UCUM's definitions (UCUM revision 2.1, tables of base and derived units):
 /// `[lb_av]` = 453.59237 g, `[oz_av]` = 28.349523125 g, `[in_i]` = 2.54 cm, `[ft_i]` = 12 `[in_i]`,
 /// `m[Hg]` = 133.3220 kPa, `L` = dm3, `a` = 365.25 d (Julian year), `mo` = a/12, `U` = umol/min,
-/// `eq` = mol (Cohort does not track valence), `%` = 10^-2.
+/// `eq` = mol (UCUM's definition; the parser counts eq atoms so that a conversion can apply the
+/// ion's valence, which UCUM leaves out), `%` = 10^-2.
 struct UCUMParser {
     struct Term {
         var factor: Double = 1
@@ -11,12 +12,18 @@ struct UCUMParser {
         var annotations: [String] = []
         var temperatureScale: UCUMUnit.TemperatureScale?
         var arbitrary: [String] = []
+        /// The power of `eq` (1 for mEq/L).
+        var equivalents: Int8 = 0
+        /// Whether any dimensional atom went into it (mmol/mol does; % and 1 do not).
+        var hasAtoms = false
 
         mutating func multiply(by other: Term, power: Int8) {
             factor *= pow(other.factor, Int(power))
             dimension = dimension + other.dimension * power
             annotations += other.annotations
             arbitrary += other.arbitrary
+            equivalents += other.equivalents * power
+            hasAtoms = hasAtoms || other.hasAtoms
         }
     }
 
@@ -188,14 +195,14 @@ struct UCUMParser {
         }
         guard !symbol.isEmpty else { throw failure("expected a unit at position \(start + 1)") }
         if let atom = Self.atoms[symbol] {
-            return Term(factor: atom.factor, dimension: atom.dimension)
+            return Term(atom: symbol, factor: atom.factor, dimension: atom.dimension)
         }
         if Self.arbitraryUnits.contains(symbol) { return Term(arbitrary: [symbol]) }
         for prefixLength in [1, 2] where symbol.count > prefixLength {
             let prefix = String(symbol.prefix(prefixLength))
             let rest = String(symbol.dropFirst(prefixLength))
             if let scale = Self.prefixes[prefix], let atom = Self.atoms[rest], atom.metric {
-                return Term(factor: scale * atom.factor, dimension: atom.dimension)
+                return Term(atom: rest, factor: scale * atom.factor, dimension: atom.dimension)
             }
             if let scale = Self.prefixes[prefix], Self.arbitraryUnits.contains(rest) {
                 return Term(factor: scale, arbitrary: [rest])
@@ -221,5 +228,12 @@ private extension UCUMParser.Term {
         self.dimension = dimension
         self.annotations = annotations
         self.arbitrary = arbitrary
+    }
+
+    /// A unit atom (prefix applied): counts `eq` and marks the term as built from atoms.
+    init(atom: String, factor: Double, dimension: Dimension) {
+        self.init(factor: factor, dimension: dimension)
+        equivalents = atom == "eq" ? 1 : 0
+        hasAtoms = atom != "%"
     }
 }

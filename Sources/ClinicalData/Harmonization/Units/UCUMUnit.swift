@@ -20,6 +20,13 @@ public struct UCUMUnit: Hashable, Sendable, CustomStringConvertible {
     public var temperatureScale: TemperatureScale?
     /// Arbitrary units (`[IU]`): comparable only with the same unit.
     public var arbitrary: [String]
+    /// The power of `eq` in the unit: equivalents count charges, so converting them to moles
+    /// needs the ion's valence (UCUM takes eq as mol).
+    public var equivalents: Int8
+    /// Dimensionless, yet a ratio of like quantities (mmol/mol, g/g): a different scale from a
+    /// plain fraction (%, 1) more often than not (HbA1c in IFCC mmol/mol vs NGSP %), so the two
+    /// are never converted into each other without the study saying how.
+    public var isRatioOfLikeQuantities: Bool
 
     public enum TemperatureScale: String, Hashable, Sendable {
         case celsius = "Cel"
@@ -47,6 +54,8 @@ public struct UCUMUnit: Hashable, Sendable, CustomStringConvertible {
         annotations = term.annotations.sorted()
         temperatureScale = term.temperatureScale
         arbitrary = term.arbitrary.sorted()
+        equivalents = term.equivalents
+        isRatioOfLikeQuantities = term.dimension == .none && term.hasAtoms && term.temperatureScale == nil
     }
 }
 

@@ -5,6 +5,10 @@
 /// masses the studies declare, 1 mmol/L of glucose (C6H12O6, 180.16 g/mol) is 18.016 mg/dL and
 /// 1 mmol/L of cholesterol (C27H46O, 386.65 g/mol) is 38.665 mg/dL (often rounded to 38.67).
 /// Temperatures: Cel = K - 273.15; [degF] = Cel x 9/5 + 32 (UCUM's definitions).
+/// Equivalents: an ion of valence z has z equivalents per mole, so x mEq/L is x / z mmol/L
+/// (calcium and magnesium halve, sodium and potassium stay); without the valence, a unit in eq
+/// is refused. Conversions that are not dimensional at all (HbA1c between IFCC mmol/mol and NGSP
+/// %) are never derived from the units: the study names them (`ClinicalConversion`).
 public struct UnitConversion: Hashable, Sendable {
     public let from: UCUMUnit
     public let to: UCUMUnit
@@ -42,8 +46,15 @@ public struct UnitConversion: Hashable, Sendable {
         }
     }
 
+    /// A conversion the study names (not derived from the units).
+    public init(from: UCUMUnit, to: UCUMUnit, clinical: ClinicalConversion) {
+        self.from = from
+        self.to = to
+        arithmetic = .affine(scale: clinical.scale, offset: clinical.offset)
+    }
+
     /// The conversion from `from` to `to`, or a reason it does not exist.
-    public init(from: UCUMUnit, to: UCUMUnit, molarMass: Double? = nil) throws(UCUMError) {
+    public init(from: UCUMUnit, to: UCUMUnit, molarMass: Double? = nil, valence: Int? = nil) throws(UCUMError) {
         self.from = from
         self.to = to
         if from.text == to.text {
@@ -62,7 +73,21 @@ public struct UnitConversion: Hashable, Sendable {
         guard from.arbitrary == to.arbitrary else {
             throw UCUMError(unit: from.text, problem: "arbitrary units (\((from.arbitrary + to.arbitrary).joined(separator: ", "))) convert only to themselves")
         }
-        let ratio = from.factor / to.factor
+        var ratio = from.factor / to.factor
+        if from.equivalents != to.equivalents {
+            guard let valence else {
+                throw UCUMError(unit: from.text, problem: "counts equivalents (charges) and \(to.text) does not"
+                    + (to.equivalents != 0 ? " in the same power" : "") + "; the study must give the ion's valence (valence: 2 for calcium or magnesium, 1 for sodium or potassium) to convert")
+            }
+            // 1 eq = 1/z mol: each eq in the source divides by z, each in the target multiplies.
+            let power = Int(to.equivalents) - Int(from.equivalents)
+            for _ in 0..<abs(power) { ratio = power > 0 ? ratio * Double(valence) : ratio / Double(valence) }
+        }
+        if from.dimension == .none, to.dimension == .none, from.isRatioOfLikeQuantities != to.isRatioOfLikeQuantities {
+            throw UCUMError(unit: from.text, problem: "and \(to.text) are both dimensionless, but one is a ratio of like quantities and the other a plain fraction: "
+                + "often different measurement scales (HbA1c: IFCC mmol/mol vs NGSP %), so they are not converted by their units; "
+                + "name the conversion in the study (convert: {\"\(from.text)\": \(ClinicalConversion.all.map(\.name).joined(separator: " | "))}) if one applies")
+        }
         if from.dimension == to.dimension {
             arithmetic = ratio == 1 ? .identity : .scale(ratio)
             return
