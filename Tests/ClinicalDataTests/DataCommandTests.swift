@@ -71,11 +71,13 @@ struct DataCommandTests {
     func errorsListFileResourceAndReason() throws {
         try TestData.withScratchDirectory { folder in
             let json = folder.appendingPathComponent("report.json").path
-            let result = try run(["check", "--study", "synthea-cardiovascular", "--fhir", TestData.fixture("fhir").path, "--output", json])
+            // Three DSTU2/STU3 shapes and a unit no study conversion reads (the clean fixtures read without one).
+            let result = try run(["check", "--study", "synthea-cardiovascular", "--fhir", TestData.fixture("fhir-bad/mixed-versions.json").path,
+                                  "--output", json])
             #expect(result.status == 0, "\(result.standardError)")
             let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
             let errors = try #require(report["errors"] as? [[String: Any]])
-            #expect(errors.count == 1)
+            #expect(errors.count == 4)
             #expect(errors.allSatisfy { $0["file"] is String && $0["resource"] is String && $0["reason"] is String })
         }
     }

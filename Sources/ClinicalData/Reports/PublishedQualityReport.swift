@@ -130,7 +130,7 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
                 let sum = (feature.mean ?? 0) * Double(feature.valueCount)
                 let disclosesEvents = feature.integerValued && rule.hides(Int(sum.rounded()))
                 published.mean = disclosesEvents ? nil : feature.mean.map { $0.rounded(significantDigits: 4) }
-                published.median = disclosesEvents ? nil : feature.binnedMedian
+                published.median = disclosesEvents ? nil : feature.binnedMedian.map { $0.rounded(significantDigits: 6) }
             }
             return published
         }
