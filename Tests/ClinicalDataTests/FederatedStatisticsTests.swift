@@ -67,15 +67,21 @@ struct FederatedStatisticsTests {
         #expect(federated.layout.names.contains("sex=male") && federated.layout.names.contains("fbs"))
     }
 
-    /// A site with fewer than 11 values of a feature keeps them out of its sums; the
-    /// federation counts them as filled with the median, so every statistic stays finite.
-    @Test func smallSitesValuesCountAsTheFillValue() throws {
+    /// A site with fewer than 11 values of a feature sends neither their sums nor their bins;
+    /// when no site has 11, the federation says so, fills with the middle of the plausible range
+    /// and only centres the column (never divides by a zero standard deviation).
+    @Test func featuresNoSiteHasElevenValuesOfAreReportedAndNotScaled() throws {
         let study = try TestData.cardiovascular()
         let cohort = try Harmonizer(study: study).run(.fhir(TestData.fixture("fhir")))
         let parts = try SiteSplitter(grouping: .city, siteCount: nil).split(cohort)
         let federated = try FederatedStatistics(study: study, summaries: parts.map { SiteSummary(cohort: $0.cohort, site: $0.name) })
         #expect(federated.summary.features.allSatisfy { $0.moments.count == 0 })
-        #expect(federated.standardization.mean.allSatisfy(\.isFinite) && federated.standardization.standardDeviation.allSatisfy(\.isFinite))
+        #expect(federated.uninformed.contains("age") && federated.uninformed.contains("glucose"))
+        #expect(federated.standardization.standardDeviation.allSatisfy { $0 > 0 && $0.isFinite })
+        let glucose = try #require(study.features.firstIndex { $0.name == "glucose" })
+        #expect(federated.imputationValues[glucose] == study.features[glucose].plausible!.center)
+        let column = try #require(federated.layout.columns.firstIndex(of: .value(feature: glucose)))
+        #expect(federated.standardization.mean[column] == 310 && federated.standardization.standardDeviation[column] == 1)
     }
 
     @Test func imputationUsesTheFederationsMedianAndMode() throws {

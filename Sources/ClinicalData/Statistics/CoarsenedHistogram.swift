@@ -3,8 +3,10 @@
 /// bin's count spread evenly over the cells it covers (`below`, the bins, `above`).
 ///
 /// Fine bins with one or two patients in them give those patients' values away to within a
-/// bin; merged bins do not, and a site with fewer than 11 values sends one bin spanning the
-/// whole range (its present count, which the summary states anyway). Spreading keeps the
+/// bin; merged bins do not. A site with fewer than 11 values sends no weight at all: one bin
+/// spanning the whole range would say nothing about where the values lie and would pull the
+/// federation's median towards the middle of the range (its present count is in the summary
+/// anyway). Spreading keeps the
 /// layout fixed by the study, so histograms still add cell by cell (and travel as one vector
 /// under secure aggregation); the price is resolution where a site has few values, which only
 /// moves the federation's median within the merged range.
@@ -42,8 +44,8 @@ public struct CoarsenedHistogram: Codable, Hashable, Sendable {
         if start < cells.count {
             if count > 0, let last = runs.popLast() {
                 runs.append((last.start, cells.count - 1, last.count + count))   // a small remainder joins the run before it
-            } else {
-                runs.append((start, cells.count - 1, count))
+            } else if runs.isEmpty {
+                runs.append((start, cells.count - 1, 0))   // fewer than `threshold` values: nothing sent
             }
         }
         var spread = [Double](repeating: 0, count: cells.count)

@@ -3,9 +3,9 @@
 ///
 /// Counts are exact (sums must add up, and the coordinator learns each site's size from
 /// training anyway), but nothing in it is one patient's value: no minimum or maximum, a
-/// histogram coarsened until every merged bin holds 0 or at least `threshold` values, and
-/// shifted sums only over at least `threshold` values (over one or two values they are the
-/// values). See docs/disclosure-control.md.
+/// histogram coarsened until every merged bin holds 0 or at least `threshold` values (no
+/// weight at all below `threshold` values), and shifted sums only over at least `threshold`
+/// values (over one or two values they are the values). See docs/disclosure-control.md.
 public struct FeatureSummary: Codable, Hashable, Sendable {
     public var name: String
     /// Patients in the cohort.

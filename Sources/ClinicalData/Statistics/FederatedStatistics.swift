@@ -74,10 +74,17 @@ public struct FederatedStatistics: Sendable {
             var moments: MomentSums
             switch column {
             case .value:
-                // Values a small site kept out of its sums count as the fill value too.
+                // The values a small site kept out of its sums are left out (they are like the
+                // others, not like the fill); the missing ones are the fill value in the data.
+                guard features.moments.count > 0 else {
+                    // No site has 11 values: the scale is unknown, so the column is centred on
+                    // the fill value and not scaled.
+                    means.append(Float((fill ?? feature.plausible?.center ?? 0).rounded(significantDigits: 4)))
+                    deviations.append(1)
+                    continue
+                }
                 moments = features.moments
-                let filled = missing + features.unsummed
-                if filled > 0, let fill { moments = moments.adding(fill, times: filled) }
+                if missing > 0, let fill { moments = moments.adding(fill, times: missing) }
             case .indicator, .censored:
                 // Not reached: 0/1 columns are left unstandardized above.
                 moments = MomentSums(shift: 0, count: n, sum: Double(missing), sumOfSquares: Double(missing))
@@ -92,8 +99,10 @@ public struct FederatedStatistics: Sendable {
                 let squares = counts.enumerated().reduce(0.0) { $0 + Double($1.offset * $1.offset * $1.element) }
                 moments = MomentSums(shift: 0, count: n, sum: sum, sumOfSquares: squares)
             }
+            let deviation = (moments.variance ?? 0).squareRoot()
             means.append(Float((moments.mean ?? 0).rounded(significantDigits: 4)))
-            deviations.append(Float((moments.variance ?? 0).squareRoot().rounded(significantDigits: 4)))
+            // A constant column keeps its scale rather than being divided by zero.
+            deviations.append(deviation > 0 ? Float(deviation.rounded(significantDigits: 4)) : 1)
         }
         standardization = FeatureStatistics(mean: means, standardDeviation: deviations)
     }
@@ -104,6 +113,15 @@ public struct FederatedStatistics: Sendable {
         case .indicator, .category, .censored: true
         case .categoryIndex: feature.categories.count <= 2
         case .value: feature.isYesNo
+        }
+    }
+
+    /// Features the federation knows next to nothing about: some site has values, but none has
+    /// 11 or more, so no site sent their distribution or sums; their fill value is the middle of
+    /// the plausible range (or 0) and their column is only centred.
+    public var uninformed: [String] {
+        zip(study.features, summary.features).compactMap { feature, counts in
+            !feature.isCategorical && counts.present > 0 && counts.moments.count == 0 && (counts.histogram?.total ?? 0) == 0 ? feature.name : nil
         }
     }
 

@@ -73,6 +73,9 @@ struct DataPrepareCommand: AsyncParsableCommand {
         if !quiet { CohortSummaryPrinter.print(cohort.report) }
         // The coordinator's view: features a site mostly lacks, before imputation fills them in.
         for warning in summaries.flatMap({ MissingShareWarning.warnings(for: $0, study: study) }) { print("warning: \(warning)") }
+        for feature in federated.uninformed {
+            print("warning: \(feature): no site has 11 or more values, so none sent their distribution; filled with the middle of its plausible range and not scaled")
+        }
         for part in siteCohorts {
             try write(part.cohort, site: part.name, statistics: federated, into: (output as NSString).appendingPathComponent(part.name))
             if !quiet {
