@@ -72,8 +72,8 @@ struct DisclosureAudit {
     }
 
     /// The sums the attacker tries: each hidden small cell, and the sums of hidden small cells
-    /// within each group (every subset for groups of up to 10 such cells; beyond that pairs,
-    /// the whole and the whole but one, which the property test shows suffice in practice).
+    /// within each group: every subset for groups of up to 10 such cells (all that the property
+    /// test generates); beyond that, a bound on the work, pairs, the whole and the whole but one.
     func sensitiveSums(_ states: [State]) -> [[Int]] {
         var sums = [[Int]]()
         var seen = Set<[Int]>()
