@@ -62,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "ClinicalData",
-            dependencies: ["Learning", "Federation", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Learning", "Federation", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources")]
         ),
         // The one study definition both runtimes read: `cohort simulate` and the coordinator.
@@ -84,7 +84,6 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                // Already built for gRPC's transport; used directly for the mTLS loopback yardstick.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -101,26 +100,45 @@ let package = Package(
             name: "Persistence",
             dependencies: ["Federation", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The harnesses behind `cohort bench`, `cohort audit bench` and the deployment benchmark:
+        // yardsticks (plain TCP, mutual TLS, gRPC alone), throughput and memory probes. Kept out
+        // of the library modules a site or a coordinator embeds.
+        .target(
+            name: "CohortBench",
+            dependencies: [
+                "Learning", "Federation", "Compliance", "Transport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "CohortCLI",
             dependencies: [
                 "Learning", "Federation", "Datasets", "Privacy", "ClinicalData", "Compliance", "Studies", "Transport", "Persistence",
-                "Validation",
+                "Validation", "CohortBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "cohort", dependencies: ["CohortCLI"]),
+        // What several test targets share: temporary directories, the built executable, synthetic
+        // sites, injected faults. Not shipped: production code cannot be told to fail.
+        .target(name: "CohortTestSupport", dependencies: ["Federation", "Learning", "Transport"], path: "Tests/CohortTestSupport"),
         .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FederationTests", dependencies: ["Federation", "Datasets"]),
+        .testTarget(name: "FederationTests", dependencies: ["Federation", "Datasets", "CohortTestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], exclude: ["Fixtures"]),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "Federation", "Learning"], exclude: ["Fixtures"]),
-        .testTarget(name: "ClinicalDataTests", dependencies: ["ClinicalData"], exclude: ["Fixtures"]),
-        .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Federation", "Learning"], exclude: ["Fixtures"]),
+        .testTarget(name: "ClinicalDataTests", dependencies: ["ClinicalData", "CohortTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Federation", "Learning", "CohortTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Federation", "Datasets", "Learning"]),
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "Studies"], exclude: ["Fixtures"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "Studies", "CohortTestSupport"], exclude: ["Fixtures"]),
         // GRDB: the tests corrupt a stored checkpoint as a failing disk would.
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI", "cohort"]),
+        .testTarget(name: "CohortBenchTests", dependencies: ["CohortBench", "Transport", "CohortTestSupport"]),
+        .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI", "cohort", "CohortTestSupport"]),
     ]
 )

@@ -1,45 +1,14 @@
 import Foundation
 import Testing
+import CohortTestSupport
 @testable import ClinicalData
 
 /// `cohort data ...` as a user runs it: the built binary, next to the test bundle.
 struct DataCommandTests {
-    struct Output {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
-    }
+    static var hasBinary: Bool { CohortBinary.url != nil }
 
-    static var binary: URL? {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("cohort")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
-
-    static var hasBinary: Bool { binary != nil }
-
-    private func run(_ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = try #require(Self.binary)
-        process.arguments = ["data"] + arguments
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cohort-data-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // Files rather than pipes: nothing can block on a full pipe.
-        let out = folder.appendingPathComponent("out"), err = folder.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus,
-                      standardOutput: try String(contentsOf: out, encoding: .utf8),
-                      standardError: try String(contentsOf: err, encoding: .utf8))
+    private func run(_ arguments: [String]) throws -> CohortBinary.Output {
+        try CohortBinary.run(["data"] + arguments)
     }
 
     private var heartArguments: [String] {

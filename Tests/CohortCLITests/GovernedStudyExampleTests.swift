@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Foundation
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [Self.script.path, out]
-        process.environment = ProcessInfo.processInfo.environment.merging(["COHORT": CohortBinary.url.path]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["COHORT": try CohortExecutable.required().path]) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Datasets
 import Federation
 import Foundation
@@ -16,10 +17,10 @@ import Testing
         let heart = try data.get()
         let training = TrainingInstructions(localSteps: 100, batchSize: 4, optimizer: .sgd(learningRate: 0.001, momentum: 0))
         let configuration = StudyConfiguration(studyID: "secagg-heart", rounds: rounds,
-                                               selection: SiteSelection(fraction: 1, minimumSites: minimumSites ?? heart.sites.count),
+                                               selection: try SiteSelection(fraction: 1, minimumSites: minimumSites ?? heart.sites.count),
                                                training: training, seed: 42)
         return Simulation(sites: heart.sites, model: .logisticRegression, strategy: strategy, configuration: configuration,
-                          centralEvaluation: ["pooled": heart.pooledTest], faults: faults)
+                          centralEvaluation: ["pooled": heart.pooledTest]).injecting(faults)
     }
 
     static func secured(_ simulation: Simulation) -> Simulation {

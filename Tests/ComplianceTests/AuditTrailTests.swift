@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Crypto
 import Foundation
 import Testing
@@ -5,8 +6,8 @@ import Testing
 
 @Suite struct AuditTrailTests {
     @Test func entriesReadBackAsWritten() throws {
-        let directory = TemporaryDirectory()
-        let url = directory.file("trail.jsonl")
+        let directory = try TemporaryDirectory()
+        let url = directory.path("trail.jsonl")
         let signer = AuditSigner.make()
         let trail = try AuditTrail.create(at: url, signer: signer)
         let time = Date(timeIntervalSince1970: 1_750_000_000.125)
@@ -34,8 +35,8 @@ import Testing
     }
 
     @Test func reopeningContinuesTheChain() throws {
-        let directory = TemporaryDirectory()
-        let url = directory.file("trail.jsonl")
+        let directory = try TemporaryDirectory()
+        let url = directory.path("trail.jsonl")
         let signer = AuditSigner.make()
         try writeTrail(at: url, signer: signer, count: 5).close()
         let reopened = try AuditTrail.open(at: url, signer: signer)
@@ -48,15 +49,15 @@ import Testing
     }
 
     @Test func anotherKeyCannotExtendATrail() throws {
-        let directory = TemporaryDirectory()
-        let url = directory.file("trail.jsonl")
+        let directory = try TemporaryDirectory()
+        let url = directory.path("trail.jsonl")
         try writeTrail(at: url, signer: .make(), count: 2).close()
         #expect(throws: AuditError.self) { try AuditTrail.open(at: url, signer: .make()) }
     }
 
     @Test func aSecondWriterIsLockedOut() throws {
-        let directory = TemporaryDirectory()
-        let url = directory.file("trail.jsonl")
+        let directory = try TemporaryDirectory()
+        let url = directory.path("trail.jsonl")
         let signer = AuditSigner.make()
         let first = try writeTrail(at: url, signer: signer, count: 1)
         #expect(throws: AuditError.inUse(path: url.path)) { try AuditTrail.open(at: url, signer: signer) }
@@ -64,8 +65,8 @@ import Testing
     }
 
     @Test func concurrentAppendsKeepOneChain() async throws {
-        let directory = TemporaryDirectory()
-        let url = directory.file("trail.jsonl")
+        let directory = try TemporaryDirectory()
+        let url = directory.path("trail.jsonl")
         let signer = AuditSigner.make()
         let trail = try AuditTrail.create(at: url, signer: signer, durability: .batched(entries: 16, interval: .milliseconds(5)))
         await withTaskGroup(of: Void.self) { group in
@@ -83,8 +84,8 @@ import Testing
     }
 
     @Test func keysRoundTripThroughPEMFiles() throws {
-        let directory = TemporaryDirectory()
-        let path = directory.file("site.key").path
+        let directory = try TemporaryDirectory()
+        let path = directory.path("site.key").path
         let key = try AuditKeyFile.generate(at: path)
         #expect(try AuditKeyFile.readPrivateKey(at: path).rawRepresentation == key.rawRepresentation)
         #expect(try AuditKeyFile.readPublicKey(path + ".pub").rawRepresentation == key.publicKey.rawRepresentation)

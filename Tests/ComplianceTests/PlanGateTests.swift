@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Foundation
 import Testing
 @testable import Compliance
@@ -13,11 +14,11 @@ import Testing
 
     /// A gate whose steward approved `approved` (in a real, signed approvals trail).
     private func gate(approving approved: TrainingPlan?, policy: SitePolicy? = nil) throws -> (SitePolicyGate, TemporaryDirectory) {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let signer = AuditSigner.make("site-0", role: .steward)
         let policy = policy ?? self.policy
         guard let approved else { return (SitePolicyGate(policy: policy, approvals: .none), directory) }
-        let url = directory.file("approvals.jsonl")
+        let url = directory.path("approvals.jsonl")
         try PlanApprovals.approve(approved, under: policy, by: "Dr. Ana Ruiz", note: "IRB-2025-17", trail: url, signer: signer)
         return (SitePolicyGate(policy: policy, approvals: try PlanApprovals.load(at: url, trustedKey: signer.identity.publicKey)), directory)
     }
@@ -123,8 +124,8 @@ import Testing
     }
 
     @Test func aTamperedApprovalsTrailIsNotTrusted() throws {
-        let directory = TemporaryDirectory()
-        let url = directory.file("approvals.jsonl")
+        let directory = try TemporaryDirectory()
+        let url = directory.path("approvals.jsonl")
         let signer = AuditSigner.make("site-0", role: .steward)
         try PlanApprovals.approve(plan, under: policy, by: "Dr. Ana Ruiz", trail: url, signer: signer)
         var other = plan

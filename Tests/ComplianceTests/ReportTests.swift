@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Federation
 import Foundation
 #if canImport(FoundationXML)
@@ -11,11 +12,11 @@ import Testing
 /// reported on: the page must parse, and its numbers must equal the study's own records.
 @Suite struct ReportTests {
     struct Study {
-        let directory = TemporaryDirectory()
+        let directory: TemporaryDirectory
         var outcome: StudyOutcome!
         var plan: TrainingPlan!
-        var coordinatorTrail: URL { directory.file("coordinator.jsonl") }
-        func siteTrail(_ name: String) -> URL { directory.file("\(name).jsonl") }
+        var coordinatorTrail: URL { directory.path("coordinator.jsonl") }
+        func siteTrail(_ name: String) -> URL { directory.path("\(name).jsonl") }
         var policy: SitePolicy!
         var approvals: PlanApprovals!
         var siteSigner: AuditSigner!
@@ -23,7 +24,7 @@ import Testing
 
     /// Three sites; site-2 holds too few rows for its policy and refuses every round.
     static func runStudy() async throws -> Study {
-        var study = Study()
+        var study = Study(directory: try TemporaryDirectory())
         var generator = SeededGenerator(seed: 7)
         func dataset(_ rows: Int) -> Dataset {
             var x: [Float] = [], y: [Float] = []
@@ -36,7 +37,7 @@ import Testing
         }
         let rows = ["site-0": 60, "site-1": 80, "site-2": 12]
         let data = rows.keys.sorted().map { SiteData(name: $0, train: dataset(rows[$0]!), test: dataset(20)) }
-        let configuration = StudyConfiguration(studyID: "heart-2025", rounds: 3, selection: SiteSelection(fraction: 1, minimumSites: 2),
+        let configuration = StudyConfiguration(studyID: "heart-2025", rounds: 3, selection: try SiteSelection(fraction: 1, minimumSites: 2),
                                                training: TrainingInstructions(localSteps: 5, batchSize: 8, optimizer: .sgd(learningRate: 0.1)),
                                                evaluateEvery: 3, roundDeadlineSeconds: 60, seed: 42)
         let initial = try Model(spec: .logisticRegression, inputShape: Shape(4), task: .binary, seed: 42)
@@ -52,7 +53,7 @@ import Testing
         for site in data {
             let signer = AuditSigner.make(site.name)
             if site.name == "site-0" { study.siteSigner = signer }
-            let approvalsURL = study.directory.file("\(site.name)-approvals.jsonl")
+            let approvalsURL = study.directory.path("\(site.name)-approvals.jsonl")
             try PlanApprovals.approve(plan, under: policy, by: "Dr. Ana Ruiz", note: "IRB-17", trail: approvalsURL, signer: signer)
             let approvals = try PlanApprovals.load(at: approvalsURL, trustedKey: signer.identity.publicKey)
             if site.name == "site-0" { study.approvals = approvals }

@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Federation
 import Foundation
 import Testing
@@ -12,14 +13,15 @@ import Testing
     /// on its epsilon cap, and sends round 3, which the coordinator rejects. The coordinator
     /// also admitted east, whose trail is not given.
     struct HandBuiltStudy {
-        let directory = TemporaryDirectory()
-        var north: URL { directory.file("north.jsonl") }
-        var south: URL { directory.file("south.jsonl") }
-        var coordinator: URL { directory.file("coordinator.jsonl") }
+        let directory: TemporaryDirectory
+        var north: URL { directory.path("north.jsonl") }
+        var south: URL { directory.path("south.jsonl") }
+        var coordinator: URL { directory.path("coordinator.jsonl") }
         static let northEpsilon = [0.9, 1.4, 1.8]
         static func payload(_ site: String, _ round: Int) -> String { String(repeating: site == "north" ? "a\(round)" : "b\(round)", count: 32) }
 
         init() throws {
+            directory = try TemporaryDirectory()
             let north = try AuditTrail.create(at: north, signer: .make("north"), durability: .unsynced)
             let south = try AuditTrail.create(at: south, signer: .make("south"), durability: .unsynced)
             let coordinator = try AuditTrail.create(at: coordinator, signer: .make("coordinator", role: .coordinator), durability: .unsynced)

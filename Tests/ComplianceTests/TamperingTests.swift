@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Crypto
 import Foundation
 import Testing
@@ -7,8 +8,8 @@ import Testing
 @Suite struct TamperingTests {
     /// A 21-entry trail (start + 20) and its lines.
     private func trail() throws -> (TemporaryDirectory, URL, AuditSigner, [String]) {
-        let directory = TemporaryDirectory()
-        let url = directory.file("trail.jsonl")
+        let directory = try TemporaryDirectory()
+        let url = directory.path("trail.jsonl")
         let signer = AuditSigner.make()
         try writeTrail(at: url, signer: signer, count: 20).close()
         return (directory, url, signer, lines(of: url))

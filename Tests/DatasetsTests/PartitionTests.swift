@@ -35,7 +35,7 @@ struct DirichletPartitionTests {
 
     @Test(arguments: [0.05, 0.5, 5.0])
     func everyRowGoesToExactlyOneSite(alpha: Double) throws {
-        let partition = DirichletPartition(siteCount: 6, alpha: alpha, seed: 3, minimumPerSite: 10)
+        let partition = try DirichletPartition(siteCount: 6, alpha: alpha, seed: 3, minimumPerSite: 10)
         let sites = try partition.split(labelled)
         let rows = sites.flatMap(\.features).map(Int.init).sorted()
         #expect(rows == Array(0..<1000))
@@ -61,6 +61,16 @@ struct DirichletPartitionTests {
         #expect(skews[0] < 0.08, "alpha 100 should be nearly IID: \(skews)")
         #expect(skews[0] < skews[1] && skews[1] < skews[2], "\(skews)")
         #expect(skews[2] > 0.4, "alpha 0.1 should leave sites with few classes: \(skews)")
+    }
+
+    @Test func settingsNoDrawCanUseAreRefusedNotTrapped() {
+        for alpha in [0, -1, .nan, .infinity] {
+            #expect(throws: PartitionError.self) { try DirichletPartition(siteCount: 4, alpha: alpha, seed: 1) }
+        }
+        #expect(throws: PartitionError.self) { try DirichletPartition(siteCount: 0, alpha: 0.5, seed: 1) }
+        #expect(throws: PartitionError.self) { try DirichletPartition(siteCount: 4, alpha: 0.5, seed: 1, minimumPerSite: -1) }
+        #expect(throws: PartitionError.self) { try DirichletPartition(siteCount: 4, alpha: 0.5, seed: 1, maximumAttempts: 0) }
+        #expect(throws: PartitionError.self) { try IIDPartition(siteCount: 0, seed: 1) }
     }
 
     @Test func impossibleMinimumsThrowInsteadOfLooping() {
@@ -120,10 +130,12 @@ struct GammaSamplingTests {
 
 @Suite("IID partition")
 struct IIDPartitionTests {
-    @Test func nearEqualDeterministicAndComplete() {
-        let sites = IIDPartition(siteCount: 7, seed: 4).assignments(count: 1000)
-        #expect(sites == IIDPartition(siteCount: 7, seed: 4).assignments(count: 1000))
-        #expect(sites != IIDPartition(siteCount: 7, seed: 5).assignments(count: 1000))
+    @Test func nearEqualDeterministicAndComplete() throws {
+        let sites = try IIDPartition(siteCount: 7, seed: 4).assignments(count: 1000)
+        let again = try IIDPartition(siteCount: 7, seed: 4).assignments(count: 1000)
+        let otherSeed = try IIDPartition(siteCount: 7, seed: 5).assignments(count: 1000)
+        #expect(sites == again)
+        #expect(sites != otherSeed)
         #expect(sites.flatMap { $0 }.sorted() == Array(0..<1000))
         #expect(Set(sites.map(\.count)).isSubset(of: [142, 143]))
         #expect(labelSkew(sites, labels: labelled.labels, classes: 4) < 0.06)
@@ -131,7 +143,7 @@ struct IIDPartitionTests {
 
     @Test func sitesSplitTrainAndTest() throws {
         let data = try MedMNIST.bundledBreastMNIST()
-        let sites = IIDPartition(siteCount: 3, seed: 1).sites(train: data.train, test: data.test)
+        let sites = try IIDPartition(siteCount: 3, seed: 1).sites(train: data.train, test: data.test)
         #expect(sites.map(\.train.count) == [182, 182, 182])
         #expect(sites.map(\.test.count) == [52, 52, 52])
     }

@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Testing
 @testable import Federation
 import Learning
@@ -8,7 +9,7 @@ import Learning
     func run(_ attack: Attack?, malicious: Set<SiteID> = ["site-5"], rule: AggregationRuleSpec = AggregationRuleSpec(),
              monitor: SiteMonitor? = nil, rounds: Int = 6, central: [String: Dataset] = [:]) async throws -> StudyOutcome {
         try await Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, rule: rule,
-                             configuration: SyntheticSites.configuration(rounds: rounds, minimumSites: 3, sites: 6),
+                             configuration: try SyntheticSites.configuration(rounds: rounds, minimumSites: 3, sites: 6),
                              centralEvaluation: central,
                              attack: attack.map { AttackPlan(attack: $0, malicious: malicious) }, monitor: monitor).run()
     }
@@ -74,7 +75,7 @@ import Learning
 
     @Test func theMonitorQuarantinesAPersistentAttackerAndTheOperatorCanReinstateIt() async throws {
         let outcome = try await run(.scale(factor: -10), rule: AggregationRuleSpec(.median),
-                                    monitor: SiteMonitor(threshold: 3.5, rounds: 2), rounds: 6)
+                                    monitor: try SiteMonitor(threshold: 3.5, rounds: 2), rounds: 6)
         let quarantineRound = try #require(outcome.rounds.first { !$0.quarantined.isEmpty })
         #expect(quarantineRound.quarantined == ["site-5"])
         let after = outcome.rounds.filter { $0.round > quarantineRound.round }
@@ -82,7 +83,7 @@ import Learning
         #expect(after.allSatisfy { !$0.participants.contains("site-5") })
         #expect(outcome.rounds.flatMap(\.quarantined).count == 1)   // honest sites stay in
 
-        var monitor = SiteMonitor(threshold: 3.5, rounds: 1)
+        var monitor = try SiteMonitor(threshold: 3.5, rounds: 1)
         let observations = (0..<5).map { UpdateObservation(site: SiteID("s\($0)"), norm: $0 == 4 ? 100 : 1 + Double($0) * 0.1, cosineToPreviousAggregate: nil) }
         let result = monitor.record(round: 1, observations)
         #expect(result.quarantined.map(\.site) == ["s4"])
@@ -92,8 +93,8 @@ import Learning
         #expect(!monitor.isQuarantined("s4"))
     }
 
-    @Test func directionScoreFlagsASiteThatPointsAway() {
-        var monitor = SiteMonitor(threshold: 3.5, rounds: 1)
+    @Test func directionScoreFlagsASiteThatPointsAway() throws {
+        var monitor = try SiteMonitor(threshold: 3.5, rounds: 1)
         let cosines = [0.8, 0.82, 0.79, 0.81, -0.7]
         let observations = cosines.enumerated().map { UpdateObservation(site: SiteID("s\($0.offset)"), norm: 1, cosineToPreviousAggregate: $0.element) }
         let result = monitor.record(round: 2, observations)
@@ -113,9 +114,9 @@ import Learning
 @Suite struct RejectionCountingTests {
     @Test func aSiteThatKeepsSendingBrokenUpdatesIsQuarantined() async throws {
         let outcome = try await Simulation(sites: SyntheticSites.make(count: 5), model: .logisticRegression, strategy: .fedAvg,
-                                           configuration: SyntheticSites.configuration(rounds: 4, minimumSites: 3, sites: 5),
-                                           faults: ["site-2": .corruptUpdate(rounds: [1, 2, 3, 4], .nonFinite)],
-                                           monitor: SiteMonitor(threshold: 3.5, rounds: 2)).run()
+                                           configuration: try SyntheticSites.configuration(rounds: 4, minimumSites: 3, sites: 5),
+                                           monitor: try SiteMonitor(threshold: 3.5, rounds: 2))
+            .injecting(["site-2": .corruptUpdate(rounds: [1, 2, 3, 4], .nonFinite)]).run()
         #expect(outcome.rounds[1].quarantined == ["site-2"])
         #expect(!outcome.rounds[2].participants.contains("site-2"))
         #expect(outcome.rounds[0].anomalies.first { $0.site == "site-2" }?.evidence.score == .infinity)

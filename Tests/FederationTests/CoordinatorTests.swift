@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Testing
 @testable import Federation
 import Learning
@@ -5,17 +6,17 @@ import Learning
 @Suite struct CoordinatorTests {
     let sites = SyntheticSites.make()
 
-    func run(_ strategy: StrategySpec = .fedAvg, configuration: StudyConfiguration = SyntheticSites.configuration(),
+    func run(_ strategy: StrategySpec = .fedAvg, configuration: StudyConfiguration? = nil,
              faults: [SiteID: SiteFault] = [:], sites custom: [SiteData]? = nil) async throws -> StudyOutcome {
         try await Simulation(sites: custom ?? sites, model: .logisticRegression, strategy: strategy,
-                             configuration: configuration, faults: faults).run()
+                             configuration: configuration ?? SyntheticSites.configuration()).injecting(faults).run()
     }
 
     @Test func sameSeedGivesBitIdenticalModels() async throws {
         let first = try await run()
         let second = try await run()
         #expect(first.finalParameters == second.finalParameters)
-        let other = try await run(configuration: SyntheticSites.configuration(seed: 7))
+        let other = try await run(configuration: try SyntheticSites.configuration(seed: 7))
         #expect(other.finalParameters != first.finalParameters)
     }
 
@@ -29,7 +30,7 @@ import Learning
     }
 
     @Test func trainingImprovesOnSeparableData() async throws {
-        let outcome = try await run(configuration: SyntheticSites.configuration(rounds: 10))
+        let outcome = try await run(configuration: try SyntheticSites.configuration(rounds: 10))
         let first = try #require(outcome.rounds.first?.evaluation)
         let last = try #require(outcome.finalEvaluation)
         #expect(last.averageAccuracy > 0.75)
@@ -39,7 +40,7 @@ import Learning
     }
 
     @Test func failedSiteIsDroppedAndTheRoundCompletesAboveTheMinimum() async throws {
-        let outcome = try await run(configuration: SyntheticSites.configuration(rounds: 3, minimumSites: 3),
+        let outcome = try await run(configuration: try SyntheticSites.configuration(rounds: 3, minimumSites: 3),
                                     faults: ["site-2": .failTraining(rounds: [2])])
         let round2 = outcome.rounds[1]
         #expect(round2.accepted)
@@ -49,15 +50,15 @@ import Learning
     }
 
     @Test func roundBelowTheMinimumLeavesTheModelUnchanged() async throws {
-        let configuration = SyntheticSites.configuration(rounds: 2, minimumSites: 4)
+        let configuration = try SyntheticSites.configuration(rounds: 2, minimumSites: 4)
         let outcome = try await run(configuration: configuration, faults: ["site-1": .failTraining(rounds: [2])])
         #expect(outcome.rounds[1].accepted == false)
-        let oneRound = try await run(configuration: SyntheticSites.configuration(rounds: 1, minimumSites: 4))
+        let oneRound = try await run(configuration: try SyntheticSites.configuration(rounds: 1, minimumSites: 4))
         #expect(outcome.finalParameters == oneRound.finalParameters)
     }
 
     @Test func stragglersPastTheDeadlineAreLeftOut() async throws {
-        let configuration = SyntheticSites.configuration(rounds: 2, minimumSites: 3, deadline: 0.5)
+        let configuration = try SyntheticSites.configuration(rounds: 2, minimumSites: 3, deadline: 0.5)
         let clock = ContinuousClock()
         let start = clock.now
         // The straggler would answer after 300 s; the study must not wait for it (the bound
@@ -72,7 +73,7 @@ import Learning
 
     @Test(arguments: [UpdateCorruption.nonFinite, .truncated, .staleRound, .impersonate("site-0")])
     func brokenUpdatesAreRejectedWithAReason(corruption: UpdateCorruption) async throws {
-        let outcome = try await run(configuration: SyntheticSites.configuration(rounds: 2, minimumSites: 3),
+        let outcome = try await run(configuration: try SyntheticSites.configuration(rounds: 2, minimumSites: 3),
                                     faults: ["site-1": .corruptUpdate(rounds: [2], corruption)])
         let round = outcome.rounds[1]
         #expect(round.rejections.map(\.site) == ["site-1"])
@@ -92,7 +93,7 @@ import Learning
 
     @Test(arguments: ["fedadam", "fedyogi", "fedadagrad", "scaffold"])
     func everyStrategyTrains(name: String) async throws {
-        let outcome = try await run(StrategySpec(name: name)!, configuration: SyntheticSites.configuration(rounds: 10))
+        let outcome = try await run(StrategySpec(name: name)!, configuration: try SyntheticSites.configuration(rounds: 10))
         #expect(outcome.strategy == name)
         #expect(outcome.finalParameters.allSatisfy { $0.isFinite })
         #expect(try #require(outcome.finalEvaluation).averageAccuracy > 0.7)
@@ -102,7 +103,7 @@ import Learning
         // With one site and FedAvg, each round continues the same local run: the federated
         // model must equal plain training for rounds x steps with the same batches.
         let site = sites[0]
-        let configuration = SyntheticSites.configuration(rounds: 3, steps: 7, sites: 1)
+        let configuration = try SyntheticSites.configuration(rounds: 3, steps: 7, sites: 1)
         let outcome = try await run(configuration: configuration, sites: [site])
         let model = try Model(spec: .logisticRegression, inputShape: site.train.exampleShape, task: .binary, seed: 42)
         var sampler = BatchSampler(rowCount: site.train.count, batchSize: 8, seed: 42 ^ stableHash(site.name))

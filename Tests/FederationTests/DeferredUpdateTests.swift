@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -97,9 +98,9 @@ struct DeferringTransport: Transport {
     let sites = SyntheticSites.make()
 
     func simulation(rule: AggregationRuleSpec = AggregationRuleSpec(), strategy: StrategySpec = .fedAvg, monitor: SiteMonitor? = nil,
-                    deferral: Deferral? = nil, rounds: Int = 4) -> Simulation {
+                    deferral: Deferral? = nil, rounds: Int = 4) throws -> Simulation {
         var simulation = Simulation(sites: sites, model: .mlp(hidden: [6], activation: .relu), strategy: strategy, rule: rule,
-                                    configuration: SyntheticSites.configuration(rounds: rounds, minimumSites: 3), monitor: monitor)
+                                    configuration: try SyntheticSites.configuration(rounds: rounds, minimumSites: 3), monitor: monitor)
         if let deferral { simulation.transportWrapper = { DeferringTransport(base: $0, deferral: deferral) } }
         return simulation
     }
@@ -140,7 +141,7 @@ struct DeferringTransport: Transport {
     @Test("an update that fails half-way into the sum voids the round instead of applying part of it")
     func unreadableWhileFolded() async throws {
         // site-3 is folded last: three sites are in, enough for the round, but the sum holds part of site-3.
-        let study = simulation(deferral: Deferral(failing: ("site-3", 2)), rounds: 1)
+        let study = try simulation(deferral: Deferral(failing: ("site-3", 2)), rounds: 1)
         let outcome = try await study.run()
         let round = try #require(outcome.rounds.first)
         #expect(!round.accepted)

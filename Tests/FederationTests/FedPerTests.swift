@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Testing
 @testable import Federation
 import Learning
@@ -27,14 +28,14 @@ struct RecordingTransport: Transport {
 @Suite struct FedPerTests {
     static let model = ModelSpec.mlp(hidden: [8])
 
-    func simulation(_ strategy: StrategySpec, rounds: Int = 4) -> Simulation {
+    func simulation(_ strategy: StrategySpec, rounds: Int = 4) throws -> Simulation {
         Simulation(sites: SyntheticSites.make(count: 3), model: Self.model, strategy: strategy,
-                   configuration: SyntheticSites.configuration(rounds: rounds, sites: 3))
+                   configuration: try SyntheticSites.configuration(rounds: rounds, sites: 3))
     }
 
     @Test func theHeadNeverLeavesAndTheBaseIsAveraged() async throws {
         let fedper = try #require(StrategySpec(name: "fedper", rounds: 4))
-        var simulation = simulation(fedper)
+        var simulation = try simulation(fedper)
         let sent = SentUpdates()
         simulation.transportWrapper = { RecordingTransport(base: $0, sent: sent) }
         let initial = try simulation.initialModel()

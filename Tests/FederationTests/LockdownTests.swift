@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Testing
 @testable import Federation
 import Learning
@@ -50,7 +51,7 @@ import Learning
 
     @Test func sitesSendOnlyTheirSubspaceAndFusionZeroesUnsharedParameters() async throws {
         let sites = SyntheticSites.make(count: 4, features: 12)
-        let configuration = StudyConfiguration(studyID: "test", rounds: 4, selection: SiteSelection(minimumSites: 4),
+        let configuration = StudyConfiguration(studyID: "test", rounds: 4, selection: try SiteSelection(minimumSites: 4),
                                                training: TrainingInstructions(localSteps: 10, batchSize: 8, optimizer: .sgd(learningRate: 0.1)),
                                                seed: 5)
         let outcome = try await Simulation(sites: sites, model: .mlp(hidden: [16]), strategy: .lockdown(density: 0.5, rounds: 4, maskSeed: 5),

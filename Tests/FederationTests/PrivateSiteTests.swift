@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Testing
 @testable import Federation
 import Learning
@@ -30,9 +31,9 @@ actor CountingGuard: PrivacyGuard {
 }
 
 @Suite struct PrivateSiteTests {
-    func configuration(rounds: Int) -> StudyConfiguration {
+    func configuration(rounds: Int) throws -> StudyConfiguration {
         let privacy = LocalPrivacy(clipNorm: 1, noise: .multiplier(1.1), expectedBatchSize: 6, delta: 1e-5)
-        return StudyConfiguration(studyID: "dp", rounds: rounds, selection: SiteSelection(minimumSites: 1),
+        return StudyConfiguration(studyID: "dp", rounds: rounds, selection: try SiteSelection(minimumSites: 1),
                                   training: TrainingInstructions(localSteps: 5, batchSize: 8, optimizer: .sgd(learningRate: 0.1),
                                                                  privacy: privacy), seed: 3)
     }
@@ -40,7 +41,7 @@ actor CountingGuard: PrivacyGuard {
     @Test func aSiteRefusesARoundPastItsBudgetBeforeTraining() async throws {
         let sites = SyntheticSites.make(count: 2)
         let strict = CountingGuard(allowedRounds: 2)
-        var simulation = Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: configuration(rounds: 3))
+        var simulation = Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: try configuration(rounds: 3))
         simulation.privacyGuards = ["site-0": strict]
         let outcome = try await simulation.run()
         #expect(outcome.rounds[0].contributors == ["site-0", "site-1"])
@@ -55,7 +56,7 @@ actor CountingGuard: PrivacyGuard {
     }
 
     @Test func aSiteWithABudgetSendsNoNoiseFreeUpdate() async throws {
-        var plain = configuration(rounds: 1)
+        var plain = try configuration(rounds: 1)
         plain.training.privacy = nil
         let keeper = CountingGuard(allowedRounds: 9)
         var simulation = Simulation(sites: SyntheticSites.make(count: 2), model: .logisticRegression, strategy: .fedAvg, configuration: plain)
@@ -68,7 +69,7 @@ actor CountingGuard: PrivacyGuard {
     }
 
     @Test func aTargetEpsilonIsCalibratedByEachSitesGuard() async throws {
-        var configuration = configuration(rounds: 1)
+        var configuration = try configuration(rounds: 1)
         configuration.training.privacy?.noise = .targetEpsilon(2, plannedSteps: 5)
         let keeper = CountingGuard(allowedRounds: 9)
         var simulation = Simulation(sites: SyntheticSites.make(count: 2), model: .logisticRegression, strategy: .fedAvg,
@@ -82,17 +83,17 @@ actor CountingGuard: PrivacyGuard {
 
     @Test func privateTrainingIsReproducibleAndDiffersFromPlainTraining() async throws {
         let sites = SyntheticSites.make(count: 3)
-        var reproducible = Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: configuration(rounds: 2))
+        var reproducible = Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: try configuration(rounds: 2))
         reproducible.noiseSource = .seeded
         let a = try await reproducible.run()
         let b = try await reproducible.run()
         #expect(a.finalParameters == b.finalParameters)
-        var plain = configuration(rounds: 2)
+        var plain = try configuration(rounds: 2)
         plain.training.privacy = nil
         let c = try await Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: plain).run()
         #expect(c.finalParameters != a.finalParameters)
         // By default the noise is secure: the same seed, a different model each run.
-        let secure = Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: configuration(rounds: 2))
+        let secure = Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: try configuration(rounds: 2))
         #expect(secure.noiseSource == .secure)
         #expect(try await secure.run().finalParameters != secure.run().finalParameters)
     }
@@ -100,7 +101,7 @@ actor CountingGuard: PrivacyGuard {
     /// The DP-SGD update of a fresh site at round 1 from a zero model.
     func firstPrivateUpdate(of site: Site) async throws -> [Float] {
         let request = TrainingRequest(study: "dp", round: 1, globalParameters: [Float](repeating: 0, count: 6),
-                                      instructions: configuration(rounds: 1).training)
+                                      instructions: try configuration(rounds: 1).training)
         return try await site.train(request).delta
     }
 

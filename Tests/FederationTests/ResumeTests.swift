@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Foundation
 import Testing
 @testable import Federation
@@ -12,7 +13,7 @@ import Learning
     func crashAndResume(_ strategy: StrategySpec, rule: AggregationRuleSpec = AggregationRuleSpec(), crashAfter: Int,
                         restartSites: Bool) async throws -> (resumed: [Float], uninterrupted: [Float]) {
         let data = SyntheticSites.make()
-        let configuration = SyntheticSites.configuration(rounds: 6)
+        let configuration = try SyntheticSites.configuration(rounds: 6)
         let uninterrupted = try await Simulation(sites: data, model: .logisticRegression, strategy: strategy, rule: rule,
                                                  configuration: configuration).run().finalParameters
 
@@ -63,10 +64,10 @@ import Learning
         let data = SyntheticSites.make()
         let outcome = CheckpointBox()
         _ = try await Simulation(sites: data, model: .logisticRegression, strategy: .fedOpt(.yogi, serverLearningRate: 0.1),
-                                 configuration: SyntheticSites.configuration(rounds: 2)).run()
+                                 configuration: try SyntheticSites.configuration(rounds: 2)).run()
         let sites = try data.map { try Site(id: SiteID($0.name), study: "test", model: .logisticRegression, data: $0, seed: 42) }
         let initial = try Model(spec: .logisticRegression, inputShape: data[0].train.exampleShape, task: .binary, seed: 42)
-        let coordinator = try Coordinator(configuration: SyntheticSites.configuration(rounds: 2), strategy: FedOpt(.yogi, serverLearningRate: 0.1),
+        let coordinator = try Coordinator(configuration: try SyntheticSites.configuration(rounds: 2), strategy: FedOpt(.yogi, serverLearningRate: 0.1),
                                           initialParameters: initial.parameters, layout: initial.layout, transport: InProcessTransport(sites: sites))
         _ = try await coordinator.run(roundCompleted: { await outcome.store($0) })
         let checkpoint = try #require(await outcome.latest)

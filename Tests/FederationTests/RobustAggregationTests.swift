@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Testing
 @testable import Federation
 import Learning
@@ -195,10 +196,10 @@ import Learning
     @Test func coordinatorRefusesRulesThatCannotWorkWithTheStudy() async throws {
         let sites = SyntheticSites.make()
         let simulation = Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg,
-                                    rule: AggregationRuleSpec(.krum(f: 1)), configuration: SyntheticSites.configuration())
+                                    rule: AggregationRuleSpec(.krum(f: 1)), configuration: try SyntheticSites.configuration())
         await #expect(throws: CoordinatorError.self) { try await simulation.run() }
         let scaffold = Simulation(sites: sites, model: .logisticRegression, strategy: .scaffold(),
-                                  rule: AggregationRuleSpec(.median), configuration: SyntheticSites.configuration())
+                                  rule: AggregationRuleSpec(.median), configuration: try SyntheticSites.configuration())
         await #expect(throws: CoordinatorError.self) { try await scaffold.run() }
     }
 
@@ -206,7 +207,7 @@ import Learning
                       AggregationRuleSpec(.multiKrum(f: 0, keep: 3)), AggregationRuleSpec(.mean, normBound: .adaptive(multiplier: 1.5))])
     func robustRulesTrainOnCleanData(rule: AggregationRuleSpec) async throws {
         let outcome = try await Simulation(sites: SyntheticSites.make(), model: .logisticRegression, strategy: .fedAvg, rule: rule,
-                                           configuration: SyntheticSites.configuration(rounds: 8)).run()
+                                           configuration: try SyntheticSites.configuration(rounds: 8)).run()
         #expect(outcome.rounds.allSatisfy { $0.accepted })
         #expect(try #require(outcome.finalEvaluation).averageAccuracy > 0.7)
     }
@@ -257,7 +258,7 @@ import Learning
 
     @Test func recessRunsInTheCoordinatorWithAProbeStage() async throws {
         let outcome = try await Simulation(sites: SyntheticSites.make(), model: .logisticRegression, strategy: .fedAvg,
-                                           rule: AggregationRuleSpec(.recess), configuration: SyntheticSites.configuration(rounds: 5)).run()
+                                           rule: AggregationRuleSpec(.recess), configuration: try SyntheticSites.configuration(rounds: 5)).run()
         #expect(outcome.rounds.allSatisfy { $0.accepted && $0.failures.isEmpty })
         #expect(try #require(outcome.finalEvaluation).averageAccuracy > 0.7)
     }

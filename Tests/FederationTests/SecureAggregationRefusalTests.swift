@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Testing
 @testable import Federation
 import Learning
@@ -15,7 +16,7 @@ import Learning
 
     func start(_ strategy: StrategySpec, rule: AggregationRuleSpec = AggregationRuleSpec(), monitor: SiteMonitor? = nil) throws {
         let data = SyntheticSites.make()
-        let configuration = SyntheticSites.configuration(rounds: 1)
+        let configuration = try SyntheticSites.configuration(rounds: 1)
         let initial = try Model(spec: .logisticRegression, inputShape: data[0].train.exampleShape, task: .binary, seed: configuration.seed)
         _ = try Coordinator(configuration: configuration, strategy: strategy.makeStrategy(),
                             rule: rule.makeRule(model: .logisticRegression, seed: configuration.seed),
@@ -43,7 +44,7 @@ import Learning
 
     @Test func normBoundingAndTheMonitorAreRefused() throws {
         #expect(refusal(.fedAvg, rule: AggregationRuleSpec(.mean, normBound: .fixed(1))) != nil)
-        let monitored = try #require(refusal(.fedAvg, monitor: SiteMonitor(threshold: 3.5, rounds: 3)))
+        let monitored = try #require(refusal(.fedAvg, monitor: try SiteMonitor(threshold: 3.5, rounds: 3)))
         #expect(monitored.contains("monitor"))
     }
 
@@ -70,7 +71,7 @@ import Learning
 
     @Test func aSiteKeepsItsUpdateUnderASealedRequestAndHandsItToItsEndpoint() async throws {
         let data = SyntheticSites.make()
-        let configuration = SyntheticSites.configuration(rounds: 1)
+        let configuration = try SyntheticSites.configuration(rounds: 1)
         let site = try Site(id: SiteID(data[0].name), study: configuration.studyID, model: .logisticRegression, data: data[0],
                             seed: configuration.seed)
         let initial = try Model(spec: .logisticRegression, inputShape: data[0].train.exampleShape, task: .binary, seed: configuration.seed)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Federation
 import Learning
@@ -70,18 +71,41 @@ import Learning
         #expect(throws: StrategyError.self) { try Lockdown(density: 0, rounds: 3, maskSeed: 1) }
         #expect(throws: StrategyError.self) { try Lockdown(density: 0.5, rounds: 0, maskSeed: 1) }
         #expect(throws: StrategyError.self) { try FedPer(personalTensors: 0) }
+        for fraction in [0, -0.5, 1.5, .nan, .infinity] {
+            #expect(throws: StrategyError.self) { try SiteSelection(fraction: fraction, minimumSites: 1) }
+        }
+        #expect(throws: StrategyError.self) { try SiteSelection(fraction: 0.5, minimumSites: 0) }
+        for threshold in [0, -1, .nan, .infinity] {
+            #expect(throws: StrategyError.self) { try SiteMonitor(threshold: threshold, rounds: 3) }
+        }
+        #expect(throws: StrategyError.self) { try SiteMonitor(threshold: 3.5, rounds: 0) }
     }
 
-    @Test func siteSelectionIsSeededSortedAndRespectsTheMinimum() {
+    /// A checkpoint or configuration decoded from disk is held to the same rules as one built in code.
+    @Test func decodedSelectionsAndMonitorsAreChecked() throws {
+        let decoder = JSONDecoder()
+        #expect(throws: StrategyError.self) {
+            try decoder.decode(SiteSelection.self, from: Data(#"{"fraction": 0, "minimumSites": 1}"#.utf8))
+        }
+        let selection = try SiteSelection(fraction: 0.25, minimumSites: 2)
+        #expect(try decoder.decode(SiteSelection.self, from: JSONEncoder().encode(selection)) == selection)
+        #expect(throws: StrategyError.self) {
+            try decoder.decode(SiteMonitor.self, from: Data(#"{"threshold": -3, "rounds": 2, "streaks": {}, "quarantined": {}}"#.utf8))
+        }
+        let monitor = try decoder.decode(SiteMonitor.self, from: JSONEncoder().encode(try SiteMonitor(threshold: 2.5, rounds: 4)))
+        #expect(monitor.threshold == 2.5 && monitor.rounds == 4)
+    }
+
+    @Test func siteSelectionIsSeededSortedAndRespectsTheMinimum() throws {
         let sites = (0..<10).map { SiteID("site-\($0)") }
-        let selection = SiteSelection(fraction: 0.3, minimumSites: 2)
+        let selection = try SiteSelection(fraction: 0.3, minimumSites: 2)
         let first = selection.participants(from: sites, round: 1, seed: 5)
         #expect(first?.count == 3)
         #expect(first == first?.sorted())
         #expect(first == selection.participants(from: sites.reversed(), round: 1, seed: 5))
         let rounds = (1...8).compactMap { selection.participants(from: sites, round: $0, seed: 5) }
         #expect(Set(rounds).count > 1)
-        #expect(SiteSelection(fraction: 0.1, minimumSites: 4).participants(from: sites, round: 1, seed: 5)?.count == 4)
-        #expect(SiteSelection(minimumSites: 11).participants(from: sites, round: 1, seed: 5) == nil)
+        #expect(try SiteSelection(fraction: 0.1, minimumSites: 4).participants(from: sites, round: 1, seed: 5)?.count == 4)
+        #expect(try SiteSelection(minimumSites: 11).participants(from: sites, round: 1, seed: 5) == nil)
     }
 }

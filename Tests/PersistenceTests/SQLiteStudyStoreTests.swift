@@ -17,7 +17,7 @@ struct SQLiteStudyStoreTests {
             }
             return SiteData(name: siteNames[index], train: data(30), test: data(10))
         }
-        let configuration = StudyConfiguration(studyID: "store", rounds: rounds, selection: SiteSelection(minimumSites: 3),
+        let configuration = StudyConfiguration(studyID: "store", rounds: rounds, selection: try SiteSelection(minimumSites: 3),
                                                training: TrainingInstructions(localSteps: 5, batchSize: 4, optimizer: .sgd(learningRate: 0.1)),
                                                seed: 9)
         let model = try Model(spec: .mlp(hidden: [8]), inputShape: Shape([4]), task: .binary, seed: 9)

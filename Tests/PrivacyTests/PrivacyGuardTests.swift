@@ -65,7 +65,7 @@ import Testing
             // 60 training rows and an expected batch of 6: q = 0.1.
             let privacy = LocalPrivacy(clipNorm: 1, noise: .multiplier(1.1), expectedBatchSize: 6, delta: 1e-5)
             let configuration = StudyConfiguration(
-                studyID: "dp", rounds: 3, selection: SiteSelection(minimumSites: 1),
+                studyID: "dp", rounds: 3, selection: try SiteSelection(minimumSites: 1),
                 training: TrainingInstructions(localSteps: 5, batchSize: 8, optimizer: .sgd(learningRate: 0.1), privacy: privacy), seed: 3)
             let budget = try PrivacyBudget(site: "site-0", policy: policy, ledger: url, opening: .new)
             var simulation = Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, configuration: configuration)

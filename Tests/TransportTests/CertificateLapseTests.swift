@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Federation
 import Foundation
 import Learning
@@ -47,8 +48,8 @@ struct CertificateLapseTests {
           arguments: [false, true])
     func revokedWhileConnected(vectorLane: Bool) async throws {
         let names = ["north", "south", "west"]
-        let data = SyntheticData.sites(names)
-        let configuration = SyntheticData.configuration(rounds: 5, sites: data.count, minimumSites: 2)
+        let data = SyntheticSites.make(names, rows: 40, seed: 7)
+        let configuration = try SyntheticSites.configuration(studyID: "synthetic", rounds: 5, minimumSites: 2, deadline: 30, sites: data.count)
         let (study, model) = try MutualTLSStudyTests.description(for: data, configuration: configuration)
         let deployment = try await InProcessDeployment.start(sites: names, study: study, minimumSites: 2, vectorLane: vectorLane)
         let state = try TemporaryDirectory("state")

@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Federation
 import Foundation
 import Testing
@@ -83,8 +84,8 @@ struct HandshakeGateTests {
         let descriptors = Self.allowDescriptors(2 * Self.idleConnections)
         let count = min(Self.idleConnections, (descriptors - 1_024) / 2)
         let names = ["north", "south", "west"]
-        let data = SyntheticData.sites(names)
-        let configuration = SyntheticData.configuration(rounds: 30, sites: names.count)
+        let data = SyntheticSites.make(names, rows: 40, seed: 7)
+        let configuration = try SyntheticSites.configuration(studyID: "synthetic", rounds: 30, deadline: 30, sites: names.count)
         let (study, model) = try MutualTLSStudyTests.description(for: data, configuration: configuration)
         var limits = InProcessDeployment.fastLimits
         limits.handshakeTimeoutSeconds = Self.handshakeTimeout

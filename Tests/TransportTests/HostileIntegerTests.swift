@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Federation
 import Foundation
 import GRPCCore
@@ -183,12 +184,12 @@ struct HostileIntegerTests {
     @Test("every integer a site sends, at 0, 2^31, 2^32, 2^53, 2^63 and UInt64.max: refused with its field, and the study completes")
     func hostileSite() async throws {
         let names = ["north", "south", "west"]
-        let data = SyntheticData.sites(names)
+        let data = SyntheticSites.make(names, rows: 40, seed: 7)
         let training = Self.trainingAnswers
         let evaluation = Self.evaluationAnswers
         // One hostile training answer and one hostile evaluation per round.
         let rounds = max(training.count, evaluation.count)
-        let configuration = SyntheticData.configuration(rounds: rounds, sites: 3, minimumSites: 2, deadline: 10)
+        let configuration = try SyntheticSites.configuration(studyID: "synthetic", rounds: rounds, minimumSites: 2, deadline: 10, sites: 3)
         let (study, model) = try MutualTLSStudyTests.description(for: data, configuration: configuration)
         let deployment = try await InProcessDeployment.start(sites: names, study: study, minimumSites: 2, deadline: 10)
         let state = try TemporaryDirectory("state")

@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Federation
 import Foundation
 import Learning

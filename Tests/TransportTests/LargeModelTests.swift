@@ -14,7 +14,7 @@ struct LargeModelTests {
         var initial = [Float](repeating: 0, count: count)
         for index in stride(from: 0, to: count, by: 9_973) { initial[index] = Float(index % 1_000) / 1_000 }
         let delta = [Float](repeating: 0.25, count: count)
-        let configuration = StudyConfiguration(studyID: "large", rounds: 1, selection: SiteSelection(minimumSites: 1),
+        let configuration = StudyConfiguration(studyID: "large", rounds: 1, selection: try SiteSelection(minimumSites: 1),
                                                training: TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1)),
                                                evaluateEvery: 0, roundDeadlineSeconds: 600, seed: 1)
         let study = StudyDescription(studyID: "large", model: .logisticRegression, seed: 1, exampleShape: Shape([1]), task: .binary,

@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Federation
 import Foundation
 import Learning
@@ -18,8 +19,8 @@ struct MutualTLSStudyTests {
     @Test("the deployed study ends with the same bits as the in-process simulation, vectors over gRPC or the vector lane",
           arguments: [false, true])
     func sameAsSimulation(vectorLane: Bool) async throws {
-        let data = SyntheticData.sites(Self.names)
-        let configuration = SyntheticData.configuration(sites: data.count)
+        let data = SyntheticSites.make(Self.names, rows: 40, seed: 7)
+        let configuration = try SyntheticSites.configuration(studyID: "synthetic", rounds: 3, deadline: 30, sites: data.count)
         let simulated = try await Simulation(sites: data, model: .logisticRegression, strategy: .fedAvg,
                                              configuration: configuration).run()
 

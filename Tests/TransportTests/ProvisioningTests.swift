@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Compliance
 import Crypto
 import Foundation

@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Federation
 import Foundation
 import Learning
@@ -12,8 +13,8 @@ import Testing
 struct RevokedSiteTests {
     @Test("a site revoked before it connects stops within seconds with an error naming the revocation and the fix")
     func revokedBeforeConnecting() async throws {
-        let data = SyntheticData.sites(["north", "south"])
-        let (study, _) = try MutualTLSStudyTests.description(for: data, configuration: SyntheticData.configuration(rounds: 1, sites: 2))
+        let data = SyntheticSites.make(["north", "south"], rows: 40, seed: 7)
+        let (study, _) = try MutualTLSStudyTests.description(for: data, configuration: try SyntheticSites.configuration(studyID: "synthetic", rounds: 1, deadline: 30, sites: 2))
         let deployment = try await InProcessDeployment.start(sites: ["north", "south"], study: study, minimumSites: 1)
         let state = try TemporaryDirectory("state")
         defer { state.remove() }
@@ -75,7 +76,7 @@ struct RevokedSiteTests {
         let closed = try BoundSocket()
         defer { closed.close() }
         let lines = LogLines()
-        let data = SyntheticData.sites(["north"])
+        let data = SyntheticSites.make(["north"], rows: 40, seed: 7)
         let state = try TemporaryDirectory("state")
         defer { state.remove() }
         let agent = SiteAgent(options: .init(coordinator: NetworkAddress(host: "127.0.0.1", port: closed.port),

@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Federation
 import Foundation
 import Learning
@@ -8,7 +9,7 @@ import Testing
 /// coordinator's log, and none of them reaching the model.
 @Suite("Rejected updates", .serialized)
 struct UpdateRejectionTests {
-    static let data = SyntheticData.sites(["north", "south"])
+    static let data = SyntheticSites.make(["north", "south"], rows: 40, seed: 7)
 
     /// Runs a study whose only honest site is `south`; `north` is driven by the test.
     static func run(rounds: Int = 1, minimumSites: Int = 1, deadline: Double = 5,
@@ -22,7 +23,7 @@ struct UpdateRejectionTests {
     static func run(rounds: Int = 1, minimumSites: Int = 1, deadline: Double = 5, vectorLane: Bool,
                     north: (NetworkAddress?, Credentials) throws -> @Sendable (CoordinatorLink, RawSite.Offer) async throws -> [Cohort_Deployment_V1_Receipt]?)
         async throws -> (receipts: [Cohort_Deployment_V1_Receipt], outcome: StudyOutcome, lines: LogLines) {
-        let configuration = SyntheticData.configuration(rounds: rounds, sites: 2, minimumSites: minimumSites, deadline: deadline)
+        let configuration = try SyntheticSites.configuration(studyID: "synthetic", rounds: rounds, minimumSites: minimumSites, deadline: deadline, sites: 2)
         let (study, model) = try MutualTLSStudyTests.description(for: data, configuration: configuration)
         let deployment = try await InProcessDeployment.start(sites: ["north", "south"], study: study, minimumSites: 2,
                                                              deadline: deadline, vectorLane: vectorLane)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Turns a study file's YAML into a checked `StudySchema`.
@@ -48,7 +49,7 @@ struct StudySchemaReader {
             label: try label(try root.required("label", "say what the model predicts"), aliases: aliases),
             codeSystems: aliases,
             codeMap: codeMap,
-            sha256: SHA256.hex(of: bytes),
+            sha256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(),
             source: file)
     }
 

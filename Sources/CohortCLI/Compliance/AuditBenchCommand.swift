@@ -1,3 +1,4 @@
+import CohortBench
 import ArgumentParser
 import Compliance
 import Foundation

@@ -1,3 +1,4 @@
+import CohortBench
 import ArgumentParser
 import ClinicalData
 import Foundation

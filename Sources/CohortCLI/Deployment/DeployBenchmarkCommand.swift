@@ -1,3 +1,4 @@
+import CohortBench
 import ArgumentParser
 import Federation
 import Foundation
@@ -344,7 +345,7 @@ enum DeployBenchmark {
         }
         let baseline = ProcessMemory.currentResidentBytes() ?? ProcessMemory.peakResidentBytes()
         ProcessMemory.resetPeak()
-        let configuration = StudyConfiguration(studyID: "synthetic", rounds: rounds, selection: SiteSelection(minimumSites: count),
+        let configuration = StudyConfiguration(studyID: "synthetic", rounds: rounds, selection: try SiteSelection(minimumSites: count),
                                                training: TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1)),
                                                evaluateEvery: 0, roundDeadlineSeconds: 3600, seed: 1)
         let persistence = store ? try SQLiteStudyStore(path: directory.appendingPathComponent("bench.sqlite").path, keepCheckpoints: 1) : nil

@@ -81,7 +81,7 @@ struct StudyData {
             } else {
                 images = try MedMNIST.bundledBreastMNIST()
             }
-            let partition = DirichletPartition(siteCount: siteCount, alpha: alpha, seed: seed)
+            let partition = try DirichletPartition(siteCount: siteCount, alpha: alpha, seed: seed)
             let sites = try partition.sites(train: images.train, test: images.test)
             var study = StudyData(sites: sites, pooledSites: sites, centralTests: [pooledTestName: images.test],
                                   description: "\(choice.rawValue), \(siteCount) sites, Dirichlet(\(alpha)) label split",

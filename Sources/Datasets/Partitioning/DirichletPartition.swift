@@ -23,10 +23,12 @@ public struct DirichletPartition: Sendable, Hashable {
     /// Draws to try before giving up on `minimumPerSite`.
     public var maximumAttempts: Int
 
-    public init(siteCount: Int, alpha: Double, seed: UInt64, minimumPerSite: Int = 10, maximumAttempts: Int = 1000) {
-        precondition(siteCount > 0, "need at least one site")
-        precondition(alpha > 0 && alpha.isFinite, "alpha must be positive and finite")
-        precondition(minimumPerSite >= 0 && maximumAttempts > 0, "minimum and attempts must be non-negative / positive")
+    /// `try DirichletPartition(siteCount: 4, alpha: 0.5, seed: 42)`; settings no draw can use are refused.
+    public init(siteCount: Int, alpha: Double, seed: UInt64, minimumPerSite: Int = 10, maximumAttempts: Int = 1000) throws(PartitionError) {
+        guard siteCount > 0 else { throw .invalidSetting(key: "site count", reason: "must be at least 1, got \(siteCount)") }
+        guard alpha > 0, alpha.isFinite else { throw .invalidSetting(key: "alpha", reason: "must be a positive number, got \(alpha)") }
+        guard minimumPerSite >= 0 else { throw .invalidSetting(key: "minimum per site", reason: "must not be negative, got \(minimumPerSite)") }
+        guard maximumAttempts > 0 else { throw .invalidSetting(key: "attempts", reason: "must be at least 1, got \(maximumAttempts)") }
         self.siteCount = siteCount
         self.alpha = alpha
         self.seed = seed

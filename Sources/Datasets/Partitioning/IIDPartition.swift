@@ -10,8 +10,9 @@ public struct IIDPartition: Sendable, Hashable {
     public var siteCount: Int
     public var seed: UInt64
 
-    public init(siteCount: Int, seed: UInt64) {
-        precondition(siteCount > 0, "need at least one site")
+    /// `try IIDPartition(siteCount: 4, seed: 42)`.
+    public init(siteCount: Int, seed: UInt64) throws(PartitionError) {
+        guard siteCount > 0 else { throw .invalidSetting(key: "site count", reason: "must be at least 1, got \(siteCount)") }
         self.siteCount = siteCount
         self.seed = seed
     }
@@ -35,7 +36,9 @@ public struct IIDPartition: Sendable, Hashable {
     /// Sites named "site-0", "site-1", ..., each with a random share of `train` and of `test`.
     public func sites(train: Dataset, test: Dataset) -> [SiteData] {
         let trainRows = assignments(count: train.count)
-        let testRows = IIDPartition(siteCount: siteCount, seed: seed &+ 1).assignments(count: test.count)
+        var testPartition = self
+        testPartition.seed = seed &+ 1
+        let testRows = testPartition.assignments(count: test.count)
         return (0..<siteCount).map {
             SiteData(name: "site-\($0)", train: train.subset(trainRows[$0]), test: test.subset(testRows[$0]))
         }

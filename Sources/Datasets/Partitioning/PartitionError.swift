@@ -4,11 +4,15 @@ public enum PartitionError: Error, Equatable, Sendable, CustomStringConvertible 
     case tooFewExamples(rows: Int, sites: Int, minimumPerSite: Int)
     /// No draw within the attempt budget gave every site its minimum.
     case minimumNotReached(sites: Int, alpha: Double, minimumPerSite: Int, attempts: Int)
+    /// A setting no partition can use (no sites, a concentration that is not a positive number...).
+    case invalidSetting(key: String, reason: String)
 
     public var description: String {
         switch self {
         case let .tooFewExamples(rows, sites, minimum):
             "cannot give \(sites) sites \(minimum) examples each from \(rows) rows; use fewer sites or a lower minimum"
+        case let .invalidSetting(key, reason):
+            "the partition's \(key) \(reason)"
         case let .minimumNotReached(sites, alpha, minimum, attempts):
             "no Dirichlet(\(alpha)) draw in \(attempts) attempts gave all \(sites) sites \(minimum) examples; "
                 + "raise alpha, lower the minimum per site, or use fewer sites"

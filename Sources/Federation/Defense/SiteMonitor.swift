@@ -46,10 +46,33 @@ public struct SiteMonitor: Sendable, Codable {
     public private(set) var streaks: [SiteID: [AnomalyEvidence]] = [:]
     public private(set) var quarantined: [SiteID: QuarantineEvent] = [:]
 
-    public init(threshold: Double = 3.5, rounds: Int = 3) {
-        precondition(threshold > 0 && rounds >= 1, "monitor needs a positive threshold and at least one round")
+    /// The monitor with Iglewicz & Hoaglin's cut-off and a three-round streak.
+    public init() {
+        threshold = 3.5
+        rounds = 3
+    }
+
+    /// `try SiteMonitor(threshold: 3.5, rounds: 2)`; a threshold that is not a positive number,
+    /// or a streak under one round, is refused.
+    public init(threshold: Double, rounds: Int) throws(StrategyError) {
+        guard threshold > 0, threshold.isFinite else {
+            throw .invalidParameter(strategy: "site monitor", key: "threshold", reason: "must be a positive number, got \(threshold)")
+        }
+        guard rounds >= 1 else {
+            throw .invalidParameter(strategy: "site monitor", key: "rounds", reason: "must be at least 1, got \(rounds)")
+        }
         self.threshold = threshold
         self.rounds = rounds
+    }
+
+    private enum CodingKeys: String, CodingKey { case threshold, rounds, streaks, quarantined }
+
+    /// A checkpoint's monitor is checked as a new one is.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(threshold: container.decode(Double.self, forKey: .threshold), rounds: container.decode(Int.self, forKey: .rounds))
+        streaks = try container.decode([SiteID: [AnomalyEvidence]].self, forKey: .streaks)
+        quarantined = try container.decode([SiteID: QuarantineEvent].self, forKey: .quarantined)
     }
 
     /// Scores one round's observations; returns each site's evidence and any new quarantines.

@@ -27,13 +27,15 @@ public struct Simulation: Sendable {
     public var rootData: Dataset?
     public var configuration: StudyConfiguration
     public var centralEvaluation: [String: Dataset]
-    public var faults: [SiteID: SiteFault]
     public var attack: AttackPlan?
     public var monitor: SiteMonitor?
     /// Each site's privacy budget keeper (DP-SGD studies).
     public var privacyGuards: [SiteID: any PrivacyGuard] = [:]
     /// A rule built elsewhere (DP-FedAvg lives in the Privacy module); replaces `rule`.
     public var customRule: (any AggregationRule)?
+    /// Wraps the in-process sites themselves, beneath attacks and auditing: where tests inject
+    /// dropouts, stragglers and broken updates.
+    public var siteTransportWrapper: (@Sendable (any Transport & SecureExchanging) -> any Transport & SecureExchanging)?
     /// Wraps the sites' transport, as a site agent wraps its own side (auditing, policy gates).
     public var transportWrapper: (@Sendable (any Transport) -> any Transport)?
     /// Secure aggregation (built in the Privacy module): sites keep their updates and the
@@ -45,7 +47,7 @@ public struct Simulation: Sendable {
 
     public init(sites: [SiteData], model: ModelSpec, strategy: StrategySpec, rule: AggregationRuleSpec = AggregationRuleSpec(),
                 rootData: Dataset? = nil, configuration: StudyConfiguration,
-                centralEvaluation: [String: Dataset] = [:], faults: [SiteID: SiteFault] = [:], attack: AttackPlan? = nil,
+                centralEvaluation: [String: Dataset] = [:], attack: AttackPlan? = nil,
                 monitor: SiteMonitor? = nil) {
         self.attack = attack
         self.monitor = monitor
@@ -56,7 +58,6 @@ public struct Simulation: Sendable {
         self.rootData = rootData
         self.configuration = configuration
         self.centralEvaluation = centralEvaluation
-        self.faults = faults
     }
 
     /// The initial global model every run of this configuration starts from.
@@ -77,7 +78,8 @@ public struct Simulation: Sendable {
                             privacyGuard: privacyGuards[SiteID(data.name)], noise: noiseSource)
         }
         let endpoints = secureAggregation.map { setup in Dictionary(uniqueKeysWithValues: actors.map { ($0.id, setup.endpoint($0)) }) }
-        let sitesTransport = InProcessTransport(sites: actors, faults: faults, endpoints: endpoints ?? [:])
+        let inProcess = InProcessTransport(sites: actors, endpoints: endpoints ?? [:])
+        let sitesTransport: any Transport & SecureExchanging = siteTransportWrapper?(inProcess) ?? inProcess
         var transport: any Transport = sitesTransport
         if let attack {
             transport = AdversarialTransport(wrapping: transport, plan: attack, totalSites: sites.count, seed: configuration.seed)

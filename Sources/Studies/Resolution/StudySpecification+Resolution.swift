@@ -153,9 +153,10 @@ extension StudySpecification {
         if self.monitor ?? false {
             let threshold = quarantineThreshold ?? 3.5
             let streak = quarantineRounds ?? 3
-            guard threshold > 0, threshold.isFinite else { throw StudyError("quarantine_threshold", "quarantine_threshold must be a positive number, got \(threshold)") }
             try Self.require(streak, in: 1...StudyLimits.rounds, "quarantine_rounds")
-            monitor = SiteMonitor(threshold: threshold, rounds: streak)
+            do { monitor = try SiteMonitor(threshold: threshold, rounds: streak) } catch {
+                throw StudyError("quarantine_threshold", "quarantine_threshold must be a positive number, got \(threshold)")
+            }
         }
         let secure = secureAggregation ?? false
         if secure && isBaseline {
@@ -202,8 +203,12 @@ extension StudySpecification {
 
         let id = self.id ?? benchmark?.rawValue ?? "study"
         guard Naming.isValid(id) else { throw StudyError("id", "id '\(id)' is not valid: \(Naming.rule)") }
+        let selection: SiteSelection
+        do { selection = try SiteSelection(fraction: fraction, minimumSites: minimum) } catch {
+            throw StudyError("min_sites", "min_sites must be at least 1, got \(minimum)")
+        }
         let configuration = StudyConfiguration(
-            studyID: id, rounds: rounds, selection: SiteSelection(fraction: fraction, minimumSites: minimum),
+            studyID: id, rounds: rounds, selection: selection,
             training: TrainingInstructions(localSteps: localSteps, batchSize: batchSize, optimizer: optimizerSpec, privacy: localPrivacy),
             evaluateEvery: evaluateEvery, roundDeadlineSeconds: deadline, seed: seed ?? Self.defaultSeed)
         let study = ResolvedStudy(

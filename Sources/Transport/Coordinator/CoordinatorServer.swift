@@ -111,7 +111,7 @@ public final class CoordinatorServer: Sendable {
     /// 100 ms, 78 ms with the larger window). `GRPCLoopback` measures the same transport.
     /// `gate` joins every accepted connection's pipeline through the transport's one hook into
     /// it (`onAcceptTCPConnection`, meant for debugging but the only one there is).
-    static func transport(listen: NetworkAddress, security: HTTP2ServerTransport.Posix.TransportSecurity,
+    package static func transport(listen: NetworkAddress, security: HTTP2ServerTransport.Posix.TransportSecurity,
                           limits: ProtocolLimits, gate: HandshakeGate? = nil) -> HTTP2ServerTransport.Posix {
         HTTP2ServerTransport.Posix(
             address: listen.isIPv6 ? .ipv6(host: listen.host, port: listen.port) : .ipv4(host: listen.host, port: listen.port),

@@ -4,7 +4,7 @@ extension Credentials {
     /// This participant's certificate and key, trusting only the consortium CA and requiring
     /// the peer's certificate, as the gRPC transport is configured. A client verifying the
     /// host name checks the coordinator's certificate as a site's gRPC connection does.
-    func nioConfiguration(asServer: Bool, verifyingHostname: Bool = false) throws -> TLSConfiguration {
+    package func nioConfiguration(asServer: Bool, verifyingHostname: Bool = false) throws -> TLSConfiguration {
         let chain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
         let key = NIOSSLPrivateKeySource.privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem))
         var configuration = asServer ? TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: key)

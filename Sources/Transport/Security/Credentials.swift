@@ -59,7 +59,7 @@ public struct Credentials: Sendable {
         authorityPEM = try PEMFiles.text(of: authority)
     }
 
-    var certificateSource: TLSConfig.CertificateSource { .bytes(Array(certificatePEM.utf8), format: .pem) }
-    var keySource: TLSConfig.PrivateKeySource { .bytes(Array(keyPEM.utf8), format: .pem) }
-    var authoritySource: TLSConfig.CertificateSource { .bytes(Array(authorityPEM.utf8), format: .pem) }
+    package var certificateSource: TLSConfig.CertificateSource { .bytes(Array(certificatePEM.utf8), format: .pem) }
+    package var keySource: TLSConfig.PrivateKeySource { .bytes(Array(keyPEM.utf8), format: .pem) }
+    package var authoritySource: TLSConfig.CertificateSource { .bytes(Array(authorityPEM.utf8), format: .pem) }
 }

@@ -13,7 +13,7 @@ import Synchronization
 /// as soon as it is accepted, and one that has not completed its handshake within the timeout
 /// is closed then. Once the handshake completes (the site's certificate admitted), the
 /// connection leaves the gate and nothing more is asked of it here.
-final class HandshakeGate: Sendable {
+package final class HandshakeGate: Sendable {
     private struct State {
         var total = 0
         var perAddress: [String: Int] = [:]

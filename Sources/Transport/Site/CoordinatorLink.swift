@@ -6,7 +6,7 @@ import GRPCNIOTransportHTTP2
 /// A site's connection to its coordinator: one HTTP/2 connection over mutual TLS (the
 /// site's certificate, the coordinator's checked against the consortium CA and its host
 /// name), and the typed calls of the wire protocol on it.
-struct CoordinatorLink: Sendable {
+package struct CoordinatorLink: Sendable {
     typealias Client = Cohort_Deployment_V1_Coordinator.Client<HTTP2ClientTransport.Posix>
 
     let client: Client
@@ -23,7 +23,7 @@ struct CoordinatorLink: Sendable {
     }
 
     /// The HTTP/2 transport a site dials its coordinator with (`GRPCLoopback` measures the same).
-    static func transport(to address: NetworkAddress, credentials: Credentials?) throws -> HTTP2ClientTransport.Posix {
+    package static func transport(to address: NetworkAddress, credentials: Credentials?) throws -> HTTP2ClientTransport.Posix {
         let security: HTTP2ClientTransport.Posix.TransportSecurity
         if let credentials {
             security = .mTLS(certificateChain: [credentials.certificateSource], privateKey: credentials.keySource) { tls in

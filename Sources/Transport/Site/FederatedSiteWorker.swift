@@ -41,18 +41,18 @@ public actor FederatedSiteWorker: SiteWorker {
 
     public func join(_ study: StudyDescription, as siteID: SiteID) async throws {
         if let site, self.study == study, site.id == siteID { return }
-        if let problem = data.mismatch(with: study) { throw SiteAgentError(problem) }
+        if let problem = data.mismatch(with: study) { throw SiteAgentError.cannotJoin(problem) }
         let siteData = try makeData(study)
         let site = try Site(id: siteID, study: study.studyID, model: study.model, data: siteData, seed: study.seed,
                             privacyGuard: privacyGuard)
         let expected = try Model(spec: study.model, inputShape: study.exampleShape, task: study.task, seed: study.seed).parameterCount
         guard expected == study.parameterCount else {
-            throw SiteAgentError("study '\(study.studyID)' announces \(study.parameterCount) parameters but its model (\(study.model)) has \(expected) here; the coordinator and this site run different Cohort versions")
+            throw SiteAgentError.cannotJoin("study '\(study.studyID)' announces \(study.parameterCount) parameters but its model (\(study.model)) has \(expected) here; the coordinator and this site run different Cohort versions")
         }
         do {
             try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
         } catch {
-            throw SiteAgentError("cannot create the state directory \(stateDirectory.path): \(error.localizedDescription)")
+            throw SiteAgentError.cannotJoin("cannot create the state directory \(stateDirectory.path): \(error.localizedDescription)")
         }
         let file = SiteStateFile(directory: stateDirectory, study: study.studyID)
         if let state = try file.load() {
@@ -67,21 +67,21 @@ public actor FederatedSiteWorker: SiteWorker {
 
     public func respond(toSecureMessage message: [UInt8]) async throws -> [UInt8] {
         guard let secureEndpoint else {
-            throw SiteAgentError(site == nil ? "asked for secure aggregation before joining a study"
+            throw SiteAgentError.outOfOrder(site == nil ? "asked for secure aggregation before joining a study"
                                               : "this site takes no part in secure aggregation (no secure endpoint configured)")
         }
         return try await secureEndpoint.respond(to: message)
     }
 
     public func train(_ request: TrainingRequest) async throws -> SiteUpdate {
-        guard let site, let stateFile else { throw SiteAgentError("asked to train before joining a study") }
+        guard let site, let stateFile else { throw SiteAgentError.outOfOrder("asked to train before joining a study") }
         let update = try await site.train(request)
         try stateFile.save(await site.checkpoint())
         return update
     }
 
     public func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport {
-        guard let site else { throw SiteAgentError("asked to evaluate before joining a study") }
+        guard let site else { throw SiteAgentError.outOfOrder("asked to evaluate before joining a study") }
         return try await site.evaluate(request)
     }
 }

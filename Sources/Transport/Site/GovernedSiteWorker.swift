@@ -64,7 +64,7 @@ public actor GovernedSiteWorker: SiteWorker {
     }
 
     public func train(_ request: TrainingRequest) async throws -> SiteUpdate {
-        guard let compliance else { throw SiteAgentError("asked to train before joining a study") }
+        guard let compliance else { throw SiteAgentError.outOfOrder("asked to train before joining a study") }
         if let planProblem, gate != nil {
             try auditor.instructionsReceived(request, planHash: nil)
             try auditor.refused(planProblem, study: request.study, round: request.round)
@@ -74,7 +74,7 @@ public actor GovernedSiteWorker: SiteWorker {
     }
 
     public func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport {
-        guard let compliance else { throw SiteAgentError("asked to evaluate before joining a study") }
+        guard let compliance else { throw SiteAgentError.outOfOrder("asked to evaluate before joining a study") }
         return try await compliance.evaluate(request) { [inner] in try await inner.evaluate($0) }
     }
 

@@ -75,7 +75,7 @@ public final class SiteAgent: Sendable {
                 if welcomed { backoff.reset() }
                 refusals = refusal == nil ? 0 : refusals + 1
                 if let refusal, refusals >= Self.refusalsBeforeStopping {
-                    throw SiteAgentError(refusal.explanation(attempts: refusals, credentials: options.credentials))
+                    throw SiteAgentError.certificateRefused(refusal.explanation(attempts: refusals, credentials: options.credentials))
                 }
                 let delay = backoff.next()
                 log.warning("connection-lost", ["reason": reason, "retry_in_seconds": String(format: "%.2f", delay)])
@@ -99,12 +99,12 @@ public final class SiteAgent: Sendable {
             end = finished
         } catch let error as RPCError where error.code == .failedPrecondition && !state.welcomed {
             // The coordinator refused this site: its data does not fit the study.
-            end = .fatal(SiteAgentError("the coordinator refused this site: \(error.message)"))
+            end = .fatal(SiteAgentError.refusedByCoordinator(error.message))
         } catch let error as RPCError where error.code == .permissionDenied {
             // Revoked or expired: reconnecting cannot help until the operator issues a new certificate.
-            end = .fatal(SiteAgentError("the coordinator shut this site out: \(error.message); ask the consortium operator for a new certificate"))
+            end = .fatal(SiteAgentError.shutOut(error.message))
         } catch let error as SiteAgentError {
-            end = .lost(error.description, welcomed: state.welcomed)
+            end = error.endsParticipation ? .fatal(error) : .lost(error.description, welcomed: state.welcomed)
         } catch {
             let refusal = state.welcomed ? nil : HandshakeRefusal(error)
             let reason = refusal.map { "the coordinator refused this site's certificate during the TLS handshake (TLS alert \($0.alertName))" }
@@ -147,7 +147,7 @@ public final class SiteAgent: Sendable {
                             do {
                                 try await worker.join(study, as: SiteID(welcome.site))
                             } catch {
-                                state.fatal = error as? SiteAgentError ?? SiteAgentError("\(error)")
+                                state.fatal = error as? SiteAgentError ?? SiteAgentError.cannotJoin("\(error)")
                                 throw state.fatal!
                             }
                             state.welcome(study: study, site: welcome.site, heartbeat: Double(welcome.heartbeatIntervalMs) / 1000,
@@ -175,11 +175,11 @@ public final class SiteAgent: Sendable {
                     let interval = state.heartbeatInterval
                     try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
                     guard state.welcomed else {
-                        if state.silence > 30 { throw SiteAgentError("no Welcome from the coordinator within 30 s") }
+                        if state.silence > 30 { throw SiteAgentError.coordinatorSilent("no Welcome from the coordinator within 30 s") }
                         continue
                     }
                     if state.silence > interval * 5 {
-                        throw SiteAgentError("the coordinator has been silent for \(String(format: "%.1f", state.silence)) s")
+                        throw SiteAgentError.coordinatorSilent("the coordinator has been silent for \(String(format: "%.1f", state.silence)) s")
                     }
                     sequence += 1
                     var beat = Cohort_Deployment_V1_Heartbeat()

@@ -19,7 +19,7 @@ public struct SiteStateFile: Sendable {
             let data = try Data(contentsOf: url)
             return try Self.decoder.decode(SiteState.self, from: data)
         } catch {
-            throw SiteAgentError("site state \(url.path) cannot be read (\(error)); move it away to start this site afresh")
+            throw SiteAgentError.unreadableState(path: url.path, reason: "\(error)")
         }
     }
 

@@ -20,12 +20,6 @@ extension SiteWorker {
     public var needsGlobalParameters: Bool { true }
 
     public func respond(toSecureMessage message: [UInt8]) async throws -> [UInt8] {
-        throw SiteAgentError("this site takes no part in secure aggregation (no secure endpoint configured)")
+        throw SiteAgentError.outOfOrder("this site takes no part in secure aggregation (no secure endpoint configured)")
     }
-}
-
-/// Why a site agent stops for good (as opposed to a lost connection, which it retries).
-public struct SiteAgentError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }

@@ -22,7 +22,7 @@ public struct SyntheticWorker: SiteWorker {
 
     public func join(_ study: StudyDescription, as site: SiteID) async throws {
         guard study.parameterCount == delta.count else {
-            throw SiteAgentError("the study's model has \(study.parameterCount) parameters, this synthetic site \(delta.count)")
+            throw SiteAgentError.cannotJoin("the study's model has \(study.parameterCount) parameters, this synthetic site \(delta.count)")
         }
         siteName.withLock { $0 = site }
     }
@@ -31,7 +31,7 @@ public struct SyntheticWorker: SiteWorker {
 
     public func train(_ request: TrainingRequest) async throws -> SiteUpdate {
         if needsGlobalParameters && request.globalParameters.count != delta.count {
-            throw SiteAgentError("received \(request.globalParameters.count) parameters, expected \(delta.count)")
+            throw SiteAgentError.outOfOrder("received \(request.globalParameters.count) parameters, expected \(delta.count)")
         }
         return SiteUpdate(study: request.study, site: siteName.withLock { $0 }, round: request.round, delta: delta,
                           sampleCount: sampleCount, training: TrainingSummary(steps: 1, examples: sampleCount, meanLoss: 0))

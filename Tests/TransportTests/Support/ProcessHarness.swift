@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Foundation
 @testable import Transport
 

@@ -8,32 +8,24 @@ import Darwin
 /// A `cohort` process started by a test: its output goes to files in the test's directory
 /// (read at any time), and `stop()`/`kill()` end it. Every test ends every process it starts,
 /// also when it fails (`defer`).
-final class CohortProcess: @unchecked Sendable {
-    let name: String
-    let process = Process()
-    let standardOutput: URL
-    let standardError: URL
+public final class CohortProcess: @unchecked Sendable {
+    public let name: String
+    public let process = Process()
+    public let standardOutput: URL
+    public let standardError: URL
 
-    /// `cohort` sits next to the test bundle in the build directory.
-    static var binary: URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("cohort")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("cohort")
-    }
-
-    init(_ name: String, arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
+    /// Starts `cohort arguments` with its output in `directory` (also its working directory
+    /// unless `workingDirectory` is given).
+    public init(_ name: String, arguments: [String], in directory: URL, workingDirectory: URL? = nil,
+                environment: [String: String] = [:]) throws {
         self.name = name
         standardOutput = directory.appendingPathComponent("\(name).out")
         standardError = directory.appendingPathComponent("\(name).err")
         _ = FileManager.default.createFile(atPath: standardOutput.path, contents: nil)
         _ = FileManager.default.createFile(atPath: standardError.path, contents: nil)
-        process.executableURL = Self.binary
+        process.executableURL = try CohortExecutable.required()
         process.arguments = arguments
-        process.currentDirectoryURL = directory
+        process.currentDirectoryURL = workingDirectory ?? directory
         var variables = ProcessInfo.processInfo.environment
         variables["OPENBLAS_NUM_THREADS"] = "1"
         for (key, value) in environment { variables[key] = value }
@@ -43,9 +35,9 @@ final class CohortProcess: @unchecked Sendable {
         try process.run()
     }
 
-    var output: String { (try? String(contentsOf: standardOutput, encoding: .utf8)) ?? "" }
-    var errors: String { (try? String(contentsOf: standardError, encoding: .utf8)) ?? "" }
-    var isRunning: Bool { process.isRunning }
+    public var output: String { (try? String(contentsOf: standardOutput, encoding: .utf8)) ?? "" }
+    public var errors: String { (try? String(contentsOf: standardError, encoding: .utf8)) ?? "" }
+    public var isRunning: Bool { process.isRunning }
 
     private func sendSignal(_ signal: Int32) {
         #if canImport(Glibc)
@@ -56,14 +48,14 @@ final class CohortProcess: @unchecked Sendable {
     }
 
     /// SIGKILL: no chance to clean up, as in a crash.
-    func kill() {
+    public func kill() {
         guard process.isRunning else { return }
         sendSignal(SIGKILL)
         process.waitUntilExit()
     }
 
     /// SIGTERM, then SIGKILL if it does not go.
-    func stop() {
+    public func stop() {
         guard process.isRunning else { return }
         process.terminate()
         let deadline = Date().addingTimeInterval(3)
@@ -71,15 +63,23 @@ final class CohortProcess: @unchecked Sendable {
         kill()
     }
 
+    /// Blocks until the process exits (bounded), for synchronous tests; returns its status, or
+    /// nil if it still runs.
+    public func waitBlocking(seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
     /// Waits for the process to exit (bounded); returns its status, or nil if it still runs.
-    func wait(seconds: Double) async -> Int32? {
+    public func wait(seconds: Double) async -> Int32? {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         return process.isRunning ? nil : process.terminationStatus
     }
 
     /// Waits until standard error (or output) contains `text` (bounded).
-    func waitFor(_ text: String, seconds: Double = 60, inOutput: Bool = false) async -> Bool {
+    public func waitFor(_ text: String, seconds: Double = 60, inOutput: Bool = false) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if (inOutput ? output : errors).contains(text) { return true }
@@ -90,7 +90,7 @@ final class CohortProcess: @unchecked Sendable {
     }
 
     /// Runs a command to its end (bounded) and returns status and both outputs.
-    static func run(_ arguments: [String], in directory: URL, seconds: Double = 120) async throws -> (status: Int32, output: String, errors: String) {
+    public static func run(_ arguments: [String], in directory: URL, seconds: Double = 120) async throws -> (status: Int32, output: String, errors: String) {
         let process = try CohortProcess("run-\(UInt32.random(in: .min ... .max))", arguments: arguments, in: directory)
         defer { process.stop() }
         guard let status = await process.wait(seconds: seconds) else {
@@ -100,7 +100,7 @@ final class CohortProcess: @unchecked Sendable {
     }
 }
 
-struct ProcessTimeout: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct ProcessTimeout: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

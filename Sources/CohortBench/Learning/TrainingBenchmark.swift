@@ -2,8 +2,8 @@ import Learning
 
 /// The three training workloads of the PyTorch peer benchmark (shared/anchors/train_bench.py),
 /// with the same shapes, batch sizes and losses.
-enum TrainingBenchmark {
-    static func runAll() throws -> [String: TrainingThroughput.Result] {
+package enum TrainingBenchmark {
+    package static func runAll() throws -> [String: TrainingThroughput.Result] {
         [
             "logreg_batch4": try TrainingThroughput.measure(
                 spec: .logisticRegression, inputShape: Shape(13), task: .binary, batchSize: 4, steps: 20000),

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Resident memory of this process, for benchmarks that report peak memory.
-enum ProcessMemory {
+package enum ProcessMemory {
     /// Peak resident set size (VmHWM on Linux, ru_maxrss elsewhere), in bytes.
-    static func peakResidentBytes() -> Int {
+    package static func peakResidentBytes() -> Int {
         #if os(Linux)
         if let value = statusField("VmHWM:") { return value }
         #endif
@@ -17,7 +17,7 @@ enum ProcessMemory {
         #endif
     }
 
-    static func currentResidentBytes() -> Int? {
+    package static func currentResidentBytes() -> Int? {
         #if os(Linux)
         return statusField("VmRSS:")
         #else
@@ -27,7 +27,7 @@ enum ProcessMemory {
 
     /// Resets the kernel's peak counter so a measurement starts from the current size (Linux >= 4.0).
     @discardableResult
-    static func resetPeak() -> Bool {
+    package static func resetPeak() -> Bool {
         #if os(Linux)
         return (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil
         #else

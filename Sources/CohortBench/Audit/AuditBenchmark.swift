@@ -1,26 +1,27 @@
+import Compliance
 import Crypto
 import Foundation
 
 /// What auditing costs on this machine: appending (build, hash, sign, write) with and without
 /// fsync, and verifying a trail. `cohort audit bench` prints it.
-public enum AuditBenchmark {
-    public struct Result: Sendable, Encodable {
-        public var entries: Int
-        public var threads: Int
-        public var fileBytes = 0
-        public var appendMicrosecondsUnsynced = 0.0
-        public var appendMicrosecondsFsync = 0.0
-        public var fsyncEntries = 0
-        public var appendMicrosecondsBatched = 0.0
-        public var batchedEntries = 0
-        public var batch = 0
-        public var verifySeconds = 0.0
-        public var verifyAllSignaturesSeconds: Double?
+package enum AuditBenchmark {
+    package struct Result: Sendable, Encodable {
+        package var entries: Int
+        package var threads: Int
+        package var fileBytes = 0
+        package var appendMicrosecondsUnsynced = 0.0
+        package var appendMicrosecondsFsync = 0.0
+        package var fsyncEntries = 0
+        package var appendMicrosecondsBatched = 0.0
+        package var batchedEntries = 0
+        package var batch = 0
+        package var verifySeconds = 0.0
+        package var verifyAllSignaturesSeconds: Double?
     }
 
     /// Appends `entries` realistic update_sent entries unsynced, a sample of `fsyncEntries`
     /// with fsync after each, and one with fsync every `batch`; then verifies the first trail.
-    public static func run(entries: Int, fsyncEntries: Int, batch: Int, directory: URL, allSignatures: Bool) throws(AuditError) -> Result {
+    package static func run(entries: Int, fsyncEntries: Int, batch: Int, directory: URL, allSignatures: Bool) throws(AuditError) -> Result {
         let signer = AuditSigner(name: "site-bench", role: .site, privateKey: Curve25519.Signing.PrivateKey())
         var result = Result(entries: entries, threads: ProcessInfo.processInfo.activeProcessorCount)
         let unsynced = directory.appendingPathComponent("unsynced.jsonl")

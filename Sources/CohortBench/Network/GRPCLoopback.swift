@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import Transport
 import Learning
 
 /// The floor a deployed round stands on: the same traffic as a round (every site downloads
@@ -8,9 +9,9 @@ import Learning
 /// mutual-TLS transports the coordinator and the site agents use, with nothing of Cohort on
 /// top: no protobuf, checksums, checks, spooling or aggregation. Between it and
 /// `MutualTLSLoopback` lies the cost of gRPC; between it and a real round, Cohort's own.
-public enum GRPCLoopback {
+package enum GRPCLoopback {
     /// The median seconds per round (the first round, which connects, is not counted).
-    public static func secondsPerRound(server: Credentials, sites: [Credentials], bytesPerSite: Int, chunkBytes: Int,
+    package static func secondsPerRound(server: Credentials, sites: [Credentials], bytesPerSite: Int, chunkBytes: Int,
                                        rounds: Int) async throws -> Double {
         precondition(rounds >= 2 && !sites.isEmpty && chunkBytes > 0)
         var limits = ProtocolLimits()
@@ -25,7 +26,7 @@ public enum GRPCLoopback {
         let chunk = RawMessage(bytes: [UInt8](repeating: 7, count: chunkBytes))
         return try await withGRPCServer(transport: transport, services: [FloorService(chunk: chunk, bytes: bytesPerSite)]) { _ in
             guard let port = try await transport.listeningAddress.ipv4?.port else {
-                throw GRPCLoopbackError("the gRPC yardstick's server has no IPv4 port")
+                throw LoopbackError("the gRPC yardstick's server has no IPv4 port")
             }
             let address = NetworkAddress(host: "127.0.0.1", port: port)
             let clock = ContinuousClock()
@@ -63,11 +64,6 @@ public enum GRPCLoopback {
             return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
         }
     }
-}
-
-public struct GRPCLoopbackError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// Bytes as one gRPC message, copied once each way (protobuf's minimum for a `bytes` field).
@@ -126,14 +122,14 @@ struct FloorService: RegistrableRPCService {
             for try await message in response.messages { total += message.bytes.count }
             return total
         }
-        guard downloaded == bytes else { throw GRPCLoopbackError("the gRPC yardstick downloaded \(downloaded) of \(bytes) bytes") }
+        guard downloaded == bytes else { throw LoopbackError("the gRPC yardstick downloaded \(downloaded) of \(bytes) bytes") }
         let accepted = try await client.clientStreaming(
             request: StreamingClientRequest { writer in
                 for message in messages(bytes: bytes, chunk: chunk) { try await writer.write(message) }
             },
             descriptor: upload, serializer: RawCodec(), deserializer: RawCodec(), options: options
         ) { response in try response.message.bytes == [1] }
-        guard accepted else { throw GRPCLoopbackError("the gRPC yardstick's upload arrived incomplete") }
+        guard accepted else { throw LoopbackError("the gRPC yardstick's upload arrived incomplete") }
     }
 }
 

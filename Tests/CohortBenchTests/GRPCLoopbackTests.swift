@@ -1,7 +1,9 @@
 import Foundation
 import GRPCCore
 import Testing
-@testable import Transport
+@testable import CohortBench
+import CohortTestSupport
+import Transport
 
 @Suite("gRPC loopback yardstick")
 struct GRPCLoopbackTests {

@@ -10,31 +10,39 @@ import Learning
 /// the last-level cache) that is cycled through, standing in for updates arriving from the
 /// network: every fold reads its update from main memory, and the process's memory does not
 /// grow with K, just as the coordinator's does not.
-struct AggregateBenchmark {
-    var clients: Int
-    var parameters: Int
+package struct AggregateBenchmark {
+    package var clients: Int
+    package var parameters: Int
     /// The aggregation rule measured (the plain mean unless a robust rule is asked for).
-    var rule: AggregationRuleSpec = AggregationRuleSpec()
-    var poolBytes = 256 << 20
-    var repetitions = 3
+    package var rule: AggregationRuleSpec = AggregationRuleSpec()
+    package var poolBytes = 256 << 20
+    package var repetitions = 3
 
-    struct Result: Codable {
-        var rule: String
-        var clients: Int
-        var parameters: Int
-        var bytesFolded: Int
-        var seconds: Double
-        var gigabytesPerSecond: Double
+    package struct Result: Codable {
+        package var rule: String
+        package var clients: Int
+        package var parameters: Int
+        package var bytesFolded: Int
+        package var seconds: Double
+        package var gigabytesPerSecond: Double
         /// Reading the same pool with the same threads, no arithmetic: the machine's ceiling.
-        var memoryReadGigabytesPerSecond: Double
-        var fractionOfMemoryBandwidth: Double
-        var peakRssBytes: Int
-        var poolBytes: Int
-        var poolUpdates: Int
-        var threads: Int
+        package var memoryReadGigabytesPerSecond: Double
+        package var fractionOfMemoryBandwidth: Double
+        package var peakRssBytes: Int
+        package var poolBytes: Int
+        package var poolUpdates: Int
+        package var threads: Int
     }
 
-    func run() -> Result {
+    package init(clients: Int, parameters: Int, rule: AggregationRuleSpec = AggregationRuleSpec(), poolBytes: Int = 256 << 20, repetitions: Int = 3) {
+        self.clients = clients
+        self.parameters = parameters
+        self.rule = rule
+        self.poolBytes = poolBytes
+        self.repetitions = repetitions
+    }
+
+    package func run() -> Result {
         let poolCount = max(2, min(clients, poolBytes / max(parameters * 4, 1)))
         var generator = SeededGenerator(seed: 7)
         let pool: [SiteUpdate] = (0..<poolCount).map { index in

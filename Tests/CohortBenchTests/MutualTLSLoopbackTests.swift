@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Transport
+@testable import CohortBench
+import CohortTestSupport
+import Transport
 
 @Suite("Mutual-TLS loopback yardstick")
 struct MutualTLSLoopbackTests {

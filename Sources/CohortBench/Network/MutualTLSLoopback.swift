@@ -3,14 +3,15 @@ import Learning
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Transport
 
 /// How fast a mutual-TLS connection over 127.0.0.1 moves bytes on this machine, with the
 /// consortium's own certificates: the floor for "the time to move the bytes" of a deployed
 /// round, since every byte a site and the coordinator exchange is encrypted and decrypted.
 /// Measured with the same TLS library (BoringSSL through swift-nio-ssl) that carries gRPC.
-public enum MutualTLSLoopback {
+package enum MutualTLSLoopback {
     /// Bytes per second for `bytes` sent in 1 MiB writes from a client to a server.
-    public static func measure(server: Credentials, client: Credentials, bytes: Int = 256 << 20) async throws -> Double {
+    package static func measure(server: Credentials, client: Credentials, bytes: Int = 256 << 20) async throws -> Double {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         do {
             let rate = try await measure(on: group, server: server, client: client, bytes: bytes)
@@ -27,7 +28,7 @@ public enum MutualTLSLoopback {
         let clientContext = try NIOSSLContext(configuration: client.nioConfiguration(asServer: false))
         let received = group.next().makePromise(of: Void.self)
         // Never left pending, whichever way this ends (completing a completed promise does nothing).
-        defer { received.fail(MutualTLSLoopbackError("the measurement ended before every byte arrived")) }
+        defer { received.fail(LoopbackError("the measurement ended before every byte arrived")) }
         let listener = try await ServerBootstrap(group: group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -37,7 +38,7 @@ public enum MutualTLSLoopback {
             }
             .bind(host: "127.0.0.1", port: 0).get()
         defer { listener.close(promise: nil) }   // closed before the group shuts down
-        guard let port = listener.localAddress?.port else { throw MutualTLSLoopbackError("the loopback listener has no port") }
+        guard let port = listener.localAddress?.port else { throw LoopbackError("the loopback listener has no port") }
         let connection = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -96,7 +97,7 @@ private final class ByteCounter: ChannelInboundHandler, @unchecked Sendable {
 
     /// A connection that ends early (a refused certificate) fails the measurement instead of leaving it waiting.
     func channelInactive(context: ChannelHandlerContext) {
-        finish(MutualTLSLoopbackError("the connection closed after \(count) of \(expected) bytes"))
+        finish(LoopbackError("the connection closed after \(count) of \(expected) bytes"))
     }
 
     private func finish(_ error: (any Error)?) {
@@ -104,9 +105,4 @@ private final class ByteCounter: ChannelInboundHandler, @unchecked Sendable {
         finished = true
         if let error { done.fail(error) } else { done.succeed(()) }
     }
-}
-
-struct MutualTLSLoopbackError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

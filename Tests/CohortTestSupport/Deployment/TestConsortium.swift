@@ -1,13 +1,13 @@
 import Foundation
-@testable import Transport
+import Transport
 
 /// A provisioned consortium in a temporary directory: CA, coordinator kit, site kits.
-struct TestConsortium {
-    let directory: TemporaryDirectory
-    let consortium: Provisioner.Consortium
-    let name: String
+public struct TestConsortium {
+    public let directory: TemporaryDirectory
+    public let consortium: Provisioner.Consortium
+    public let name: String
 
-    init(name: String = "test", sites: [String], host: String = "127.0.0.1", port: Int = 7443,
+    public init(name: String = "test", sites: [String], host: String = "127.0.0.1", port: Int = 7443,
          provisioner: Provisioner = Provisioner()) throws {
         directory = try TemporaryDirectory("consortium")
         self.name = name
@@ -15,16 +15,16 @@ struct TestConsortium {
                                                 coordinatorPort: port, sites: sites)
     }
 
-    var layout: ConsortiumDirectory { consortium.directory }
-    var root: URL { layout.root }
+    public var layout: ConsortiumDirectory { consortium.directory }
+    public var root: URL { layout.root }
 
-    func coordinatorCredentials() throws -> Credentials {
+    public func coordinatorCredentials() throws -> Credentials {
         try Credentials(kit: .coordinator(consortium.coordinatorKit))
     }
 
-    func siteCredentials(_ name: String) throws -> Credentials {
+    public func siteCredentials(_ name: String) throws -> Credentials {
         try Credentials(kit: .site(layout.siteKit(name)))
     }
 
-    func remove() { directory.remove() }
+    public func remove() { directory.remove() }
 }
