@@ -9,9 +9,20 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cohort", targets: ["cohort"]),
+        // The library surface for apps that embed Cohort (docs/ARCHITECTURE.md, "Library products"):
+        // a site app needs Transport (SiteAgent, FederatedSiteWorker) and what it wraps; a
+        // coordinator, Transport, Studies and Persistence. CohortCLI, CohortBench and the test
+        // support are not products.
         .library(name: "Learning", targets: ["Learning"]),
         .library(name: "Federation", targets: ["Federation"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Privacy", targets: ["Privacy"]),
+        .library(name: "Compliance", targets: ["Compliance"]),
+        .library(name: "ClinicalData", targets: ["ClinicalData"]),
+        .library(name: "Validation", targets: ["Validation"]),
+        .library(name: "Studies", targets: ["Studies"]),
+        .library(name: "Transport", targets: ["Transport"]),
+        .library(name: "Persistence", targets: ["Persistence"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -101,7 +101,7 @@ public enum UpdateWeighting: Hashable, Sendable, Codable {
 }
 
 /// A round whose running sums hold part of an update: it cannot produce an aggregate.
-public struct AccumulatorDamage: Error, CustomStringConvertible {
+package struct AccumulatorDamage: Error, CustomStringConvertible {
     public let reason: String
     public var description: String { "the round's sums are incomplete: \(reason)" }
 }

@@ -11,7 +11,7 @@ import Foundation
 /// so the coordinator's memory stays bounded whatever the number of sites. Rules read the
 /// store in blocks of coordinates (every update's values for a range of parameters), so
 /// working memory is `updates x block`, not `updates x model`.
-public final class UpdateStore {
+package final class UpdateStore {
     public let parameterCount: Int
     private let memoryBudget: Int
     private var resident: [[Float]] = []
@@ -111,7 +111,7 @@ public final class UpdateStore {
     }
 }
 
-public enum UpdateStoreError: Error, CustomStringConvertible {
+package enum UpdateStoreError: Error, CustomStringConvertible {
     case spill(String)
 
     public var description: String {

@@ -1,6 +1,16 @@
 /// An algorithm that has a site part: its coordinator part (a `Strategy`) declares it here,
 /// so the one list in `AlgorithmRegistry` is all a site needs to run it and all the study
 /// definition needs to name it.
+///
+/// ```swift
+/// public struct FedPer: FederatedAlgorithm {
+///     public static let algorithmName = "fedper"
+///     public static let siteAlgorithm: any SiteAlgorithm.Type = FedPerSite.self
+///     public static func make(parameters: [String: Double], rounds: Int, seed: UInt64) throws -> any Strategy { ... }
+///     // Strategy: instructions(round:), sentVectors, step(...)
+/// }
+/// ```
+/// then one line in `AlgorithmRegistry.all`; a study names it with `strategy: fedper`.
 public protocol FederatedAlgorithm: Strategy {
     /// The strategy name in studies and instructions (`fedper`).
     static var algorithmName: String { get }

@@ -7,6 +7,14 @@ import Learning
 /// Updates are folded in the participants' canonical order (an early arrival waits until
 /// those before it are in or have failed), so the result does not depend on which site
 /// happens to finish first: the same seed gives the same bits.
+///
+/// ```swift
+/// let model = try Model(spec: .logisticRegression, inputShape: Shape(13), task: .binary, seed: 42)
+/// let coordinator = try Coordinator(configuration: configuration, strategy: FedAvg(),
+///                                   initialParameters: model.parameters, layout: model.layout,
+///                                   transport: server.transport)   // or any `Transport`
+/// let outcome = try await coordinator.run { event in print(event) }
+/// ```
 public actor Coordinator {
     public let configuration: StudyConfiguration
     private var strategy: any Strategy

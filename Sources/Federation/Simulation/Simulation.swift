@@ -18,6 +18,15 @@ public enum SimulationError: Error, Equatable, CustomStringConvertible {
 /// A whole federated study in one process: a coordinator and one site actor per data
 /// partition, talking through the in-process transport. The same coordinator and site code
 /// runs in deployment; only the transport changes.
+///
+/// ```swift
+/// let heart = try HeartDisease.load()   // four hospitals, FLamby's split
+/// let configuration = StudyConfiguration(studyID: "heart", rounds: 15, selection: SiteSelection(),
+///     training: TrainingInstructions(localSteps: 100, batchSize: 4, optimizer: .sgd(learningRate: 0.001)), seed: 42)
+/// let outcome = try await Simulation(sites: heart.sites, model: .logisticRegression, strategy: .fedAvg,
+///                                    configuration: configuration).run()
+/// print(outcome.rounds.last?.metrics ?? [:])
+/// ```
 public struct Simulation: Sendable {
     public var sites: [SiteData]
     public var model: ModelSpec

@@ -11,10 +11,10 @@ public struct SiteState: Sendable, Codable {
     public var algorithm: SiteAlgorithmState?
     public var calibratedNoise: [String: Double]
     public var dropoutGenerator: SeededGenerator
-    public var lastAnswer: CachedAnswer?
+    package var lastAnswer: CachedAnswer?
 
     /// The last update sent, with the request it answered.
-    public struct CachedAnswer: Sendable, Codable {
+    package struct CachedAnswer: Sendable, Codable {
         public var study: String
         public var round: Int
         public var requestDigest: UInt64

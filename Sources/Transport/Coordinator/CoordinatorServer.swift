@@ -10,6 +10,16 @@ import X509
 /// The coordinator's network side: a gRPC server over mutual TLS that only admits sites
 /// certified by the consortium CA (checked during the handshake, against the revocation
 /// list), and the `GRPCTransport` through which a `Coordinator` reaches them.
+///
+/// ```swift
+/// let server = try CoordinatorServer(options: .init(listen: address, credentials: credentials,
+///                                                   revocations: revocationList, limits: ProtocolLimits()), log: log)
+/// _ = try await server.start()
+/// let outcome = try await Coordinator(configuration: configuration, strategy: FedAvg(), initialParameters: parameters,
+///                                     layout: layout, transport: server.transport).run()
+/// await server.finishStudy(id: configuration.studyID, rounds: outcome.rounds.count, modelChecksum: checksum)
+/// await server.stop()
+/// ```
 public final class CoordinatorServer: Sendable {
     public struct Options: Sendable {
         public var listen: NetworkAddress

@@ -49,7 +49,7 @@ public struct IssuedCertificates: Sendable {
 }
 
 /// ISO 8601 UTC timestamps, to the second, as every Cohort file writes them.
-public enum Timestamp {
+package enum Timestamp {
     public static func format(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]

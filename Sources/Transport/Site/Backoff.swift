@@ -3,7 +3,7 @@ import Studies
 /// Exponential backoff with full jitter for reconnecting: the first retry comes quickly, a
 /// coordinator that is down is not hammered, and sites that lost it together do not all
 /// come back in the same instant. Jitter does not touch results, so it uses the system RNG.
-public struct Backoff: Sendable {
+package struct Backoff: Sendable {
     public var initial: Double
     public var maximum: Double
     public var multiplier: Double = 2

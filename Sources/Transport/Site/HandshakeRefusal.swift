@@ -15,7 +15,7 @@ import X509
 ///
 /// NIOSSL exposes BoringSSL's error only as text (`error:10000416:SSL routines:...`); a
 /// received alert is reason 1000 + the alert's number in the SSL library's errors.
-public struct HandshakeRefusal: Sendable, Equatable {
+package struct HandshakeRefusal: Sendable, Equatable {
     /// The alert's number (RFC 8446 section 6.2).
     public let alert: UInt8
 

@@ -9,6 +9,17 @@ import Synchronization
 /// connection is retried with jittered exponential backoff; the agent rejoins with its
 /// checkpoint and is offered work again from the next round (or the same task, if the
 /// coordinator still waits for it).
+///
+/// A hospital app that runs a site:
+/// ```swift
+/// let credentials = try Credentials(kit: .site(kitDirectory))   // the folder `cohort provision add-site` wrote
+/// let worker = FederatedSiteWorker(summary: data.summary, makeData: data.make, stateDirectory: state,
+///                                  privacyGuard: nil, log: log)
+/// let agent = SiteAgent(options: .init(coordinator: NetworkAddress(host: "coordinator.example.org", port: 7443),
+///                                      credentials: credentials), worker: worker, log: log)
+/// do { let finish = try await agent.run() }
+/// catch let error as SiteAgentError where error.endsParticipation { /* tell the operator */ }
+/// ```
 public final class SiteAgent: Sendable {
     public struct Options: Sendable {
         public var coordinator: NetworkAddress

@@ -5,7 +5,7 @@ import Foundation
 /// after every answer and before the answer is sent: a site restarted at any point resumes
 /// with the state that produced its last answer, and answers a repeated question with the
 /// same bits.
-public struct SiteStateFile: Sendable {
+package struct SiteStateFile: Sendable {
     public let url: URL
 
     public init(directory: URL, study: String) {

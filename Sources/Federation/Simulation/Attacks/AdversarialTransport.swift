@@ -3,7 +3,7 @@ import Learning
 /// A transport in which the malicious sites of an `AttackPlan` tamper with what they send.
 /// It wraps the honest transport, so the coordinator and the defences see exactly what a
 /// real attacker's messages would look like, and nothing else changes.
-public struct AdversarialTransport: Transport {
+package struct AdversarialTransport: Transport {
     private let base: any Transport
     private let plan: AttackPlan
     private let seed: UInt64
