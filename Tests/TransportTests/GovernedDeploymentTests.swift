@@ -63,6 +63,36 @@ struct GovernedDeploymentTests {
         // The same YAML in one process: the same model, bit for bit (no noise in this study).
         #expect(deployed.checksum == (try await harness.simulate(["--config", config.path])))
 
+        // Witnessed trails: the coordinator recorded every site's head with each update and
+        // evaluation, every site the coordinator's head with each round's instructions.
+        let coordinatorKey = harness.coordinatorKit.appendingPathComponent("keys/audit.key.pub")
+        #expect(coordinatorEvents.filter { $0 == "trail_witnessed" }.count >= 4 * 5, "\(coordinatorEvents)")
+        for site in ProcessHarness.hospitals {
+            let trail = Self.trail(of: site, in: harness)
+            let key = harness.layout.siteKit(site).appendingPathComponent("keys/audit.key.pub")
+            #expect(try Self.events(in: trail).filter { $0 == "trail_witnessed" }.count == 5)
+            let witnessed = try await CohortProcess.run(["audit", "verify", "--trail", trail.path, "--public-key", key.path,
+                                                         "--witnessed-by", coordinatorTrail.path, "--witness-key", coordinatorKey.path],
+                                                        in: harness.directory.url)
+            #expect(witnessed.status == 0, "\(site): \(witnessed.output) \(witnessed.errors)")
+            let coordinatorWitnessed = try await CohortProcess.run(["audit", "verify", "--trail", coordinatorTrail.path, "--public-key", coordinatorKey.path,
+                                                                    "--witnessed-by", trail.path, "--witness-key", key.path],
+                                                                   in: harness.directory.url)
+            #expect(coordinatorWitnessed.status == 0, "\(site): \(coordinatorWitnessed.output) \(coordinatorWitnessed.errors)")
+        }
+        // Cutting a site's last entries leaves a trail consistent on its own files, but not
+        // with what the coordinator witnessed.
+        let cut = Self.trail(of: "hungarian", in: harness)
+        let cutKey = harness.layout.siteKit("hungarian").appendingPathComponent("keys/audit.key.pub")
+        let cutLines = try String(contentsOf: cut, encoding: .utf8).split(separator: "\n")
+        try (cutLines.dropLast(4).joined(separator: "\n") + "\n").write(to: cut, atomically: true, encoding: .utf8)
+        let cutAlone = try await CohortProcess.run(["audit", "verify", "--trail", cut.path, "--public-key", cutKey.path], in: harness.directory.url)
+        #expect(cutAlone.status == 0, "a cut trail passes on its own: \(cutAlone.output)")
+        let cutWitnessed = try await CohortProcess.run(["audit", "verify", "--trail", cut.path, "--public-key", cutKey.path,
+                                                        "--witnessed-by", coordinatorTrail.path, "--witness-key", coordinatorKey.path],
+                                                       in: harness.directory.url)
+        #expect(cutWitnessed.status != 0 && cutWitnessed.output.contains("recorded elsewhere"), "\(cutWitnessed.output) \(cutWitnessed.errors)")
+
         // A trail cut and rewritten by someone with file access fails verification.
         let trail = Self.trail(of: "va", in: harness)
         var lines = try String(contentsOf: trail, encoding: .utf8).split(separator: "\n")

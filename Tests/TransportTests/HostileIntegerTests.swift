@@ -42,6 +42,8 @@ struct HostileIntegerTests {
             for field in ["TrainingSummary.steps", "TrainingSummary.examples", "PrivacySpend.steps"] {
                 answers.append(Hostile(field: field, value: value, expected: value > largestCount ? "\(field) is \(value)" : nil))
             }
+            answers.append(Hostile(field: "UpdateHeader.trail_head.sequence", value: value,
+                                   expected: value == 0 || value > UInt64(Int.max) ? "UpdateHeader.trail_head.sequence is \(value)" : nil))
             answers.append(Hostile(field: "VectorChunk.offset", value: value,
                                    expected: value == 0 ? nil : value > UInt64(Int.max) ? "VectorChunk.offset is \(value)" : "out of order"))
         }
@@ -52,6 +54,10 @@ struct HostileIntegerTests {
     /// An evaluation answer's fields.
     static var evaluationAnswers: [Hostile] {
         var answers = values32.map { Hostile(field: "EvaluationResult.round", value: UInt64($0), expected: "stale") }
+        for value in values {
+            answers.append(Hostile(field: "EvaluationResult.trail_head.sequence", value: value,
+                                   expected: value == 0 || value > UInt64(Int.max) ? "EvaluationResult.trail_head.sequence is \(value)" : nil))
+        }
         for field in ["count", "true_positives", "false_positives", "true_negatives", "false_negatives"] {
             for value in values {
                 var expected = value > largestCount ? "Metrics.\(field) is \(value)" : nil
@@ -75,6 +81,9 @@ struct HostileIntegerTests {
         case "TrainingSummary.examples": header.training.examples = hostile.value
         case "PrivacySpend.steps": header.privacy.study = offer.study; header.privacy.steps = hostile.value
         case "PrivacySpend.round": header.privacy.study = offer.study; header.privacy.round = UInt32(hostile.value)
+        case "UpdateHeader.trail_head.sequence":
+            header.trailHead.sequence = hostile.value
+            header.trailHead.entryHash = String(repeating: "ab", count: 32)
         case "VectorChunk.offset": offset = hostile.value
         default: Issue.record("no such training field \(hostile.field)")
         }
@@ -107,6 +116,9 @@ struct HostileIntegerTests {
         result.metrics.falseNegatives = 5
         switch hostile.field {
         case "EvaluationResult.round": result.round = UInt32(hostile.value)
+        case "EvaluationResult.trail_head.sequence":
+            result.trailHead.sequence = hostile.value
+            result.trailHead.entryHash = String(repeating: "ab", count: 32)
         case "Metrics.count": result.metrics.count = hostile.value
         case "Metrics.true_positives": result.metrics.truePositives = hostile.value
         case "Metrics.false_positives": result.metrics.falsePositives = hostile.value

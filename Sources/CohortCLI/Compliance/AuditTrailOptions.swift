@@ -13,6 +13,12 @@ struct AuditTrailOptions: ParsableArguments {
     @Option(help: "An anchor recorded elsewhere, SEQ:HASH (from a report or the coordinator); catches a trail cut back to an earlier state.")
     var expectHead: String?
 
+    @Option(help: "Another party's trail that witnessed this one (the coordinator's for a site's trail, a site's for the coordinator's): the trail must hold the furthest head recorded there, so a cut tail or a rewritten, re-signed trail is caught.")
+    var witnessedBy: String?
+
+    @Option(help: "The key the --witnessed-by trail must be signed with (.pub PEM or 64 hex digits).")
+    var witnessKey: String?
+
     @Flag(help: "Verify every entry's signature (in parallel), not only the head's.")
     var allSignatures = false
 
@@ -25,7 +31,44 @@ struct AuditTrailOptions: ParsableArguments {
             guard let anchor = AuditAnchor(expectHead) else { throw CohortError("--expect-head must be SEQ:HASH (64 hex digits), got '\(expectHead)'") }
             verifier.anchor = anchor
         }
+        if let witnessedBy {
+            guard expectHead == nil else { throw CohortError("give --expect-head or --witnessed-by, not both") }
+            verifier.anchor = try witnessedHead(in: witnessedBy)
+        }
         return verifier
+    }
+
+    /// The furthest head `witness` recorded of this trail's participant; errors when the
+    /// witness is damaged or recorded nothing of it.
+    private func witnessedHead(in witness: String) throws -> AuditAnchor {
+        var witnessVerifier = AuditVerifier()
+        if let witnessKey {
+            do { witnessVerifier.trustedKey = try AuditKeyFile.readPublicKey(witnessKey) } catch { throw CohortError("--witness-key: \(error)") }
+        }
+        let participant = try Self.participant(of: trail)
+        let heads: WitnessedHeads
+        do {
+            heads = try WitnessedHeads.read(witness: URL(fileURLWithPath: witness), verifier: witnessVerifier, participant: participant)
+        } catch {
+            throw CohortError("--witnessed-by: \(error)")
+        }
+        if let damage = heads.witness.damage {
+            throw CohortError("--witnessed-by \(witness): the witness trail is damaged at entry \(damage.entry) (\(damage.reason)); it proves nothing")
+        }
+        guard let latest = heads.latest else {
+            throw CohortError("--witnessed-by \(witness): it recorded no head of \(participant.isEmpty ? "this trail" : "'\(participant)'")'s trail (a study run before witnessed trails, or another study)")
+        }
+        return latest
+    }
+
+    /// The name other trails record this trail's heads under: its participant's, or
+    /// "coordinator" for a coordinator's trail.
+    private static func participant(of trail: String) throws -> String {
+        let log: AuditLog
+        do { log = try AuditLog.read(at: URL(fileURLWithPath: trail)) } catch { throw CohortError("\(error)") }
+        guard let first = log.entries.first else { return "" }
+        guard case .trailStarted(let name, let role, _, _) = first.event else { return first.participant }
+        return role == .coordinator ? SiteCompliance.coordinatorParticipant : name
     }
 
     func read() throws -> AuditLog {

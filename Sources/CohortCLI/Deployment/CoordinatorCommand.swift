@@ -118,6 +118,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             await server.stop()
             throw CohortError("cannot start the study: \(error)")
         }
+        if let auditor { await coordinator.witness { auditor.head } }
         if checkpoint == nil {
             auditor?.studyCreated(planHash: study.plan.planHash, coordinator: "coordinator",
                                   sites: (study.expectedSites ?? []).map { (name: $0, publicKey: nil, certificateFingerprint: nil) })

@@ -264,6 +264,7 @@ struct SimulateCommand: AsyncParsableCommand {
             let (budgets, ledgerFolder) = try plan.privacy.makeBudgets(for: studyData.sites.map { SiteID($0.name) }, directory: ledgerDirectory)
             simulation.privacyGuards = budgets.mapValues { $0 as any PrivacyGuard }
             let auditor = compliance.coordinator
+            if let auditor { simulation.coordinatorTrailHead = { auditor.head } }
             let outcome = try await simulation.run { event in
                 printer.show(event)
                 auditor?.observe(event)

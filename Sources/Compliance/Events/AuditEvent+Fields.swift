@@ -77,6 +77,11 @@ extension AuditEvent {
         case .evaluationSent(let study, let round, let site, let rows):
             f.set("rows", rows)
             return AuditEventLayout(kind: .evaluationSent, study: study, round: round, site: site, fields: f)
+        case .trailWitnessed(let study, let round, let participant, let sequence, let entryHash):
+            f.set("participant", participant)
+            f.set("sequence", sequence)
+            f.set("entry_hash", entryHash)
+            return AuditEventLayout(kind: .trailWitnessed, study: study, round: round, fields: f)
         case .updateAccepted(let study, let round, let site, let rows, let epsilon):
             f.set("rows", rows)
             f.set("epsilon", epsilon)
@@ -193,6 +198,9 @@ extension AuditEvent {
             self = .roundProblem(study: try study(), round: try round(), reason: try need(f.string("reason"), "reason"))
         case .evaluationSent:
             self = .evaluationSent(study: try study(), round: try round(), site: try site(), rows: try need(f.integer("rows"), "rows"))
+        case .trailWitnessed:
+            self = .trailWitnessed(study: try study(), round: try round(), participant: try need(f.string("participant"), "participant"),
+                                   sequence: try need(f.integer("sequence"), "sequence"), entryHash: try need(f.string("entry_hash"), "entry_hash"))
         case .updateAccepted:
             self = .updateAccepted(study: try study(), round: try round(), site: try site(), rows: f.integer("rows"), epsilon: f.number("epsilon"))
         case .updateRejected:

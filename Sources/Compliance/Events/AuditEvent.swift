@@ -24,6 +24,10 @@ public enum AuditEvent: Hashable, Sendable {
     /// A site sent the coordinator its evaluation of a round's model: aggregate metrics only,
     /// computed on `rows` test rows.
     case evaluationSent(study: String, round: Int, site: String, rows: Int)
+    /// Another participant's trail head as it reached this one (a site's head with its update,
+    /// the coordinator's with its instructions): what `cohort audit verify --witnessed-by`
+    /// holds the other trail to, so that trail cannot be cut back or rewritten unnoticed.
+    case trailWitnessed(study: String, round: Int, participant: String, sequence: Int, entryHash: String)
     /// The coordinator folded a site's update into the round.
     case updateAccepted(study: String, round: Int, site: String, rows: Int?, epsilon: Double?)
     /// The coordinator refused a site's update (stale, malformed, impersonated).

@@ -11,6 +11,7 @@ public enum AuditEventKind: String, Hashable, Sendable, CaseIterable, Codable {
     case instructionsReceived = "instructions_received"
     case updateSent = "update_sent"
     case evaluationSent = "evaluation_sent"
+    case trailWitnessed = "trail_witnessed"
     case updateAccepted = "update_accepted"
     case updateRejected = "update_rejected"
     case updateRefused = "update_refused"

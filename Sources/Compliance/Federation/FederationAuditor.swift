@@ -17,6 +17,12 @@ public final class FederationAuditor: Sendable {
         self.study = study
     }
 
+    /// The trail's head, for the coordinator to send with its instructions (`Coordinator.witness`).
+    public var head: TrailHead? {
+        let anchor = trail.head
+        return TrailHead(sequence: anchor.sequence, entryHash: anchor.hash)
+    }
+
     /// The coordinator's observer: logs every study event.
     public var observer: @Sendable (StudyEvent) -> Void {
         { [self] event in self.observe(event) }
@@ -60,7 +66,8 @@ public final class FederationAuditor: Sendable {
         case .siteQuarantined(let quarantine):
             return [quarantined(quarantine)]
         case .roundFinished(let record):
-            var entries = accepted(record)
+            var entries = witnessed(record)
+            entries += accepted(record)
             entries += record.stragglers.map { .siteFailed(study: study, round: record.round, site: $0.name, reason: "no update before the round deadline") }
             entries += record.problems.map { .roundProblem(study: study, round: record.round, reason: $0.description) }
             entries.append(.roundFinished(study: study, round: record.round, contributors: record.contributors.map(\.name), accepted: record.accepted))
@@ -84,6 +91,15 @@ public final class FederationAuditor: Sendable {
             .siteQuarantined(study: study, round: record.round, site: $0.name, reason: "anomaly score over the monitor's threshold for consecutive rounds")
         }
         return entries + events(for: .roundFinished(record))
+    }
+
+    /// The heads the sites' trails had when their updates left, and after their evaluations.
+    private func witnessed(_ record: RoundRecord) -> [AuditEvent] {
+        let heads = record.witnessed.map { ($0.site, $0.head) }
+            + (record.evaluation?.sites ?? []).compactMap { report in report.trailHead.map { (report.site, $0) } }
+        return heads.map { site, head in
+            .trailWitnessed(study: study, round: record.round, participant: site.name, sequence: head.sequence, entryHash: head.entryHash)
+        }
     }
 
     private func accepted(_ record: RoundRecord) -> [AuditEvent] {

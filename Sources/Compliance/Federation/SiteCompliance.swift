@@ -33,6 +33,10 @@ public struct SiteCompliance: Sendable {
     /// leave only if the policy releases it; every step lands on the site's trail.
     public func train(_ request: TrainingRequest, using train: @Sendable (TrainingRequest) async throws -> SiteUpdate) async throws -> SiteUpdate {
         try auditor.instructionsReceived(request, planHash: plan?.planHash)
+        if let head = request.coordinatorTrailHead {
+            try auditor.trail.append(.trailWitnessed(study: request.study, round: request.round, participant: SiteCompliance.coordinatorParticipant,
+                                                     sequence: head.sequence, entryHash: head.entryHash))
+        }
         if let gate {
             guard let plan else {
                 try refuse(PolicyRefusal(rule: "plan_approval", reason: "the coordinator presented no training plan for study '\(request.study)'"), request)
@@ -42,19 +46,28 @@ public struct SiteCompliance: Sendable {
                 try refuse(refusal, request)
             }
         }
-        let update = try await train(request)
+        var update = try await train(request)
         if let gate, let plan, case .refuse(let refusal) = gate.release(OutgoingUpdate(update, answering: request), under: plan) {
             try refuse(refusal, request)
         }
         try auditor.updateSent(update, request: request)
+        update.trailHead = witnessable(auditor.trail.head)
         return update
     }
 
     /// Runs `evaluate` and records that aggregate metrics on the site's test rows left.
     public func evaluate(_ request: EvaluationRequest, using evaluate: @Sendable (EvaluationRequest) async throws -> EvaluationReport) async throws -> EvaluationReport {
-        let report = try await evaluate(request)
-        try auditor.trail.append(.evaluationSent(study: request.study, round: request.round, site: auditor.site, rows: report.metrics.count))
+        var report = try await evaluate(request)
+        let head = try auditor.trail.append(.evaluationSent(study: request.study, round: request.round, site: auditor.site, rows: report.metrics.count))
+        report.trailHead = witnessable(head)
         return report
+    }
+
+    /// The name a site's trail records the coordinator's witnessed heads under.
+    public static let coordinatorParticipant = "coordinator"
+
+    private func witnessable(_ anchor: AuditAnchor) -> TrailHead? {
+        TrailHead(sequence: anchor.sequence, entryHash: anchor.hash)
     }
 
     private func refuse(_ refusal: PolicyRefusal, _ request: TrainingRequest) throws -> Never {

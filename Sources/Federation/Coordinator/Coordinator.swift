@@ -28,6 +28,8 @@ public actor Coordinator {
     private var monitor: SiteMonitor?
     /// The last round's aggregate change: the reference direction the monitor compares against.
     private var previousAggregate: [Float]?
+    /// The coordinator's own trail head, stamped on every training request (`witness(_:)`).
+    private var trailHead: (@Sendable () -> TrailHead?)?
     /// Set: sites keep their updates and the round's aggregate comes from a secure sum.
     private let secureSummation: (any SecureSummation)?
 
@@ -156,6 +158,7 @@ public actor Coordinator {
         var problems: [RoundProblem] = []
         var observations: [UpdateObservation] = []
         var privacy: [SitePrivacy] = []
+        var witnessed: [WitnessedHead] = []
         var stragglers: [SiteID] = []
         var accepted = false
         var meanLoss: Double?
@@ -178,11 +181,20 @@ public actor Coordinator {
     /// Instruct: each participant's request, with the strategy's instructions and what its
     /// answer must carry.
     private func instruct(_ round: Int, _ participants: [SiteID]) -> [TrainingRequest] {
-        participants.map { site in
-            TrainingRequest(study: configuration.studyID, round: round, globalParameters: globalParameters,
-                            instructions: strategy.instructions(for: round, site: site, base: configuration.training),
-                            sealed: secureSummation != nil, answerVectors: strategy.sentVectors)
+        let head = trailHead?()
+        return participants.map { site in
+            var request = TrainingRequest(study: configuration.studyID, round: round, globalParameters: globalParameters,
+                                          instructions: strategy.instructions(for: round, site: site, base: configuration.training),
+                                          sealed: secureSummation != nil, answerVectors: strategy.sentVectors)
+            request.coordinatorTrailHead = head
+            return request
         }
+    }
+
+    /// Sends the head of the coordinator's audit trail with every round's instructions, for
+    /// the sites to record: `coordinator.witness { trail.head }`.
+    public func witness(_ head: @escaping @Sendable () -> TrailHead?) {
+        trailHead = head
     }
 
     private func context(of round: Int) -> RoundContext {
@@ -202,12 +214,14 @@ public actor Coordinator {
         var aggregator = state.aggregator!
         var failures: [SiteFailure] = [], rejections: [SiteFailure] = []
         var observations: [UpdateObservation] = [], privacy: [SitePrivacy] = []
+        var witnessed: [WitnessedHead] = []
         let outcome = await gather(participants: participants, deadlineSeconds: configuration.roundDeadlineSeconds) { index in
             try await transport.train(requests[index], at: participants[index])
         } accept: { index, result in
             let site = participants[index]
             switch result {
             case .success(let update):
+                if let head = update.trailHead { witnessed.append(WitnessedHead(site: site, head: head)) }
                 do throws(UpdateRejection) {
                     try check.validate(update, from: site)
                     if let spend = update.privacy {
@@ -246,6 +260,7 @@ public actor Coordinator {
         state.rejections += rejections
         state.observations += observations
         state.privacy += privacy
+        state.witnessed += witnessed
         state.stragglers = outcome.stragglers.map { participants[$0] }
     }
 
@@ -288,7 +303,7 @@ public actor Coordinator {
                     stragglers: state.stragglers, failures: state.failures, rejections: state.rejections, accepted: state.accepted,
                     meanTrainingLoss: state.meanLoss, seconds: (ContinuousClock.now - start).inSeconds, evaluation: evaluation,
                     anomalies: state.anomalies, quarantined: state.quarantined, privacy: state.privacy,
-                    problems: state.problems + problems)
+                    problems: state.problems + problems, witnessed: state.witnessed)
     }
 
     /// What the round's aggregator may ask for before its aggregate is taken: the probe stage

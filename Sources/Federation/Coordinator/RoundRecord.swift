@@ -55,6 +55,9 @@ public struct RoundRecord: Hashable, Sendable, Codable {
     /// The coordinator's own trouble with the round (too few sites, a failed aggregation),
     /// never filed under a site.
     public var problems: [RoundProblem] = []
+    /// The trail head each site's update carried (sites that keep a trail), for the
+    /// coordinator's trail.
+    public var witnessed: [WitnessedHead] = []
 }
 
 /// One site's privacy spend in one round.

@@ -7,6 +7,8 @@ public struct EvaluationReport: Sendable, Codable, Hashable {
     public var metrics: EvaluationMetrics
     /// The test rows' score histograms, when the request asked for them (`validationBins`).
     public var validation: ValidationStatistics?
+    /// The head of the site's audit trail after it recorded this evaluation (nil: it keeps none).
+    public var trailHead: TrailHead?
 
     public init(site: SiteID, round: Int, metrics: EvaluationMetrics, validation: ValidationStatistics? = nil) {
         self.site = site

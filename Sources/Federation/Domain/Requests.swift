@@ -11,6 +11,8 @@ public struct TrainingRequest: Sendable {
     /// The vectors the answer must carry beside its delta (the strategy's `sentVectors`), so a
     /// transport can check an upload as it arrives and say why it is refused.
     public var answerVectors: [VectorDeclaration]
+    /// The head of the coordinator's audit trail when it sent this request (nil: it keeps none).
+    public var coordinatorTrailHead: TrailHead?
 
     public init(study: String, round: Int, globalParameters: [Float], instructions: TrainingInstructions, sealed: Bool = false,
                 answerVectors: [VectorDeclaration] = []) {

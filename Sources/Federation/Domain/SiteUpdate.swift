@@ -18,13 +18,15 @@ public struct SiteUpdate: Sendable, Codable {
     /// (nil when the site keeps no ledger).
     public var privacy: PrivacySpend?
     public var cumulativeEpsilon: Double?
+    /// The head of the site's audit trail after it recorded this update (nil: it keeps none).
+    public var trailHead: TrailHead?
     /// Set by a transport that keeps the vectors out of memory (then `delta` and `vectors`
     /// are empty): read them with `forEachChunk(of:)`, or `resolved()`. Never
     /// encoded: it is a handle on this process's storage.
     public var deferred: (any DeferredVectors)?
 
     private enum CodingKeys: String, CodingKey {
-        case study, site, round, delta, sampleCount, training, vectors, privacy, cumulativeEpsilon
+        case study, site, round, delta, sampleCount, training, vectors, privacy, cumulativeEpsilon, trailHead
     }
 
     public init(study: String, site: SiteID, round: Int, delta: [Float], sampleCount: Int,

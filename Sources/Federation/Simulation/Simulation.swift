@@ -45,6 +45,8 @@ public struct Simulation: Sendable {
     /// Wraps the in-process sites themselves, beneath attacks and auditing: where tests inject
     /// dropouts, stragglers and broken updates.
     public var siteTransportWrapper: (@Sendable (any Transport & SecureExchanging) -> any Transport & SecureExchanging)?
+    /// The coordinator's audit trail head, sent with every round's instructions (witnessed trails).
+    public var coordinatorTrailHead: (@Sendable () -> TrailHead?)?
     /// Wraps the sites' transport, as a site agent wraps its own side (auditing, policy gates).
     public var transportWrapper: (@Sendable (any Transport) -> any Transport)?
     /// Secure aggregation (built in the Privacy module): sites keep their updates and the
@@ -101,6 +103,7 @@ public struct Simulation: Sendable {
             layout: initial.layout, transport: transport,
             centralEvaluation: centralEvaluation.isEmpty ? nil : CentralEvaluation(model: model, testSets: centralEvaluation),
             monitor: monitor, secureSummation: secureAggregation?.summation)
+        if let coordinatorTrailHead { await coordinator.witness(coordinatorTrailHead) }
         return try await coordinator.run(observer: observer)
     }
 

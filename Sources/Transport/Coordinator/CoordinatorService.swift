@@ -213,9 +213,11 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
             }
             let metrics: EvaluationMetrics
             var validation: ValidationStatistics?
+            var trailHead: TrailHead?
             do {
                 metrics = try request.metrics.domain()
                 if request.hasValidation { validation = try request.validation.domain(asked: task.validationBins) }
+                if request.hasTrailHead { trailHead = try request.trailHead.domain(field: "EvaluationResult.trail_head") }
             } catch {
                 await switchboard.reject(task.id, reason: "\(error)")
                 return intake.refuse(site, task: task.id, round: task.round, .invalid("\(error)"))
@@ -228,7 +230,8 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
                 await switchboard.reject(task.id, reason: reason)
                 return intake.refuse(site, task: task.id, round: task.round, .invalid(reason))
             }
-            let report = EvaluationReport(site: site, round: task.round, metrics: metrics, validation: validation)
+            var report = EvaluationReport(site: site, round: task.round, metrics: metrics, validation: validation)
+            report.trailHead = trailHead
             if case .failure(let closed) = await switchboard.complete(task.id, with: .evaluation(report)) {
                 return intake.refuse(site, task: task.id, round: task.round, closed)
             }

@@ -72,7 +72,8 @@ public final class GRPCTransport: Transport, SecureExchanging {
         let answer = try await ask(site, kind: .train, study: request.study, round: request.round,
                                    parameterCount: request.globalParameters.count, vectors: vectors,
                                    instructions: instructions, deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)),
-                                   sealed: request.sealed, expectedVectors: request.answerVectors)
+                                   sealed: request.sealed, expectedVectors: request.answerVectors,
+                                   coordinatorTrailHead: request.coordinatorTrailHead)
         guard case .update(let received) = answer else {
             throw SiteError.failed(site, reason: "answered a training task with an evaluation")
         }
@@ -103,7 +104,7 @@ public final class GRPCTransport: Transport, SecureExchanging {
     private func ask(_ site: SiteID, kind: TaskKind, study: String, round: Int, parameterCount: Int, vectors: [TaskVector],
                      instructions: TrainingInstructions?, deadline: ContinuousClock.Instant,
                      sealed: Bool = false, secureMessage: [UInt8] = [], expectedVectors: [VectorDeclaration] = [],
-                     validationBins: Int? = nil) async throws -> TaskAnswer {
+                     validationBins: Int? = nil, coordinatorTrailHead: TrailHead? = nil) async throws -> TaskAnswer {
         let checksum = kind == .secureAggregation ? 0
             : await checksums.checksum(of: vectors.map(\.values), study: study, round: round, kind: kind)
         var offered = OpenTask(id: TaskIdentifier.make(), site: site, kind: kind, study: study, round: round,
@@ -113,6 +114,7 @@ public final class GRPCTransport: Transport, SecureExchanging {
         offered.secureMessage = secureMessage
         offered.expectedVectors = expectedVectors
         offered.validationBins = validationBins
+        offered.coordinatorTrailHead = coordinatorTrailHead
         let task = offered
         let switchboard = switchboard
         await switchboard.open(task)

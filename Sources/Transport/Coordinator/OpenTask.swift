@@ -76,6 +76,8 @@ struct OpenTask: Sendable {
     var secureMessage: [UInt8] = []
     /// EVALUATE: the bins of the validation statistics asked for (nil: none asked).
     var validationBins: Int?
+    /// TRAIN: the coordinator's trail head when it offered the task (witnessed trails).
+    var coordinatorTrailHead: TrailHead?
     /// An upload for it is being received (a second one is a duplicate).
     var receiving = false
 

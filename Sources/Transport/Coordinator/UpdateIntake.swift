@@ -106,6 +106,9 @@ struct UpdateIntake: Sendable {
                                 sampleCount: sampleCount, training: training)
         update.privacy = privacy
         if header.hasCumulativeEpsilon { update.cumulativeEpsilon = header.cumulativeEpsilon }
+        if header.hasTrailHead {
+            do { update.trailHead = try header.trailHead.domain(field: "UpdateHeader.trail_head") } catch { throw .invalid("\(error)") }
+        }
         return (ReceivedUpdate(header: update, vectors: vectors),
                 task.sealed ? nil : Self.verdict(update, announced: expected.map(\.kind), expected: task.expectedVectors, seen: assembler))
     }

@@ -621,11 +621,24 @@ nonisolated struct Cohort_Deployment_V1_TaskOffer: Sendable {
   /// coordinator asks after the study's last round.
   var validationBins: UInt32 = 0
 
+  /// The head of the coordinator's audit trail when it offered this task, for the site to
+  /// record on its own trail (witnessed trails: docs/DEPLOYMENT.md). Absent when the
+  /// coordinator keeps no trail.
+  var coordinatorTrailHead: Cohort_Deployment_V1_TrailHead {
+    get {_coordinatorTrailHead ?? Cohort_Deployment_V1_TrailHead()}
+    set {_coordinatorTrailHead = newValue}
+  }
+  /// Returns true if `coordinatorTrailHead` has been explicitly set.
+  var hasCoordinatorTrailHead: Bool {self._coordinatorTrailHead != nil}
+  /// Clears the value of `coordinatorTrailHead`. Subsequent reads from it will return its default value.
+  mutating func clearCoordinatorTrailHead() {self._coordinatorTrailHead = nil}
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
 
   fileprivate var _instructions: Cohort_Deployment_V1_TrainingInstructions? = nil
+  fileprivate var _coordinatorTrailHead: Cohort_Deployment_V1_TrailHead? = nil
 }
 
 /// A vector by name and length: the algorithm's own vectors travel under their names, so the
@@ -1053,11 +1066,40 @@ nonisolated struct Cohort_Deployment_V1_UpdateHeader: @unchecked Sendable {
     set {_uniqueStorage()._vectors = newValue}
   }
 
+  /// The head of the site's audit trail after it recorded this update, for the coordinator
+  /// to record on its trail. Absent when the site keeps no trail.
+  var trailHead: Cohort_Deployment_V1_TrailHead {
+    get {_storage._trailHead ?? Cohort_Deployment_V1_TrailHead()}
+    set {_uniqueStorage()._trailHead = newValue}
+  }
+  /// Returns true if `trailHead` has been explicitly set.
+  var hasTrailHead: Bool {_storage._trailHead != nil}
+  /// Clears the value of `trailHead`. Subsequent reads from it will return its default value.
+  mutating func clearTrailHead() {_uniqueStorage()._trailHead = nil}
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// A position in an audit trail and the hash of the entry there: what another party records so
+/// that a trail cut back, or rewritten and signed again, is caught (cohort audit verify
+/// --witnessed-by).
+nonisolated struct Cohort_Deployment_V1_TrailHead: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var sequence: UInt64 = 0
+
+  /// The entry's hash field: 64 lowercase hex digits.
+  var entryHash: String = String()
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
 }
 
 nonisolated struct Cohort_Deployment_V1_TrainingSummary: Sendable {
@@ -1096,42 +1138,60 @@ nonisolated struct Cohort_Deployment_V1_PrivacySpend: Sendable {
   init() {}
 }
 
-nonisolated struct Cohort_Deployment_V1_EvaluationResult: Sendable {
+nonisolated struct Cohort_Deployment_V1_EvaluationResult: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var taskID: String = String()
+  var taskID: String {
+    get {_storage._taskID}
+    set {_uniqueStorage()._taskID = newValue}
+  }
 
-  var study: String = String()
+  var study: String {
+    get {_storage._study}
+    set {_uniqueStorage()._study = newValue}
+  }
 
-  var round: UInt32 = 0
+  var round: UInt32 {
+    get {_storage._round}
+    set {_uniqueStorage()._round = newValue}
+  }
 
   var metrics: Cohort_Deployment_V1_Metrics {
-    get {_metrics ?? Cohort_Deployment_V1_Metrics()}
-    set {_metrics = newValue}
+    get {_storage._metrics ?? Cohort_Deployment_V1_Metrics()}
+    set {_uniqueStorage()._metrics = newValue}
   }
   /// Returns true if `metrics` has been explicitly set.
-  var hasMetrics: Bool {self._metrics != nil}
+  var hasMetrics: Bool {_storage._metrics != nil}
   /// Clears the value of `metrics`. Subsequent reads from it will return its default value.
-  mutating func clearMetrics() {self._metrics = nil}
+  mutating func clearMetrics() {_uniqueStorage()._metrics = nil}
 
   /// Present when the task asked for it (TaskOffer.validation_bins).
   var validation: Cohort_Deployment_V1_ValidationStatistics {
-    get {_validation ?? Cohort_Deployment_V1_ValidationStatistics()}
-    set {_validation = newValue}
+    get {_storage._validation ?? Cohort_Deployment_V1_ValidationStatistics()}
+    set {_uniqueStorage()._validation = newValue}
   }
   /// Returns true if `validation` has been explicitly set.
-  var hasValidation: Bool {self._validation != nil}
+  var hasValidation: Bool {_storage._validation != nil}
   /// Clears the value of `validation`. Subsequent reads from it will return its default value.
-  mutating func clearValidation() {self._validation = nil}
+  mutating func clearValidation() {_uniqueStorage()._validation = nil}
+
+  /// The head of the site's audit trail after it recorded this evaluation.
+  var trailHead: Cohort_Deployment_V1_TrailHead {
+    get {_storage._trailHead ?? Cohort_Deployment_V1_TrailHead()}
+    set {_uniqueStorage()._trailHead = newValue}
+  }
+  /// Returns true if `trailHead` has been explicitly set.
+  var hasTrailHead: Bool {_storage._trailHead != nil}
+  /// Clears the value of `trailHead`. Subsequent reads from it will return its default value.
+  mutating func clearTrailHead() {_uniqueStorage()._trailHead = nil}
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
 
-  fileprivate var _metrics: Cohort_Deployment_V1_Metrics? = nil
-  fileprivate var _validation: Cohort_Deployment_V1_ValidationStatistics? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// A site's test rows as score histograms: per class, for all its test patients and for each
@@ -2124,7 +2184,7 @@ nonisolated extension Cohort_Deployment_V1_HeartbeatAck: SwiftProtobuf.Message, 
 
 nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".TaskOffer"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}kind\0\u{1}study\0\u{1}round\0\u{3}parameter_count\0\u{3}server_control_count\0\u{3}payload_checksum\0\u{1}instructions\0\u{3}seconds_to_deadline\0\u{1}sealed\0\u{3}secure_message\0\u{1}vectors\0\u{3}validation_bins\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}kind\0\u{1}study\0\u{1}round\0\u{3}parameter_count\0\u{3}server_control_count\0\u{3}payload_checksum\0\u{1}instructions\0\u{3}seconds_to_deadline\0\u{1}sealed\0\u{3}secure_message\0\u{1}vectors\0\u{3}validation_bins\0\u{3}coordinator_trail_head\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2145,6 +2205,7 @@ nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, Swi
       case 11: try { try decoder.decodeSingularBytesField(value: &self.secureMessage) }()
       case 12: try { try decoder.decodeRepeatedMessageField(value: &self.vectors) }()
       case 13: try { try decoder.decodeSingularUInt32Field(value: &self.validationBins) }()
+      case 14: try { try decoder.decodeSingularMessageField(value: &self._coordinatorTrailHead) }()
       default: break
       }
     }
@@ -2194,6 +2255,9 @@ nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, Swi
     if self.validationBins != 0 {
       try visitor.visitSingularUInt32Field(value: self.validationBins, fieldNumber: 13)
     }
+    try { if let v = self._coordinatorTrailHead {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2211,6 +2275,7 @@ nonisolated extension Cohort_Deployment_V1_TaskOffer: SwiftProtobuf.Message, Swi
     if lhs.secureMessage != rhs.secureMessage {return false}
     if lhs.vectors != rhs.vectors {return false}
     if lhs.validationBins != rhs.validationBins {return false}
+    if lhs._coordinatorTrailHead != rhs._coordinatorTrailHead {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2938,7 +3003,7 @@ nonisolated extension Cohort_Deployment_V1_UpdatePart: SwiftProtobuf.Message, Sw
 
 nonisolated extension Cohort_Deployment_V1_UpdateHeader: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".UpdateHeader"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}study\0\u{1}round\0\u{3}parameter_count\0\u{3}sample_count\0\u{1}training\0\u{3}includes_control_delta\0\u{3}includes_mask\0\u{3}payload_checksum\0\u{1}privacy\0\u{3}cumulative_epsilon\0\u{1}vectors\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}study\0\u{1}round\0\u{3}parameter_count\0\u{3}sample_count\0\u{1}training\0\u{3}includes_control_delta\0\u{3}includes_mask\0\u{3}payload_checksum\0\u{1}privacy\0\u{3}cumulative_epsilon\0\u{1}vectors\0\u{3}trail_head\0")
 
   fileprivate class _StorageClass {
     var _taskID: String = String()
@@ -2953,6 +3018,7 @@ nonisolated extension Cohort_Deployment_V1_UpdateHeader: SwiftProtobuf.Message, 
     var _privacy: Cohort_Deployment_V1_PrivacySpend? = nil
     var _cumulativeEpsilon: Double? = nil
     var _vectors: [Cohort_Deployment_V1_NamedVector] = []
+    var _trailHead: Cohort_Deployment_V1_TrailHead? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2975,6 +3041,7 @@ nonisolated extension Cohort_Deployment_V1_UpdateHeader: SwiftProtobuf.Message, 
       _privacy = source._privacy
       _cumulativeEpsilon = source._cumulativeEpsilon
       _vectors = source._vectors
+      _trailHead = source._trailHead
     }
   }
 
@@ -3005,6 +3072,7 @@ nonisolated extension Cohort_Deployment_V1_UpdateHeader: SwiftProtobuf.Message, 
         case 10: try { try decoder.decodeSingularMessageField(value: &_storage._privacy) }()
         case 11: try { try decoder.decodeSingularDoubleField(value: &_storage._cumulativeEpsilon) }()
         case 12: try { try decoder.decodeRepeatedMessageField(value: &_storage._vectors) }()
+        case 13: try { try decoder.decodeSingularMessageField(value: &_storage._trailHead) }()
         default: break
         }
       }
@@ -3053,6 +3121,9 @@ nonisolated extension Cohort_Deployment_V1_UpdateHeader: SwiftProtobuf.Message, 
       if !_storage._vectors.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._vectors, fieldNumber: 12)
       }
+      try { if let v = _storage._trailHead {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3074,10 +3145,46 @@ nonisolated extension Cohort_Deployment_V1_UpdateHeader: SwiftProtobuf.Message, 
         if _storage._privacy != rhs_storage._privacy {return false}
         if _storage._cumulativeEpsilon != rhs_storage._cumulativeEpsilon {return false}
         if _storage._vectors != rhs_storage._vectors {return false}
+        if _storage._trailHead != rhs_storage._trailHead {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_Deployment_V1_TrailHead: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".TrailHead"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{3}entry_hash\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.entryHash) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.sequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 1)
+    }
+    if !self.entryHash.isEmpty {
+      try visitor.visitSingularStringField(value: self.entryHash, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Cohort_Deployment_V1_TrailHead, rhs: Cohort_Deployment_V1_TrailHead) -> Bool {
+    if lhs.sequence != rhs.sequence {return false}
+    if lhs.entryHash != rhs.entryHash {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3175,53 +3282,104 @@ nonisolated extension Cohort_Deployment_V1_PrivacySpend: SwiftProtobuf.Message, 
 
 nonisolated extension Cohort_Deployment_V1_EvaluationResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".EvaluationResult"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}study\0\u{1}round\0\u{1}metrics\0\u{1}validation\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{1}study\0\u{1}round\0\u{1}metrics\0\u{1}validation\0\u{3}trail_head\0")
+
+  fileprivate class _StorageClass {
+    var _taskID: String = String()
+    var _study: String = String()
+    var _round: UInt32 = 0
+    var _metrics: Cohort_Deployment_V1_Metrics? = nil
+    var _validation: Cohort_Deployment_V1_ValidationStatistics? = nil
+    var _trailHead: Cohort_Deployment_V1_TrailHead? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _taskID = source._taskID
+      _study = source._study
+      _round = source._round
+      _metrics = source._metrics
+      _validation = source._validation
+      _trailHead = source._trailHead
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.taskID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.study) }()
-      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.round) }()
-      case 4: try { try decoder.decodeSingularMessageField(value: &self._metrics) }()
-      case 5: try { try decoder.decodeSingularMessageField(value: &self._validation) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._taskID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._study) }()
+        case 3: try { try decoder.decodeSingularUInt32Field(value: &_storage._round) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._metrics) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._validation) }()
+        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._trailHead) }()
+        default: break
+        }
       }
     }
   }
 
   func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.taskID.isEmpty {
-      try visitor.visitSingularStringField(value: self.taskID, fieldNumber: 1)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._taskID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._taskID, fieldNumber: 1)
+      }
+      if !_storage._study.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._study, fieldNumber: 2)
+      }
+      if _storage._round != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._round, fieldNumber: 3)
+      }
+      try { if let v = _storage._metrics {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      try { if let v = _storage._validation {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      try { if let v = _storage._trailHead {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      } }()
     }
-    if !self.study.isEmpty {
-      try visitor.visitSingularStringField(value: self.study, fieldNumber: 2)
-    }
-    if self.round != 0 {
-      try visitor.visitSingularUInt32Field(value: self.round, fieldNumber: 3)
-    }
-    try { if let v = self._metrics {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
-    } }()
-    try { if let v = self._validation {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
-    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   static func ==(lhs: Cohort_Deployment_V1_EvaluationResult, rhs: Cohort_Deployment_V1_EvaluationResult) -> Bool {
-    if lhs.taskID != rhs.taskID {return false}
-    if lhs.study != rhs.study {return false}
-    if lhs.round != rhs.round {return false}
-    if lhs._metrics != rhs._metrics {return false}
-    if lhs._validation != rhs._validation {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._taskID != rhs_storage._taskID {return false}
+        if _storage._study != rhs_storage._study {return false}
+        if _storage._round != rhs_storage._round {return false}
+        if _storage._metrics != rhs_storage._metrics {return false}
+        if _storage._validation != rhs_storage._validation {return false}
+        if _storage._trailHead != rhs_storage._trailHead {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

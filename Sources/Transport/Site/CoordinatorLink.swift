@@ -111,6 +111,7 @@ package struct CoordinatorLink: Sendable {
         result.round = UInt32(clamping: report.round)
         result.metrics = Cohort_Deployment_V1_Metrics(report.metrics)
         if let validation = report.validation { result.validation = Cohort_Deployment_V1_ValidationStatistics(validation) }
+        if let head = report.trailHead { result.trailHead = Cohort_Deployment_V1_TrailHead(head) }
         return try await client.reportEvaluation(result, options: Self.options(timeout: 60))
     }
 
@@ -162,6 +163,7 @@ extension Cohort_Deployment_V1_UpdateHeader {
         header.payloadChecksum = ValuesChecksum.of(vectors.map(\.values))
         if let privacy = update.privacy { header.privacy = Cohort_Deployment_V1_PrivacySpend(privacy) }
         if let epsilon = update.cumulativeEpsilon { header.cumulativeEpsilon = epsilon }
+        if let head = update.trailHead { header.trailHead = Cohort_Deployment_V1_TrailHead(head) }
         return (header, vectors)
     }
 }

@@ -231,8 +231,14 @@ public final class SiteAgent: Sendable {
             case .train:
                 let vectors = try await download(offer, link: link, lane: lane)
                 let instructions = try offer.instructions.domain(vectors: vectors)
-                let request = TrainingRequest(study: offer.study, round: round, globalParameters: vectors[.globalParameters] ?? [],
+                var request = TrainingRequest(study: offer.study, round: round, globalParameters: vectors[.globalParameters] ?? [],
                                               instructions: instructions, sealed: offer.sealed)
+                if offer.hasCoordinatorTrailHead {
+                    do { request.coordinatorTrailHead = try offer.coordinatorTrailHead.domain(field: "TaskOffer.coordinator_trail_head") } catch {
+                        try await fail(offer, link: link, reason: "\(error)")
+                        return
+                    }
+                }
                 let update: SiteUpdate
                 do {
                     update = try await worker.train(request)

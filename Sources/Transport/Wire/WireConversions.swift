@@ -286,6 +286,7 @@ extension Cohort_Deployment_V1_CoordinatorMessage {
         offer.sealed = task.sealed
         offer.secureMessage = Data(task.secureMessage)
         offer.validationBins = UInt32(clamping: task.validationBins ?? 0)
+        if let head = task.coordinatorTrailHead { offer.coordinatorTrailHead = Cohort_Deployment_V1_TrailHead(head) }
         offer.study = task.study
         offer.round = UInt32(task.round)
         offer.parameterCount = UInt64(task.parameterCount)
