@@ -33,6 +33,10 @@ actor Switchboard {
     /// its rows bound the weight its answers may claim (`UpdateIntake`, evaluation reports).
     private var declarations: [SiteID: DataSummary] = [:]
     private var nextToken: UInt64 = 1
+    /// The study's end, once announced. A site that connects afterwards (it was away, or in
+    /// the middle of reconnecting, when the others were told) is told at once; without this
+    /// it would heartbeat into a study that never offers it anything again, for ever.
+    private var finished: Cohort_Deployment_V1_CoordinatorMessage?
     private let limits: ProtocolLimits
     private let log: EventLog
     private let clock = ContinuousClock()
@@ -54,6 +58,12 @@ actor Switchboard {
         }
         let token = nextToken
         nextToken += 1
+        if let finished {
+            outbound.yield(finished)
+            outbound.finish()
+            log.info("site-told-study-finished", ["site": site.name, "reason": "connected after the study ended"])
+            return token
+        }
         expulsions[site] = nil
         sessions[site] = Session(token: token, outbound: outbound, data: data)
         declarations[site] = data
@@ -138,6 +148,7 @@ actor Switchboard {
 
     /// Tells every connected site the study is over and closes the sessions.
     func finishStudy(_ message: Cohort_Deployment_V1_CoordinatorMessage) {
+        finished = message
         for session in sessions.values {
             session.outbound.yield(message)
             session.outbound.finish()
