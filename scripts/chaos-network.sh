@@ -3,9 +3,9 @@
 # network namespace on this machine, joined by veth pairs on a bridge. Two studies run:
 #
 #   1. a bad network: every site's link gets `tc netem` delay (40 ms +/- 10 ms) and 1 % loss,
-#      or, on kernels without netem, a `tc tbf` bottleneck of 512 kbit/s with a 10 ms queue
-#      (queueing delay, and tail drops whenever a burst overflows it). TCP retransmits, no
-#      update is lost, so the deployed model must equal the undisturbed model `cohort simulate
+#      or, on kernels without netem (no loss to be had there), a `tc tbf` bottleneck of
+#      256 kbit/s that holds back every burst over its 2 KB bucket. TCP retransmits what is
+#      lost, no update is lost, so the deployed model must equal the undisturbed model `cohort simulate
 #      --config` computes from the same coordinator.yaml, bit for bit.
 #   2. a partition that heals: the same delay and loss, and one hospital's link cut for a
 #      stretch of the study, then restored. Rounds complete with 3 of 4 sites (k of n) while it
@@ -69,9 +69,9 @@ for i in "${!sites[@]}"; do join "${sites[$i]}" $(( i + 2 )); done
 if tc qdisc add dev "${tag}v2" root netem delay 1ms 2>/dev/null; then
     impairment=(netem delay 40ms 10ms loss 1%)
     described="netem delay 40 ms +/- 10 ms, 1 % loss"
-elif tc qdisc add dev "${tag}v2" root tbf rate 512kbit burst 2kb latency 10ms 2>/dev/null; then
-    impairment=(tbf rate 512kbit burst 2kb latency 10ms)
-    described="no netem in this kernel: tbf bottleneck 512 kbit/s, 10 ms queue, tail drops"
+elif tc qdisc add dev "${tag}v2" root tbf rate 256kbit burst 2kb latency 2ms 2>/dev/null; then
+    impairment=(tbf rate 256kbit burst 2kb latency 2ms)
+    described="no netem in this kernel: tbf bottleneck 256 kbit/s, 2 KB bucket"
 else
     skip "tc has neither netem nor tbf here"
 fi
@@ -157,8 +157,9 @@ echo "deployed model $deployed, simulated $expected"
 [[ "$deployed" == "$expected" ]] || { echo "chaos-network: the deployed model differs from the undisturbed one" >&2; exit 1; }
 
 echo "== 2. the same, and va's link cut for 20 s in the middle of the study"
-drops() { for i in "${!sites[@]}"; do tc -s qdisc show dev "${tag}v$(( i + 2 ))"; done | tee "$out/qdisc-stats.txt" | grep -o 'dropped [0-9]*' | awk '{s += $2} END {print s + 0}'; }
-echo "packets the impaired links dropped in study 1: $(drops)"
+impaired() { for i in "${!sites[@]}"; do tc -s qdisc show dev "${tag}v$(( i + 2 ))"; done | tee "$out/qdisc-stats.txt" \
+    | grep -o 'dropped [0-9]*\|overlimits [0-9]*' | awk '{s[$1] += $2} END {printf "%d dropped, %d held back", s["dropped"], s["overlimits"]}'; }
+echo "packets on the impaired links in study 1: $(impaired)"
 study partition va
 rounds="$(contributors "$out/partition/run.json")"
 echo "contributors per round: $rounds"
