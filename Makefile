@@ -25,22 +25,15 @@ release: deps
 demo: release
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} .build/release/cohort simulate
 
-# The deployment tests (coordinator and site processes, loopback mutual TLS) run in their own
-# invocation, after the rest, under a time limit: the test process has been seen to stall with
-# every thread idle (docs/DEPLOYMENT.md, "Known issues"). Only a stall (exit 124) is retried,
-# once; a failing test fails the build at once.
-# The deployment suites run one test at a time (in parallel, several in-process deployments
-# stalled together on two cores; one at a time they take the same ~140 s), and the
-# 1,000-idle-connection test (HandshakeGateTests) runs on its own after them.
-TRANSPORT_TESTS = OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} timeout 600 $(SWIFT) test --skip-build --no-parallel --filter TransportTests --skip HandshakeGateTests
+# The deployment suites (coordinator and site processes, loopback mutual TLS, network
+# namespaces where allowed) run one test at a time after the rest, so that a loaded two-core
+# machine does not starve live sites' heartbeats; the 1,000-idle-connection test
+# (HandshakeGateTests) runs on its own after them. The time limits only turn a hang into a
+# failure: nothing is retried.
 test: deps
 	$(SWIFT) build --build-tests
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} $(SWIFT) test --skip-build --skip TransportTests
-	@status=0; $(TRANSPORT_TESTS) || status=$$?; \
-	if [ $$status -eq 124 ]; then \
-		echo "TransportTests stalled (no result in 600 s); running them once more"; \
-		$(TRANSPORT_TESTS); \
-	else exit $$status; fi
+	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} timeout 900 $(SWIFT) test --skip-build --no-parallel --filter TransportTests --skip HandshakeGateTests
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} timeout 300 $(SWIFT) test --skip-build --filter HandshakeGateTests
 
 bench: release
