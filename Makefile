@@ -7,7 +7,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libopenblas-dev pkg-config zlib1g-dev libsqlite3-dev
 
-.PHONY: deps build release demo test bench clean
+.PHONY: deps build release demo lint test bench clean
 
 # Installs the C libraries (OpenBLAS, zlib, SQLite) only when something is missing.
 deps:
@@ -25,12 +25,17 @@ release: deps
 demo: release
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} .build/release/cohort simulate
 
+# Style: swift-format (part of the Swift toolchain) with the committed .swift-format; fix with
+#   swift format format -i -r Sources Tests Package.swift
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
 # The deployment suites (coordinator and site processes, loopback mutual TLS, network
 # namespaces where allowed) run one test at a time after the rest, so that a loaded two-core
 # machine does not starve live sites' heartbeats; the 1,000-idle-connection test
 # (HandshakeGateTests) runs on its own after them. The time limits only turn a hang into a
 # failure: nothing is retried.
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} $(SWIFT) test --skip-build --skip TransportTests
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} timeout 900 $(SWIFT) test --skip-build --no-parallel --filter TransportTests --skip HandshakeGateTests

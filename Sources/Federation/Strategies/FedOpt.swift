@@ -3,7 +3,9 @@
 /// server. As in the paper (and FLamby), there is no bias correction and `v` starts at tau^2.
 public struct FedOpt: Strategy {
     public enum Variant: String, Sendable, Codable, CaseIterable {
-        case adam = "fedadam", yogi = "fedyogi", adagrad = "fedadagrad"
+        case adam = "fedadam"
+        case yogi = "fedyogi"
+        case adagrad = "fedadagrad"
     }
 
     public let variant: Variant

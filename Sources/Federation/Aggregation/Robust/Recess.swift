@@ -111,7 +111,7 @@ public struct RecessRule: AggregationRule {
                 if let answer = responses[site] {
                     abnormality = -VectorMath.cosine(try store.vector(at: index), answer) * VectorMath.norm(answer) / typical
                 } else {
-                    abnormality = 1   // no answer to the probe counts against the site
+                    abnormality = 1  // no answer to the probe counts against the site
                 }
                 scores[site] = abnormality
                 logits.append((trust[site] ?? initialTrust) - decrease * abnormality)
@@ -129,8 +129,9 @@ public struct RecessRule: AggregationRule {
             }
             var delta = sum.sum
             if contributors.isEmpty { delta = [Float](repeating: 0, count: store.parameterCount) }
-            var aggregate = RoundAggregate(meanDelta: delta, contributors: contributors, totalSamples: samples,
-                                           meanTrainingLoss: lossSum / Double(max(samples, 1)), shares: shares)
+            var aggregate = RoundAggregate(
+                meanDelta: delta, contributors: contributors, totalSamples: samples,
+                meanTrainingLoss: lossSum / Double(max(samples, 1)), shares: shares)
             aggregate.siteScores = scores
             return aggregate
         }

@@ -38,7 +38,7 @@ package struct AdversarialTransport: Transport {
         case .alie:
             update.delta = await collusion.craft(round: request.round, site: site, honest: update.delta)
         case .labelFlip, .backdoor:
-            break   // the poison is in the site's data
+            break  // the poison is in the site's data
         }
         return update
     }

@@ -59,8 +59,9 @@ public enum Attack: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .labelFlip:
             let classes = Float(data.task.classCount)
-            return Dataset(features: data.features, labels: data.labels.map { classes - 1 - $0 },
-                           exampleShape: data.exampleShape, task: data.task)
+            return Dataset(
+                features: data.features, labels: data.labels.map { classes - 1 - $0 },
+                exampleShape: data.exampleShape, task: data.task)
         case .backdoor(let backdoor):
             return backdoor.poison(data, seed: seed)
         default:
@@ -124,7 +125,8 @@ public struct Backdoor: Hashable, Sendable {
             stamp(&slice, shape: base.exampleShape)
             features.replaceSubrange((row * width)..<((row + 1) * width), with: slice)
         }
-        return Dataset(features: features, labels: [Float](repeating: target, count: base.count),
-                       exampleShape: base.exampleShape, task: base.task)
+        return Dataset(
+            features: features, labels: [Float](repeating: target, count: base.count),
+            exampleShape: base.exampleShape, task: base.task)
     }
 }
