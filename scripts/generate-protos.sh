@@ -4,9 +4,10 @@
 # neither protoc nor any SwiftPM build plugin; run this only after editing a .proto file.
 #
 # Needs: protoc (Debian: apt-get install -y protobuf-compiler) and a Swift toolchain. The two
-# protoc plugins are built once, in release, from the exact versions Package.resolved pins
-# (protoc-gen-swift from apple/swift-protobuf, protoc-gen-grpc-swift-2 from
-# grpc/grpc-swift-protobuf) and cached in .build-protoc/.
+# protoc plugins are built once, in release, from the checkouts SwiftPM resolved for this
+# package (the exact versions Package.resolved pins: protoc-gen-swift from swift-protobuf,
+# protoc-gen-grpc-swift-2 from grpc-swift-protobuf), copied out of .build/checkouts so that
+# nothing is fetched, and cached in .build-protoc/.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,22 +32,23 @@ print(next(p["state"]["version"] for p in pins if p["identity"] == sys.argv[2]))
 PY
 }
 
-# Builds `product` of the package at `url`@`version` once and prints the binary's path.
+# Builds `product` of the resolved checkout `name` (at `version`) once and prints the binary's path.
 plugin() {
-    local url="$1" version="$2" product="$3"
-    local checkout="$cache/$(basename "$url" .git)-$version"
+    local name="$1" version="$2" product="$3"
+    local checkout="$cache/$name-$version"
     local binary="$checkout/.build/release/$product"
     if [[ ! -x "$binary" ]]; then
         rm -rf "$checkout"
-        git clone --quiet --depth 1 --branch "$version" "$url" "$checkout" >&2
+        cp -R "$root/.build/checkouts/$name" "$checkout"
+        rm -rf "$checkout/.build"
         (cd "$checkout" && swift build -c release --product "$product" >&2)
     fi
     echo "$binary"
 }
 
 mkdir -p "$cache"
-swift_plugin="$(plugin https://github.com/apple/swift-protobuf.git "$(pinned swift-protobuf)" protoc-gen-swift)"
-grpc_plugin="$(plugin https://github.com/grpc/grpc-swift-protobuf.git "$(pinned grpc-swift-protobuf)" protoc-gen-grpc-swift-2)"
+swift_plugin="$(plugin swift-protobuf "$(pinned swift-protobuf)" protoc-gen-swift)"
+grpc_plugin="$(plugin grpc-swift-protobuf "$(pinned grpc-swift-protobuf)" protoc-gen-grpc-swift-2)"
 
 rm -f "$output"/*.pb.swift "$output"/*.grpc.swift
 mkdir -p "$output"
