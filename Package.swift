@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "Compliance",
             dependencies: [
-                "Learning", "Federation",
+                "Learning", "Federation", "ClinicalData",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams")
             ]

@@ -5,7 +5,7 @@
 /// hidden to protect its neighbour is a false statement, and an observer who knows the rule
 /// (as the disclosure model assumes) learns nothing more from the neutral word than that the
 /// cell is not small, which the audit already accounts for.
-public enum PublishedCount: Hashable, Sendable, Codable, CustomStringConvertible {
+public enum PublishedCount: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByIntegerLiteral {
     case exact(Int)
     /// Primary suppression: 1 to `below - 1`.
     case small(below: Int)
@@ -14,6 +14,8 @@ public enum PublishedCount: Hashable, Sendable, Codable, CustomStringConvertible
 
     /// The word printed for a withheld cell.
     public static let withheldWord = "withheld"
+
+    public init(integerLiteral value: Int) { self = .exact(value) }
 
     public var description: String {
         switch self {
@@ -49,7 +51,7 @@ public enum PublishedCount: Hashable, Sendable, Codable, CustomStringConvertible
         let text = try container.decode(String.self)
         if text == Self.withheldWord {
             self = .withheld
-        } else if text.hasPrefix("<"), let threshold = Int(text.dropFirst()) {
+        } else if text.hasPrefix("<"), let threshold = Int(text.dropFirst()), threshold > 1 {
             self = .small(below: threshold)
         } else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a count, \"<11\" or \"\(Self.withheldWord)\", got \"\(text)\"")

@@ -1,12 +1,14 @@
+import ClinicalData
+
 /// A site's data-quality summary in plain values (the CLI fills it from a quality JSON, or
 /// from the small-cell-suppressed report of `cohort data check --shared`): counts and
-/// percentages only. Counts the site suppressed arrive as `.suppressed` and are shown as
+/// percentages only. Counts the site suppressed arrive as `.small` or `.withheld` and are shown as
 /// such; a percentage the rule withholds is nil.
 public struct DataQualitySummary: Hashable, Sendable, Codable {
     public struct Exclusion: Hashable, Sendable, Codable {
         public var reason: String
-        public var rows: ReportedCount
-        public init(reason: String, rows: ReportedCount) {
+        public var rows: PublishedCount
+        public init(reason: String, rows: PublishedCount) {
             self.reason = reason
             self.rows = rows
         }
@@ -17,8 +19,8 @@ public struct DataQualitySummary: Hashable, Sendable, Codable {
         /// Nil when the small-cell rule withholds it (a count behind it is suppressed).
         public var missingPercent: Double?
         /// Patients with the feature missing, when the source gives the count.
-        public var missing: ReportedCount?
-        public init(feature: String, missingPercent: Double?, missing: ReportedCount? = nil) {
+        public var missing: PublishedCount?
+        public init(feature: String, missingPercent: Double?, missing: PublishedCount? = nil) {
             self.feature = feature
             self.missingPercent = missingPercent
             self.missing = missing
@@ -27,15 +29,15 @@ public struct DataQualitySummary: Hashable, Sendable, Codable {
 
     public var source: String
     public var schemaHash: String?
-    public var rowsRead: ReportedCount
-    public var rowsIncluded: ReportedCount
+    public var rowsRead: PublishedCount
+    public var rowsIncluded: PublishedCount
     public var exclusions: [Exclusion]
     public var missingness: [Missingness]
     /// The disclosure rule the counts already went through, as the site stated it.
     public var suppression: String?
 
     public init(
-        source: String, schemaHash: String? = nil, rowsRead: ReportedCount, rowsIncluded: ReportedCount, exclusions: [Exclusion] = [],
+        source: String, schemaHash: String? = nil, rowsRead: PublishedCount, rowsIncluded: PublishedCount, exclusions: [Exclusion] = [],
         missingness: [Missingness] = [], suppression: String? = nil
     ) {
         self.source = source
