@@ -79,8 +79,11 @@ public struct Simulation: Sendable {
         let endpoints = secureAggregation.map { setup in Dictionary(uniqueKeysWithValues: actors.map { ($0.id, setup.endpoint($0)) }) }
         let sitesTransport = InProcessTransport(sites: actors, faults: faults, endpoints: endpoints ?? [:])
         var transport: any Transport = sitesTransport
+        let quarantined = QuarantineList()
         if let attack {
-            transport = AdversarialTransport(wrapping: transport, plan: attack, totalSites: sites.count, seed: configuration.seed)
+            transport = AdversarialTransport(wrapping: transport, plan: attack, totalSites: sites.count, seed: configuration.seed,
+                                             selection: configuration.selection, defence: customRule == nil ? rule : nil,
+                                             quarantined: quarantined)
         }
         if let transportWrapper { transport = transportWrapper(transport) }
         if secureAggregation != nil { transport = SecureExchangeRouting(base: transport, endpoints: sitesTransport) }
@@ -90,7 +93,10 @@ public struct Simulation: Sendable {
             layout: initial.layout, transport: transport,
             centralEvaluation: centralEvaluation.isEmpty ? nil : CentralEvaluation(model: model, testSets: centralEvaluation),
             monitor: monitor, secureSummation: secureAggregation?.summation)
-        return try await coordinator.run(observer: observer)
+        return try await coordinator.run { event in
+            if case .siteQuarantined(let quarantine) = event { quarantined.add(quarantine.site) }
+            observer(event)
+        }
     }
 
     private func validate() throws {
