@@ -11,9 +11,10 @@ import Learning
 ///   perturbation (its part orthogonal to mu): it keeps an ordinary trust score;
 /// - RECESS: Min-Max in the round, and every probe answered with the update it sent, so
 ///   its answers are as consistent as an honest site's;
-/// - FedAvg: Min-Max.
-/// Under a norm bound the result is then scaled to stay under it (the bound's fixed value,
-/// or its multiple of the median honest norm).
+/// - FedAvg: the reversal of the federation's step (`reversal`), or under a norm bound the
+///   longest step against it the bound allows.
+/// Under a norm bound every other result is then scaled to stay under it (the bound's fixed
+/// value, or its multiple of the median honest norm).
 public struct AdaptiveAttack: Hashable, Sendable {
     public var perturbation: MinMaxAttack.Perturbation
 
@@ -35,7 +36,10 @@ public struct AdaptiveAttack: Hashable, Sendable {
                                                              attackers: knowledge.attackers.count, f: nil, generator: &generator)
         case .flTrust:
             crafted = Self.withinCosine(everyone, perturbation: perturbation)
-        case .mean, .recess:
+        case .mean:
+            let bound = Self.bound(defence?.normBound, honest: everyone)
+            return Self.reversal(everyone, attackerShare: knowledge.attackerWeightShare, bound: bound)
+        case .recess:
             crafted = minMax.craft(benign: everyone)
         }
         if let bound = Self.bound(defence?.normBound, honest: everyone) {
@@ -53,6 +57,21 @@ public struct AdaptiveAttack: Hashable, Sendable {
         case .adaptive(let multiplier): multiplier * UpdateStatistics.median(honest.map { VectorMath.norm($0) })
         case nil: nil
         }
+    }
+
+    /// Against the plain mean (Shejwalkar & Houmansadr's AGR-tailored attack on an average is
+    /// unbounded; this takes the step that turns it around): the colluders, holding a share
+    /// w of the mean's weight (sample counts under FedAvg), each send mu * (1 - 2 / w), so the
+    /// mean becomes -mu, the federation's own step reversed. Under a norm bound it sends -mu^ at the bound instead, the longest step
+    /// against the federation the bound lets through.
+    static func reversal(_ honest: [[Float]], attackerShare: Double, bound: Double?) -> [Float] {
+        let mean = UpdateStatistics.meanAndDeviation(honest).mean
+        if let bound {
+            let norm = VectorMath.norm(mean)
+            return norm > 0 ? mean.map { Float(-Double($0) / norm * bound) } : mean
+        }
+        let factor = Float(1 - 2 / max(attackerShare, 1e-3))
+        return mean.map { $0 * factor }
     }
 
     /// FLTrust's adaptive attacker: unit direction tau * mu^ + sqrt(1 - tau^2) * p_perp^,

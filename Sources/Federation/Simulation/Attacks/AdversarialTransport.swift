@@ -106,7 +106,7 @@ public struct AdversarialTransport: Transport {
             throw error
         }
         guard malicious else {
-            if stage == 0 && knowledge == .everyone { await collusion.contribute(key, site: site, update: update.delta, expected: expected) }
+            if stage == 0 && knowledge == .everyone { await collusion.contribute(key, site: site, update: Collusion.Pooled(delta: update.delta, samples: update.sampleCount), expected: expected) }
             return update
         }
         if stage > 0, case .alie = plan.attack, let sent = await collusion.sentUpdate(round: round, site: site) {
@@ -117,12 +117,14 @@ public struct AdversarialTransport: Transport {
             update.delta = sent   // consistent answers: RECESS sees no flip
             return update
         }
-        let pooled = expected.isEmpty ? [site: update.delta] : await collusion.pool(key, site: site, update: update.delta, expected: expected)
+        let mine = Collusion.Pooled(delta: update.delta, samples: update.sampleCount)
+        let pooled = expected.isEmpty ? [site: mine] : await collusion.pool(key, site: site, update: mine, expected: expected)
         let attackers = Set(roster.attackers).union([site])
         var known = RoundKnowledge(round: round, stage: stage, participants: roster.participants, attackers: attackers.sorted(),
                                    honest: [], own: [:])
         for name in pooled.keys.sorted() {
-            if attackers.contains(name) { known.own[name] = pooled[name]! } else { known.honest.append(pooled[name]!) }
+            if attackers.contains(name) { known.own[name] = pooled[name]!.delta } else { known.honest.append(pooled[name]!.delta) }
+            known.samples[name] = pooled[name]!.samples
         }
         var generator = SeededGenerator(seed: seed ^ stableHash(site.name), stream: 0xFA9 &+ UInt64(round) &* 16 &+ UInt64(stage))
         if sharesCraft, let crafted = await collusion.sharedCraft(key) {

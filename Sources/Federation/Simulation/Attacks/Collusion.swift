@@ -14,6 +14,16 @@ struct RoundKnowledge: Sendable {
     var honest: [[Float]]
     /// The attackers' own honest updates (what they would have sent), by site.
     var own: [SiteID: [Float]]
+    /// Each pooled site's sample count (its weight in a sample-weighted mean).
+    var samples: [SiteID: Int] = [:]
+
+    /// The attackers' share of the pooled sample weight (1 / attackers' count when unknown).
+    var attackerWeightShare: Double {
+        let total = samples.values.reduce(0, +)
+        let attackers = own.keys.compactMap { samples[$0] }.reduce(0, +)
+        guard total > 0, attackers > 0 else { return 1 / Double(max(participants.count, 1)) * Double(max(self.attackers.count, 1)) }
+        return Double(attackers) / Double(total)
+    }
 
     /// Every honest update known: the honest sites' and the attackers' own, in site order.
     var everyone: [[Float]] { honest + own.keys.sorted().map { own[$0]! } }
@@ -32,9 +42,15 @@ actor Collusion {
 
     private struct Pool {
         var expected: Set<SiteID>
-        var updates: [SiteID: [Float]] = [:]
-        var waiting: [CheckedContinuation<[SiteID: [Float]], Never>] = []
-        var done: [SiteID: [Float]]?
+        var updates: [SiteID: Pooled] = [:]
+        var waiting: [CheckedContinuation<[SiteID: Pooled], Never>] = []
+        var done: [SiteID: Pooled]?
+    }
+
+    /// One site's honest update and its sample count.
+    struct Pooled: Sendable {
+        var delta: [Float]
+        var samples: Int
     }
 
     private var pools: [Key: Pool] = [:]
@@ -51,7 +67,7 @@ actor Collusion {
     }
 
     /// Records `update` (nil: the site failed) for a pool expecting `expected`, without waiting.
-    func contribute(_ key: Key, site: SiteID, update: [Float]?, expected: Set<SiteID>) {
+    func contribute(_ key: Key, site: SiteID, update: Pooled?, expected: Set<SiteID>) {
         var pool = pools[key] ?? Pool(expected: expected)
         guard pool.done == nil, pool.expected.contains(site) else { return }
         if let update { pool.updates[site] = update } else { pool.expected.remove(site) }
@@ -60,7 +76,7 @@ actor Collusion {
     }
 
     /// Contributes and waits until every expected site has: the pooled updates.
-    func pool(_ key: Key, site: SiteID, update: [Float], expected: Set<SiteID>) async -> [SiteID: [Float]] {
+    func pool(_ key: Key, site: SiteID, update: Pooled, expected: Set<SiteID>) async -> [SiteID: Pooled] {
         contribute(key, site: site, update: update, expected: expected)
         guard let current = pools[key] else { return [site: update] }
         if let done = current.done { return done }
