@@ -92,9 +92,9 @@ import Learning
     @Test func modelReplacementScalesByParticipantsOverAttackersAndRespectsABound() {
         let update: [Float] = [3, 4]
         let plain = ModelReplacement(backdoor: Backdoor(target: 0))
-        #expect(plain.craft(update, participants: 20, attackers: 4, bound: 1) == [15, 20])
+        #expect(plain.craft(update, attackerShare: 0.2, bound: 1) == [15, 20])
         let constrained = ModelReplacement(backdoor: Backdoor(target: 0), constrained: true)
-        let capped = constrained.craft(update, participants: 20, attackers: 4, bound: 10)
+        let capped = constrained.craft(update, attackerShare: 0.2, bound: 10)
         #expect(abs(VectorMath.norm(capped) - 10) < 1e-5)
     }
 

@@ -70,12 +70,11 @@ public struct AdversarialTransport: Transport {
     }
 
     /// Which sites a pool waits for: everyone's honest update, or the colluders' own only.
-    private enum Knowledge { case everyone, attackers, none }
+    private enum Knowledge { case everyone, attackers }
 
     private var knowledge: Knowledge {
         switch plan.attack {
         case .alie: .attackers
-        case .modelReplacement(let replacement): replacement.constrained ? .everyone : .none
         default: .everyone
         }
     }
@@ -95,7 +94,6 @@ public struct AdversarialTransport: Transport {
         // Stage 0 pools the round's updates; later stages (probes) the colluders' answers only.
         let expected: Set<SiteID>
         switch (stage, knowledge) {
-        case (_, .none): expected = []
         case (0, .everyone): expected = Set(roster.participants)
         case (0, _): expected = Set(roster.attackers)
         default: expected = await collusion.answered(round: round)
@@ -171,7 +169,7 @@ public struct AdversarialTransport: Transport {
             return attack.craft(known, defence: defence, generator: &generator)
         case .modelReplacement(let replacement):
             let bound = AdaptiveAttack.bound(defence?.normBound, honest: everyone) ?? everyone.map { VectorMath.norm($0) }.max()
-            return replacement.craft(honest, participants: known.participants.count, attackers: known.attackers.count, bound: bound)
+            return replacement.craft(honest, attackerShare: known.attackerWeightShare, bound: bound)
         default:
             return honest
         }

@@ -100,15 +100,6 @@ public enum Attack: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// True for attacks whose sites pool what they know each round before answering.
-    var colludes: Bool {
-        switch self {
-        case .alie, .fang, .minMax, .adaptive: true
-        case .modelReplacement(let replacement): replacement.constrained
-        default: false
-        }
-    }
-
     /// The malicious site's training data under this attack.
     public func poison(_ data: Dataset, seed: UInt64) -> Dataset {
         switch self {
