@@ -22,7 +22,7 @@ let package = Package(
         .library(name: "Validation", targets: ["Validation"]),
         .library(name: "Studies", targets: ["Studies"]),
         .library(name: "Transport", targets: ["Transport"]),
-        .library(name: "Persistence", targets: ["Persistence"]),
+        .library(name: "Persistence", targets: ["Persistence"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,7 +36,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0")
     ],
     targets: [
         // OpenBLAS on Linux (Debian libopenblas-dev); Apple platforms use Accelerate instead.
@@ -60,7 +60,7 @@ let package = Package(
             dependencies: [
                 "Learning", "Federation",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto")
             ]
         ),
         .target(
@@ -68,7 +68,7 @@ let package = Package(
             dependencies: [
                 "Learning", "Federation",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams")
             ]
         ),
         .target(
@@ -81,7 +81,7 @@ let package = Package(
             name: "Studies",
             dependencies: [
                 "Learning", "Federation", "Datasets", "Privacy", "Compliance", "ClinicalData", "Validation",
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams")
             ]
         ),
         // Clinical validation: metrics from the sites' score histograms, the report and its model card.
@@ -102,7 +102,7 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams")
             ],
             exclude: ["Protos"]
         ),
@@ -123,7 +123,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ]
         ),
         .target(
@@ -131,7 +131,7 @@ let package = Package(
             dependencies: [
                 "Learning", "Federation", "Datasets", "Privacy", "ClinicalData", "Compliance", "Studies", "Transport", "Persistence",
                 "Validation", "CohortBench",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
         .executableTarget(name: "cohort", dependencies: ["CohortCLI"]),
@@ -150,6 +150,6 @@ let package = Package(
         // GRDB: the tests corrupt a stored checkpoint as a failing disk would.
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CohortBenchTests", dependencies: ["CohortBench", "Transport", "CohortTestSupport"]),
-        .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI", "cohort", "CohortTestSupport"]),
+        .testTarget(name: "CohortCLITests", dependencies: ["CohortCLI", "cohort", "CohortTestSupport"])
     ]
 )

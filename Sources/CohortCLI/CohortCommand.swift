@@ -7,8 +7,10 @@ public struct CohortCommand: AsyncParsableCommand {
         commandName: "cohort",
         abstract: "Federated learning for healthcare: train one model across sites without moving patient data.",
         version: CohortVersion.current,
-        subcommands: [SimulateCommand.self, StudyCommand.self, ProvisionCommand.self, CoordinatorCommand.self, SiteCommand.self, BenchCommand.self,
-                      DataCommand.self, PrivacyCommand.self, AuditCommand.self, ReportCommand.self]
+        subcommands: [
+            SimulateCommand.self, StudyCommand.self, ProvisionCommand.self, CoordinatorCommand.self, SiteCommand.self, BenchCommand.self,
+            DataCommand.self, PrivacyCommand.self, AuditCommand.self, ReportCommand.self
+        ]
     )
 
     public init() {}

@@ -12,9 +12,11 @@ enum BundledResources {
         // Foundation already reports that folder as `resourceURL`) and at
         // <bundle>/Contents/Resources/Resources on macOS; try each reading.
         let bundle = Bundle.module
-        let roots = [bundle.resourceURL?.appendingPathComponent("Resources", isDirectory: true),
-                     bundle.bundleURL.appendingPathComponent("Resources", isDirectory: true),
-                     bundle.resourceURL].compactMap { $0 }
+        let roots = [
+            bundle.resourceURL?.appendingPathComponent("Resources", isDirectory: true),
+            bundle.bundleURL.appendingPathComponent("Resources", isDirectory: true),
+            bundle.resourceURL
+        ].compactMap { $0 }
         for root in roots {
             let url = root.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: url.path) { return url }

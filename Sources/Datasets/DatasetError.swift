@@ -37,40 +37,40 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .fileNotFound(path, remedy):
+        case .fileNotFound(let path, let remedy):
             "\(path): file not found; \(remedy)"
-        case let .directoryNotFound(path, remedy):
+        case .directoryNotFound(let path, let remedy):
             "\(path): directory not found; \(remedy)"
-        case let .unreadableFile(path, reason):
+        case .unreadableFile(let path, let reason):
             "\(path): cannot be read (\(reason)); check the file's permissions and that the disk is readable"
-        case let .truncatedFile(path, detail):
+        case .truncatedFile(let path, let detail):
             "\(path): file is truncated (\(detail)); copy or download it again"
-        case let .corruptFile(path, detail):
+        case .corruptFile(let path, let detail):
             "\(path): file is corrupt (\(detail)); copy or download it again"
-        case let .unsupportedDataType(path, array, dataType):
+        case .unsupportedDataType(let path, let array, let dataType):
             "\(path): array '\(array)' has dtype '\(dataType)', which Cohort does not read; "
                 + "re-save it with numpy as uint8, int64, float32 or float64 (e.g. arr.astype('float32'))"
-        case let .unsupportedMemoryOrder(path, array):
+        case .unsupportedMemoryOrder(let path, let array):
             "\(path): array '\(array)' is stored in Fortran (column-major) order; "
                 + "re-save it in C order with numpy (np.ascontiguousarray(arr))"
-        case let .missingArray(path, array):
+        case .missingArray(let path, let array):
             "\(path): has no array '\(array)'; use a MedMNIST-style .npz with train/val/test images and labels"
-        case let .shapeMismatch(path, detail):
+        case .shapeMismatch(let path, let detail):
             "\(path): \(detail); the arrays do not belong together, use an unmodified file"
-        case let .wrongColumnCount(path, line, found, expected):
+        case .wrongColumnCount(let path, let line, let found, let expected):
             "\(path) line \(line): found \(found) comma-separated values, expected \(expected); "
                 + "use the unmodified UCI file (no header row, '?' for missing values)"
-        case let .malformedValue(path, line, column, text):
+        case .malformedValue(let path, let line, let column, let text):
             "\(path) line \(line): \(column) is '\(text)', not a number; "
                 + "use the unmodified UCI file (missing values are written '?')"
-        case let .missingValue(path, line, column):
+        case .missingValue(let path, let line, let column):
             "\(path) line \(line): \(column) is missing ('?'), which cannot be dropped or imputed; "
                 + "fill it in or remove the line"
-        case let .nonFiniteFeature(path, row, column):
+        case .nonFiniteFeature(let path, let row, let column):
             "\(path) row \(row): \(column) is NaN or infinite; fix or remove that row before training"
-        case let .invalidLabel(path, array, index, value):
+        case .invalidLabel(let path, let array, let index, let value):
             "\(path): \(array)[\(index)] is \(value), not a class index; labels must be 0, 1, ... (integers)"
-        case let .splitMismatch(path, detail):
+        case .splitMismatch(let path, let detail):
             "\(path): \(detail); use the unmodified UCI files, or a seeded split (.seeded(seed)) for other data"
         }
     }

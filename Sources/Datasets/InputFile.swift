@@ -22,7 +22,7 @@ enum InputFile {
     static func requireDirectory(_ url: URL, remedy: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
-              isDirectory.boolValue
+            isDirectory.boolValue
         else {
             throw DatasetError.directoryNotFound(path: url.path, remedy: remedy)
         }

@@ -27,7 +27,8 @@ public final class SQLiteStudyStore: StudyStore {
         // The database holds the model of every checkpoint: readable by its owner only, from
         // its first byte (SQLite gives its -wal and -shm files the database file's mode).
         if !FileManager.default.fileExists(atPath: path),
-           !FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) {
+            !FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        {
             throw StoreError.unavailable("cannot create database \(path) (check that \(directory) is writable)")
         }
         do {
@@ -41,50 +42,51 @@ public final class SQLiteStudyStore: StudyStore {
     private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE study (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    fingerprint TEXT NOT NULL,
-                    configuration TEXT NOT NULL,
-                    created_at DOUBLE NOT NULL,
-                    finished_at DOUBLE,
-                    model_checksum TEXT
-                );
-                CREATE TABLE site (
-                    name TEXT PRIMARY KEY NOT NULL,
-                    first_seen DOUBLE NOT NULL,
-                    last_seen DOUBLE NOT NULL,
-                    last_event TEXT NOT NULL,
-                    detail TEXT NOT NULL
-                );
-                CREATE TABLE round (
-                    number INTEGER PRIMARY KEY NOT NULL,
-                    accepted BOOLEAN NOT NULL,
-                    contributors INTEGER NOT NULL,
-                    mean_training_loss DOUBLE,
-                    seconds DOUBLE NOT NULL,
-                    record TEXT NOT NULL,
-                    completed_at DOUBLE NOT NULL
-                );
-                CREATE TABLE metric (
-                    round INTEGER NOT NULL REFERENCES round(number) ON DELETE CASCADE,
-                    scope TEXT NOT NULL,
-                    metric TEXT NOT NULL,
-                    value DOUBLE NOT NULL,
-                    PRIMARY KEY (round, scope, metric)
-                );
-                CREATE TABLE checkpoint (
-                    round INTEGER PRIMARY KEY NOT NULL REFERENCES round(number) ON DELETE CASCADE,
-                    state TEXT NOT NULL
-                );
-                CREATE TABLE checkpoint_vector (
-                    round INTEGER NOT NULL REFERENCES checkpoint(round) ON DELETE CASCADE,
-                    name TEXT NOT NULL,
-                    part INTEGER NOT NULL,
-                    data BLOB NOT NULL,
-                    PRIMARY KEY (round, name, part)
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE study (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        configuration TEXT NOT NULL,
+                        created_at DOUBLE NOT NULL,
+                        finished_at DOUBLE,
+                        model_checksum TEXT
+                    );
+                    CREATE TABLE site (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        first_seen DOUBLE NOT NULL,
+                        last_seen DOUBLE NOT NULL,
+                        last_event TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    CREATE TABLE round (
+                        number INTEGER PRIMARY KEY NOT NULL,
+                        accepted BOOLEAN NOT NULL,
+                        contributors INTEGER NOT NULL,
+                        mean_training_loss DOUBLE,
+                        seconds DOUBLE NOT NULL,
+                        record TEXT NOT NULL,
+                        completed_at DOUBLE NOT NULL
+                    );
+                    CREATE TABLE metric (
+                        round INTEGER NOT NULL REFERENCES round(number) ON DELETE CASCADE,
+                        scope TEXT NOT NULL,
+                        metric TEXT NOT NULL,
+                        value DOUBLE NOT NULL,
+                        PRIMARY KEY (round, scope, metric)
+                    );
+                    CREATE TABLE checkpoint (
+                        round INTEGER PRIMARY KEY NOT NULL REFERENCES round(number) ON DELETE CASCADE,
+                        state TEXT NOT NULL
+                    );
+                    CREATE TABLE checkpoint_vector (
+                        round INTEGER NOT NULL REFERENCES checkpoint(round) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        part INTEGER NOT NULL,
+                        data BLOB NOT NULL,
+                        PRIMARY KEY (round, name, part)
+                    );
+                    """)
         }
         // A checkpoint's SHA-256 (`CheckpointDigest`), checked before resuming from it. NULL in
         // checkpoints written before it existed, which are resumed from unchecked.
@@ -106,30 +108,36 @@ public final class SQLiteStudyStore: StudyStore {
         try database.write { db in
             if let existing = try Row.fetchOne(db, sql: "SELECT * FROM study").map(Self.study(from:)) {
                 guard existing.id == study.id else {
-                    throw StoreError.differentStudy("database \(path) holds study '\(existing.id)', not '\(study.id)'; use another database file for a new study")
+                    throw StoreError.differentStudy(
+                        "database \(path) holds study '\(existing.id)', not '\(study.id)'; use another database file for a new study")
                 }
                 guard existing.fingerprint == study.fingerprint else {
-                    throw StoreError.differentStudy("database \(path) holds study '\(study.id)' with a different configuration; resume with the original configuration, or use another database file")
+                    throw StoreError.differentStudy(
+                        "database \(path) holds study '\(study.id)' with a different configuration; resume with the original configuration, or use another database file"
+                    )
                 }
                 return
             }
-            try db.execute(sql: "INSERT INTO study (id, fingerprint, configuration, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [study.id, study.fingerprint, study.configuration, study.createdAt.timeIntervalSince1970])
+            try db.execute(
+                sql: "INSERT INTO study (id, fingerprint, configuration, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [study.id, study.fingerprint, study.configuration, study.createdAt.timeIntervalSince1970])
         }
     }
 
     public func finish(modelChecksum: String, at date: Date) throws {
         try database.write { db in
-            try db.execute(sql: "UPDATE study SET finished_at = ?, model_checksum = ?",
-                           arguments: [date.timeIntervalSince1970, modelChecksum])
+            try db.execute(
+                sql: "UPDATE study SET finished_at = ?, model_checksum = ?",
+                arguments: [date.timeIntervalSince1970, modelChecksum])
         }
     }
 
     private static func study(from row: Row) -> StoredStudy {
-        StoredStudy(id: row["id"], fingerprint: row["fingerprint"], configuration: row["configuration"],
-                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                    finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    modelChecksum: row["model_checksum"])
+        StoredStudy(
+            id: row["id"], fingerprint: row["fingerprint"], configuration: row["configuration"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            modelChecksum: row["model_checksum"])
     }
 
     // MARK: Rounds
@@ -142,15 +150,20 @@ public final class SQLiteStudyStore: StudyStore {
         let metrics = Self.metrics(of: record)
         try database.write { db in
             try db.execute(sql: "DELETE FROM round WHERE number >= ?", arguments: [number])
-            try db.execute(sql: """
-                INSERT INTO round (number, accepted, contributors, mean_training_loss, seconds, record, completed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [number, record.accepted, record.contributors.count,
-                                 record.meanTrainingLoss.flatMap { $0.isFinite ? $0 : nil }, record.seconds, recordJSON,
-                                 Date().timeIntervalSince1970])
+            try db.execute(
+                sql: """
+                    INSERT INTO round (number, accepted, contributors, mean_training_loss, seconds, record, completed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    number, record.accepted, record.contributors.count,
+                    record.meanTrainingLoss.flatMap { $0.isFinite ? $0 : nil }, record.seconds, recordJSON,
+                    Date().timeIntervalSince1970
+                ])
             for metric in metrics {
-                try db.execute(sql: "INSERT INTO metric (round, scope, metric, value) VALUES (?, ?, ?, ?)",
-                               arguments: [number, metric.scope, metric.metric, metric.value])
+                try db.execute(
+                    sql: "INSERT INTO metric (round, scope, metric, value) VALUES (?, ?, ?, ?)",
+                    arguments: [number, metric.scope, metric.metric, metric.value])
             }
             let stateText = String(decoding: state, as: UTF8.self)
             try db.execute(sql: "INSERT INTO checkpoint (round, state) VALUES (?, ?)", arguments: [number, stateText])
@@ -163,8 +176,9 @@ public final class SQLiteStudyStore: StudyStore {
                     let end = min(vector.values.count, start + CheckpointCoding.partLength)
                     let data = CheckpointCoding.bytes(of: vector.values, range: start..<end)
                     digest.add(vector: vector.name, part: part, data: data)
-                    try db.execute(sql: "INSERT INTO checkpoint_vector (round, name, part, data) VALUES (?, ?, ?, ?)",
-                                   arguments: [number, vector.name, part, data])
+                    try db.execute(
+                        sql: "INSERT INTO checkpoint_vector (round, name, part, data) VALUES (?, ?, ?, ?)",
+                        arguments: [number, vector.name, part, data])
                     part += 1
                     start = end
                 } while start < vector.values.count
@@ -211,8 +225,10 @@ public final class SQLiteStudyStore: StudyStore {
                 return (try CheckpointCoding.join(json: Data(state.utf8), vectors: vectors, rounds: rounds), refused)
             }
             if !refused.isEmpty {
-                throw StoreError.corrupt(refused.joined(separator: "; ")
-                    + "; no earlier checkpoint is kept to resume from (keep_checkpoints); restore the database from a backup or start the study in a new one")
+                throw StoreError.corrupt(
+                    refused.joined(separator: "; ")
+                        + "; no earlier checkpoint is kept to resume from (keep_checkpoints); restore the database from a backup or start the study in a new one"
+                )
             }
             return (nil, [])
         }
@@ -225,8 +241,9 @@ public final class SQLiteStudyStore: StudyStore {
         var digest = CheckpointDigest(state: Data(state.utf8))
         var vectors: [String: [Float]] = [:]
         var readable = true
-        let parts = try Row.fetchCursor(db, sql: "SELECT name, part, data FROM checkpoint_vector WHERE round = ? ORDER BY name, part",
-                                        arguments: [round])
+        let parts = try Row.fetchCursor(
+            db, sql: "SELECT name, part, data FROM checkpoint_vector WHERE round = ? ORDER BY name, part",
+            arguments: [round])
         while let part = try parts.next() {
             let name: String = part["name"]
             let data: Data = part["data"]
@@ -254,8 +271,9 @@ public final class SQLiteStudyStore: StudyStore {
 
     public func metrics(round: Int?) throws -> [StoredMetric] {
         try database.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM metric WHERE ? IS NULL OR round = ? ORDER BY round, scope, metric",
-                                        arguments: [round, round])
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM metric WHERE ? IS NULL OR round = ? ORDER BY round, scope, metric",
+                arguments: [round, round])
             return rows.map { StoredMetric(round: $0["round"], scope: $0["scope"], metric: $0["metric"], value: $0["value"]) }
         }
     }
@@ -291,19 +309,24 @@ public final class SQLiteStudyStore: StudyStore {
 
     public func recordSite(_ event: SiteEvent) throws {
         try database.write { db in
-            try db.execute(sql: """
-                INSERT INTO site (name, first_seen, last_seen, last_event, detail) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(name) DO UPDATE SET last_seen = excluded.last_seen, last_event = excluded.last_event, detail = excluded.detail
-                """, arguments: [event.site.name, event.date.timeIntervalSince1970, event.date.timeIntervalSince1970,
-                                 event.kind.rawValue, event.detail])
+            try db.execute(
+                sql: """
+                    INSERT INTO site (name, first_seen, last_seen, last_event, detail) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET last_seen = excluded.last_seen, last_event = excluded.last_event, detail = excluded.detail
+                    """,
+                arguments: [
+                    event.site.name, event.date.timeIntervalSince1970, event.date.timeIntervalSince1970,
+                    event.kind.rawValue, event.detail
+                ])
         }
     }
 
     public func sites() throws -> [StoredSite] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM site ORDER BY name").map {
-                StoredSite(site: SiteID($0["name"]), firstSeen: Date(timeIntervalSince1970: $0["first_seen"]),
-                           lastSeen: Date(timeIntervalSince1970: $0["last_seen"]), lastEvent: $0["last_event"], detail: $0["detail"])
+                StoredSite(
+                    site: SiteID($0["name"]), firstSeen: Date(timeIntervalSince1970: $0["first_seen"]),
+                    lastSeen: Date(timeIntervalSince1970: $0["last_seen"]), lastEvent: $0["last_event"], detail: $0["detail"])
             }
         }
     }

@@ -41,8 +41,10 @@ public struct StoredStudy: Hashable, Sendable {
     public var finishedAt: Date?
     public var modelChecksum: String?
 
-    public init(id: String, fingerprint: String, configuration: String, createdAt: Date = Date(),
-                finishedAt: Date? = nil, modelChecksum: String? = nil) {
+    public init(
+        id: String, fingerprint: String, configuration: String, createdAt: Date = Date(),
+        finishedAt: Date? = nil, modelChecksum: String? = nil
+    ) {
         self.id = id
         self.fingerprint = fingerprint
         self.configuration = configuration

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClinicalData
 
 /// Bad input is skipped and counted with its reason; only an unusable study or an empty
@@ -15,8 +16,10 @@ struct BadInputTests {
     }
 
     @Test func invalidAndNonFHIRFilesAreSkippedWithTheirReason() throws {
-        let cohort = try read(["fhir-bad/truncated.json", "fhir-bad/not-json.json", "fhir-bad/patient-only.json",
-                               "fhir/Lupe_Little_f8a42e66-8c03-4ee6-85e3-3817c2942de1.json"])
+        let cohort = try read([
+            "fhir-bad/truncated.json", "fhir-bad/not-json.json", "fhir-bad/patient-only.json",
+            "fhir/Lupe_Little_f8a42e66-8c03-4ee6-85e3-3817c2942de1.json"
+        ])
         let report = cohort.report
         #expect(report.files.read == 1 && report.files.failed == 3)
         #expect(report.patients.read == 1 && report.patients.kept == 1)
@@ -35,7 +38,7 @@ struct BadInputTests {
         let report = cohort.report
         #expect(report.files.failed == 0)
         let notR4 = report.errors.filter { $0.kind == RecordErrorKind.notFHIRR4 }
-        #expect(notR4.count == 3)   // Condition.clinicalStatus as a string, Condition.patient, MedicationOrder
+        #expect(notR4.count == 3)  // Condition.clinicalStatus as a string, Condition.patient, MedicationOrder
         #expect(notR4.contains { $0.resource.hasPrefix("MedicationOrder") && $0.reason.contains("DSTU2/STU3") })
         #expect(notR4.contains { $0.resource.hasPrefix("Condition/stu3-condition") && $0.reason.contains("clinicalStatus") })
         let units = report.errors.filter { $0.kind == RecordErrorKind.unknownUnit }

@@ -1,6 +1,7 @@
+import CohortTestSupport
 import Foundation
 import Testing
-import CohortTestSupport
+
 @testable import ClinicalData
 
 /// `cohort data ...` as a user runs it: the built binary, next to the test bundle.
@@ -41,8 +42,10 @@ struct DataCommandTests {
         try TestData.withScratchDirectory { folder in
             let json = folder.appendingPathComponent("report.json").path
             // Three DSTU2/STU3 shapes and a unit no study conversion reads (the clean fixtures read without one).
-            let result = try run(["check", "--study", "synthea-cardiovascular", "--fhir", TestData.fixture("fhir-bad/mixed-versions.json").path,
-                                  "--output", json])
+            let result = try run([
+                "check", "--study", "synthea-cardiovascular", "--fhir", TestData.fixture("fhir-bad/mixed-versions.json").path,
+                "--output", json
+            ])
             #expect(result.status == 0, "\(result.standardError)")
             let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
             let errors = try #require(report["errors"] as? [[String: Any]])
@@ -73,8 +76,10 @@ struct DataCommandTests {
             var summaries = [String]()
             for (name, file) in zip(["cleveland", "va"], [TestData.heartFiles[0], TestData.heartFiles[3]]) {
                 let path = folder.appendingPathComponent("\(name).json").path
-                let result = try run(["summarize", "--study", "uci-heart-disease", "--csv", file.path, "--mapping", "uci-heart-disease-processed",
-                                      "--site", name, "--output", path])
+                let result = try run([
+                    "summarize", "--study", "uci-heart-disease", "--csv", file.path, "--mapping", "uci-heart-disease-processed",
+                    "--site", name, "--output", path
+                ])
                 #expect(result.status == 0, "\(result.standardError)")
                 summaries.append(path)
             }
@@ -83,9 +88,11 @@ struct DataCommandTests {
             #expect(combined.status == 0, "\(combined.standardError)")
             #expect(combined.standardOutput.contains("combined 2 sites"))
             let output = folder.appendingPathComponent("va").path
-            let prepared = try run(["prepare", "--study", "uci-heart-disease", "--csv", TestData.heartFiles[3].path,
-                                    "--mapping", "uci-heart-disease-processed", "--site", "va", "--statistics", federation,
-                                    "--output", output, "--quiet"])
+            let prepared = try run([
+                "prepare", "--study", "uci-heart-disease", "--csv", TestData.heartFiles[3].path,
+                "--mapping", "uci-heart-disease-processed", "--site", "va", "--statistics", federation,
+                "--output", output, "--quiet"
+            ])
             #expect(prepared.status == 0, "\(prepared.standardError)")
             let dataset = try PreparedDataset.load(from: URL(fileURLWithPath: output))
             #expect(dataset.statisticsSource == "federated over 2 sites: cleveland, va")
@@ -112,7 +119,10 @@ struct DataCommandTests {
             (["check", "--study", "synthea-cardiovascular"], "name the export"),
             (["check", "--study", "synthea-cardiovascular", "--fhir", "/nonexistent/fhir"], "not found"),
             (["check", "--study", "synthea-cardiovascular", "--fhir", TestData.fixture("fhir-bad/not-json.json").path], "no patients left"),
-            (["prepare", "--study", "synthea-cardiovascular", "--fhir", TestData.fixture("fhir").path, "--output", "/tmp/x", "--split-by", "planet"], "unknown --split-by"),
+            (
+                ["prepare", "--study", "synthea-cardiovascular", "--fhir", TestData.fixture("fhir").path, "--output", "/tmp/x", "--split-by", "planet"],
+                "unknown --split-by"
+            )
         ]
         for (arguments, message) in cases {
             let result = try run(arguments)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClinicalData
 
 struct DatesAndNumbersTests {
@@ -38,8 +39,10 @@ struct DatesAndNumbersTests {
     }
 
     @Test func decimalsEqualSwiftsCorrectlyRoundedParser() {
-        let texts = ["0", "63.0", ".7", "-1.5", "+1", "122.02268936299868", "0.1", "1e3", "2.5E-3", "-0.0",
-                     "12345678901234567890", "3.141592653589793238", "1e-320", "9007199254740993"]
+        let texts = [
+            "0", "63.0", ".7", "-1.5", "+1", "122.02268936299868", "0.1", "1e3", "2.5E-3", "-0.0",
+            "12345678901234567890", "3.141592653589793238", "1e-320", "9007199254740993"
+        ]
         for text in texts {
             let expected = Double(text)!
             let parsed = DecimalBytes.parse(Substring(text))

@@ -1,6 +1,7 @@
 import Foundation
 import Learning
 import Testing
+
 @testable import ClinicalData
 
 struct FederatedStatisticsTests {
@@ -61,7 +62,9 @@ struct FederatedStatisticsTests {
                 #expect(federated.standardization.mean[column] == 0 && federated.standardization.standardDeviation[column] == 1, "\(name)")
             } else {
                 #expect(abs(federated.standardization.mean[column] - direct.mean[column]) <= 5e-4 * max(1, abs(direct.mean[column])), "\(name)")
-                #expect(abs(federated.standardization.standardDeviation[column] - direct.standardDeviation[column]) <= 5e-4 * max(1, direct.standardDeviation[column]), "\(name)")
+                #expect(
+                    abs(federated.standardization.standardDeviation[column] - direct.standardDeviation[column]) <= 5e-4
+                        * max(1, direct.standardDeviation[column]), "\(name)")
             }
         }
         #expect(federated.layout.names.contains("sex=male") && federated.layout.names.contains("fbs"))
@@ -95,21 +98,22 @@ struct FederatedStatisticsTests {
         // within one bin (2.99 kg) of the exact 81.65.
         let weight = try #require(imputation["weight"] ?? nil)
         #expect(abs(weight - 180 * 0.45359237) <= 2.99)
-        #expect(imputation["sex"] == 1)           // male 2 (p2, p3), female 1 (p1)
-        #expect(imputation["diabetes"]! == nil)   // presence features are never missing
+        #expect(imputation["sex"] == 1)  // male 2 (p2, p3), female 1 (p1)
+        #expect(imputation["diabetes"]! == nil)  // presence features are never missing
         // Layout: indicator columns after each feature that can be missing (age opted out).
         #expect(statistics.layout.names.contains("weight_missing") && !statistics.layout.names.contains("age_missing"))
         let dataset = CohortEncoder(study: study).encode(cohort.rows, imputation: statistics.imputationValues)
         let width = dataset.featureCount
         let weightColumn = statistics.layout.names.firstIndex(of: "weight")!
         let indicator = statistics.layout.names.firstIndex(of: "weight_missing")!
-        #expect(dataset.features[2 * width + weightColumn] == Float(weight))   // p3 had no weight
+        #expect(dataset.features[2 * width + weightColumn] == Float(weight))  // p3 had no weight
         #expect(dataset.features[2 * width + indicator] == 1)
         #expect(dataset.features[0 * width + indicator] == 0)
     }
 
     @Test func summariesOfDifferentStudiesAreRefused() throws {
-        let heart = try Harmonizer(study: try TestData.heart()).run(.mappedCSV(Array(TestData.heartFiles.prefix(1)), mapping: try CSVMapping.bundled("uci-heart-disease-processed")))
+        let heart = try Harmonizer(study: try TestData.heart()).run(
+            .mappedCSV(Array(TestData.heartFiles.prefix(1)), mapping: try CSVMapping.bundled("uci-heart-disease-processed")))
         let fhir = try Harmonizer(study: try TestData.cardiovascular()).run(.fhir(TestData.fixture("fhir")))
         #expect(throws: ClinicalDataError.self) {
             try FederatedStatistics(study: try TestData.heart(), summaries: [SiteSummary(cohort: heart, site: "a"), SiteSummary(cohort: fhir, site: "b")])

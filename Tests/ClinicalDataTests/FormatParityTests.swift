@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClinicalData
 
 /// The same patients exported as FHIR R4 bundles and as Synthea CSV (the fixture bundles

@@ -1,6 +1,7 @@
 import Foundation
 import Learning
 import Testing
+
 @testable import ClinicalData
 
 /// The UCI files through the generic CSV path, with the shipped uci-heart-disease study and
@@ -40,29 +41,50 @@ struct HeartDiseaseParityTests {
     /// module's reference values (Tests/DatasetsTests/Fixtures/heart-reference.json) bit for bit.
     @Test func flambySplitAndStandardizationMatchTheDatasetsReference() throws {
         struct Split: Decodable {
-            struct Center: Decodable { var name: String; var train: [Int]; var test: [Int] }
+            struct Center: Decodable {
+                var name: String
+                var train: [Int]
+                var test: [Int]
+            }
             var centers: [Center]
         }
         struct Reference: Decodable {
-            struct Summary: Decodable { var count: Int; var positives: Int; var head: [[Float]]; var last: [Float]; var columnMeans: [Double] }
+            struct Summary: Decodable {
+                var count: Int
+                var positives: Int
+                var head: [[Float]]
+                var last: [Float]
+                var columnMeans: [Double]
+            }
             struct Center: Decodable {
-                struct Standardized: Decodable { var train: Summary; var test: Summary }
+                struct Standardized: Decodable {
+                    var train: Summary
+                    var test: Summary
+                }
                 var name: String
                 var siteStandardized: Standardized
             }
             var centers: [Center]
         }
-        let split = try JSONDecoder().decode(Split.self, from: Data(contentsOf: TestData.repository.appendingPathComponent(
-            "Sources/Datasets/Resources/uci-heart-disease/flamby-split.json")))
-        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: TestData.repository.appendingPathComponent(
-            "Tests/DatasetsTests/Fixtures/heart-reference.json")))
+        let split = try JSONDecoder().decode(
+            Split.self,
+            from: Data(
+                contentsOf: TestData.repository.appendingPathComponent(
+                    "Sources/Datasets/Resources/uci-heart-disease/flamby-split.json")))
+        let reference = try JSONDecoder().decode(
+            Reference.self,
+            from: Data(
+                contentsOf: TestData.repository.appendingPathComponent(
+                    "Tests/DatasetsTests/Fixtures/heart-reference.json")))
         for ((name, dataset), (center, expected)) in zip(try sites(), zip(split.centers, reference.centers)) {
             #expect(center.name == name && expected.name == name)
             let train = dataset.subset(center.train.sorted())
             let test = dataset.subset(center.test.sorted())
             let statistics = FeatureStatistics(of: train)
-            for (part, summary) in [(train.standardized(by: statistics), expected.siteStandardized.train),
-                                    (test.standardized(by: statistics), expected.siteStandardized.test)] {
+            for (part, summary) in [
+                (train.standardized(by: statistics), expected.siteStandardized.train),
+                (test.standardized(by: statistics), expected.siteStandardized.test)
+            ] {
                 #expect(part.count == summary.count)
                 #expect(Int(part.labels.reduce(0, +)) == summary.positives)
                 let width = part.featureCount
@@ -78,7 +100,8 @@ struct HeartDiseaseParityTests {
     }
 
     @Test func qualityReportFlagsTheHiddenZerosFLambyKeeps() throws {
-        let cohort = try Harmonizer(study: try TestData.heart()).run(.mappedCSV(TestData.heartFiles, mapping: try CSVMapping.bundled("uci-heart-disease-processed")))
+        let cohort = try Harmonizer(study: try TestData.heart()).run(
+            .mappedCSV(TestData.heartFiles, mapping: try CSVMapping.bundled("uci-heart-disease-processed")))
         let report = cohort.report
         #expect(report.rowsRead == 920 && report.patients.read == 920 && report.patients.kept == 740)
         // chol = 0 in all 123 Swiss rows and 49 VA rows (README); trestbps = 0 in one VA row.

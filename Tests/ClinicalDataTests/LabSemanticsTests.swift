@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClinicalData
 
 /// Lab values read as clinicians read them: calibrations the units do not give, equivalents
@@ -15,7 +16,7 @@ struct LabSemanticsTests {
         #expect(close(toNGSP.convert(48), 6.54304))
         #expect(close(toNGSP.convert(53), 7.00044))
         let toIFCC = UnitConversion(from: try unit("%"), to: try unit("mmol/mol"), clinical: .hba1cNGSPToIFCC)
-        #expect(close(toIFCC.convert(6.5), (6.5 - 2.152) / 0.09148))     // 47.53
+        #expect(close(toIFCC.convert(6.5), (6.5 - 2.152) / 0.09148))  // 47.53
         #expect(close(toIFCC.convert(toNGSP.convert(48)), 48, relative: 1e-12))
         do {
             _ = try UnitConversion(from: try unit("mmol/mol"), to: try unit("%"))
@@ -33,7 +34,7 @@ struct LabSemanticsTests {
         #expect(close(calcium.convert(5), 2.5))
         let magnesium = try UnitConversion(from: try unit("meq/L"), to: try unit("mmol/L"), valence: 2)
         #expect(close(magnesium.convert(2), 1))
-        #expect(close(try UnitConversion(from: try unit("meq/L"), to: try unit("mmol/L"), valence: 1).convert(4.5), 4.5))   // potassium
+        #expect(close(try UnitConversion(from: try unit("meq/L"), to: try unit("mmol/L"), valence: 1).convert(4.5), 4.5))  // potassium
         #expect(close(try UnitConversion(from: try unit("mmol/L"), to: try unit("meq/L"), valence: 1).convert(140), 140))  // sodium
         // Calcium 5 mEq/L = 2.5 mmol/L = 2.5 x 40.078 / 10 mg/dL = 10.0195 mg/dL.
         let calciumMass = try UnitConversion(from: try unit("meq/L"), to: try unit("mg/dL"), molarMass: 40.078, valence: 2)
@@ -59,14 +60,20 @@ struct LabSemanticsTests {
     @Test func eGFRCodesAcceptTheirCommonMislabel() throws {
         let fixed = try #require(UnitTables.fixedUnits[ClinicalCode(.loinc, "33914-3")])
         #expect(fixed.unit == "mL/min/{1.73_m2}" && fixed.accepts.contains("mL/min"))
-        let egfr = try #require(SlotUnits(feature: FeatureDefinition(name: "egfr", kind: .quantity, codes: [ClinicalCode(.loinc, "33914-3")],
-                                                                      unit: "mL/min/{1.73_m2}")))
+        let egfr = try #require(
+            SlotUnits(
+                feature: FeatureDefinition(
+                    name: "egfr", kind: .quantity, codes: [ClinicalCode(.loinc, "33914-3")],
+                    unit: "mL/min/{1.73_m2}")))
         let (accepted, route) = egfr.resolve("mL/min")
         #expect(try accepted.get().isIdentity)
         if case .acceptedMislabel = route {} else { Issue.record("not counted as a mislabel: \(route)") }
         // A code without a fixed unit keeps raw clearance and eGFR apart.
-        let clearance = try #require(SlotUnits(feature: FeatureDefinition(name: "crcl", kind: .quantity, codes: [ClinicalCode(.loinc, "2164-2")],
-                                                                          unit: "mL/min/{1.73_m2}")))
+        let clearance = try #require(
+            SlotUnits(
+                feature: FeatureDefinition(
+                    name: "crcl", kind: .quantity, codes: [ClinicalCode(.loinc, "2164-2")],
+                    unit: "mL/min/{1.73_m2}")))
         #expect(throws: UCUMError.self) { try clearance.resolve("mL/min").0.get() }
     }
 
@@ -114,15 +121,15 @@ struct LabSemanticsTests {
         }
         let dropped = try run(censored: "drop")
         let a = dropped.rows[0].values
-        #expect(a[0] == 120)                                  // mmHg -> mm[Hg]
-        #expect(close(a[1], 150 * 0.45359237))                // lbs -> kg: 68.04
-        #expect(a[2] == 24.5)                                 // kg/m^2 -> kg/m2
-        #expect(close(a[3], 6.54304))                         // 48 mmol/mol -> 6.543 %
-        #expect(close(a[4], 10.0195))                         // 5 mEq/L calcium -> 2.5 mmol/L -> 10.02 mg/dL
-        #expect(a[5].isNaN)                                   // >60 dropped
-        #expect(dropped.rows[1].values[5] == 45)              // eGFR "mL/min" read per 1.73 m2
+        #expect(a[0] == 120)  // mmHg -> mm[Hg]
+        #expect(close(a[1], 150 * 0.45359237))  // lbs -> kg: 68.04
+        #expect(a[2] == 24.5)  // kg/m^2 -> kg/m2
+        #expect(close(a[3], 6.54304))  // 48 mmol/mol -> 6.543 %
+        #expect(close(a[4], 10.0195))  // 5 mEq/L calcium -> 2.5 mmol/L -> 10.02 mg/dL
+        #expect(a[5].isNaN)  // >60 dropped
+        #expect(dropped.rows[1].values[5] == 45)  // eGFR "mL/min" read per 1.73 m2
         let egfr = try #require(dropped.report.features.first { $0.name == "egfr" })
-        #expect(egfr.acceptedMislabels.map(\.count).reduce(0, +) == 1)   // b; the two censored values were dropped first
+        #expect(egfr.acceptedMislabels.map(\.count).reduce(0, +) == 1)  // b; the two censored values were dropped first
         #expect(egfr.censoredDropped == 2 && egfr.censoredKept == 0)
         #expect(dropped.report.features.first { $0.name == "sbp" }?.convertedFrom.first?.unit == "mmHg")
 
@@ -148,7 +155,7 @@ struct LabSemanticsTests {
             ("convert: {\"mmol/mol\": hba1c_from_somewhere}", "not a conversion Cohort knows"),
             ("convert: {\"mg/dL\": hba1c_ifcc_to_ngsp}", "reads mmol/mol and gives %"),
             ("valence: 7", "valence is the ion's charge"),
-            ("censored: guess", "is not one of drop, bound, flag"),
+            ("censored: guess", "is not one of drop, bound, flag")
         ] {
             do {
                 _ = try TestData.study(base + spec + tail)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClinicalData
 
 /// Fixtures/csv/site-b.csv through its mapping: every expected value computed by hand.
@@ -21,35 +22,35 @@ struct MappedCSVTests {
         #expect(cohort.rows.count == 4)  // p1, p2, p3, p4; the repeated p1 is a duplicate, p5 lacks columns
         let p1 = values(cohort.rows[0], cohort.study)
         #expect(p1["age"] == 54)
-        #expect(p1["sex"] == 0)                                 // F -> female
-        #expect(close(p1["weight"]!, 150 * 0.45359237))         // 68.0388555 kg
-        #expect(p1["height"] == 65 * 2.54)                      // 165.1 cm
-        #expect(close(p1["temperature"]!, 37))                  // 98.6 [degF]
-        #expect(close(p1["cholesterol"]!, 5.2 * 38.665))        // 201.058 mg/dL
-        #expect(close(p1["glucose"]!, 5.5 * 18.016))            // 99.088 mg/dL
+        #expect(p1["sex"] == 0)  // F -> female
+        #expect(close(p1["weight"]!, 150 * 0.45359237))  // 68.0388555 kg
+        #expect(p1["height"] == 65 * 2.54)  // 165.1 cm
+        #expect(close(p1["temperature"]!, 37))  // 98.6 [degF]
+        #expect(close(p1["cholesterol"]!, 5.2 * 38.665))  // 201.058 mg/dL
+        #expect(close(p1["glucose"]!, 5.5 * 18.016))  // 99.088 mg/dL
         #expect(p1["smoking"] == 0)
-        #expect(p1["diabetes"] == 1)                            // E11.9: in the type-2-diabetes value set (E11*)
-        #expect(p1["label"] == 1)                               // I10: in the hypertension value set (I10*)
+        #expect(p1["diabetes"] == 1)  // E11.9: in the type-2-diabetes value set (E11*)
+        #expect(p1["label"] == 1)  // I10: in the hypertension value set (I10*)
 
         let p2 = values(cohort.rows[1], cohort.study)
         #expect(close(p2["weight"]!, 90.718474))
-        #expect(p2["temperature"]!.isNaN)                       // 212 [degF] = 100 Cel: implausible, discarded
-        #expect(p2["cholesterol"]!.isNaN)                       // "0" is this column's missing marker
-        #expect(p2["glucose"]!.isNaN)                           // "?"
-        #expect(p2["smoking"] == 1)                             // "Former smoker"
+        #expect(p2["temperature"]!.isNaN)  // 212 [degF] = 100 Cel: implausible, discarded
+        #expect(p2["cholesterol"]!.isNaN)  // "0" is this column's missing marker
+        #expect(p2["glucose"]!.isNaN)  // "?"
+        #expect(p2["smoking"] == 1)  // "Former smoker"
         #expect(p2["label"] == 0 && p2["diabetes"] == 0)
 
         let p3 = values(cohort.rows[2], cohort.study)
-        #expect(p3["weight"]!.isNaN)                            // blank
+        #expect(p3["weight"]!.isNaN)  // blank
         #expect(close(p3["height"]!, 182.88))
-        #expect(close(p3["temperature"]!, 37.5))                // 99.5 [degF]
+        #expect(close(p3["temperature"]!, 37.5))  // 99.5 [degF]
         #expect(close(p3["cholesterol"]!, 6.1 * 38.665))
         #expect(p3["smoking"] == 2)
         #expect(p3["label"] == 0 && p3["diabetes"] == 1)
 
         let p4 = values(cohort.rows[3], cohort.study)
-        #expect(p4["sex"]!.isNaN)                               // "X" is neither category
-        #expect(p4["smoking"]!.isNaN)                           // "sometimes" is no category
+        #expect(p4["sex"]!.isNaN)  // "X" is neither category
+        #expect(p4["smoking"]!.isNaN)  // "sometimes" is no category
         #expect(p4["label"] == 1)
     }
 
@@ -90,7 +91,7 @@ struct MappedCSVTests {
             ("header: false\ncolumns:\n  - {column: age, demographic: age}\n", "give position:"),
             ("columns:\n  - {column: chol, code: \"loinc:2093-3\", unit: mmol/Lx}\n", "not a UCUM unit"),
             ("columns:\n  - {column: chol, code: \"loinc:2093-3\", demographic: age}\n", "exactly one of"),
-            ("columns:\n  - {column: dx, conditions: icd9}\n", "not a code system"),
+            ("columns:\n  - {column: dx, conditions: icd9}\n", "not a code system")
         ]
         for (yaml, message) in cases {
             #expect(throws: SchemaError.self) { try CSVMapping.parse(yaml, file: "m.yaml") }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClinicalData
 
 /// A feature missing for more than the study's share (default: half) of a site's patients is
@@ -50,7 +51,8 @@ struct MissingShareWarningTests {
     }
 
     @Test func theShareIsAStudyKey() throws {
-        let study = try TestData.study("""
+        let study = try TestData.study(
+            """
             study: s
             missing: {policy: impute, warn_above: 0.2}
             features: [{name: age, kind: age}]
@@ -59,7 +61,8 @@ struct MissingShareWarningTests {
         #expect(study.missingWarningShare == 0.2)
         #expect(try TestData.cardiovascular().missingWarningShare == 0.5)
         #expect(throws: SchemaError.self) {
-            try TestData.study("study: s\nmissing: {warn_above: 50}\nfeatures: [{name: age, kind: age}]\nlabel: {name: y, kind: condition, code: \"snomed:1\"}\n")
+            try TestData.study(
+                "study: s\nmissing: {warn_above: 50}\nfeatures: [{name: age, kind: age}]\nlabel: {name: y, kind: condition, code: \"snomed:1\"}\n")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Learning
 import Testing
+
 @testable import ClinicalData
 
 struct PreparedDatasetTests {
@@ -41,7 +42,7 @@ struct PreparedDatasetTests {
             ("not a dataset\n", "does not start"),
             (text.replacingOccurrences(of: "# rows: 740", with: "# rows: 741"), "truncated"),
             (text.replacingOccurrences(of: "\n63,1,145,233,1,150,0,2.3,0,0,0,0,1,0\n", with: "\n63,1,145,233,1,150,0,2.3,0,0,0,0,1\n"), "line 11"),
-            (text.replacingOccurrences(of: "\n63,1,145,233,1,150,0,2.3,0,0,0,0,1,0\n", with: "\n63,1,145,233,1,150,0,2.3,0,0,0,0,1,2\n"), "not 0 or 1"),
+            (text.replacingOccurrences(of: "\n63,1,145,233,1,150,0,2.3,0,0,0,0,1,0\n", with: "\n63,1,145,233,1,150,0,2.3,0,0,0,0,1,2\n"), "not 0 or 1")
         ]
         for (damaged, message) in cases {
             do {

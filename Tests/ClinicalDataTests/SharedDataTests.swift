@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClinicalData
 
 /// On the full shared data sets next to the repository; disabled when `../shared/data` is
@@ -13,8 +14,10 @@ struct SharedDataTests {
         #expect(report.files.failed == 0)
         #expect(report.patients.read == 100)
         let parseErrors = report.errors.filter {
-            [RecordErrorKind.invalidJSON, RecordErrorKind.notFHIRR4, RecordErrorKind.unreadableFile, RecordErrorKind.badDate,
-             RecordErrorKind.malformedValue, RecordErrorKind.orphanRecord].contains($0.kind)
+            [
+                RecordErrorKind.invalidJSON, RecordErrorKind.notFHIRR4, RecordErrorKind.unreadableFile, RecordErrorKind.badDate,
+                RecordErrorKind.malformedValue, RecordErrorKind.orphanRecord
+            ].contains($0.kind)
         }
         #expect(parseErrors.isEmpty, "\(parseErrors.prefix(3))")
         // The resource counts of the data set's README (15,698 entries).

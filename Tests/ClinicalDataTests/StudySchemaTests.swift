@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClinicalData
 
 struct StudySchemaTests {
@@ -13,23 +14,24 @@ struct StudySchemaTests {
         #expect(cardio.feature(named: "smoking")?.categories.map(\.name) == ["never", "former", "current"])
         let heart = try TestData.heart()
         #expect(heart.missingValues == .dropRow)
-        #expect(ColumnLayout(study: heart).names == [
-            "age", "sex=male", "trestbps", "chol", "fbs", "thalach", "exang", "oldpeak",
-            "cp=atypical_angina", "cp=non_anginal", "cp=asymptomatic", "restecg=st_t_abnormality", "restecg=lv_hypertrophy",
-        ])
+        #expect(
+            ColumnLayout(study: heart).names == [
+                "age", "sex=male", "trestbps", "chol", "fbs", "thalach", "exang", "oldpeak",
+                "cp=atypical_angina", "cp=non_anginal", "cp=asymptomatic", "restecg=st_t_abnormality", "restecg=lv_hypertrophy"
+            ])
     }
 
     @Test func mistakesAreReportedWithFileLineAndKey() throws {
         let base = """
-        study: t
-        features:
-          - name: chol
-            kind: quantity
-            code: loinc:2093-3
-            unit: mg/dL
-        label: {name: y, kind: condition, code: "snomed:38341003"}
+            study: t
+            features:
+              - name: chol
+                kind: quantity
+                code: loinc:2093-3
+                unit: mg/dL
+            label: {name: y, kind: condition, code: "snomed:38341003"}
 
-        """
+            """
         _ = try TestData.study(base)
         let cases: [(String, String, Int?)] = [
             (base.replacingOccurrences(of: "unit: mg/dL", with: "unit: mg/dl%"), "not a UCUM unit", 6),
@@ -38,7 +40,7 @@ struct StudySchemaTests {
             (base.replacingOccurrences(of: "    code: loinc:2093-3\n", with: ""), "needs code: or codes:", 3),
             (base + "index_date: 2020-02-30x\n", "is not a date", 8),
             (base.replacingOccurrences(of: "label: {name: y, kind: condition, code: \"snomed:38341003\"}\n", with: ""), "missing 'label'", 1),
-            ("study: [unclosed\n", "is not valid YAML", nil),
+            ("study: [unclosed\n", "is not valid YAML", nil)
         ]
         for (yaml, message, line) in cases {
             do {
@@ -57,17 +59,17 @@ struct StudySchemaTests {
     /// century is refused when the schema is read, naming the key, instead of trapping later.
     @Test func dayCountsAreBoundedWhenTheSchemaIsRead() throws {
         let base = """
-        study: t
-        cohort: {minimum_history_days: 365}
-        features:
-          - name: chol
-            kind: quantity
-            code: loinc:2093-3
-            unit: mg/dL
-            window_days: 1095
-        label: {name: y, kind: condition, code: "snomed:38341003", timing: after_index, within_days: 365}
+            study: t
+            cohort: {minimum_history_days: 365}
+            features:
+              - name: chol
+                kind: quantity
+                code: loinc:2093-3
+                unit: mg/dL
+                window_days: 1095
+            label: {name: y, kind: condition, code: "snomed:38341003", timing: after_index, within_days: 365}
 
-        """
+            """
         _ = try TestData.study(base)
         _ = try TestData.study(base.replacingOccurrences(of: "window_days: 1095", with: "window_days: 36525"))
         let cases: [(String, String)] = [
@@ -78,7 +80,7 @@ struct StudySchemaTests {
             (base.replacingOccurrences(of: "within_days: 365", with: "within_days: 106751991167301"), "label.within_days"),
             (base.replacingOccurrences(of: "within_days: 365", with: "within_days: -1"), "label.within_days"),
             (base.replacingOccurrences(of: "minimum_history_days: 365", with: "minimum_history_days: 106751991167301"), "cohort.minimum_history_days"),
-            (base.replacingOccurrences(of: "minimum_history_days: 365", with: "minimum_history_days: -1"), "cohort.minimum_history_days"),
+            (base.replacingOccurrences(of: "minimum_history_days: 365", with: "minimum_history_days: -1"), "cohort.minimum_history_days")
         ]
         for (yaml, key) in cases {
             let error = #expect(throws: SchemaError.self) { _ = try TestData.study(yaml) }

@@ -1,21 +1,25 @@
 import Foundation
 import Testing
+
 @testable import ClinicalData
 
 /// The index date is one calendar day in the zone the study states: a value timestamped later
 /// that day counts like one dated that day, and a date without a time is a day in that zone.
 struct TimeSemanticsTests {
     private func glucose(zone: String?, observations: [(time: String, value: Double)]) throws -> Double {
-        let study = try TestData.study("""
+        let study = try TestData.study(
+            """
             study: t
             index_date: 2020-01-01
             \(zone.map { "time_zone: \"\($0)\"" } ?? "")
             features: [{name: glucose, kind: quantity, code: "loinc:2345-7", unit: mg/dL, plausible: [20, 600]}]
             label: {name: y, kind: condition, codes: ["snomed:1"]}
             """)
-        let lines = [#"{"resourceType":"Patient","id":"p","gender":"female","birthDate":"1960-01-01"}"#] + observations.enumerated().map { index, observation in
-            #"{"resourceType":"Observation","id":"o\#(index)","status":"final","subject":{"reference":"Patient/p"},"code":{"coding":[{"system":"http://loinc.org","code":"2345-7"}]},"effectiveDateTime":"\#(observation.time)","valueQuantity":{"value":\#(observation.value),"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"}}"#
-        }
+        let lines =
+            [#"{"resourceType":"Patient","id":"p","gender":"female","birthDate":"1960-01-01"}"#]
+            + observations.enumerated().map { index, observation in
+                #"{"resourceType":"Observation","id":"o\#(index)","status":"final","subject":{"reference":"Patient/p"},"code":{"coding":[{"system":"http://loinc.org","code":"2345-7"}]},"effectiveDateTime":"\#(observation.time)","valueQuantity":{"value":\#(observation.value),"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"}}"#
+            }
         return try TestData.withScratchDirectory { folder in
             try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("export.ndjson"))
             return try #require(Harmonizer(study: study).run(.fhir(folder)).rows.first).values[0]

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ClinicalData
 
 /// Conversions against their definitions: exact where the arithmetic is exact in binary

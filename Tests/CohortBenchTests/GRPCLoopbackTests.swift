@@ -1,9 +1,10 @@
+import CohortTestSupport
 import Foundation
 import GRPCCore
 import Testing
-@testable import CohortBench
-import CohortTestSupport
 import Transport
+
+@testable import CohortBench
 
 @Suite("gRPC loopback yardstick")
 struct GRPCLoopbackTests {
@@ -13,8 +14,9 @@ struct GRPCLoopbackTests {
         defer { test.remove() }
         let sites = try ["alpha", "beta", "gamma"].map { try test.siteCredentials($0) }
         // 100 000 bytes in 16 KiB chunks: six whole chunks and a short one, each way.
-        let seconds = try await GRPCLoopback.secondsPerRound(server: test.coordinatorCredentials(), sites: sites, bytesPerSite: 100_000,
-                                                             chunkBytes: 16 << 10, rounds: 4)
+        let seconds = try await GRPCLoopback.secondsPerRound(
+            server: test.coordinatorCredentials(), sites: sites, bytesPerSite: 100_000,
+            chunkBytes: 16 << 10, rounds: 4)
         #expect(seconds > 0 && seconds < 10)
     }
 
@@ -31,11 +33,15 @@ struct GRPCLoopbackTests {
     func refusesAForeignSite() async throws {
         let ours = try TestConsortium(sites: ["alpha"])
         let theirs = try TestConsortium(sites: ["mallory"])
-        defer { ours.remove(); theirs.remove() }
+        defer {
+            ours.remove()
+            theirs.remove()
+        }
         await #expect(throws: (any Error).self) {
-            try await GRPCLoopback.secondsPerRound(server: ours.coordinatorCredentials(),
-                                                   sites: [ours.siteCredentials("alpha"), theirs.siteCredentials("mallory")],
-                                                   bytesPerSite: 10_000, chunkBytes: 4_096, rounds: 3)
+            try await GRPCLoopback.secondsPerRound(
+                server: ours.coordinatorCredentials(),
+                sites: [ours.siteCredentials("alpha"), theirs.siteCredentials("mallory")],
+                bytesPerSite: 10_000, chunkBytes: 4_096, rounds: 3)
         }
     }
 }

@@ -1,8 +1,9 @@
+import CohortTestSupport
 import Foundation
 import Testing
-@testable import CohortBench
-import CohortTestSupport
 import Transport
+
+@testable import CohortBench
 
 @Suite("Mutual-TLS loopback yardstick")
 struct MutualTLSLoopbackTests {
@@ -10,8 +11,9 @@ struct MutualTLSLoopbackTests {
     func measures() async throws {
         let test = try TestConsortium(sites: ["alpha"])
         defer { test.remove() }
-        let rate = try await MutualTLSLoopback.measure(server: test.coordinatorCredentials(), client: test.siteCredentials("alpha"),
-                                                       bytes: 8 << 20)
+        let rate = try await MutualTLSLoopback.measure(
+            server: test.coordinatorCredentials(), client: test.siteCredentials("alpha"),
+            bytes: 8 << 20)
         #expect(rate > 1e6 && rate.isFinite)
     }
 
@@ -19,10 +21,14 @@ struct MutualTLSLoopbackTests {
     func refusesAForeignClient() async throws {
         let ours = try TestConsortium(sites: ["alpha"])
         let theirs = try TestConsortium(sites: ["mallory"])
-        defer { ours.remove(); theirs.remove() }
+        defer {
+            ours.remove()
+            theirs.remove()
+        }
         await #expect(throws: (any Error).self) {
-            try await MutualTLSLoopback.measure(server: ours.coordinatorCredentials(), client: theirs.siteCredentials("mallory"),
-                                                bytes: 1 << 20)
+            try await MutualTLSLoopback.measure(
+                server: ours.coordinatorCredentials(), client: theirs.siteCredentials("mallory"),
+                bytes: 1 << 20)
         }
     }
 }

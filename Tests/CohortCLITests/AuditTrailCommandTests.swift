@@ -15,8 +15,10 @@ import Testing
         let run = try CohortBinary.run(["simulate", "--rounds", "2", "--quiet", "--audit-dir", folder, "--write-plan", plan])
         #expect(run.status == 0, "stderr: \(run.standardError)")
         for name in ["coordinator", "cleveland", "hungarian", "switzerland", "va"] {
-            let verify = try CohortBinary.run(["audit", "verify", "--trail", "\(folder)/\(name).audit.jsonl",
-                                               "--public-key", "\(folder)/\(name).key.pub"])
+            let verify = try CohortBinary.run([
+                "audit", "verify", "--trail", "\(folder)/\(name).audit.jsonl",
+                "--public-key", "\(folder)/\(name).key.pub"
+            ])
             #expect(verify.status == 0, "\(name): \(verify.standardOutput) \(verify.standardError)")
         }
         let planText = try String(contentsOfFile: plan, encoding: .utf8)

@@ -11,15 +11,19 @@ import Testing
     /// A private two-round simulated study with its trails and keys in `folder/audit`.
     static func simulate(in folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let run = try CohortBinary.run(["simulate", "--rounds", "2", "--quiet", "--dp-epsilon", "4", "--audit-dir", "\(folder)/audit",
-                                        "--write-plan", "\(folder)/plan.json"])
+        let run = try CohortBinary.run([
+            "simulate", "--rounds", "2", "--quiet", "--dp-epsilon", "4", "--audit-dir", "\(folder)/audit",
+            "--write-plan", "\(folder)/plan.json"
+        ])
         #expect(run.status == 0, "stderr: \(run.standardError)")
     }
 
     static func studyArguments(_ folder: String) -> [String] {
         ["report", "compliance", "--study", "heart-disease"] + sites.flatMap { ["--site-trail", "\(folder)/audit/\($0).audit.jsonl"] }
-            + ["--site-key-dir", "\(folder)/audit", "--coordinator-trail", "\(folder)/audit/coordinator.audit.jsonl",
-               "--coordinator-key", "\(folder)/audit/coordinator.key.pub"]
+            + [
+                "--site-key-dir", "\(folder)/audit", "--coordinator-trail", "\(folder)/audit/coordinator.audit.jsonl",
+                "--coordinator-key", "\(folder)/audit/coordinator.key.pub"
+            ]
     }
 
     static func json(_ path: String) throws -> [String: Any] {
@@ -65,7 +69,8 @@ import Testing
         #expect(Self.sites.allSatisfy { html.contains("<h3>\($0)</h3>") })
 
         // A key for a site no trail belongs to is a mistake, not something to skip.
-        let typo = try CohortBinary.run(Self.studyArguments(folder) + ["--site-key", "clevland=\(folder)/audit/cleveland.key.pub", "--out", "\(folder)/typo.html"])
+        let typo = try CohortBinary.run(
+            Self.studyArguments(folder) + ["--site-key", "clevland=\(folder)/audit/cleveland.key.pub", "--out", "\(folder)/typo.html"])
         #expect(typo.status != 0)
         #expect(typo.standardError.contains("--site-key clevland"), "\(typo.standardError)")
     }
@@ -93,9 +98,11 @@ import Testing
         #expect(va["first_damaged_entry"] as? Int == index + 1)
 
         // A trail that claims to be another site's fails under that site's pinned key.
-        let impostor = try CohortBinary.run(["report", "compliance", "--study", "heart-disease",
-                                             "--site-trail", "\(folder)/audit/cleveland.audit.jsonl",
-                                             "--site-key", "cleveland=\(folder)/audit/hungarian.key.pub", "--out", "\(folder)/impostor.html"])
+        let impostor = try CohortBinary.run([
+            "report", "compliance", "--study", "heart-disease",
+            "--site-trail", "\(folder)/audit/cleveland.audit.jsonl",
+            "--site-key", "cleveland=\(folder)/audit/hungarian.key.pub", "--out", "\(folder)/impostor.html"
+        ])
         #expect(impostor.status != 0)
         #expect(impostor.standardError.contains("\(folder)/audit/cleveland.audit.jsonl"), "\(impostor.standardError)")
         #expect(impostor.standardError.contains("untrustedKey"), "\(impostor.standardError)")
@@ -111,11 +118,15 @@ import Testing
         for key in ["steward", "stranger"] {
             #expect(try CohortBinary.run(["audit", "keygen", "--out", "\(folder)/\(key).key"]).status == 0)
         }
-        let approve = try CohortBinary.run(["site", "approve", "--plan", "\(folder)/plan.json", "--policy-dir", "\(folder)/policy",
-                                            "--by", "Dr. Ana Ruiz", "--key", "\(folder)/steward.key", "--note", "IRB-2026-17"])
+        let approve = try CohortBinary.run([
+            "site", "approve", "--plan", "\(folder)/plan.json", "--policy-dir", "\(folder)/policy",
+            "--by", "Dr. Ana Ruiz", "--key", "\(folder)/steward.key", "--note", "IRB-2026-17"
+        ])
         #expect(approve.status == 0, "\(approve.standardError)")
-        let base = ["report", "compliance", "--study", "heart-disease", "--site-trail", "\(folder)/audit/va.audit.jsonl",
-                    "--site-key", "\(folder)/audit/va.key.pub", "--policy-dir", "\(folder)/policy", "--plan", "\(folder)/plan.json"]
+        let base = [
+            "report", "compliance", "--study", "heart-disease", "--site-trail", "\(folder)/audit/va.audit.jsonl",
+            "--site-key", "\(folder)/audit/va.key.pub", "--policy-dir", "\(folder)/policy", "--plan", "\(folder)/plan.json"
+        ]
 
         let accepted = try CohortBinary.run(base + ["--steward-key", "\(folder)/steward.key.pub", "--out", "\(folder)/ok.html", "--json", "\(folder)/ok.json"])
         #expect(accepted.status == 0, "\(accepted.standardError)")
@@ -142,17 +153,21 @@ import Testing
         try Self.simulate(in: folder)
         let raw = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources/Datasets/Resources/uci-heart-disease/processed.switzerland.data").path
-        let check = try CohortBinary.run(["data", "check", "--study", "uci-heart-disease", "--csv", raw, "--mapping", "uci-heart-disease-processed",
-                                          "--shared", "\(folder)/shared.json", "--quiet"])
+        let check = try CohortBinary.run([
+            "data", "check", "--study", "uci-heart-disease", "--csv", raw, "--mapping", "uci-heart-disease-processed",
+            "--shared", "\(folder)/shared.json", "--quiet"
+        ])
         #expect(check.status == 0, "\(check.standardError)")
         let shared = try Self.json("\(folder)/shared.json")
         let patients = try #require(shared["patients"] as? [String: Any])
         let excluded = try #require(patients["excluded"] as? [[String: Any]])
         #expect(excluded.contains { $0["count"] as? String == "<11" }, "the fixture must hold a suppressed count: \(excluded)")
 
-        let report = try CohortBinary.run(["report", "compliance", "--study", "heart-disease", "--site-trail", "\(folder)/audit/switzerland.audit.jsonl",
-                                           "--site-key", "\(folder)/audit/switzerland.key.pub", "--quality", "\(folder)/shared.json",
-                                           "--out", "\(folder)/report.html", "--json", "\(folder)/report.json"])
+        let report = try CohortBinary.run([
+            "report", "compliance", "--study", "heart-disease", "--site-trail", "\(folder)/audit/switzerland.audit.jsonl",
+            "--site-key", "\(folder)/audit/switzerland.key.pub", "--quality", "\(folder)/shared.json",
+            "--out", "\(folder)/report.html", "--json", "\(folder)/report.json"
+        ])
         #expect(report.status == 0, "\(report.standardError)")
         let quality = try #require(try Self.json("\(folder)/report.json")["quality"] as? [String: Any])
         #expect("\(quality["rows_read"]!)" == "\(patients["read"]!)")

@@ -11,15 +11,18 @@ import Testing
         let raw = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources/Datasets/Resources/uci-heart-disease")
         let files = ["cleveland", "hungarian", "switzerland", "va"].map { raw.appendingPathComponent("processed.\($0).data").path }
-        let prepare = try CohortBinary.run(["data", "prepare", "--study", "uci-heart-disease", "--csv"] + files
-                                           + ["--mapping", "uci-heart-disease-processed", "--split-by", "file", "--output", folder, "--quiet"])
+        let prepare = try CohortBinary.run(
+            ["data", "prepare", "--study", "uci-heart-disease", "--csv"] + files
+                + ["--mapping", "uci-heart-disease-processed", "--split-by", "file", "--output", folder, "--quiet"])
         #expect(prepare.status == 0, "stderr: \(prepare.standardError)")
         let sites = try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasSuffix(".json") }.sorted()
         #expect(sites.count == 4)
         let output = CohortBinary.temporaryPath("prepared-heart.json")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let run = try CohortBinary.run(["simulate", "--study", "uci-heart-disease", "--sites", sites.map { "\(folder)/\($0)" }.joined(separator: ","),
-                                        "--rounds", "5", "--lr", "0.01", "--quiet", "--output", output])
+        let run = try CohortBinary.run([
+            "simulate", "--study", "uci-heart-disease", "--sites", sites.map { "\(folder)/\($0)" }.joined(separator: ","),
+            "--rounds", "5", "--lr", "0.01", "--quiet", "--output", output
+        ])
         #expect(run.status == 0, "stderr: \(run.standardError)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
         let final = try #require(report["final"] as? [String: Any])

@@ -26,7 +26,7 @@ import Testing
         (["--noise-multiplier", "0", "--sample-rate", "0.1", "--steps", "10", "--delta", "1e-5"], "--noise-multiplier"),
         (["--noise-multiplier", "1", "--sample-rate", "1.5", "--steps", "10", "--delta", "1e-5"], "--sample-rate"),
         (["--noise-multiplier", "1", "--sample-rate", "0.1", "--steps", "10", "--delta", "1"], "--delta"),
-        (["--noise-multiplier", "1", "--sample-rate", "0.1", "--steps", "0", "--delta", "1e-5"], "--steps"),
+        (["--noise-multiplier", "1", "--sample-rate", "0.1", "--steps", "0", "--delta", "1e-5"], "--steps")
     ])
     func badEpsilonInputNamesTheFlag(arguments: [String], flag: String) throws {
         let output = try CohortBinary.run(["privacy", "epsilon"] + arguments)
@@ -55,19 +55,23 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: site["ledger"] as? String ?? ""))
         }
         // The ledger persists: a second study at the same sites is refused, nothing spent.
-        let again = try CohortBinary.run(["simulate", "--quiet", "--rounds", "1", "--dp-epsilon", "2", "--privacy-budget", "2",
-                                          "--ledger-dir", ledgers, "--min-sites", "1"])
+        let again = try CohortBinary.run([
+            "simulate", "--quiet", "--rounds", "1", "--dp-epsilon", "2", "--privacy-budget", "2",
+            "--ledger-dir", ledgers, "--min-sites", "1"
+        ])
         #expect(again.standardError.contains("refused the round"))
         let ledger = try String(contentsOfFile: "\(ledgers)/va.privacy-ledger.jsonl", encoding: .utf8)
-        #expect(ledger.split(separator: "\n").count == 4)   // header + the 3 rounds of the first study
+        #expect(ledger.split(separator: "\n").count == 4)  // header + the 3 rounds of the first study
     }
 
     @Test func contradictoryPrivacyOptionsAreRefused() throws {
-        for (arguments, needle) in [(["--dp-epsilon", "1", "--dp-noise", "1"], "--dp-epsilon"),
-                                    (["--dp-epsilon", "-1"], "--dp-epsilon"),
-                                    (["--privacy-budget", "3"], "--privacy-budget"),
-                                    (["--dp-epsilon", "1", "--dp-delta", "2"], "--dp-delta"),
-                                    (["--strategy", "median", "--central-dp-noise", "0.1"], "--central-dp-noise")] {
+        for (arguments, needle) in [
+            (["--dp-epsilon", "1", "--dp-noise", "1"], "--dp-epsilon"),
+            (["--dp-epsilon", "-1"], "--dp-epsilon"),
+            (["--privacy-budget", "3"], "--privacy-budget"),
+            (["--dp-epsilon", "1", "--dp-delta", "2"], "--dp-delta"),
+            (["--strategy", "median", "--central-dp-noise", "0.1"], "--central-dp-noise")
+        ] {
             let output = try CohortBinary.run(["simulate"] + arguments)
             #expect(output.status != 0)
             #expect(output.standardError.contains(needle), "stderr: \(output.standardError)")

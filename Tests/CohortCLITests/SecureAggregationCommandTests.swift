@@ -30,7 +30,7 @@ import Testing
         (["--strategy", "krum"], "the krum rule needs each site's own update"),
         (["--strategy", "median"], "the median rule needs each site's own update"),
         (["--strategy", "scaffold"], "scaffold needs each site's control-variate delta"),
-        (["--norm-bound", "1"], "the norm-bounded mean rule needs each site's own update"),
+        (["--norm-bound", "1"], "the norm-bounded mean rule needs each site's own update")
     ])
     func conflictsAreRefusedInOneLineNamingTheFix(arguments: [String], problem: String) throws {
         let output = try CohortBinary.run(["simulate", "--secure-aggregation", "--quiet"] + arguments)

@@ -12,15 +12,20 @@ import Testing
 @Suite struct SecureAggregationStudyTests {
     static let data = Result { try HeartDisease.load(split: .flamby) }
 
-    static func simulation(rounds: Int = 15, minimumSites: Int? = nil, strategy: StrategySpec = .fedAvg,
-                           faults: [SiteID: SiteFault] = [:]) throws -> Simulation {
+    static func simulation(
+        rounds: Int = 15, minimumSites: Int? = nil, strategy: StrategySpec = .fedAvg,
+        faults: [SiteID: SiteFault] = [:]
+    ) throws -> Simulation {
         let heart = try data.get()
         let training = TrainingInstructions(localSteps: 100, batchSize: 4, optimizer: .sgd(learningRate: 0.001, momentum: 0))
-        let configuration = StudyConfiguration(studyID: "secagg-heart", rounds: rounds,
-                                               selection: try SiteSelection(fraction: 1, minimumSites: minimumSites ?? heart.sites.count),
-                                               training: training, seed: 42)
-        return Simulation(sites: heart.sites, model: .logisticRegression, strategy: strategy, configuration: configuration,
-                          centralEvaluation: ["pooled": heart.pooledTest]).injecting(faults)
+        let configuration = StudyConfiguration(
+            studyID: "secagg-heart", rounds: rounds,
+            selection: try SiteSelection(fraction: 1, minimumSites: minimumSites ?? heart.sites.count),
+            training: training, seed: 42)
+        return Simulation(
+            sites: heart.sites, model: .logisticRegression, strategy: strategy, configuration: configuration,
+            centralEvaluation: ["pooled": heart.pooledTest]
+        ).injecting(faults)
     }
 
     static func secured(_ simulation: Simulation) -> Simulation {
@@ -69,8 +74,10 @@ import Testing
         let leaving = SiteID("hungarian")
         // Round 1: it answers setup and share stages, then vanishes (its masks must be removed);
         // round 2: it trains but answers no stage at all.
-        let simulation = Self.secured(try Self.simulation(rounds: 2, minimumSites: 3,
-                                                          faults: [leaving: .leaveSecureAggregation(afterAnswers: 2)]))
+        let simulation = Self.secured(
+            try Self.simulation(
+                rounds: 2, minimumSites: 3,
+                faults: [leaving: .leaveSecureAggregation(afterAnswers: 2)]))
         let outcome = try await simulation.run()
         #expect(outcome.rounds.map(\.accepted) == [true, true])
         for record in outcome.rounds {
@@ -94,8 +101,9 @@ import Testing
         // Fixed clipping: under secure aggregation the sites clip to C, and the coordinator adds
         // the same noise to the sum that DP-FedAvg adds to its own clipped sum.
         var plain = try Self.simulation(rounds: 4)
-        plain.customRule = try DPFedAvg(noiseMultiplier: 0.5, initialClipNorm: 0.05, adaptive: false, expectedUpdates: 4, seed: 42,
-                                        noise: .seeded)
+        plain.customRule = try DPFedAvg(
+            noiseMultiplier: 0.5, initialClipNorm: 0.05, adaptive: false, expectedUpdates: 4, seed: 42,
+            noise: .seeded)
         let plainOutcome = try await plain.run()
         let secureOutcome = try await Self.secured(plain).run()
         #expect(secureOutcome.rounds.allSatisfy { $0.accepted })

@@ -75,8 +75,9 @@ import Testing
     }
 
     @Test func breastMNISTCNNRunsEndToEnd() throws {
-        let report = try runJSON(["--dataset", "breastmnist", "--rounds", "2", "--local-steps", "3", "--batch-size", "16"],
-                                 name: "breast.json")
+        let report = try runJSON(
+            ["--dataset", "breastmnist", "--rounds", "2", "--local-steps", "3", "--batch-size", "16"],
+            name: "breast.json")
         let sites = try #require((report["final"] as? [String: Any])?["sites"] as? [[String: Any]])
         #expect(sites.count == 4)
         #expect(sites.allSatisfy { ($0["accuracy"] as? Double).map { $0 >= 0 && $0 <= 1 } ?? false })

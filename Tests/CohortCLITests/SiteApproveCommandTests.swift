@@ -37,8 +37,10 @@ import Testing
         #expect(before.standardError.contains("no round of the study was accepted"), "\(before.standardError)")
         #expect(!FileManager.default.fileExists(atPath: "\(folder)/before.json"))
 
-        let approve = try CohortBinary.run(["site", "approve", "--plan", plan, "--policy-dir", "\(folder)/policy",
-                                            "--by", "Dr. Ana Ruiz", "--key", "\(folder)/steward.key", "--note", "IRB-2026-17"])
+        let approve = try CohortBinary.run([
+            "site", "approve", "--plan", plan, "--policy-dir", "\(folder)/policy",
+            "--by", "Dr. Ana Ruiz", "--key", "\(folder)/steward.key", "--note", "IRB-2026-17"
+        ])
         #expect(approve.status == 0, "\(approve.standardError)")
         #expect(approve.standardOutput.contains("approved plan"))
         let approvals = try String(contentsOfFile: "\(folder)/policy/approvals.jsonl", encoding: .utf8)
@@ -51,8 +53,10 @@ import Testing
 
         let mlpPlan = "\(folder)/plan-mlp.json"
         #expect(try CohortBinary.run(["simulate", "--rounds", "2", "--quiet", "--model", "mlp", "--write-plan", mlpPlan]).status == 0)
-        let refused = try CohortBinary.run(["site", "approve", "--plan", mlpPlan, "--policy-dir", "\(folder)/policy",
-                                            "--by", "Dr. Ana Ruiz", "--key", "\(folder)/steward.key"])
+        let refused = try CohortBinary.run([
+            "site", "approve", "--plan", mlpPlan, "--policy-dir", "\(folder)/policy",
+            "--by", "Dr. Ana Ruiz", "--key", "\(folder)/steward.key"
+        ])
         #expect(refused.status != 0)
         #expect(refused.standardError.contains("allowed_models"), "\(refused.standardError)")
         #expect(try String(contentsOfFile: "\(folder)/policy/approvals.jsonl", encoding: .utf8) == approvals, "nothing appended")
@@ -69,12 +73,16 @@ import Testing
         let plan = "\(folder)/plan.json"
         #expect(try CohortBinary.run(["simulate", "--rounds", "2", "--quiet", "--secure-aggregation", "--write-plan", plan]).status == 0)
         #expect(try CohortBinary.run(["audit", "keygen", "--out", "\(folder)/steward.key"]).status == 0)
-        let approve = try CohortBinary.run(["site", "approve", "--plan", plan, "--policy-dir", "\(folder)/policy",
-                                            "--by", "Dr. Ana Ruiz", "--key", "\(folder)/steward.key"])
+        let approve = try CohortBinary.run([
+            "site", "approve", "--plan", plan, "--policy-dir", "\(folder)/policy",
+            "--by", "Dr. Ana Ruiz", "--key", "\(folder)/steward.key"
+        ])
         #expect(approve.status == 0, "\(approve.standardError)")
-        let run = try CohortBinary.run(["simulate", "--rounds", "2", "--quiet", "--secure-aggregation",
-                                        "--site-policy", "\(folder)/policy", "--steward-key", "\(folder)/steward.key.pub",
-                                        "--audit-dir", "\(folder)/audit", "--output", "\(folder)/run.json"])
+        let run = try CohortBinary.run([
+            "simulate", "--rounds", "2", "--quiet", "--secure-aggregation",
+            "--site-policy", "\(folder)/policy", "--steward-key", "\(folder)/steward.key.pub",
+            "--audit-dir", "\(folder)/audit", "--output", "\(folder)/run.json"
+        ])
         #expect(run.status == 0, "\(run.standardError)")
         #expect(try Self.acceptedRounds("\(folder)/run.json") == 2, "\(run.standardError)")
         let files = try FileManager.default.subpathsOfDirectory(atPath: "\(folder)/audit")

@@ -22,8 +22,10 @@ import Testing
     @Test func heartDiseaseReportPerSitePooledGroupsAndLeaveOneSiteOut() throws {
         let folder = try Self.simulated("validation-heart")
         #expect(FileManager.default.fileExists(atPath: "\(folder)/run.model.json"))
-        let made = try CohortBinary.run(["report", "validation", "--run", "\(folder)/run.json", "--out", "\(folder)/report",
-                                         "--threshold", "0.3", "--threshold", "0.5"])
+        let made = try CohortBinary.run([
+            "report", "validation", "--run", "\(folder)/run.json", "--out", "\(folder)/report",
+            "--threshold", "0.3", "--threshold", "0.5"
+        ])
         #expect(made.status == 0, "\(made.standardError)")
         let report = try Self.json("\(folder)/report/validation.json")
         let sites = try #require(report["sites"] as? [[String: Any]])
@@ -85,8 +87,10 @@ import Testing
         #expect(unknown.status != 0)
         #expect(unknown.standardError.contains("unknown patient attribute 'income'"), "\(unknown.standardError)")
         // An attribute the data does not carry: a statement, not an empty group.
-        let race = try CohortBinary.run(["report", "validation", "--run", run, "--out", "\(folder)/race", "--subgroup", "sex",
-                                         "--subgroup", "race", "--skip-leave-one-site-out"])
+        let race = try CohortBinary.run([
+            "report", "validation", "--run", run, "--out", "\(folder)/race", "--subgroup", "sex",
+            "--subgroup", "race", "--skip-leave-one-site-out"
+        ])
         #expect(race.status == 0, "\(race.standardError)")
         let report = try Self.json("\(folder)/race/validation.json")
         #expect((report["statements"] as? [String])?.contains { $0.hasPrefix("race: no site's data records race") } == true)

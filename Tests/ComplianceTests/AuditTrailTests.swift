@@ -2,6 +2,7 @@ import CohortTestSupport
 import Crypto
 import Foundation
 import Testing
+
 @testable import Compliance
 
 @Suite struct AuditTrailTests {
@@ -13,13 +14,17 @@ import Testing
         let time = Date(timeIntervalSince1970: 1_750_000_000.125)
         let events: [AuditEvent] = [
             .studyCreated(study: "s1", planHash: String(repeating: "a", count: 64), coordinator: "coord"),
-            .instructionsReceived(ReceivedInstructions(study: "s1", round: 1, site: "site-a", coordinator: "coord", planHash: "ab",
-                                                       localSteps: 10, batchSize: 8, optimizer: "sgd", learningRate: 0.01, privacy: "clip 1")),
-            .updateSent(SentUpdate(study: "s1", round: 1, site: "site-a", rows: 120, bytes: 56, payloadSHA256: "cd", secureAggregation: true,
-                                   privacy: UpdatePrivacy(noiseMultiplier: 1.1, samplingRate: 0.05, steps: 10, clipNorm: 1, delta: 1e-5, epsilonAfter: 0.75))),
+            .instructionsReceived(
+                ReceivedInstructions(
+                    study: "s1", round: 1, site: "site-a", coordinator: "coord", planHash: "ab",
+                    localSteps: 10, batchSize: 8, optimizer: "sgd", learningRate: 0.01, privacy: "clip 1")),
+            .updateSent(
+                SentUpdate(
+                    study: "s1", round: 1, site: "site-a", rows: 120, bytes: 56, payloadSHA256: "cd", secureAggregation: true,
+                    privacy: UpdatePrivacy(noiseMultiplier: 1.1, samplingRate: 0.05, steps: 10, clipNorm: 1, delta: 1e-5, epsilonAfter: 0.75))),
             .updateRefused(study: "s1", round: 2, site: "site-a", rule: "min_rows_per_update", reason: "12 rows, \"fewer\" than 20\nrequired"),
             .dataPrepared(PreparedData(study: "s1", site: "site-a", schemaHash: "ef", trainingRows: 100, testRows: 20, excludedRows: 3)),
-            .operatorAction(operator: "ana", action: "reinstate", detail: nil),
+            .operatorAction(operator: "ana", action: "reinstate", detail: nil)
         ]
         for event in events { try trail.append(event, at: time) }
         try trail.close()

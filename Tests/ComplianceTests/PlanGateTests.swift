@@ -1,6 +1,7 @@
 import CohortTestSupport
 import Foundation
 import Testing
+
 @testable import Compliance
 
 @Suite struct PlanGateTests {
@@ -8,8 +9,9 @@ import Testing
     let policy = try! SitePolicy(contentsOf: Fixtures.url("site-policy.yaml"))
 
     private func terms(round: Int = 1, localSteps: Int? = nil, learningRate: Double? = nil) -> RoundTerms {
-        RoundTerms(study: plan.study, round: round, localSteps: localSteps ?? plan.localSteps, batchSize: plan.batchSize,
-                   optimizer: plan.optimizer, learningRate: learningRate ?? plan.learningRate, strategyParameters: plan.strategyParameters)
+        RoundTerms(
+            study: plan.study, round: round, localSteps: localSteps ?? plan.localSteps, batchSize: plan.batchSize,
+            optimizer: plan.optimizer, learningRate: learningRate ?? plan.learningRate, strategyParameters: plan.strategyParameters)
     }
 
     /// A gate whose steward approved `approved` (in a real, signed approvals trail).
@@ -25,7 +27,8 @@ import Testing
 
     @Test func thePlanHashIsCanonical() throws {
         // Whitespace and key order in the file do not matter; the hash covers values only.
-        let reordered = "{\"study\":\"heart-2025\",\"schema_hash\":\"\(plan.schemaHash)\",\"secure_aggregation\":false,\"privacy\":null,"
+        let reordered =
+            "{\"study\":\"heart-2025\",\"schema_hash\":\"\(plan.schemaHash)\",\"secure_aggregation\":false,\"privacy\":null,"
             + "\"optimizer_parameters\":{\"momentum\":0},\"learning_rate\":0.001,\"optimizer\":\"sgd\",\"batch_size\":8,\"local_steps\":50,"
             + "\"rounds\":20,\"aggregation\":\"mean\",\"strategy_parameters\":{\"mu\":0.01},\"strategy\":\"fedprox\",\"parameter_count\":14,\"model\":\"logistic\"}"
         #expect(try TrainingPlan(json: Data(reordered.utf8)).planHash == plan.planHash)
@@ -35,13 +38,27 @@ import Testing
 
     @Test func changingOneHyperParameterChangesTheHash() {
         var changes: [TrainingPlan] = []
-        var p = plan; p.learningRate = 0.0011; changes.append(p)
-        p = plan; p.localSteps = 51; changes.append(p)
-        p = plan; p.batchSize = 16; changes.append(p)
-        p = plan; p.strategyParameters["mu"] = 0.02; changes.append(p)
-        p = plan; p.privacy = PlanPrivacy(clipNorm: 1, noiseMultiplier: 1.1, expectedBatchSize: 8, delta: 1e-5); changes.append(p)
-        p = plan; p.secureAggregation = true; changes.append(p)
-        p = plan; p.schemaHash = String(repeating: "0", count: 64); changes.append(p)
+        var p = plan
+        p.learningRate = 0.0011
+        changes.append(p)
+        p = plan
+        p.localSteps = 51
+        changes.append(p)
+        p = plan
+        p.batchSize = 16
+        changes.append(p)
+        p = plan
+        p.strategyParameters["mu"] = 0.02
+        changes.append(p)
+        p = plan
+        p.privacy = PlanPrivacy(clipNorm: 1, noiseMultiplier: 1.1, expectedBatchSize: 8, delta: 1e-5)
+        changes.append(p)
+        p = plan
+        p.secureAggregation = true
+        changes.append(p)
+        p = plan
+        p.schemaHash = String(repeating: "0", count: 64)
+        changes.append(p)
         let hashes = Set(changes.map(\.planHash) + [plan.planHash])
         #expect(hashes.count == changes.count + 1)
     }
@@ -90,8 +107,9 @@ import Testing
         #expect(gate.admit(terms(), under: plan, trainingRows: 20) == .allow)
         let before = try #require(gate.admit(terms(), under: plan, trainingRows: 19).refusal)
         #expect(before.rule == "min_rows_per_update")
-        let update = OutgoingUpdate(study: plan.study, round: 1, rows: 19, parameterCount: 14, differentiallyPrivate: false,
-                                    epsilonAfter: nil, secureAggregation: false)
+        let update = OutgoingUpdate(
+            study: plan.study, round: 1, rows: 19, parameterCount: 14, differentiallyPrivate: false,
+            epsilonAfter: nil, secureAggregation: false)
         #expect(gate.release(update, under: plan).refusal?.rule == "min_rows_per_update")
         var enough = update
         enough.rows = 20
@@ -108,8 +126,9 @@ import Testing
         var mlp = plan
         mlp.model = "mlp:16"
         #expect(gate.review(mlp).refusal?.rule == "plan_approval")
-        let spent = OutgoingUpdate(study: plan.study, round: 3, rows: 100, parameterCount: 14, differentiallyPrivate: true,
-                                   epsilonAfter: 1.5, secureAggregation: true)
+        let spent = OutgoingUpdate(
+            study: plan.study, round: 3, rows: 100, parameterCount: 14, differentiallyPrivate: true,
+            epsilonAfter: 1.5, secureAggregation: true)
         #expect(gate.release(spent, under: plan).refusal?.rule == "differential_privacy.max_epsilon")
     }
 

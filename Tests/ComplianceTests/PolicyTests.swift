@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Compliance
 
 @Suite struct PolicyTests {
@@ -38,11 +39,17 @@ import Testing
         ("site: a\nsteward: b\nallowed_models: [logistic, transformer]\nmin_rows_per_update: 20\n", 3, "transformer"),
         ("site: a\nsteward: b\nallowed_models: [logistic]\nmin_rows_per_update: 0\n", 4, "min_rows_per_update"),
         ("site: a\nsteward: b\nallowed_models: [logistic]\nmin_rows_per_update: many\n", 4, "whole number"),
-        ("site: a\nsteward: b\nallowed_models: [logistic]\nmin_rows_per_update: 5\ndifferential_privacy:\n  required: yes please\n  max_epsilon: 1\n  delta: 0.001\n", 6, "true or false"),
-        ("site: a\nsteward: b\nallowed_models: [logistic]\nmin_rows_per_update: 5\ndifferential_privacy:\n  required: false\n  max_epsilon: 1\n  delta: 2\n", 8, "delta"),
+        (
+            "site: a\nsteward: b\nallowed_models: [logistic]\nmin_rows_per_update: 5\ndifferential_privacy:\n  required: yes please\n  max_epsilon: 1\n  delta: 0.001\n",
+            6, "true or false"
+        ),
+        (
+            "site: a\nsteward: b\nallowed_models: [logistic]\nmin_rows_per_update: 5\ndifferential_privacy:\n  required: false\n  max_epsilon: 1\n  delta: 2\n",
+            8, "delta"
+        ),
         ("site: a\nsteward: b\nallowed_models: [logistic]\nmin_rows_per_update: 5\nallowed_coordinators: [not-a-fingerprint]\n", 5, "fingerprint"),
         ("site: a\nsteward: b\nallowed_models: [logistic]\nmin_rows_per_update: 5\nmin_rows_per_update: 6\n", 4, "duplicate"),
-        ("site: a\nsteward: b\nallowed_models: [logistic]\n", 1, "min_rows_per_update"),
+        ("site: a\nsteward: b\nallowed_models: [logistic]\n", 1, "min_rows_per_update")
     ])
     func badPoliciesAreRefusedWithTheLine(yaml: String, line: Int, mention: String) {
         #expect {

@@ -1,12 +1,14 @@
 import CohortTestSupport
 import Federation
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Learning
 import Testing
+
 @testable import Compliance
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// A real (small) federated study, audited at the coordinator and at every site, then
 /// reported on: the page must parse, and its numbers must equal the study's own records.
@@ -37,13 +39,15 @@ import Testing
         }
         let rows = ["site-0": 60, "site-1": 80, "site-2": 12]
         let data = rows.keys.sorted().map { SiteData(name: $0, train: dataset(rows[$0]!), test: dataset(20)) }
-        let configuration = StudyConfiguration(studyID: "heart-2025", rounds: 3, selection: try SiteSelection(fraction: 1, minimumSites: 2),
-                                               training: TrainingInstructions(localSteps: 5, batchSize: 8, optimizer: .sgd(learningRate: 0.1)),
-                                               evaluateEvery: 3, roundDeadlineSeconds: 60, seed: 42)
+        let configuration = StudyConfiguration(
+            studyID: "heart-2025", rounds: 3, selection: try SiteSelection(fraction: 1, minimumSites: 2),
+            training: TrainingInstructions(localSteps: 5, batchSize: 8, optimizer: .sgd(learningRate: 0.1)),
+            evaluateEvery: 3, roundDeadlineSeconds: 60, seed: 42)
         let initial = try Model(spec: .logisticRegression, inputShape: Shape(4), task: .binary, seed: 42)
-        let plan = TrainingPlan(study: "heart-2025", model: "logistic", parameterCount: initial.parameterCount, strategy: "fedavg",
-                                rounds: 3, localSteps: 5, batchSize: 8, optimizer: "sgd", learningRate: 0.1,
-                                secureAggregation: false, schemaHash: String(repeating: "5", count: 64))
+        let plan = TrainingPlan(
+            study: "heart-2025", model: "logistic", parameterCount: initial.parameterCount, strategy: "fedavg",
+            rounds: 3, localSteps: 5, batchSize: 8, optimizer: "sgd", learningRate: 0.1,
+            secureAggregation: false, schemaHash: String(repeating: "5", count: 64))
         study.plan = plan
 
         let policy = try SitePolicy(yaml: "site: any\nsteward: Dr. Ana Ruiz\nallowed_models: [logistic]\nmin_rows_per_update: 20\n")
@@ -58,18 +62,21 @@ import Testing
             let approvals = try PlanApprovals.load(at: approvalsURL, trustedKey: signer.identity.publicKey)
             if site.name == "site-0" { study.approvals = approvals }
             let trail = try AuditTrail.create(at: study.siteTrail(site.name), signer: signer)
-            sites[SiteID(site.name)] = SiteCompliance(auditor: SiteAuditor(trail: trail, site: site.name, coordinator: "coordinator"),
-                                                      gate: SitePolicyGate(policy: policy, approvals: approvals), plan: plan,
-                                                      trainingRows: site.train.count)
+            sites[SiteID(site.name)] = SiteCompliance(
+                auditor: SiteAuditor(trail: trail, site: site.name, coordinator: "coordinator"),
+                gate: SitePolicyGate(policy: policy, approvals: approvals), plan: plan,
+                trainingRows: site.train.count)
             actors.append(try Site(id: SiteID(site.name), study: "heart-2025", model: .logisticRegression, data: site, seed: 42))
         }
         let transport = AuditingTransport(wrapping: InProcessTransport(sites: actors), sites: sites)
         let coordinatorTrail = try AuditTrail.create(at: study.coordinatorTrail, signer: .make("coordinator", role: .coordinator))
         let auditor = FederationAuditor(trail: coordinatorTrail, study: "heart-2025")
-        auditor.studyCreated(planHash: plan.planHash, coordinator: "coordinator",
-                             sites: sites.keys.sorted().map { ($0.name, sites[$0]!.auditor.trail.identity.publicKeyHex, nil) })
-        let coordinator = try Coordinator(configuration: configuration, strategy: FedAvg(), initialParameters: initial.parameters,
-                                          layout: initial.layout, transport: transport)
+        auditor.studyCreated(
+            planHash: plan.planHash, coordinator: "coordinator",
+            sites: sites.keys.sorted().map { ($0.name, sites[$0]!.auditor.trail.identity.publicKeyHex, nil) })
+        let coordinator = try Coordinator(
+            configuration: configuration, strategy: FedAvg(), initialParameters: initial.parameters,
+            layout: initial.layout, transport: transport)
         study.outcome = try await coordinator.run(observer: auditor.observer)
         try auditor.checkHealthy()
         try coordinatorTrail.close()
@@ -83,11 +90,14 @@ import Testing
         let site = "site-0"
         let siteLog = try AuditLog.read(at: study.siteTrail(site), verifier: AuditVerifier(trustedKey: study.siteSigner.identity.publicKey))
         let coordinatorLog = try AuditLog.read(at: study.coordinatorTrail)
-        let quality = DataQualitySummary(source: "site-0.csv", rowsRead: 64, rowsIncluded: 60,
-                                         exclusions: [.init(reason: "missing outcome", rows: 4)],
-                                         missingness: [.init(feature: "cholesterol", missingPercent: 3.3)])
-        let report = ComplianceReport(ComplianceReportInput(study: "heart-2025", site: site, siteTrail: siteLog, coordinatorTrail: coordinatorLog,
-                                                            policy: study.policy, approvals: study.approvals, plan: study.plan, quality: quality))
+        let quality = DataQualitySummary(
+            source: "site-0.csv", rowsRead: 64, rowsIncluded: 60,
+            exclusions: [.init(reason: "missing outcome", rows: 4)],
+            missingness: [.init(feature: "cholesterol", missingPercent: 3.3)])
+        let report = ComplianceReport(
+            ComplianceReportInput(
+                study: "heart-2025", site: site, siteTrail: siteLog, coordinatorTrail: coordinatorLog,
+                policy: study.policy, approvals: study.approvals, plan: study.plan, quality: quality))
         let records = study.outcome.rounds
         #expect(records.count == 3)
         // What left site-0: one update per round in which it contributed.
@@ -115,9 +125,11 @@ import Testing
         #expect(page.fields["plan-hash"] == study.plan.planHash)
         #expect(page.fields["verdict"] == "All audit trails verified")
         #expect(page.rows(of: "data-participant").map { $0["name"]! }.sorted() == ["coordinator", "site-0", "site-1", "site-2"])
-        #expect(Set(page.rows(of: "data-citation").compactMap { $0["data-citation"] }) ==
-                ["45 CFR 164.308(a)(1)(ii)(D)", "45 CFR 164.308(a)(4)", "45 CFR 164.312(a)(1)", "45 CFR 164.312(b)", "45 CFR 164.312(c)(1)",
-                 "45 CFR 164.312(d)", "45 CFR 164.312(e)(1)"])
+        #expect(
+            Set(page.rows(of: "data-citation").compactMap { $0["data-citation"] }) == [
+                "45 CFR 164.308(a)(1)(ii)(D)", "45 CFR 164.308(a)(4)", "45 CFR 164.312(a)(1)", "45 CFR 164.312(b)", "45 CFR 164.312(c)(1)",
+                "45 CFR 164.312(d)", "45 CFR 164.312(e)(1)"
+            ])
         #expect(page.fields["rows-included"] == "60")
 
         // For a look at the real page (scripts/compliance-report-screenshot.sh).

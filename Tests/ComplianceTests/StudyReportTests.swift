@@ -2,6 +2,7 @@ import CohortTestSupport
 import Federation
 import Foundation
 import Testing
+
 @testable import Compliance
 
 /// The report over a whole study: one trail per site plus the coordinator's, as a compliance
@@ -26,9 +27,11 @@ import Testing
             let south = try AuditTrail.create(at: south, signer: .make("south"), durability: .unsynced)
             let coordinator = try AuditTrail.create(at: coordinator, signer: .make("coordinator", role: .coordinator), durability: .unsynced)
             func sent(_ site: String, _ round: Int, epsilon: Double) -> AuditEvent {
-                .updateSent(SentUpdate(study: "stroke-2026", round: round, site: site, rows: 200, bytes: 56, payloadSHA256: Self.payload(site, round),
-                                       secureAggregation: false,
-                                       privacy: UpdatePrivacy(noiseMultiplier: 1.1, samplingRate: 0.04, steps: 50, clipNorm: 1, delta: 1e-5, epsilonAfter: epsilon)))
+                .updateSent(
+                    SentUpdate(
+                        study: "stroke-2026", round: round, site: site, rows: 200, bytes: 56, payloadSHA256: Self.payload(site, round),
+                        secureAggregation: false,
+                        privacy: UpdatePrivacy(noiseMultiplier: 1.1, samplingRate: 0.04, steps: 50, clipNorm: 1, delta: 1e-5, epsilonAfter: epsilon)))
             }
             try coordinator.append(.studyCreated(study: "stroke-2026", planHash: String(repeating: "7", count: 64), coordinator: "coordinator"))
             for site in ["north", "south", "east"] {
@@ -41,9 +44,12 @@ import Testing
             try north.append(.evaluationSent(study: "stroke-2026", round: 3, site: "north", rows: 40))
             try south.append(sent("south", 1, epsilon: 1.1))
             try coordinator.append(.updateAccepted(study: "stroke-2026", round: 1, site: "south", rows: 200, epsilon: 1.1))
-            try south.append(.updateRefused(study: "stroke-2026", round: 2, site: "south", rule: "differential_privacy.max_epsilon",
-                                            reason: "epsilon would reach 9.2, over the cap of 8"))
-            try coordinator.append(.siteFailed(study: "stroke-2026", round: 2, site: "south", reason: "refused by site policy: differential_privacy.max_epsilon"))
+            try south.append(
+                .updateRefused(
+                    study: "stroke-2026", round: 2, site: "south", rule: "differential_privacy.max_epsilon",
+                    reason: "epsilon would reach 9.2, over the cap of 8"))
+            try coordinator.append(
+                .siteFailed(study: "stroke-2026", round: 2, site: "south", reason: "refused by site policy: differential_privacy.max_epsilon"))
             try south.append(sent("south", 3, epsilon: 1.6))
             try coordinator.append(.updateRejected(study: "stroke-2026", round: 3, site: "south", reason: "answer to a withdrawn task"))
             // Another study's entries on the same trails are not this report's.
@@ -52,9 +58,10 @@ import Testing
         }
 
         func report(site: String? = nil, approvals: PlanApprovals? = nil) throws -> ComplianceReport {
-            ComplianceReport(ComplianceReportInput(
-                study: "stroke-2026", siteTrails: [.init(try AuditLog.read(at: north)), .init(try AuditLog.read(at: south))], site: site,
-                coordinatorTrail: try AuditLog.read(at: coordinator), approvals: approvals))
+            ComplianceReport(
+                ComplianceReportInput(
+                    study: "stroke-2026", siteTrails: [.init(try AuditLog.read(at: north)), .init(try AuditLog.read(at: south))], site: site,
+                    coordinatorTrail: try AuditLog.read(at: coordinator), approvals: approvals))
         }
     }
 
@@ -93,7 +100,8 @@ import Testing
         let page = try ParsedPage(HTMLComplianceReport.render(report))
         #expect(page.sections == ["participants", "plan", "rounds", "incidents", "trails", "quality", "hipaa"])
         let rows = page.rows(of: "data-round")
-        #expect(rows.map { "\($0["site"]!):\($0["round"]!):\($0["coordinator"]!)" }
+        #expect(
+            rows.map { "\($0["site"]!):\($0["round"]!):\($0["coordinator"]!)" }
                 == ["north:1:accepted", "north:2:accepted", "north:3:accepted", "south:1:accepted", "south:3:rejected"])
         #expect(rows.map { $0["epsilon"]! } == ["0.9", "1.4", "1.8", "1.1", "1.6"])
         #expect(page.fields["bytes-total"] == "280")
@@ -160,9 +168,10 @@ import Testing
         let study = try await ReportTests.runStudy()
         defer { withExtendedLifetime(study.directory) {} }
         let names = ["site-0", "site-1", "site-2"]
-        let report = ComplianceReport(ComplianceReportInput(
-            study: "heart-2025", siteTrails: try names.map { .init(try AuditLog.read(at: study.siteTrail($0))) }, site: "site-0",
-            coordinatorTrail: try AuditLog.read(at: study.coordinatorTrail), approvals: study.approvals, plan: study.plan))
+        let report = ComplianceReport(
+            ComplianceReportInput(
+                study: "heart-2025", siteTrails: try names.map { .init(try AuditLog.read(at: study.siteTrail($0))) }, site: "site-0",
+                coordinatorTrail: try AuditLog.read(at: study.coordinatorTrail), approvals: study.approvals, plan: study.plan))
         #expect(report.sites.map(\.name) == names)
         #expect(report.sitesWithoutTrail.isEmpty)
         for site in report.sites {
@@ -186,11 +195,14 @@ import Testing
 
     @Test func suppressedQualityCountsStaySuppressed() throws {
         let study = try HandBuiltStudy()
-        let quality = DataQualitySummary(source: "shared quality report", rowsRead: 123, rowsIncluded: 46,
-                                         exclusions: [.init(reason: "missing fbs", rows: 74), .init(reason: "missing trestbps", rows: .suppressed(below: 11))],
-                                         missingness: [.init(feature: "fbs", missingPercent: 61, missing: 75),
-                                                       .init(feature: "trestbps", missingPercent: nil, missing: .suppressed(below: 11))],
-                                         suppression: "counts 1-10 shown as <11")
+        let quality = DataQualitySummary(
+            source: "shared quality report", rowsRead: 123, rowsIncluded: 46,
+            exclusions: [.init(reason: "missing fbs", rows: 74), .init(reason: "missing trestbps", rows: .suppressed(below: 11))],
+            missingness: [
+                .init(feature: "fbs", missingPercent: 61, missing: 75),
+                .init(feature: "trestbps", missingPercent: nil, missing: .suppressed(below: 11))
+            ],
+            suppression: "counts 1-10 shown as <11")
         var input = ComplianceReportInput(study: "stroke-2026", siteTrails: [.init(try AuditLog.read(at: study.north))], site: "north")
         input.quality = quality
         let report = ComplianceReport(input)
@@ -206,22 +218,27 @@ import Testing
         // The plain summary format reads "<11" the same way, and nothing else passes for a count.
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let plain = try decoder.decode(DataQualitySummary.self, from: Data("""
-            {"source":"s.csv","rows_read":64,"rows_included":"<11","exclusions":[{"reason":"age","rows":"<11"}],"missingness":[]}
-            """.utf8))
+        let plain = try decoder.decode(
+            DataQualitySummary.self,
+            from: Data(
+                """
+                {"source":"s.csv","rows_read":64,"rows_included":"<11","exclusions":[{"reason":"age","rows":"<11"}],"missingness":[]}
+                """.utf8))
         #expect(plain.rowsIncluded == .suppressed(below: 11))
         #expect(plain.exclusions.first?.rows == .suppressed(below: 11))
         for bad in ["\"<1\"", "\"11\"", "\"few\""] {
             #expect(throws: DecodingError.self) {
-                try decoder.decode(DataQualitySummary.self, from: Data("{\"source\":\"s\",\"rows_read\":\(bad),\"rows_included\":1,\"exclusions\":[],\"missingness\":[]}".utf8))
+                try decoder.decode(
+                    DataQualitySummary.self, from: Data("{\"source\":\"s\",\"rows_read\":\(bad),\"rows_included\":1,\"exclusions\":[],\"missingness\":[]}".utf8)
+                )
             }
         }
     }
 }
 
-private extension AuditEvent {
+extension AuditEvent {
     /// The same update, filed under another study.
-    func withStudy(_ study: String) -> AuditEvent {
+    fileprivate func withStudy(_ study: String) -> AuditEvent {
         guard case .updateSent(var sent) = self else { return self }
         sent.study = study
         return .updateSent(sent)

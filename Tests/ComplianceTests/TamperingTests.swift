@@ -2,6 +2,7 @@ import CohortTestSupport
 import Crypto
 import Foundation
 import Testing
+
 @testable import Compliance
 
 /// Every kind of tampering is caught, at the right entry (numbered from 1 in file order).
@@ -116,7 +117,10 @@ import Testing
         let (directory, url, signer, original) = try trail()
         defer { withExtendedLifetime(directory) {} }
         var entries = try AuditLog.read(at: url).entries
-        guard case .updateSent(var sent) = entries[12].event else { Issue.record("entry 13 is not an update"); return }
+        guard case .updateSent(var sent) = entries[12].event else {
+            Issue.record("entry 13 is not an update")
+            return
+        }
         sent.rows = 5
         entries[12].event = .updateSent(sent)
         let forged = forge(Array(entries[12...]), after: Array(original.prefix(12)), signer: .make())
@@ -194,7 +198,10 @@ import Testing
         try trail.close()
         let log = try AuditLog.read(at: url, verifier: AuditVerifier(trustedKey: signer.identity.publicKey))
         #expect(log.verification.isIntact)
-        guard case .trailRecovered(let bytes, _, let by)? = log.entries.last?.event else { Issue.record("no recovery entry"); return }
+        guard case .trailRecovered(let bytes, _, let by)? = log.entries.last?.event else {
+            Issue.record("no recovery entry")
+            return
+        }
         #expect(bytes == torn.utf8.count)
         #expect(by == "ana")
         let aside = try FileManager.default.contentsOfDirectory(atPath: directory.url.path).filter { $0.contains(".torn-") }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+
 @testable import Compliance
 
 enum Fixtures {
@@ -23,9 +24,12 @@ func writeTrail(at url: URL, signer: AuditSigner, count: Int) throws -> AuditTra
         if index % 2 == 0 {
             try trail.append(.roundStarted(study: "s1", round: index / 2 + 1, participants: ["site-a", "site-b"]))
         } else {
-            try trail.append(.updateSent(SentUpdate(study: "s1", round: index / 2 + 1, site: "site-a", rows: 120, bytes: 56,
-                                                    payloadSHA256: String(repeating: "0f", count: 32), secureAggregation: false,
-                                                    privacy: UpdatePrivacy(noiseMultiplier: 1.1, samplingRate: 0.05, steps: 10, epsilonAfter: 0.5))))
+            try trail.append(
+                .updateSent(
+                    SentUpdate(
+                        study: "s1", round: index / 2 + 1, site: "site-a", rows: 120, bytes: 56,
+                        payloadSHA256: String(repeating: "0f", count: 32), secureAggregation: false,
+                        privacy: UpdatePrivacy(noiseMultiplier: 1.1, samplingRate: 0.05, steps: 10, epsilonAfter: 0.5))))
         }
     }
     try trail.sync()

@@ -3,6 +3,7 @@ import Crypto
 import Federation
 import Foundation
 import Testing
+
 @testable import Compliance
 
 /// A trail cut back, or rewritten and signed again with its own key, passes verification on
@@ -71,8 +72,9 @@ import Testing
         #expect(witness[1].contains("site-a"))
         witness[1] = witness[1].replacingOccurrences(of: "site-a", with: "site-b")
         write(witness, to: pair.coordinator)
-        let heads = try WitnessedHeads.read(witness: pair.coordinator, verifier: AuditVerifier(trustedKey: pair.coordinatorSigner.identity.publicKey),
-                                            participant: "site-a")
+        let heads = try WitnessedHeads.read(
+            witness: pair.coordinator, verifier: AuditVerifier(trustedKey: pair.coordinatorSigner.identity.publicKey),
+            participant: "site-a")
         #expect(!heads.witness.isIntact)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Datasets
 
 @Suite("DatasetError messages")
@@ -20,7 +21,7 @@ struct DatasetErrorTests {
         .missingValue(path: path, line: 7, column: "num"),
         .nonFiniteFeature(path: path, row: 7, column: "oldpeak"),
         .invalidLabel(path: path, array: "train_labels", index: 3, value: "0.5"),
-        .splitMismatch(path: path, detail: "has 199 rows"),
+        .splitMismatch(path: path, detail: "has 199 rows")
     ]
 
     @Test(arguments: everyCase)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Datasets
 
 /// Loads `folder`, expecting a `DatasetError`; returns it so the test can check its details.
@@ -51,8 +52,11 @@ struct HeartDiseaseErrorTests {
         try withScratchDirectory { folder in
             try writeHeartFiles(to: folder, editing: "hungarian") { replacingLine(5, of: $0, with: "40,1,2,140,289,0,0,172,0,0,?,?,?") }
             let error = loadError(folder)
-            #expect(error == .wrongColumnCount(path: folder.appendingPathComponent("processed.hungarian.data").path,
-                                               line: 5, found: 13, expected: 14))
+            #expect(
+                error
+                    == .wrongColumnCount(
+                        path: folder.appendingPathComponent("processed.hungarian.data").path,
+                        line: 5, found: 13, expected: 14))
             expectOneLine(error, naming: "processed.hungarian.data line 5")
         }
     }
@@ -61,8 +65,11 @@ struct HeartDiseaseErrorTests {
         try withScratchDirectory { folder in
             try writeHeartFiles(to: folder, editing: "cleveland") { replacingLine(2, of: $0, with: "67.0,1.0,4.0,160.0,,0.0,2.0,108.0,1.0,1.5,2.0,3.0,3.0,2") }
             let error = loadError(folder)
-            #expect(error == .malformedValue(path: folder.appendingPathComponent("processed.cleveland.data").path,
-                                             line: 2, column: "chol", text: ""))
+            #expect(
+                error
+                    == .malformedValue(
+                        path: folder.appendingPathComponent("processed.cleveland.data").path,
+                        line: 2, column: "chol", text: ""))
             expectOneLine(error, naming: "processed.cleveland.data line 2")
         }
     }
@@ -78,7 +85,9 @@ struct HeartDiseaseErrorTests {
 
     @Test func nanAndOverflowingFeaturesAreRefused() throws {
         try withScratchDirectory { folder in
-            try writeHeartFiles(to: folder, editing: "cleveland") { replacingLine(4, of: $0, with: "37.0,1.0,3.0,130.0,nan,0.0,0.0,187.0,0.0,3.5,3.0,0.0,3.0,0") }
+            try writeHeartFiles(to: folder, editing: "cleveland") {
+                replacingLine(4, of: $0, with: "37.0,1.0,3.0,130.0,nan,0.0,0.0,187.0,0.0,3.5,3.0,0.0,3.0,0")
+            }
             let error = loadError(folder)
             #expect(error == .nonFiniteFeature(path: folder.appendingPathComponent("processed.cleveland.data").path, row: 4, column: "chol"))
             expectOneLine(error, naming: "processed.cleveland.data row 4")
@@ -89,15 +98,19 @@ struct HeartDiseaseErrorTests {
             #expect(loadError(folder, split: .seeded(1)) == nil)
             // Filled in, the row is kept, and 1e40 overflows Float.
             try writeHeartFiles(to: folder, editing: "switzerland") { replacingLine(2, of: $0, with: "34,1,4,115,0,0,0,154,0,1e40,1,?,?,1") }
-            #expect(loadError(folder, split: .seeded(1)) == .nonFiniteFeature(
-                path: folder.appendingPathComponent("processed.switzerland.data").path, row: 2, column: "oldpeak"))
+            #expect(
+                loadError(folder, split: .seeded(1))
+                    == .nonFiniteFeature(
+                        path: folder.appendingPathComponent("processed.switzerland.data").path, row: 2, column: "oldpeak"))
         }
     }
 
     @Test func missingFeatureDropsTheRowAsFLambyDoes() throws {
         try withScratchDirectory { folder in
             // Cleveland line 1 is complete; a '?' in age removes it, leaving 302 usable rows.
-            try writeHeartFiles(to: folder, editing: "cleveland") { replacingLine(1, of: $0, with: "?,1.0,1.0,145.0,233.0,1.0,2.0,150.0,0.0,2.3,3.0,0.0,6.0,0") }
+            try writeHeartFiles(to: folder, editing: "cleveland") {
+                replacingLine(1, of: $0, with: "?,1.0,1.0,145.0,233.0,1.0,2.0,150.0,0.0,2.3,3.0,0.0,6.0,0")
+            }
             let data = try HeartDisease.load(from: folder, split: .seeded(3))
             #expect(data.sites[0].train.count + data.sites[0].test.count == 302)
             // The shipped FLamby split no longer fits that file, and says so.

@@ -1,6 +1,7 @@
 import Foundation
 import Learning
 import Testing
+
 @testable import Datasets
 
 /// heart-reference.json, written by scripts/make_heart_fixture.py from the anchors' heart_data.py.
@@ -12,7 +13,10 @@ private struct HeartReference: Decodable {
         var last: [Float]
         var columnMeans: [Double]
     }
-    struct Splits: Decodable { var train: Summary; var test: Summary }
+    struct Splits: Decodable {
+        var train: Summary
+        var test: Summary
+    }
     struct Center: Decodable {
         var name: String
         var siteStandardized: Splits
@@ -68,8 +72,11 @@ struct HeartDiseaseTests {
     }
 
     @Test func thirteenFeaturesInGetDummiesOrder() {
-        #expect(data.featureNames == ["age", "sex", "trestbps", "chol", "fbs", "thalach", "exang", "oldpeak",
-                                      "cp=2.0", "cp=3.0", "cp=4.0", "restecg=1.0", "restecg=2.0"])
+        #expect(
+            data.featureNames == [
+                "age", "sex", "trestbps", "chol", "fbs", "thalach", "exang", "oldpeak",
+                "cp=2.0", "cp=3.0", "cp=4.0", "restecg=1.0", "restecg=2.0"
+            ])
         for site in data.sites + data.pooledStandardized {
             #expect(site.train.exampleShape == Shape([13]))
             #expect(site.test.exampleShape == Shape([13]))
@@ -101,8 +108,9 @@ struct HeartDiseaseTests {
         for site in data.sites {
             let statistics = FeatureStatistics(of: site.train)
             #expect(statistics.mean.allSatisfy { abs($0) < 1e-5 }, "\(site.name): \(statistics.mean)")
-            #expect(statistics.standardDeviation.allSatisfy { abs($0 - 1) < 1e-5 || $0 == 0 },
-                    "\(site.name): \(statistics.standardDeviation)")
+            #expect(
+                statistics.standardDeviation.allSatisfy { abs($0 - 1) < 1e-5 || $0 == 0 },
+                "\(site.name): \(statistics.standardDeviation)")
         }
         let pooled = FeatureStatistics(of: data.pooledTrain)
         #expect(pooled.mean.allSatisfy { abs($0) < 1e-5 })

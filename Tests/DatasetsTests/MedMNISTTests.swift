@@ -1,6 +1,7 @@
 import Foundation
 import Learning
 import Testing
+
 @testable import Datasets
 
 /// medmnist-spotcheck.json, written by scripts/make_datasets_fixtures.py with numpy.
@@ -106,7 +107,10 @@ struct MedMNISTTests {
                 _ = try MedMNIST.load(from: url)
                 Issue.record("a truncated breastmnist.npz was accepted")
             } catch let error as DatasetError {
-                guard case .truncatedFile(let path, _) = error else { Issue.record("\(error)"); return }
+                guard case .truncatedFile(let path, _) = error else {
+                    Issue.record("\(error)")
+                    return
+                }
                 #expect(path == url.path)
                 #expect(error.description.hasPrefix(url.path) && !error.description.contains("\n"))
             }
@@ -115,8 +119,10 @@ struct MedMNISTTests {
 
     @Test func inconsistentArchivesAreReported() throws {
         let mismatch = Fixtures.url("npz/bad-label-count.npz")
-        #expect(throws: DatasetError.shapeMismatch(
-            path: mismatch.path, detail: "train_labels has shape [4] but there are 5 images (expected (5,) or (5, 1))")) {
+        #expect(
+            throws: DatasetError.shapeMismatch(
+                path: mismatch.path, detail: "train_labels has shape [4] but there are 5 images (expected (5,) or (5, 1))")
+        ) {
             try MedMNIST.load(from: mismatch)
         }
         let fractional = Fixtures.url("npz/bad-label-value.npz")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Datasets
 
 /// npy/expected.json and npz/tiny-expected.json, written by scripts/make_datasets_fixtures.py.
@@ -15,7 +16,10 @@ private func readNPY(_ name: String) throws -> NPYArray {
 }
 
 private func npyError(_ name: String) -> DatasetError? {
-    do { _ = try readNPY(name); return nil } catch { return error as? DatasetError }
+    do {
+        _ = try readNPY(name)
+        return nil
+    } catch { return error as? DatasetError }
 }
 
 @Suite(".npy reader")
@@ -46,8 +50,10 @@ struct NPYArrayTests {
 
     @Test func refusesUnsupportedDataTypesByName() {
         #expect(npyError("unicode.npy") == .unsupportedDataType(path: Fixtures.url("npy/unicode.npy").path, array: "unicode.npy", dataType: "<U3"))
-        #expect(npyError("structured.npy") == .unsupportedDataType(
-            path: Fixtures.url("npy/structured.npy").path, array: "structured.npy", dataType: "structured record"))
+        #expect(
+            npyError("structured.npy")
+                == .unsupportedDataType(
+                    path: Fixtures.url("npy/structured.npy").path, array: "structured.npy", dataType: "structured record"))
     }
 
     @Test func truncatedPayloadAndHeaderAreReported() throws {
@@ -77,7 +83,10 @@ struct NPYArrayTests {
                 _ = try NPYArray(npyBytes: damaged, path: "bad.npy", name: "x")
                 Issue.record("\(what): damaged array was accepted")
             } catch let error as DatasetError {
-                guard case .corruptFile(let path, _) = error else { Issue.record("\(what): \(error)"); continue }
+                guard case .corruptFile(let path, _) = error else {
+                    Issue.record("\(what): \(error)")
+                    continue
+                }
                 #expect(path == "bad.npy")
             }
         }
@@ -85,10 +94,12 @@ struct NPYArrayTests {
 
     @Test func parsesHeaderLiteralsStrictly() {
         let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (546, 28, 28), }     \n"
-        #expect(PythonLiteral.parse(Array(header.utf8)) == .dictionary([
-            "descr": .string("<f4"), "fortran_order": .boolean(false),
-            "shape": .sequence([.integer(546), .integer(28), .integer(28)]),
-        ]))
+        #expect(
+            PythonLiteral.parse(Array(header.utf8))
+                == .dictionary([
+                    "descr": .string("<f4"), "fortran_order": .boolean(false),
+                    "shape": .sequence([.integer(546), .integer(28), .integer(28)])
+                ]))
         #expect(PythonLiteral.parse(Array("{'shape': (3,), }".utf8)) == .dictionary(["shape": .sequence([.integer(3)])]))
         #expect(PythonLiteral.parse(Array("{'shape': (3,".utf8)) == nil)
         #expect(PythonLiteral.parse(Array("{'a': 1} extra".utf8)) == nil)
@@ -128,7 +139,10 @@ struct NPZArchiveTests {
                 _ = try NPZArchive(contentsOf: url)
                 Issue.record("a half archive was accepted")
             } catch let error as DatasetError {
-                guard case .truncatedFile(let path, _) = error else { Issue.record("\(error)"); return }
+                guard case .truncatedFile(let path, _) = error else {
+                    Issue.record("\(error)")
+                    return
+                }
                 #expect(path == url.path)
                 #expect(error.description.contains("cut.npz") && !error.description.contains("\n"))
             }
@@ -150,7 +164,10 @@ struct NPZArchiveTests {
                     _ = try NPZArchive(contentsOf: url)
                     Issue.record("\(name): damaged member data was accepted")
                 } catch let error as DatasetError {
-                    guard case .corruptFile(let path, _) = error else { Issue.record("\(name): \(error)"); continue }
+                    guard case .corruptFile(let path, _) = error else {
+                        Issue.record("\(name): \(error)")
+                        continue
+                    }
                     #expect(path == url.path)
                 }
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Learning
 import Testing
+
 @testable import Datasets
 
 /// 1,000 rows over 4 classes (40/30/20/10%), one feature holding the row index so that a

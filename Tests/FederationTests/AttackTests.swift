@@ -1,17 +1,22 @@
 import CohortTestSupport
-import Testing
-@testable import Federation
 import Learning
+import Testing
+
+@testable import Federation
 
 @Suite struct AttackTests {
     let sites = SyntheticSites.make(count: 6)
 
-    func run(_ attack: Attack?, malicious: Set<SiteID> = ["site-5"], rule: AggregationRuleSpec = AggregationRuleSpec(),
-             monitor: SiteMonitor? = nil, rounds: Int = 6, central: [String: Dataset] = [:]) async throws -> StudyOutcome {
-        try await Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg, rule: rule,
-                             configuration: try SyntheticSites.configuration(rounds: rounds, minimumSites: 3, sites: 6),
-                             centralEvaluation: central,
-                             attack: attack.map { AttackPlan(attack: $0, malicious: malicious) }, monitor: monitor).run()
+    func run(
+        _ attack: Attack?, malicious: Set<SiteID> = ["site-5"], rule: AggregationRuleSpec = AggregationRuleSpec(),
+        monitor: SiteMonitor? = nil, rounds: Int = 6, central: [String: Dataset] = [:]
+    ) async throws -> StudyOutcome {
+        try await Simulation(
+            sites: sites, model: .logisticRegression, strategy: .fedAvg, rule: rule,
+            configuration: try SyntheticSites.configuration(rounds: rounds, minimumSites: 3, sites: 6),
+            centralEvaluation: central,
+            attack: attack.map { AttackPlan(attack: $0, malicious: malicious) }, monitor: monitor
+        ).run()
     }
 
     @Test func labelFlipInvertsLabels() {
@@ -74,14 +79,15 @@ import Learning
     }
 
     @Test func theMonitorQuarantinesAPersistentAttackerAndTheOperatorCanReinstateIt() async throws {
-        let outcome = try await run(.scale(factor: -10), rule: AggregationRuleSpec(.median),
-                                    monitor: try SiteMonitor(threshold: 3.5, rounds: 2), rounds: 6)
+        let outcome = try await run(
+            .scale(factor: -10), rule: AggregationRuleSpec(.median),
+            monitor: try SiteMonitor(threshold: 3.5, rounds: 2), rounds: 6)
         let quarantineRound = try #require(outcome.rounds.first { !$0.quarantined.isEmpty })
         #expect(quarantineRound.quarantined == ["site-5"])
         let after = outcome.rounds.filter { $0.round > quarantineRound.round }
         #expect(!after.isEmpty)
         #expect(after.allSatisfy { !$0.participants.contains("site-5") })
-        #expect(outcome.rounds.flatMap(\.quarantined).count == 1)   // honest sites stay in
+        #expect(outcome.rounds.flatMap(\.quarantined).count == 1)  // honest sites stay in
 
         var monitor = try SiteMonitor(threshold: 3.5, rounds: 1)
         let observations = (0..<5).map { UpdateObservation(site: SiteID("s\($0)"), norm: $0 == 4 ? 100 : 1 + Double($0) * 0.1, cosineToPreviousAggregate: nil) }
@@ -113,10 +119,12 @@ import Learning
 
 @Suite struct RejectionCountingTests {
     @Test func aSiteThatKeepsSendingBrokenUpdatesIsQuarantined() async throws {
-        let outcome = try await Simulation(sites: SyntheticSites.make(count: 5), model: .logisticRegression, strategy: .fedAvg,
-                                           configuration: try SyntheticSites.configuration(rounds: 4, minimumSites: 3, sites: 5),
-                                           monitor: try SiteMonitor(threshold: 3.5, rounds: 2))
-            .injecting(["site-2": .corruptUpdate(rounds: [1, 2, 3, 4], .nonFinite)]).run()
+        let outcome = try await Simulation(
+            sites: SyntheticSites.make(count: 5), model: .logisticRegression, strategy: .fedAvg,
+            configuration: try SyntheticSites.configuration(rounds: 4, minimumSites: 3, sites: 5),
+            monitor: try SiteMonitor(threshold: 3.5, rounds: 2)
+        )
+        .injecting(["site-2": .corruptUpdate(rounds: [1, 2, 3, 4], .nonFinite)]).run()
         #expect(outcome.rounds[1].quarantined == ["site-2"])
         #expect(!outcome.rounds[2].participants.contains("site-2"))
         #expect(outcome.rounds[0].anomalies.first { $0.site == "site-2" }?.evidence.score == .infinity)

@@ -1,15 +1,20 @@
 import CohortTestSupport
-import Testing
-@testable import Federation
 import Learning
+import Testing
+
+@testable import Federation
 
 @Suite struct CoordinatorTests {
     let sites = SyntheticSites.make()
 
-    func run(_ strategy: StrategySpec = .fedAvg, configuration: StudyConfiguration? = nil,
-             faults: [SiteID: SiteFault] = [:], sites custom: [SiteData]? = nil) async throws -> StudyOutcome {
-        try await Simulation(sites: custom ?? sites, model: .logisticRegression, strategy: strategy,
-                             configuration: configuration ?? SyntheticSites.configuration()).injecting(faults).run()
+    func run(
+        _ strategy: StrategySpec = .fedAvg, configuration: StudyConfiguration? = nil,
+        faults: [SiteID: SiteFault] = [:], sites custom: [SiteData]? = nil
+    ) async throws -> StudyOutcome {
+        try await Simulation(
+            sites: custom ?? sites, model: .logisticRegression, strategy: strategy,
+            configuration: configuration ?? SyntheticSites.configuration()
+        ).injecting(faults).run()
     }
 
     @Test func sameSeedGivesBitIdenticalModels() async throws {
@@ -22,8 +27,10 @@ import Learning
 
     @Test func arrivalOrderDoesNotChangeTheResult() async throws {
         // Delaying the first sites makes the others answer first; folding stays in site order.
-        let delayed: [SiteID: SiteFault] = ["site-0": .delayTraining(seconds: 0.05, rounds: [1, 2, 3]),
-                                            "site-1": .delayTraining(seconds: 0.02, rounds: [2, 3])]
+        let delayed: [SiteID: SiteFault] = [
+            "site-0": .delayTraining(seconds: 0.05, rounds: [1, 2, 3]),
+            "site-1": .delayTraining(seconds: 0.02, rounds: [2, 3])
+        ]
         let plain = try await run()
         let shuffled = try await run(faults: delayed)
         #expect(plain.finalParameters == shuffled.finalParameters)
@@ -40,13 +47,14 @@ import Learning
     }
 
     @Test func failedSiteIsDroppedAndTheRoundCompletesAboveTheMinimum() async throws {
-        let outcome = try await run(configuration: try SyntheticSites.configuration(rounds: 3, minimumSites: 3),
-                                    faults: ["site-2": .failTraining(rounds: [2])])
+        let outcome = try await run(
+            configuration: try SyntheticSites.configuration(rounds: 3, minimumSites: 3),
+            faults: ["site-2": .failTraining(rounds: [2])])
         let round2 = outcome.rounds[1]
         #expect(round2.accepted)
         #expect(round2.contributors == ["site-0", "site-1", "site-3"])
         #expect(round2.failures.map(\.site) == ["site-2"])
-        #expect(outcome.rounds[2].contributors.count == 4)   // it rejoins the next round
+        #expect(outcome.rounds[2].contributors.count == 4)  // it rejoins the next round
     }
 
     @Test func roundBelowTheMinimumLeavesTheModelUnchanged() async throws {
@@ -73,8 +81,9 @@ import Learning
 
     @Test(arguments: [UpdateCorruption.nonFinite, .truncated, .staleRound, .impersonate("site-0")])
     func brokenUpdatesAreRejectedWithAReason(corruption: UpdateCorruption) async throws {
-        let outcome = try await run(configuration: try SyntheticSites.configuration(rounds: 2, minimumSites: 3),
-                                    faults: ["site-1": .corruptUpdate(rounds: [2], corruption)])
+        let outcome = try await run(
+            configuration: try SyntheticSites.configuration(rounds: 2, minimumSites: 3),
+            faults: ["site-1": .corruptUpdate(rounds: [2], corruption)])
         let round = outcome.rounds[1]
         #expect(round.rejections.map(\.site) == ["site-1"])
         #expect(!round.contributors.contains("site-1"))
@@ -122,8 +131,9 @@ import Learning
 
     @Test func siteRejectsAModelOfTheWrongSize() async throws {
         let site = try Site(id: "a", study: "s", model: .logisticRegression, data: sites[0], seed: 1)
-        let request = TrainingRequest(study: "s", round: 1, globalParameters: [0, 1],
-                                      instructions: TrainingInstructions(localSteps: 1, batchSize: 2, optimizer: .sgd(learningRate: 0.1)))
+        let request = TrainingRequest(
+            study: "s", round: 1, globalParameters: [0, 1],
+            instructions: TrainingInstructions(localSteps: 1, batchSize: 2, optimizer: .sgd(learningRate: 0.1)))
         await #expect(throws: SiteError.self) { try await site.train(request) }
         var wrongStudy = request
         wrongStudy.study = "other"

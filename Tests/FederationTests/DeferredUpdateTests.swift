@@ -1,9 +1,10 @@
 import CohortTestSupport
 import Foundation
+import Learning
 import Synchronization
 import Testing
+
 @testable import Federation
-import Learning
 
 /// Deferred vectors served from memory in small, odd-sized chunks, as a spool would serve
 /// them from disk; `failOnRead` makes the n-th read of the delta fail (1-based).
@@ -82,8 +83,9 @@ struct DeferringTransport: Transport {
     func train(_ request: TrainingRequest, at site: SiteID) async throws -> SiteUpdate {
         let update = try await base.train(request, at: site)
         var deferred = update
-        deferred.deferred = ChunkedVectors(update, chunk: deferral.chunk,
-                                           failOnRead: deferral.failing?.site == site ? deferral.failing?.read : nil)
+        deferred.deferred = ChunkedVectors(
+            update, chunk: deferral.chunk,
+            failOnRead: deferral.failing?.site == site ? deferral.failing?.read : nil)
         deferred.delta = []
         deferred.vectors = [:]
         return deferred
@@ -97,21 +99,27 @@ struct DeferringTransport: Transport {
 @Suite struct DeferredUpdateTests {
     let sites = SyntheticSites.make()
 
-    func simulation(rule: AggregationRuleSpec = AggregationRuleSpec(), strategy: StrategySpec = .fedAvg, monitor: SiteMonitor? = nil,
-                    deferral: Deferral? = nil, rounds: Int = 4) throws -> Simulation {
-        var simulation = Simulation(sites: sites, model: .mlp(hidden: [6], activation: .relu), strategy: strategy, rule: rule,
-                                    configuration: try SyntheticSites.configuration(rounds: rounds, minimumSites: 3), monitor: monitor)
+    func simulation(
+        rule: AggregationRuleSpec = AggregationRuleSpec(), strategy: StrategySpec = .fedAvg, monitor: SiteMonitor? = nil,
+        deferral: Deferral? = nil, rounds: Int = 4
+    ) throws -> Simulation {
+        var simulation = Simulation(
+            sites: sites, model: .mlp(hidden: [6], activation: .relu), strategy: strategy, rule: rule,
+            configuration: try SyntheticSites.configuration(rounds: rounds, minimumSites: 3), monitor: monitor)
         if let deferral { simulation.transportWrapper = { DeferringTransport(base: $0, deferral: deferral) } }
         return simulation
     }
 
-    func run(rule: AggregationRuleSpec = AggregationRuleSpec(), strategy: StrategySpec = .fedAvg, monitor: SiteMonitor? = nil,
-             deferral: Deferral? = nil, rounds: Int = 4) async throws -> StudyOutcome {
+    func run(
+        rule: AggregationRuleSpec = AggregationRuleSpec(), strategy: StrategySpec = .fedAvg, monitor: SiteMonitor? = nil,
+        deferral: Deferral? = nil, rounds: Int = 4
+    ) async throws -> StudyOutcome {
         try await simulation(rule: rule, strategy: strategy, monitor: monitor, deferral: deferral, rounds: rounds).run()
     }
 
-    @Test("deferred updates, read in odd chunks, give the same bits as updates in memory",
-          arguments: [AggregationRuleSpec(), AggregationRuleSpec(.median), AggregationRuleSpec(.mean, normBound: .fixed(0.5))])
+    @Test(
+        "deferred updates, read in odd chunks, give the same bits as updates in memory",
+        arguments: [AggregationRuleSpec(), AggregationRuleSpec(.median), AggregationRuleSpec(.mean, normBound: .fixed(0.5))])
     func sameBits(rule: AggregationRuleSpec) async throws {
         let resident = try await run(rule: rule)
         let deferred = try await run(rule: rule, deferral: Deferral())
@@ -148,10 +156,11 @@ struct DeferringTransport: Transport {
         #expect(round.failures.contains { $0.site == "site-3" && $0.reason.contains("could not be aggregated") })
         // The coordinator's own trouble is a typed problem of the round, not a failure under a site.
         #expect(!round.failures.contains { $0.site == "coordinator" })
-        #expect(round.problems.contains { problem in
-            guard case .aggregationFailed = problem else { return false }
-            return problem.description.contains("model is unchanged")
-        })
+        #expect(
+            round.problems.contains { problem in
+                guard case .aggregationFailed = problem else { return false }
+                return problem.description.contains("model is unchanged")
+            })
         #expect(outcome.finalParameters == (try study.initialModel().parameters))
     }
 
@@ -183,8 +192,9 @@ struct DeferringTransport: Transport {
         #expect(broken.contributions == 0)
     }
 
-    @Test("chunks a transport hands over out of order, overlapping, past the end or short are refused before any reader sees them",
-          arguments: [[0..<4, 6..<10], [0..<6, 4..<10], [0..<6, 6..<12], [0..<6]])
+    @Test(
+        "chunks a transport hands over out of order, overlapping, past the end or short are refused before any reader sees them",
+        arguments: [[0..<4, 6..<10], [0..<6, 4..<10], [0..<6, 6..<12], [0..<6]])
     func malformedChunks(ranges: [Range<Int>]) throws {
         var update = SiteUpdate(study: "s", site: "a", round: 1, delta: [], sampleCount: 1, training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0))
         update.deferred = ScriptedVectors(count: 10, ranges: ranges)
@@ -201,16 +211,23 @@ struct DeferringTransport: Transport {
     func checks() throws {
         var delta = [Float](repeating: 0.5, count: 100)
         delta[73] = .nan
-        var update = SiteUpdate(study: "s", site: "a", round: 1, delta: [], sampleCount: 3,
-                                training: TrainingSummary(steps: 1, examples: 3, meanLoss: 0))
-        update.deferred = ChunkedVectors(SiteUpdate(study: "s", site: "a", round: 1, delta: delta, sampleCount: 3,
-                                                    training: TrainingSummary(steps: 1, examples: 3, meanLoss: 0)), chunk: 16)
+        var update = SiteUpdate(
+            study: "s", site: "a", round: 1, delta: [], sampleCount: 3,
+            training: TrainingSummary(steps: 1, examples: 3, meanLoss: 0))
+        update.deferred = ChunkedVectors(
+            SiteUpdate(
+                study: "s", site: "a", round: 1, delta: delta, sampleCount: 3,
+                training: TrainingSummary(steps: 1, examples: 3, meanLoss: 0)), chunk: 16)
         #expect(throws: UpdateRejection.nonFinite(index: 73)) { try UpdateCheck(study: "s", round: 1, parameterCount: 100).validate(update, from: "a") }
-        #expect(throws: UpdateRejection.wrongShape(expected: 99, got: 100)) { try UpdateCheck(study: "s", round: 1, parameterCount: 99).validate(update, from: "a") }
+        #expect(throws: UpdateRejection.wrongShape(expected: 99, got: 100)) {
+            try UpdateCheck(study: "s", round: 1, parameterCount: 99).validate(update, from: "a")
+        }
         #expect(throws: UpdateRejection.unsealed) { try UpdateCheck(study: "s", round: 1, parameterCount: 100, sealed: true).validate(update, from: "a") }
         delta[73] = 1
-        update.deferred = ChunkedVectors(SiteUpdate(study: "s", site: "a", round: 1, delta: delta, sampleCount: 3,
-                                                    training: TrainingSummary(steps: 1, examples: 3, meanLoss: 0)), chunk: 16)
+        update.deferred = ChunkedVectors(
+            SiteUpdate(
+                study: "s", site: "a", round: 1, delta: delta, sampleCount: 3,
+                training: TrainingSummary(steps: 1, examples: 3, meanLoss: 0)), chunk: 16)
         try UpdateCheck(study: "s", round: 1, parameterCount: 100).validate(update, from: "a")
         #expect(try update.resolved().delta == delta)
         #expect(try update.resolved().deferred == nil)
@@ -222,8 +239,10 @@ struct DeferringTransport: Transport {
         let delta = (0..<5000).map { _ in generator.nextUnitFloat() - 0.5 }
         let reference = (0..<5000).map { _ in generator.nextUnitFloat() - 0.5 }
         var update = SiteUpdate(study: "s", site: "a", round: 1, delta: [], sampleCount: 1, training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0))
-        update.deferred = ChunkedVectors(SiteUpdate(study: "s", site: "a", round: 1, delta: delta, sampleCount: 1,
-                                                    training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0)), chunk: 333)
+        update.deferred = ChunkedVectors(
+            SiteUpdate(
+                study: "s", site: "a", round: 1, delta: delta, sampleCount: 1,
+                training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0)), chunk: 333)
         let measured = try VectorMath.normAndCosine(of: update, to: (reference, VectorMath.norm(reference)))
         #expect(measured.norm.bitPattern == VectorMath.norm(delta).bitPattern)
         #expect(measured.cosine?.bitPattern == VectorMath.cosine(delta, reference).bitPattern)

@@ -1,7 +1,8 @@
 import CohortTestSupport
-import Testing
-@testable import Federation
 import Learning
+import Testing
+
+@testable import Federation
 
 /// Records what leaves each site, as the coordinator receives it.
 actor SentUpdates {
@@ -29,8 +30,9 @@ struct RecordingTransport: Transport {
     static let model = ModelSpec.mlp(hidden: [8])
 
     func simulation(_ strategy: StrategySpec, rounds: Int = 4) throws -> Simulation {
-        Simulation(sites: SyntheticSites.make(count: 3), model: Self.model, strategy: strategy,
-                   configuration: try SyntheticSites.configuration(rounds: rounds, sites: 3))
+        Simulation(
+            sites: SyntheticSites.make(count: 3), model: Self.model, strategy: strategy,
+            configuration: try SyntheticSites.configuration(rounds: rounds, sites: 3))
     }
 
     @Test func theHeadNeverLeavesAndTheBaseIsAveraged() async throws {

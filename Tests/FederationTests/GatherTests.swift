@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import Federation
 
 /// The round's fan-out: answers arrive in whatever order the sites finish; they are folded in
@@ -36,7 +37,7 @@ import Testing
             try await Task.sleep(for: .milliseconds((3 - index) * 5))
             return index
         } accept: { index, result -> Int? in
-            guard case .success(let value) = result, value != 2 else { return nil }   // 2 is refused by the check
+            guard case .success(let value) = result, value != 2 else { return nil }  // 2 is refused by the check
             return value
         } fold: { index in
             folded.append(index)

@@ -1,7 +1,8 @@
 import CohortTestSupport
-import Testing
-@testable import Federation
 import Learning
+import Testing
+
+@testable import Federation
 
 @Suite struct LockdownTests {
     @Test func erkGivesSmallTensorsMoreDensityAndHitsTheTarget() {
@@ -16,7 +17,7 @@ import Learning
         let uncapped = densities.indices.filter { densities[$0] < 1 }
         #expect(uncapped.count >= 2)
         for i in uncapped { #expect(abs(densities[i] / raw[i] - densities[uncapped[0]] / raw[uncapped[0]]) < 1e-9) }
-        #expect(densities[3] == 1)   // the tiny output layer is kept dense
+        #expect(densities[3] == 1)  // the tiny output layer is kept dense
     }
 
     @Test func masksAreSharedBySeedAndBiasesStayDense() throws {
@@ -39,23 +40,26 @@ import Learning
         let inactive = (0..<8).filter { before[$0] == 0 }
         var gradient = [Float](repeating: 0, count: 10)
         gradient[inactive[1]] = 5
-        mask.recover(gradient: gradient, rate: 0.25)   // 4 active -> 1 recovered
+        mask.recover(gradient: gradient, rate: 0.25)  // 4 active -> 1 recovered
         #expect(mask.values[inactive[1]] == 1)
         #expect(mask.activeCount == before.reduce(0) { $0 + Int($1) } + 1)
         var weights = [Float](repeating: 1, count: 10)
         let active = (0..<8).filter { mask.values[$0] == 1 }
         weights[active[2]] = 0.01
-        mask.prune(weights: weights, rate: 0.2)        // 5 active -> 1 pruned
+        mask.prune(weights: weights, rate: 0.2)  // 5 active -> 1 pruned
         #expect(mask.values[active[2]] == 0)
     }
 
     @Test func sitesSendOnlyTheirSubspaceAndFusionZeroesUnsharedParameters() async throws {
         let sites = SyntheticSites.make(count: 4, features: 12)
-        let configuration = StudyConfiguration(studyID: "test", rounds: 4, selection: try SiteSelection(minimumSites: 4),
-                                               training: TrainingInstructions(localSteps: 10, batchSize: 8, optimizer: .sgd(learningRate: 0.1)),
-                                               seed: 5)
-        let outcome = try await Simulation(sites: sites, model: .mlp(hidden: [16]), strategy: .lockdown(density: 0.5, rounds: 4, maskSeed: 5),
-                                           configuration: configuration).run()
+        let configuration = StudyConfiguration(
+            studyID: "test", rounds: 4, selection: try SiteSelection(minimumSites: 4),
+            training: TrainingInstructions(localSteps: 10, batchSize: 8, optimizer: .sgd(learningRate: 0.1)),
+            seed: 5)
+        let outcome = try await Simulation(
+            sites: sites, model: .mlp(hidden: [16]), strategy: .lockdown(density: 0.5, rounds: 4, maskSeed: 5),
+            configuration: configuration
+        ).run()
         #expect(outcome.rounds.allSatisfy { $0.accepted })
         #expect(try #require(outcome.finalEvaluation).averageAccuracy > 0.6)
         // Same seed for every site: the masks agree, so fusion keeps exactly the shared subspace.

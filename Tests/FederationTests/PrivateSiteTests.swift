@@ -1,7 +1,8 @@
 import CohortTestSupport
-import Testing
-@testable import Federation
 import Learning
+import Testing
+
+@testable import Federation
 
 /// A stand-in ledger: allows a fixed number of rounds, remembers what was spent.
 actor CountingGuard: PrivacyGuard {
@@ -33,9 +34,11 @@ actor CountingGuard: PrivacyGuard {
 @Suite struct PrivateSiteTests {
     func configuration(rounds: Int) throws -> StudyConfiguration {
         let privacy = LocalPrivacy(clipNorm: 1, noise: .multiplier(1.1), expectedBatchSize: 6, delta: 1e-5)
-        return StudyConfiguration(studyID: "dp", rounds: rounds, selection: try SiteSelection(minimumSites: 1),
-                                  training: TrainingInstructions(localSteps: 5, batchSize: 8, optimizer: .sgd(learningRate: 0.1),
-                                                                 privacy: privacy), seed: 3)
+        return StudyConfiguration(
+            studyID: "dp", rounds: rounds, selection: try SiteSelection(minimumSites: 1),
+            training: TrainingInstructions(
+                localSteps: 5, batchSize: 8, optimizer: .sgd(learningRate: 0.1),
+                privacy: privacy), seed: 3)
     }
 
     @Test func aSiteRefusesARoundPastItsBudgetBeforeTraining() async throws {
@@ -72,8 +75,9 @@ actor CountingGuard: PrivacyGuard {
         var configuration = try configuration(rounds: 1)
         configuration.training.privacy?.noise = .targetEpsilon(2, plannedSteps: 5)
         let keeper = CountingGuard(allowedRounds: 9)
-        var simulation = Simulation(sites: SyntheticSites.make(count: 2), model: .logisticRegression, strategy: .fedAvg,
-                                    configuration: configuration)
+        var simulation = Simulation(
+            sites: SyntheticSites.make(count: 2), model: .logisticRegression, strategy: .fedAvg,
+            configuration: configuration)
         simulation.privacyGuards = ["site-0": keeper]
         let outcome = try await simulation.run()
         #expect(await keeper.committed.map(\.noiseMultiplier) == [5])
@@ -100,8 +104,9 @@ actor CountingGuard: PrivacyGuard {
 
     /// The DP-SGD update of a fresh site at round 1 from a zero model.
     func firstPrivateUpdate(of site: Site) async throws -> [Float] {
-        let request = TrainingRequest(study: "dp", round: 1, globalParameters: [Float](repeating: 0, count: 6),
-                                      instructions: try configuration(rounds: 1).training)
+        let request = TrainingRequest(
+            study: "dp", round: 1, globalParameters: [Float](repeating: 0, count: 6),
+            instructions: try configuration(rounds: 1).training)
         return try await site.train(request).delta
     }
 

@@ -1,19 +1,22 @@
 import CohortTestSupport
-import Testing
-@testable import Federation
 import Learning
+import Testing
+
+@testable import Federation
 
 @Suite struct RobustAggregationTests {
     let instructions = TrainingInstructions(localSteps: 3, batchSize: 4, optimizer: .sgd(learningRate: 0.1))
 
     func update(_ delta: [Float], site: String, samples: Int = 10) -> SiteUpdate {
-        SiteUpdate(study: "s", site: SiteID(site), round: 1, delta: delta, sampleCount: samples,
-                   training: TrainingSummary(steps: 1, examples: samples, meanLoss: 0.5))
+        SiteUpdate(
+            study: "s", site: SiteID(site), round: 1, delta: delta, sampleCount: samples,
+            training: TrainingSummary(steps: 1, examples: samples, meanLoss: 0.5))
     }
 
     func aggregate(_ rule: any AggregationRule, _ deltas: [[Float]]) throws -> RoundAggregate {
-        var aggregator = try rule.makeAggregator(for: RoundContext(
-            round: 1, globalParameters: [Float](repeating: 0, count: deltas[0].count), instructions: instructions))
+        var aggregator = try rule.makeAggregator(
+            for: RoundContext(
+                round: 1, globalParameters: [Float](repeating: 0, count: deltas[0].count), instructions: instructions))
         for (index, delta) in deltas.enumerated() { try aggregator.fold(update(delta, site: "s\(index)")) }
         return try aggregator.finish()
     }
@@ -117,7 +120,7 @@ import Learning
 
     @Test func krumDistancesMatchDirectComputation() throws {
         let deltas = population(benign: 4, outliers: 1, count: 3000, seed: 4)
-        let store = UpdateStore(parameterCount: 3000, memoryBudgetBytes: 2 * 3000 * 4)   // forces a spill
+        let store = UpdateStore(parameterCount: 3000, memoryBudgetBytes: 2 * 3000 * 4)  // forces a spill
         for delta in deltas { try store.append(delta) }
         let distances = try pairwiseSquaredDistances(in: store)
         for i in 0..<5 {
@@ -181,13 +184,13 @@ import Learning
 
     @Test func normBoundClipsLargeUpdatesAndAdapts() throws {
         var rule = try NormBounded(WeightedMean(), bound: .fixed(1))
-        let result = try aggregate(rule, [[3, 4], [0.3, 0.4]])   // norms 5 and 0.5
+        let result = try aggregate(rule, [[3, 4], [0.3, 0.4]])  // norms 5 and 0.5
         #expect(abs(result.meanDelta[0] - (0.6 + 0.3) / 2) < 1e-6)
         #expect(result.updateNorms?["s0"] == 5)
         var adaptive = try NormBounded(WeightedMean(), bound: .adaptive(multiplier: 2))
         #expect(adaptive.currentBound == nil)
         adaptive.roundFinished(try aggregate(adaptive, [[1, 0], [2, 0], [30, 0]]))
-        #expect(adaptive.currentBound == 4)   // 2 x median norm 2
+        #expect(adaptive.currentBound == 4)  // 2 x median norm 2
         rule.roundFinished(result)
         #expect(rule.currentBound == 1)
         #expect(throws: AggregationRuleError.self) { try NormBounded(WeightedMean(), bound: .fixed(-1)) }
@@ -195,19 +198,25 @@ import Learning
 
     @Test func coordinatorRefusesRulesThatCannotWorkWithTheStudy() async throws {
         let sites = SyntheticSites.make()
-        let simulation = Simulation(sites: sites, model: .logisticRegression, strategy: .fedAvg,
-                                    rule: AggregationRuleSpec(.krum(f: 1)), configuration: try SyntheticSites.configuration())
+        let simulation = Simulation(
+            sites: sites, model: .logisticRegression, strategy: .fedAvg,
+            rule: AggregationRuleSpec(.krum(f: 1)), configuration: try SyntheticSites.configuration())
         await #expect(throws: CoordinatorError.self) { try await simulation.run() }
-        let scaffold = Simulation(sites: sites, model: .logisticRegression, strategy: .scaffold(),
-                                  rule: AggregationRuleSpec(.median), configuration: try SyntheticSites.configuration())
+        let scaffold = Simulation(
+            sites: sites, model: .logisticRegression, strategy: .scaffold(),
+            rule: AggregationRuleSpec(.median), configuration: try SyntheticSites.configuration())
         await #expect(throws: CoordinatorError.self) { try await scaffold.run() }
     }
 
-    @Test(arguments: [AggregationRuleSpec(.median), AggregationRuleSpec(.trimmedMean(beta: 0.25)), AggregationRuleSpec(.krum(f: 0)),
-                      AggregationRuleSpec(.multiKrum(f: 0, keep: 3)), AggregationRuleSpec(.mean, normBound: .adaptive(multiplier: 1.5))])
+    @Test(arguments: [
+        AggregationRuleSpec(.median), AggregationRuleSpec(.trimmedMean(beta: 0.25)), AggregationRuleSpec(.krum(f: 0)),
+        AggregationRuleSpec(.multiKrum(f: 0, keep: 3)), AggregationRuleSpec(.mean, normBound: .adaptive(multiplier: 1.5))
+    ])
     func robustRulesTrainOnCleanData(rule: AggregationRuleSpec) async throws {
-        let outcome = try await Simulation(sites: SyntheticSites.make(), model: .logisticRegression, strategy: .fedAvg, rule: rule,
-                                           configuration: try SyntheticSites.configuration(rounds: 8)).run()
+        let outcome = try await Simulation(
+            sites: SyntheticSites.make(), model: .logisticRegression, strategy: .fedAvg, rule: rule,
+            configuration: try SyntheticSites.configuration(rounds: 8)
+        ).run()
         #expect(outcome.rounds.allSatisfy { $0.accepted })
         #expect(try #require(outcome.finalEvaluation).averageAccuracy > 0.7)
     }
@@ -217,16 +226,17 @@ import Learning
     let instructions = TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1))
 
     func update(_ delta: [Float], _ site: String) -> SiteUpdate {
-        SiteUpdate(study: "s", site: SiteID(site), round: 1, delta: delta, sampleCount: 10,
-                   training: TrainingSummary(steps: 1, examples: 10, meanLoss: 0))
+        SiteUpdate(
+            study: "s", site: SiteID(site), round: 1, delta: delta, sampleCount: 10,
+            training: TrainingSummary(steps: 1, examples: 10, meanLoss: 0))
     }
 
     @Test func probesUseEachSitesOwnDirectionAtTheMedianNorm() throws {
         let rule = RecessRule()
         var aggregator = try rule.makeAggregator(for: RoundContext(round: 1, globalParameters: [1, 1], instructions: instructions)) as! any ProbingAggregator
-        try aggregator.fold(update([3, 4], "a"))      // norm 5
-        try aggregator.fold(update([0, 1], "b"))      // norm 1
-        try aggregator.fold(update([0, -2], "c"))     // norm 2 (the median)
+        try aggregator.fold(update([3, 4], "a"))  // norm 5
+        try aggregator.fold(update([0, 1], "b"))  // norm 1
+        try aggregator.fold(update([0, -2], "c"))  // norm 2 (the median)
         let probes = try aggregator.probes()
         #expect(probes.map(\.site) == ["a", "b", "c"])
         #expect(probes[0].parameters == [1 + 1.2, 1 + 1.6])
@@ -239,12 +249,13 @@ import Learning
         var rule = RecessRule()
         var shares: [[SiteID: Double]] = []
         for round in 1...3 {
-            var aggregator = try rule.makeAggregator(for: RoundContext(round: round, globalParameters: [0, 0, 0], instructions: instructions)) as! any ProbingAggregator
+            var aggregator =
+                try rule.makeAggregator(for: RoundContext(round: round, globalParameters: [0, 0, 0], instructions: instructions)) as! any ProbingAggregator
             let honest: [Float] = [1, 0.5, 0.2]
             for site in ["h1", "h2", "h3"] { try aggregator.fold(update(honest, site)) }
             try aggregator.fold(update(honest.map { -$0 }, "evil"))
             for site in ["h1", "h2", "h3"] { aggregator.record(response: update(honest, site)) }
-            aggregator.record(response: update(honest, "evil"))   // its answer contradicts what it sent
+            aggregator.record(response: update(honest, "evil"))  // its answer contradicts what it sent
             let aggregate = try aggregator.finish()
             #expect(aggregate.siteScores!["evil"]! > 0.9)
             #expect(aggregate.siteScores!["h1"]! < -0.9)
@@ -260,8 +271,10 @@ import Learning
     }
 
     @Test func recessRunsInTheCoordinatorWithAProbeStage() async throws {
-        let outcome = try await Simulation(sites: SyntheticSites.make(), model: .logisticRegression, strategy: .fedAvg,
-                                           rule: AggregationRuleSpec(.recess), configuration: try SyntheticSites.configuration(rounds: 5)).run()
+        let outcome = try await Simulation(
+            sites: SyntheticSites.make(), model: .logisticRegression, strategy: .fedAvg,
+            rule: AggregationRuleSpec(.recess), configuration: try SyntheticSites.configuration(rounds: 5)
+        ).run()
         #expect(outcome.rounds.allSatisfy { $0.accepted && $0.failures.isEmpty })
         #expect(try #require(outcome.finalEvaluation).averageAccuracy > 0.7)
     }

@@ -1,7 +1,8 @@
 import CohortTestSupport
-import Testing
-@testable import Federation
 import Learning
+import Testing
+
+@testable import Federation
 
 /// Studies that need one site's own update cannot start under secure aggregation, and the
 /// sealed round never lets an update in the clear reach the aggregate.
@@ -18,10 +19,11 @@ import Learning
         let data = SyntheticSites.make()
         let configuration = try SyntheticSites.configuration(rounds: 1)
         let initial = try Model(spec: .logisticRegression, inputShape: data[0].train.exampleShape, task: .binary, seed: configuration.seed)
-        _ = try Coordinator(configuration: configuration, strategy: strategy.makeStrategy(),
-                            rule: rule.makeRule(model: .logisticRegression, seed: configuration.seed),
-                            initialParameters: initial.parameters, layout: initial.layout,
-                            transport: InProcessTransport(sites: []), monitor: monitor, secureSummation: Unreachable())
+        _ = try Coordinator(
+            configuration: configuration, strategy: strategy.makeStrategy(),
+            rule: rule.makeRule(model: .logisticRegression, seed: configuration.seed),
+            initialParameters: initial.parameters, layout: initial.layout,
+            transport: InProcessTransport(sites: []), monitor: monitor, secureSummation: Unreachable())
     }
 
     func refusal(_ strategy: StrategySpec, rule: AggregationRuleSpec = AggregationRuleSpec(), monitor: SiteMonitor? = nil) -> String? {
@@ -72,11 +74,13 @@ import Learning
     @Test func aSiteKeepsItsUpdateUnderASealedRequestAndHandsItToItsEndpoint() async throws {
         let data = SyntheticSites.make()
         let configuration = try SyntheticSites.configuration(rounds: 1)
-        let site = try Site(id: SiteID(data[0].name), study: configuration.studyID, model: .logisticRegression, data: data[0],
-                            seed: configuration.seed)
+        let site = try Site(
+            id: SiteID(data[0].name), study: configuration.studyID, model: .logisticRegression, data: data[0],
+            seed: configuration.seed)
         let initial = try Model(spec: .logisticRegression, inputShape: data[0].train.exampleShape, task: .binary, seed: configuration.seed)
-        let request = TrainingRequest(study: configuration.studyID, round: 1, globalParameters: initial.parameters,
-                                      instructions: configuration.training, sealed: true)
+        let request = TrainingRequest(
+            study: configuration.studyID, round: 1, globalParameters: initial.parameters,
+            instructions: configuration.training, sealed: true)
         let answer = try await site.train(request)
         #expect(answer.delta.isEmpty)
         #expect(answer.sampleCount == data[0].train.count)

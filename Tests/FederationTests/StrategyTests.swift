@@ -1,12 +1,14 @@
 import Foundation
-import Testing
-@testable import Federation
 import Learning
+import Testing
+
+@testable import Federation
 
 @Suite struct StrategyTests {
     func aggregate(_ delta: [Float], control: [Float]? = nil, contributors: Int = 2) -> RoundAggregate {
-        RoundAggregate(meanDelta: delta, vectors: control.map { [Scaffold.controlDelta.name: $0] } ?? [:],
-                       contributors: (0..<contributors).map { SiteID("s\($0)") }, totalSamples: 10, meanTrainingLoss: 0)
+        RoundAggregate(
+            meanDelta: delta, vectors: control.map { [Scaffold.controlDelta.name: $0] } ?? [:],
+            contributors: (0..<contributors).map { SiteID("s\($0)") }, totalSamples: 10, meanTrainingLoss: 0)
     }
 
     @Test func fedAvgAddsTheMeanDelta() {
@@ -53,7 +55,7 @@ import Learning
         var global: [Float] = [0, 0]
         strategy.apply(aggregate([1, 1], control: [2, -2], contributors: 2), to: &global, population: 4)
         #expect(global == [1, 1])
-        #expect(strategy.serverControl == [1, -1])   // 2/4 of the mean control delta
+        #expect(strategy.serverControl == [1, -1])  // 2/4 of the mean control delta
         let base = TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1))
         #expect(strategy.instructions(for: 2, site: "a", base: base).algorithm?.vectors[Scaffold.serverControlVector] == [1, -1])
     }

@@ -1,6 +1,7 @@
-import Testing
-@testable import Federation
 import Learning
+import Testing
+
+@testable import Federation
 
 @Suite struct WeightedSumTests {
     /// Reference in Double: sum_i w_i x_i / sum_i w_i.
@@ -44,8 +45,9 @@ import Learning
 
     @Test func roundAccumulatorWeighsBySamplesOrUniformly() throws {
         func update(_ value: Float, samples: Int, site: String) -> SiteUpdate {
-            SiteUpdate(study: "s", site: SiteID(site), round: 1, delta: [value, -value], sampleCount: samples,
-                       training: TrainingSummary(steps: 1, examples: samples, meanLoss: Double(value)))
+            SiteUpdate(
+                study: "s", site: SiteID(site), round: 1, delta: [value, -value], sampleCount: samples,
+                training: TrainingSummary(steps: 1, examples: samples, meanLoss: Double(value)))
         }
         var bySamples = RoundAccumulator(parameterCount: 2, weighting: .bySamples)
         var uniform = RoundAccumulator(parameterCount: 2, weighting: .uniform)
@@ -54,7 +56,7 @@ import Learning
             try uniform.fold(update(value, samples: samples, site: site))
         }
         let weighted = try bySamples.finish()
-        #expect(weighted.meanDelta == [1.75, -1.75])   // (30*1 + 10*4) / 40
+        #expect(weighted.meanDelta == [1.75, -1.75])  // (30*1 + 10*4) / 40
         #expect(try uniform.finish().meanDelta == [2.5, -2.5])
         #expect(weighted.totalSamples == 40)
         #expect(weighted.contributors == ["a", "b"])

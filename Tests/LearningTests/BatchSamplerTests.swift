@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learning
 
 @Suite struct BatchSamplerTests {
@@ -43,7 +44,7 @@ import Testing
 
     @Test func persistedSamplerResumesMidEpoch() throws {
         var sampler = BatchSampler(rowCount: 17, batchSize: 4, seed: 9)
-        _ = Self.batches(&sampler, count: 6)   // into the second epoch
+        _ = Self.batches(&sampler, count: 6)  // into the second epoch
         var restored = try JSONDecoder().decode(BatchSampler.self, from: JSONEncoder().encode(sampler))
         #expect(restored == sampler)
         #expect(Self.batches(&restored, count: 9) == Self.batches(&sampler, count: 9))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learning
 
 @Suite struct FloatScanTests {
@@ -33,7 +34,7 @@ import Testing
             for position in 0..<count {
                 var values = (0..<count).map { Float($0) * 0.5 - 3 }
                 values[position] = bad
-                if position + 2 < count { values[position + 2] = .nan }   // a later one must not win
+                if position + 2 < count { values[position + 2] = .nan }  // a later one must not win
                 let found = Self.nonFinite(in: values)
                 #expect(found.memory == position, "count \(count), position \(position)")
                 #expect(found.wire == position, "count \(count), position \(position)")
@@ -42,8 +43,10 @@ import Testing
     }
 
     @Test func finiteExtremesAreNotFlagged() {
-        let values: [Float] = [.greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude, -0.0, 0,
-                               .leastNormalMagnitude, 1e38, -1e-38, 3, 4, 5]
+        let values: [Float] = [
+            .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude, -0.0, 0,
+            .leastNormalMagnitude, 1e38, -1e-38, 3, 4, 5
+        ]
         #expect(Self.nonFinite(in: values) == (nil, nil))
         #expect(Self.nonFinite(in: []) == (nil, nil))
     }

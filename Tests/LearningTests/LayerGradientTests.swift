@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Learning
 
 /// Every layer's backward pass against finite differences of its forward pass, for the
@@ -65,7 +66,7 @@ import Testing
         // Same padding with a kernel larger than the image: taps fall entirely outside it.
         ConvolutionCase(inputChannels: 2, outputChannels: 2, height: 3, width: 2, kernel: 5, padding: 2, batch: 2),
         // A 1x1 kernel: a per-pixel dense layer over channels.
-        ConvolutionCase(inputChannels: 3, outputChannels: 4, height: 3, width: 3, kernel: 1, padding: 0, batch: 3),
+        ConvolutionCase(inputChannels: 3, outputChannels: 4, height: 3, width: 3, kernel: 1, padding: 0, batch: 3)
     ]
 
     @Test(arguments: convolutions)
@@ -76,8 +77,10 @@ import Testing
         probe.checkGradients(input: generator.floats(probe.inputCount), "conv \(c.testDescription)")
     }
 
-    @Test(arguments: [(size: 2, channels: 2, height: 4, width: 6), (size: 2, channels: 1, height: 5, width: 7),
-                      (size: 3, channels: 2, height: 6, width: 7), (size: 2, channels: 3, height: 2, width: 10)])
+    @Test(arguments: [
+        (size: 2, channels: 2, height: 4, width: 6), (size: 2, channels: 1, height: 5, width: 7),
+        (size: 3, channels: 2, height: 6, width: 7), (size: 2, channels: 3, height: 2, width: 10)
+    ])
     func maxPooling(_ shape: (size: Int, channels: Int, height: Int, width: Int)) throws {
         let (size, channels, height, width) = shape
         let probe = try LayerProbe(MaxPool2D(size: size), inputShape: Shape(channels, height, width), batch: 2)

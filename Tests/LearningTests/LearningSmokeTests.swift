@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Learning
 
 @Test func sameSeedGivesSameSequence() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Learning
 
 /// The two training losses: gradients by finite differences, and values against PyTorch,
@@ -9,8 +10,9 @@ import Testing
         let value = logits.withUnsafeBufferPointer { z in
             labels.withUnsafeBufferPointer { y in
                 gradient.withUnsafeMutableBufferPointer { g in
-                    loss.evaluate(logits: z.baseAddress!, labels: y.baseAddress!, batch: labels.count, width: width,
-                                  gradient: g.baseAddress!)
+                    loss.evaluate(
+                        logits: z.baseAddress!, labels: y.baseAddress!, batch: labels.count, width: width,
+                        gradient: g.baseAddress!)
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learning
 
 /// AUROC, accuracy, log-loss and confusion counts against scikit-learn.
@@ -23,7 +24,7 @@ import Testing
 
     @Test func aurocDependsOnlyOnTheOrderOfScores() throws {
         var generator = SeededGenerator(seed: 51)
-        let scores = (0..<60).map { _ in Float(generator.nextInt(below: 12)) / 12 }   // many ties
+        let scores = (0..<60).map { _ in Float(generator.nextInt(below: 12)) / 12 }  // many ties
         let labels = (0..<60).map { _ in generator.nextUnitFloat() < 0.4 }
         let value = try #require(areaUnderROC(scores: scores, labels: labels))
         // A strictly increasing map keeps it; swapping the classes gives 1 - AUROC.
@@ -71,8 +72,10 @@ import Testing
     @Test func confusionCountsRecordEachOutcome() {
         var counts = ConfusionCounts()
         #expect(counts.accuracy == 0 && counts.sensitivity == nil && counts.specificity == nil)
-        let outcomes: [(predicted: Bool, actual: Bool)] = [(true, true), (true, true), (true, false),
-                                                           (false, false), (false, true), (false, false), (false, false)]
+        let outcomes: [(predicted: Bool, actual: Bool)] = [
+            (true, true), (true, true), (true, false),
+            (false, false), (false, true), (false, false), (false, false)
+        ]
         for outcome in outcomes { counts.record(predictedPositive: outcome.predicted, actuallyPositive: outcome.actual) }
         #expect(counts.truePositives == 2 && counts.falsePositives == 1)
         #expect(counts.trueNegatives == 3 && counts.falseNegatives == 1)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Learning
 
 /// Whole models (network + loss) against central finite differences of the mean loss, with
@@ -21,7 +22,7 @@ import Testing
         Case(spec: .mlp(hidden: [7, 5], activation: .tanh), inputShape: [6], task: .multiclass(classes: 4), batch: 3),
         Case(spec: .mlp(hidden: [6], activation: .sigmoid), inputShape: [4], task: .binary, batch: 3),
         Case(spec: .cnn(channels: [2, 3], hidden: 5), inputShape: [1, 8, 8], task: .binary, batch: 3),
-        Case(spec: .cnn(channels: [2, 3], hidden: 5), inputShape: [2, 9, 7], task: .multiclass(classes: 3), batch: 2),
+        Case(spec: .cnn(channels: [2, 3], hidden: 5), inputShape: [2, 9, 7], task: .multiclass(classes: 3), batch: 2)
     ]
 
     /// Steps for the Double reference objective: the first is tiny next to the typical gap
@@ -43,8 +44,9 @@ import Testing
         let w = model.parameters.map(Double.init)
         let referenceLogits = reference.logits(x, parameters: w, batch: c.batch)
         expectClose(Self.logits(model, features, batch: c.batch), referenceLogits, relative: 1e-5, "\(c.testDescription) logits")
-        expectClose(Double(value), ReferenceLoss.mean(logits: referenceLogits, labels: labels, task: c.task), relative: 1e-5,
-                    "\(c.testDescription) loss")
+        expectClose(
+            Double(value), ReferenceLoss.mean(logits: referenceLogits, labels: labels, task: c.task), relative: 1e-5,
+            "\(c.testDescription) loss")
         let report = Self.check.compare(analytic, at: w, steps: Self.steps, "\(c.testDescription) d/dparameters") { w in
             ReferenceLoss.mean(logits: reference.logits(x, parameters: w, batch: c.batch), labels: labels, task: c.task)
         }
@@ -62,19 +64,23 @@ import Testing
             let logits = network.forward(x.baseAddress!, batch: c.batch, training: true, generator: &generator)
             labels.withUnsafeBufferPointer { y in
                 logitGradient.withUnsafeMutableBufferPointer { g in
-                    _ = c.task.loss.evaluate(logits: logits, labels: y.baseAddress!, batch: c.batch,
-                                             width: c.task.outputWidth, gradient: g.baseAddress!)
+                    _ = c.task.loss.evaluate(
+                        logits: logits, labels: y.baseAddress!, batch: c.batch,
+                        width: c.task.outputWidth, gradient: g.baseAddress!)
                     inputGradient.withUnsafeMutableBufferPointer { dx in
-                        network.backward(input: x.baseAddress!, outputGradient: g.baseAddress!, batch: c.batch,
-                                         inputGradient: dx.baseAddress!)
+                        network.backward(
+                            input: x.baseAddress!, outputGradient: g.baseAddress!, batch: c.batch,
+                            inputGradient: dx.baseAddress!)
                     }
                 }
             }
         }
         let reference = ReferenceNetwork(network)
         let w = model.parameters.map(Double.init)
-        let report = Self.check.compare(inputGradient, at: features.map(Double.init), steps: Self.steps,
-                                        "\(c.testDescription) d/dinput") { x in
+        let report = Self.check.compare(
+            inputGradient, at: features.map(Double.init), steps: Self.steps,
+            "\(c.testDescription) d/dinput"
+        ) { x in
             ReferenceLoss.mean(logits: reference.logits(x, parameters: w, batch: c.batch), labels: labels, task: c.task)
         }
         #expect(report.neededSmallerStep * 20 <= report.checked, "a kink within 1e-6 of \(report.neededSmallerStep) inputs?")
@@ -93,11 +99,13 @@ import Testing
                 let logits = model.network.forward(x.baseAddress!, batch: c.batch, training: true, generator: &generator)
                 labels.withUnsafeBufferPointer { y in
                     logitGradient.withUnsafeMutableBufferPointer { g in
-                        _ = c.task.loss.evaluate(logits: logits, labels: y.baseAddress!, batch: c.batch,
-                                                 width: c.task.outputWidth, gradient: g.baseAddress!)
+                        _ = c.task.loss.evaluate(
+                            logits: logits, labels: y.baseAddress!, batch: c.batch,
+                            width: c.task.outputWidth, gradient: g.baseAddress!)
                         inputGradient.withUnsafeMutableBufferPointer { dx in
-                            model.network.backward(input: x.baseAddress!, outputGradient: g.baseAddress!, batch: c.batch,
-                                                   inputGradient: withInput ? dx.baseAddress! : nil)
+                            model.network.backward(
+                                input: x.baseAddress!, outputGradient: g.baseAddress!, batch: c.batch,
+                                inputGradient: withInput ? dx.baseAddress! : nil)
                         }
                     }
                 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Learning
 
 /// Local training end to end: it learns what is learnable, and the same seed reproduces
@@ -34,8 +35,10 @@ import Testing
         return Dataset(features: x, labels: y, exampleShape: Shape(1, 6, 6), task: .multiclass(classes: 3))
     }
 
-    static func train(_ spec: ModelSpec, on data: Dataset, steps: Int, optimizer spec2: OptimizerSpec,
-                      batchSize: Int = 8, seed: UInt64 = 5) throws -> (Model, first: Double, last: Double) {
+    static func train(
+        _ spec: ModelSpec, on data: Dataset, steps: Int, optimizer spec2: OptimizerSpec,
+        batchSize: Int = 8, seed: UInt64 = 5
+    ) throws -> (Model, first: Double, last: Double) {
         let model = try Model(spec: spec, inputShape: data.exampleShape, task: data.task, seed: seed)
         var sampler = BatchSampler(rowCount: data.count, batchSize: batchSize, seed: seed)
         var optimizer = spec2.makeOptimizer(parameterCount: model.parameterCount)
@@ -56,8 +59,9 @@ import Testing
 
     @Test func convolutionalModelLearnsWhereTheSquareIs() throws {
         let data = Self.squares(count: 60, seed: 62)
-        let (model, first, last) = try Self.train(.cnn(channels: [4, 4], hidden: 8), on: data, steps: 150,
-                                                  optimizer: .adam(learningRate: 0.01))
+        let (model, first, last) = try Self.train(
+            .cnn(channels: [4, 4], hidden: 8), on: data, steps: 150,
+            optimizer: .adam(learningRate: 0.01))
         #expect(last < first / 4, "log-loss \(first) -> \(last)")
         #expect(model.evaluate(on: data).accuracy == 1)
     }
@@ -71,7 +75,7 @@ import Testing
         let summary = model.train(on: data, steps: 5, sampler: &sampler, optimizer: &optimizer) { _, gradients, count in
             adjustments += 1
             #expect(count == model.parameterCount)
-            for i in 0..<count { gradients[i] = 0 }   // a frozen model
+            for i in 0..<count { gradients[i] = 0 }  // a frozen model
         }
         #expect(summary.steps == 5 && summary.examples == 4 + 4 + 2 + 4 + 4)
         #expect(adjustments == 5)
@@ -83,7 +87,8 @@ import Testing
 
     @Test(arguments: [ModelSpec.mlp(hidden: [8, 8], dropout: 0.3), .cnn(channels: [2, 3], hidden: 5)])
     func sameSeedTrainsBitIdenticalModels(_ spec: ModelSpec) throws {
-        let data = spec == .cnn(channels: [2, 3], hidden: 5)
+        let data =
+            spec == .cnn(channels: [2, 3], hidden: 5)
             ? Self.squares(count: 20, seed: 64)
             : Self.separablePoints(count: 40, seed: 64)
         let a = try Self.train(spec, on: data, steps: 40, optimizer: .adam(learningRate: 0.01), seed: 9).0

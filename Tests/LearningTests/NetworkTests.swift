@@ -1,14 +1,20 @@
 import Testing
+
 @testable import Learning
 
 /// The network's bookkeeping: parameter layout, buffer reuse, and the ReLU it folds into a
 /// preceding convolution, which must compute exactly what the two layers do one after the other.
 @Suite struct NetworkTests {
     @Test func layoutNamesTensorsByKindAndPosition() throws {
-        let network = try Network(inputShape: Shape(1, 6, 6), layers: ModelSpec.cnn(channels: [2, 3], hidden: 4)
-            .makeLayers(inputShape: Shape(1, 6, 6), task: .multiclass(classes: 3)), seed: 0)
-        #expect(network.layout.tensors.map(\.name) == ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
-                                                       "dense1.weight", "dense1.bias", "dense2.weight", "dense2.bias"])
+        let network = try Network(
+            inputShape: Shape(1, 6, 6),
+            layers: ModelSpec.cnn(channels: [2, 3], hidden: 4)
+                .makeLayers(inputShape: Shape(1, 6, 6), task: .multiclass(classes: 3)), seed: 0)
+        #expect(
+            network.layout.tensors.map(\.name) == [
+                "conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
+                "dense1.weight", "dense1.bias", "dense2.weight", "dense2.bias"
+            ])
         #expect(network.layout["conv2.weight"]?.shape == [3, 2, 3, 3])
         #expect(network.layout["dense1.weight"]?.shape == [4, 3])
         #expect(network.outputShape == Shape(3))
@@ -68,15 +74,19 @@ import Testing
 
     @Test func growingTheBatchKeepsResultsPerExample() throws {
         // Buffers grow when a larger batch arrives; row i's output must not depend on the batch.
-        let network = try Network(inputShape: Shape(1, 5, 5), layers: ModelSpec.cnn(channels: [2, 2], hidden: 3)
-            .makeLayers(inputShape: Shape(1, 5, 5), task: .binary), seed: 1)
+        let network = try Network(
+            inputShape: Shape(1, 5, 5),
+            layers: ModelSpec.cnn(channels: [2, 2], hidden: 3)
+                .makeLayers(inputShape: Shape(1, 5, 5), task: .binary), seed: 1)
         var generator = SeededGenerator(seed: 82)
         let input = generator.floats(7 * 25)
         func outputs(batch: Int) -> [Float] {
             var sink = SeededGenerator(seed: 0)
             return input.withUnsafeBufferPointer { x in
-                Array(UnsafeBufferPointer(start: network.forward(x.baseAddress!, batch: batch, training: false, generator: &sink),
-                                          count: batch))
+                Array(
+                    UnsafeBufferPointer(
+                        start: network.forward(x.baseAddress!, batch: batch, training: false, generator: &sink),
+                        count: batch))
             }
         }
         let small = outputs(batch: 2), large = outputs(batch: 7), again = outputs(batch: 2)

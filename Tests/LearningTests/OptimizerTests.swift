@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Learning
 
 /// SGD (momentum, weight decay) and Adam against `torch.optim`, first on given gradients,
@@ -29,8 +30,9 @@ import Testing
             let model = try reference.makeModel()
             // One batch holding every row: each step sees the whole fixture batch (in the
             // sampler's order, which a mean over the batch does not depend on).
-            let data = Dataset(features: reference.features.map(Float.init), labels: reference.labels.map(Float.init),
-                               exampleShape: reference.shape, task: reference.task.task)
+            let data = Dataset(
+                features: reference.features.map(Float.init), labels: reference.labels.map(Float.init),
+                exampleShape: reference.shape, task: reference.task.task)
             var sampler = BatchSampler(rowCount: data.count, batchSize: data.count, seed: 4)
             var optimizer = c.settings.makeOptimizer(kind: c.optimizer, parameterCount: model.parameterCount)
             for step in c.trajectory.indices {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Learning
 
 /// DP-SGD's batched per-example clipping against the definition: each example back-propagated
@@ -22,7 +23,7 @@ import Testing
     static let cases: [(ModelSpec, Shape, Task)] = [
         (.logisticRegression, Shape(13), .binary),
         (.mlp(hidden: [16, 8]), Shape(13), .binary),
-        (.cnn(channels: [3, 4], hidden: 6), Shape(1, 8, 8), .multiclass(classes: 2)),
+        (.cnn(channels: [3, 4], hidden: 6), Shape(1, 8, 8), .multiclass(classes: 2))
     ]
 
     @Test(arguments: 0..<3)
@@ -34,7 +35,7 @@ import Testing
         let expected = perExampleGradients(model, set, rows: rows).map { $0.map { Double($0) * Double($0) }.reduce(0, +) }
         model.computeGradient(on: set, rows: rows, perExampleSquaredNorms: true)
         for (example, norm) in expected.enumerated() {
-            let batched = Double(model.privateNorms.pointer[example]) * 81   // norms are of the mean loss
+            let batched = Double(model.privateNorms.pointer[example]) * 81  // norms are of the mean loss
             #expect(abs(batched - norm) <= 1e-4 * max(norm, 1e-3), "example \(example): \(batched) vs \(norm)")
         }
     }
@@ -47,15 +48,16 @@ import Testing
         let rows = [0, 2, 3, 5, 6]
         let separate = perExampleGradients(model, set, rows: rows)
         let norms = separate.map { $0.map { $0 * $0 }.reduce(0, +).squareRoot() }
-        let clip = norms.sorted()[2]   // clips about half of them
+        let clip = norms.sorted()[2]  // clips about half of them
         var expected = [Float](repeating: 0, count: model.parameterCount)
         for (gradient, norm) in zip(separate, norms) {
             let factor = min(1, clip / norm)
             for i in expected.indices { expected[i] += factor * gradient[i] }
         }
         var noise = DPNoise(.seeded, seed: 1)
-        model.computePrivateGradient(on: set, rows: rows, parameters: DPSGDParameters(clipNorm: clip, noiseMultiplier: 0, samplingRate: 0.5),
-                                     expectedBatchSize: 1, noise: &noise)
+        model.computePrivateGradient(
+            on: set, rows: rows, parameters: DPSGDParameters(clipNorm: clip, noiseMultiplier: 0, samplingRate: 0.5),
+            expectedBatchSize: 1, noise: &noise)
         let got = model.network.gradients.array
         for i in expected.indices {
             #expect(abs(got[i] - expected[i]) <= 1e-4 * max(abs(expected[i]), 1e-2))
@@ -103,8 +105,9 @@ import Testing
         var sampler = PoissonSampler(rowCount: 400, rate: 0.05, seed: 2, source: .seeded)
         var optimizer: any Optimizer = SGD(learningRate: 0.5, parameterCount: model.parameterCount)
         var noise = DPNoise(.seeded, seed: 3)
-        _ = model.trainPrivately(on: set, steps: 200, sampler: &sampler, parameters: DPSGDParameters(clipNorm: 1, noiseMultiplier: 1, samplingRate: 0.05),
-                                 optimizer: &optimizer, noise: &noise)
+        _ = model.trainPrivately(
+            on: set, steps: 200, sampler: &sampler, parameters: DPSGDParameters(clipNorm: 1, noiseMultiplier: 1, samplingRate: 0.05),
+            optimizer: &optimizer, noise: &noise)
         #expect(model.evaluate(on: set).accuracy > 0.9)
     }
 }

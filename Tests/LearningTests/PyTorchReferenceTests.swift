@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Learning
 
 /// Whole models against PyTorch (float64 references from `scripts/make_learning_fixtures.py`):
@@ -58,11 +59,13 @@ import Testing
             let logits = model.network.forward(x.baseAddress!, batch: c.batch, training: true, generator: &generator)
             labels.withUnsafeBufferPointer { y in
                 logitGradient.withUnsafeMutableBufferPointer { g in
-                    _ = model.task.loss.evaluate(logits: logits, labels: y.baseAddress!, batch: c.batch,
-                                                 width: model.task.outputWidth, gradient: g.baseAddress!)
+                    _ = model.task.loss.evaluate(
+                        logits: logits, labels: y.baseAddress!, batch: c.batch,
+                        width: model.task.outputWidth, gradient: g.baseAddress!)
                     inputGradient.withUnsafeMutableBufferPointer { dx in
-                        model.network.backward(input: x.baseAddress!, outputGradient: g.baseAddress!, batch: c.batch,
-                                               inputGradient: dx.baseAddress!)
+                        model.network.backward(
+                            input: x.baseAddress!, outputGradient: g.baseAddress!, batch: c.batch,
+                            inputGradient: dx.baseAddress!)
                     }
                 }
             }

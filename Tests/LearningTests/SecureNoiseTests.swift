@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learning
 
 /// Secure DP randomness: the right distribution, never the same twice, and seeded samplers
@@ -60,7 +61,7 @@ import Testing
 
     @Test func aCopiedSecureGeneratorNeverRepeatsItsOriginal() {
         var original = SecureRandomGenerator()
-        _ = original.next()   // the buffer is filled and shared by the copy below
+        _ = original.next()  // the buffer is filled and shared by the copy below
         var copy = original
         // More than one 4 KiB buffer each, so refills are covered too.
         let fromOriginal = (0..<1_200).map { _ in original.next() }

@@ -1,12 +1,14 @@
 import Testing
+
 @testable import Learning
 
 /// The benchmark's bookkeeping; how fast it runs is printed, never asserted (the figure
 /// depends on the machine and on what else runs on it).
 @Suite struct TrainingThroughputTests {
     @Test func measuresWhatItWasAsked() throws {
-        let result = try TrainingThroughput.measure(spec: .mlp(hidden: [16]), inputShape: Shape(13), task: .binary,
-                                                    batchSize: 8, steps: 20, repetitions: 3, seed: 1)
+        let result = try TrainingThroughput.measure(
+            spec: .mlp(hidden: [16]), inputShape: Shape(13), task: .binary,
+            batchSize: 8, steps: 20, repetitions: 3, seed: 1)
         print("TrainingThroughput mlp:16 batch 8 (debug build):", result)
         #expect(result.steps == 20 && result.batchSize == 8)
         #expect(result.parameterCount == 13 * 16 + 16 + 16 + 1)
@@ -15,8 +17,9 @@ import Testing
     }
 
     @Test func convolutionalAndMulticlassModelsRun() throws {
-        let result = try TrainingThroughput.measure(spec: .cnn(channels: [2, 3], hidden: 5), inputShape: Shape(1, 8, 8),
-                                                    task: .multiclass(classes: 3), batchSize: 5, steps: 3, repetitions: 2)
+        let result = try TrainingThroughput.measure(
+            spec: .cnn(channels: [2, 3], hidden: 5), inputShape: Shape(1, 8, 8),
+            task: .multiclass(classes: 3), batchSize: 5, steps: 3, repetitions: 2)
         #expect(result.samplesPerSecond > 0)
     }
 

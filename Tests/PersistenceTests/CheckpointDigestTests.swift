@@ -2,6 +2,7 @@ import Federation
 import Foundation
 import GRDB
 import Testing
+
 @testable import Persistence
 
 /// A stored checkpoint carries a digest checked before a coordinator resumes from it: a bit
@@ -18,8 +19,10 @@ struct CheckpointDigestTests {
     /// Flips one bit of the first stored part of `vector` of `round`.
     static func flipBit(in path: String, round: Int, vector: String = "global") throws {
         try tamper(path) { db in
-            var data = try #require(try Data.fetchOne(db, sql: "SELECT data FROM checkpoint_vector WHERE round = ? AND name = ? AND part = 0",
-                                                      arguments: [round, vector]))
+            var data = try #require(
+                try Data.fetchOne(
+                    db, sql: "SELECT data FROM checkpoint_vector WHERE round = ? AND name = ? AND part = 0",
+                    arguments: [round, vector]))
             data[5] ^= 0x10
             try db.execute(sql: "UPDATE checkpoint_vector SET data = ? WHERE round = ? AND name = ? AND part = 0", arguments: [data, round, vector])
         }
@@ -74,9 +77,11 @@ struct CheckpointDigestTests {
             // Still valid JSON, one byte more: only the digest can tell.
             try db.execute(sql: "UPDATE checkpoint SET state = ? WHERE round = 3", arguments: [state + " "])
             let name = try #require(try String.fetchOne(db, sql: "SELECT name FROM checkpoint_vector WHERE round = 2 AND name LIKE 'strategy.%' LIMIT 1"))
-            let data = try #require(try Data.fetchOne(db, sql: "SELECT data FROM checkpoint_vector WHERE round = 2 AND name = ? AND part = 0", arguments: [name]))
-            try db.execute(sql: "UPDATE checkpoint_vector SET data = ? WHERE round = 2 AND name = ? AND part = 0",
-                           arguments: [data.dropLast(4), name])
+            let data = try #require(
+                try Data.fetchOne(db, sql: "SELECT data FROM checkpoint_vector WHERE round = 2 AND name = ? AND part = 0", arguments: [name]))
+            try db.execute(
+                sql: "UPDATE checkpoint_vector SET data = ? WHERE round = 2 AND name = ? AND part = 0",
+                arguments: [data.dropLast(4), name])
         }
         let (checkpoint, refused) = try SQLiteStudyStore(path: path).latestVerifiedCheckpoint()
         #expect(refused.count == 2, "\(refused)")

@@ -2,6 +2,7 @@ import Federation
 import Foundation
 import Learning
 import Testing
+
 @testable import Persistence
 
 @Suite("SQLite study store")
@@ -17,14 +18,16 @@ struct SQLiteStudyStoreTests {
             }
             return SiteData(name: siteNames[index], train: data(30), test: data(10))
         }
-        let configuration = StudyConfiguration(studyID: "store", rounds: rounds, selection: try SiteSelection(minimumSites: 3),
-                                               training: TrainingInstructions(localSteps: 5, batchSize: 4, optimizer: .sgd(learningRate: 0.1)),
-                                               seed: 9)
+        let configuration = StudyConfiguration(
+            studyID: "store", rounds: rounds, selection: try SiteSelection(minimumSites: 3),
+            training: TrainingInstructions(localSteps: 5, batchSize: 4, optimizer: .sgd(learningRate: 0.1)),
+            seed: 9)
         let model = try Model(spec: .mlp(hidden: [8]), inputShape: Shape([4]), task: .binary, seed: 9)
         let actors = try sites.map { try Site(id: SiteID($0.name), study: "store", model: .mlp(hidden: [8]), data: $0, seed: 9) }
-        let coordinator = try Coordinator(configuration: configuration, strategy: FedOpt(.adam, serverLearningRate: 0.01),
-                                          initialParameters: model.parameters, layout: model.layout,
-                                          transport: InProcessTransport(sites: actors))
+        let coordinator = try Coordinator(
+            configuration: configuration, strategy: FedOpt(.adam, serverLearningRate: 0.01),
+            initialParameters: model.parameters, layout: model.layout,
+            transport: InProcessTransport(sites: actors))
         let collected = Collected()
         _ = try await coordinator.run(roundCompleted: { await collected.add($0) })
         return await collected.items

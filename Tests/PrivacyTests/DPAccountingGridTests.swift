@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Privacy
 
 /// Agreement with dp-accounting 0.6.0 (`RdpAccountant()` defaults) on the grid written by
@@ -60,8 +61,9 @@ import Testing
                 // terms of order 1: both libraries carry ~1e-16 absolute rounding there, so
                 // relative agreement is only ~1e-5, irrelevant to any ε. Hence the absolute floor.
                 let withinFloor = value.isFinite && reference.isFinite && abs(value - reference) <= 1e-14
-                #expect(withinFloor || relativeError(value, reference) <= 1e-6,
-                        "q \(curve.sampleRate), σ \(curve.noiseMultiplier), α \((try? Self.grid.get().orders[index]) ?? 0): \(value) vs \(reference)")
+                #expect(
+                    withinFloor || relativeError(value, reference) <= 1e-6,
+                    "q \(curve.sampleRate), σ \(curve.noiseMultiplier), α \((try? Self.grid.get().orders[index]) ?? 0): \(value) vs \(reference)")
                 if reference.isFinite && reference > 1e-8 { worstRelative = max(worstRelative, relativeError(value, reference)) }
                 if reference.isFinite { worstAbsolute = max(worstAbsolute, abs(value - reference)) }
                 #expect(value.isInfinite == reference.isInfinite)
@@ -78,8 +80,11 @@ import Testing
         for point in points {
             let key = "\(point.sampleRate) \(point.noiseMultiplier)"
             // One RDP curve per (q, σ); T steps scale it, as dp-accounting's `count * rdp`.
-            let perStep = try curves[key] ?? SampledGaussianMechanism(
-                sampleRate: point.sampleRate, noiseMultiplier: point.noiseMultiplier, steps: 1).renyiDivergences(at: .dpAccounting)
+            let perStep =
+                try curves[key]
+                ?? SampledGaussianMechanism(
+                    sampleRate: point.sampleRate, noiseMultiplier: point.noiseMultiplier, steps: 1
+                ).renyiDivergences(at: .dpAccounting)
             curves[key] = perStep
             let rdp = perStep.map { Double(point.steps) * $0 }
             let spent = EpsilonConversion.balle2020.privacySpent(rdp: rdp, orders: .dpAccounting, delta: point.delta)

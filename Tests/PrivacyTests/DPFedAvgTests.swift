@@ -1,15 +1,17 @@
-import Foundation
-import Testing
 import Federation
+import Foundation
 import Learning
+import Testing
+
 @testable import Privacy
 
 @Suite struct DPFedAvgTests {
     let instructions = TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1))
 
     func update(_ delta: [Float], _ site: String) -> SiteUpdate {
-        SiteUpdate(study: "s", site: SiteID(site), round: 1, delta: delta, sampleCount: 5,
-                   training: TrainingSummary(steps: 1, examples: 5, meanLoss: 0))
+        SiteUpdate(
+            study: "s", site: SiteID(site), round: 1, delta: delta, sampleCount: 5,
+            training: TrainingSummary(steps: 1, examples: 5, meanLoss: 0))
     }
 
     func round(_ rule: inout DPFedAvg, norms: [Float], round: Int = 1) throws -> RoundAggregate {
@@ -24,7 +26,7 @@ import Learning
         var rule = try DPFedAvg(noiseMultiplier: 0, initialClipNorm: 0.1, expectedUpdates: 20, seed: 1)
         var clips = [rule.clipNorm]
         for r in 1...10 {
-            _ = try round(&rule, norms: [Float](repeating: 1, count: 20), round: r)   // every update is above C
+            _ = try round(&rule, norms: [Float](repeating: 1, count: 20), round: r)  // every update is above C
             clips.append(rule.clipNorm)
         }
         #expect(zip(clips, clips.dropFirst()).allSatisfy { $0 < $1 })
@@ -40,7 +42,7 @@ import Learning
 
     @Test func theClipSettlesNearTheTargetQuantile() throws {
         var rule = try DPFedAvg(noiseMultiplier: 0, initialClipNorm: 0.01, expectedUpdates: 50, seed: 1)
-        let norms = (1...50).map { Float($0) / 10 }   // median 2.55
+        let norms = (1...50).map { Float($0) / 10 }  // median 2.55
         for r in 1...200 { _ = try round(&rule, norms: norms, round: r) }
         #expect(rule.clipNorm > 2.2 && rule.clipNorm < 2.9)
     }
@@ -48,7 +50,7 @@ import Learning
     @Test func updatesAreClippedAndAveragedWithoutNoise() throws {
         var rule = try DPFedAvg(noiseMultiplier: 0, initialClipNorm: 1, adaptive: false, expectedUpdates: 2, seed: 1)
         let aggregate = try round(&rule, norms: [4, 0.5])
-        #expect(abs(aggregate.meanDelta[0] - 0.75) < 1e-6)   // (1 + 0.5) / 2
+        #expect(abs(aggregate.meanDelta[0] - 0.75) < 1e-6)  // (1 + 0.5) / 2
         #expect(aggregate.unclippedFraction == 0.5)
     }
 
@@ -77,7 +79,7 @@ import Learning
         var b = try fixedClipRule(noise: .seeded)
         let noisy = try pureNoise(a)
         let sd = (noisy.map { Double($0) * Double($0) }.reduce(0, +) / Double(noisy.count)).squareRoot()
-        #expect(abs(sd - 0.5) < 0.02)   // z C / m = 2 / 4
+        #expect(abs(sd - 0.5) < 0.02)  // z C / m = 2 / 4
         #expect(try pureNoise(b) == noisy)
         _ = try round(&a, norms: [1])
         _ = try round(&b, norms: [1])

@@ -1,6 +1,7 @@
 import Federation
 import Foundation
 import Testing
+
 @testable import Privacy
 
 /// The site's budget: check before a round, record after it, refuse what would overspend.
@@ -68,7 +69,8 @@ import Testing
             #expect(decision.before.epsilon == (await budget.spent.epsilon))
             let expected = try RDPAccountant().composing(charge(1, steps: 2000).mechanism).composing(greedy.mechanism).privacySpent(delta: 1e-5)
             #expect(abs(decision.after.epsilon - expected.epsilon) < 1e-12)
-            #expect(decision.coordinatorMessage.contains("hospital-a") && decision.coordinatorMessage.contains("round 2")
+            #expect(
+                decision.coordinatorMessage.contains("hospital-a") && decision.coordinatorMessage.contains("round 2")
                     && decision.coordinatorMessage.contains("heart") && decision.coordinatorMessage.contains("declines"))
             #expect(decision.operatorMessage.contains("refused") && decision.operatorMessage.contains("noise multiplier of at least"))
             #expect(!decision.operatorMessage.contains("\n") && !decision.coordinatorMessage.contains("\n"))

@@ -2,6 +2,7 @@ import Federation
 import Foundation
 import Learning
 import Testing
+
 @testable import Privacy
 
 /// The budget as Federation's `PrivacyGuard`: what `Site` calls around every DP-SGD round.

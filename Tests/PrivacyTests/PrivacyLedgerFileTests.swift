@@ -1,6 +1,7 @@
 import Federation
 import Foundation
 import Testing
+
 @testable import Privacy
 
 /// What a crash, an editor or a stray file can do to a ledger, and how each is reported:
@@ -14,8 +15,10 @@ import Testing
         let url = directory.appendingPathComponent("ledger.jsonl")
         let budget = try PrivacyBudget(site: site, policy: policy, ledger: url, opening: .new)
         for round in 1...rounds {
-            try await budget.record(PrivacyCharge(study: "heart", round: round,
-                                                  mechanism: try SampledGaussianMechanism(sampleRate: 0.01, noiseMultiplier: 1.1, steps: 100)))
+            try await budget.record(
+                PrivacyCharge(
+                    study: "heart", round: round,
+                    mechanism: try SampledGaussianMechanism(sampleRate: 0.01, noiseMultiplier: 1.1, steps: 100)))
         }
         return (url, try Data(contentsOf: url))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Privacy
 
 @Suite struct PrivacyPolicyTests {
@@ -13,11 +14,13 @@ import Testing
     }
 
     @Test func refusesAPolicyThatContradictsItself() {
-        for (json, needle) in [(#"{"max_epsilon": 0, "delta": 1e-5}"#, "max_epsilon 0"),
-                               (#"{"max_epsilon": -2, "delta": 1e-5}"#, "max_epsilon -2"),
-                               (#"{"max_epsilon": 8, "delta": 0}"#, "delta 0"),
-                               (#"{"max_epsilon": 8, "delta": 1}"#, "delta 1"),
-                               (#"{"max_epsilon": 8, "delta": 1.5}"#, "delta 1.5")] {
+        for (json, needle) in [
+            (#"{"max_epsilon": 0, "delta": 1e-5}"#, "max_epsilon 0"),
+            (#"{"max_epsilon": -2, "delta": 1e-5}"#, "max_epsilon -2"),
+            (#"{"max_epsilon": 8, "delta": 0}"#, "delta 0"),
+            (#"{"max_epsilon": 8, "delta": 1}"#, "delta 1"),
+            (#"{"max_epsilon": 8, "delta": 1.5}"#, "delta 1.5")
+        ] {
             #expect {
                 try policy(json)
             } throws: { error in

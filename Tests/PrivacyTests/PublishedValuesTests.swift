@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Privacy
 
 /// The accountant reproduces numbers published in the reference libraries' own tests, each
@@ -42,9 +43,13 @@ import Testing
 
     /// The optimal orders there are integers, so the default method gives the same values.
     @Test func tensorFlowPrivacyValuesUnderTheDefaultMethod() throws {
-        #expect(abs(try epsilon(q: 0.0025, sigma: 1.3, steps: 6000, delta: 1e-5, method: .dpAccounting).epsilon
+        #expect(
+            abs(
+                try epsilon(q: 0.0025, sigma: 1.3, steps: 6000, delta: 1e-5, method: .dpAccounting).epsilon
                     - 0.7242234026109595) < 1e-10)
-        #expect(abs(try epsilon(q: 0.001, sigma: 1.0, steps: 30000, delta: 1e-7, method: .dpAccounting).epsilon
+        #expect(
+            abs(
+                try epsilon(q: 0.001, sigma: 1.0, steps: 30000, delta: 1e-7, method: .dpAccounting).epsilon
                     - 1.4154988495444842) < 1e-10)
     }
 

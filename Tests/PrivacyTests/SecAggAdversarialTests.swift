@@ -1,5 +1,6 @@
 import Federation
 import Testing
+
 @testable import Privacy
 
 /// A coordinator that lies, and messages that are malformed, replayed, misaddressed or from

@@ -1,5 +1,6 @@
 import Federation
 import Testing
+
 @testable import Privacy
 
 /// The coordinator driver and site participants over bytes, as a transport would carry them.
@@ -8,7 +9,8 @@ import Testing
 
     /// Participants for every site; `silent` never answer, `failing` throw at the masked input.
     static func network(_ setup: SecAggSetup, silent: Set<SiteID> = [], failing: Set<SiteID> = [])
-        -> (SecAggRoundDriver.Send, [SiteID: SecAggInput]) {
+        -> (SecAggRoundDriver.Send, [SiteID: SecAggInput])
+    {
         let inputs = SecAggFixture.inputs(for: setup)
         var participants: [SiteID: SecAggParticipant] = [:]
         for site in setup.participants {
@@ -41,8 +43,9 @@ import Testing
         #expect(outcome.failures[silent]?.contains("no answer") == true)
         #expect(outcome.failures[failing]?.contains("no update") == true)
         // Same seeds, same rounding: a local run with the same dropouts gives the same sum.
-        let reference = try SecAggSimulation.run(setup: setup, inputs: inputs, entropy: SecAggFixture.entropy,
-                                                 dropouts: [silent: .beforeAdvertising, failing: .afterSharing], keepQuantized: true)
+        let reference = try SecAggSimulation.run(
+            setup: setup, inputs: inputs, entropy: SecAggFixture.entropy,
+            dropouts: [silent: .beforeAdvertising, failing: .afterSharing], keepQuantized: true)
         #expect(outcome.sum == reference.sum)
         #expect(SecAggFixture.unmasked(reference) == SecAggFixture.plainSum(reference))
         let aggregate = outcome.sum.roundAggregate()

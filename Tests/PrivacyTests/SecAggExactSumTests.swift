@@ -1,5 +1,6 @@
 import Federation
 import Testing
+
 @testable import Privacy
 
 /// The unmasked sum equals the plain sum of the surviving clients' quantized vectors, as
@@ -45,9 +46,11 @@ import Testing
     @Test func dropoutsSpreadOverAllStagesSumExactly() throws {
         let setup = SecAggFixture.setup(clients: 12, threshold: 7)  // tolerates 4
         let p = setup.participants
-        let report = try SecAggFixture.run(setup, dropouts: [
-            p[1]: .beforeAdvertising, p[3]: .afterAdvertising, p[6]: .afterSharing, p[10]: .afterMasking,
-        ])
+        let report = try SecAggFixture.run(
+            setup,
+            dropouts: [
+                p[1]: .beforeAdvertising, p[3]: .afterAdvertising, p[6]: .afterSharing, p[10]: .afterMasking
+            ])
         #expect(report.sum.contributors == p.filter { ![p[1], p[3], p[6]].contains($0) })
         #expect(report.sum.dropped == [p[6]])
         #expect(SecAggFixture.unmasked(report) == SecAggFixture.plainSum(report))

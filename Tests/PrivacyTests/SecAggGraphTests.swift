@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Privacy
 
 /// The neighbour graph and the choice of k and t.
@@ -44,7 +45,10 @@ import Testing
 
     @Test func theAutomaticPlanMeetsBothBoundsWithTheSmallestDegree() throws {
         let plan = try SecAggGraphPlan.automatic(clients: 100, dropout: 0.1, corruption: 0.05)
-        guard case .harary(let k) = plan.shape else { Issue.record("expected a Harary graph, got \(plan.shape)"); return }
+        guard case .harary(let k) = plan.shape else {
+            Issue.record("expected a Harary graph, got \(plan.shape)")
+            return
+        }
         #expect(k < 40)
         #expect(plan.privacyFailureLog2 <= -40)
         #expect(plan.correctnessFailureLog2 <= -30)
@@ -56,7 +60,10 @@ import Testing
         }
         // Large cohorts need only logarithmic degree.
         let large = try SecAggGraphPlan.automatic(clients: 100_000, dropout: 0.05, corruption: 0.05)
-        guard case .harary(let kLarge) = large.shape else { Issue.record("expected a Harary graph"); return }
+        guard case .harary(let kLarge) = large.shape else {
+            Issue.record("expected a Harary graph")
+            return
+        }
         #expect(kLarge < 200)
     }
 

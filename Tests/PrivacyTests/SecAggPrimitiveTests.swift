@@ -3,6 +3,7 @@ import Federation
 import Learning
 import Testing
 import _CryptoExtras
+
 @testable import Privacy
 
 /// Shamir sharing, the field, the mask stream and the wire format.
@@ -51,8 +52,9 @@ import _CryptoExtras
         let count = 20_011  // several 32 KiB chunks and a ragged end
         var masked = [UInt32](repeating: 0, count: count)
         MaskExpander.apply(key: key, .add, to: &masked)
-        let reference = try AES._CTR.encrypt([UInt8](repeating: 0, count: 4 * count), using: key,
-                                             nonce: AES._CTR.Nonce(nonceBytes: [UInt8](repeating: 0, count: 16)))
+        let reference = try AES._CTR.encrypt(
+            [UInt8](repeating: 0, count: 4 * count), using: key,
+            nonce: AES._CTR.Nonce(nonceBytes: [UInt8](repeating: 0, count: 16)))
         let words = stride(from: 0, to: reference.count, by: 4).map { offset in
             (0..<4).reduce(UInt32(0)) { $0 | UInt32(reference[reference.startIndex + offset + $1]) << (8 * UInt32($1)) }
         }

@@ -1,6 +1,7 @@
 import Federation
 import Learning
 import Testing
+
 @testable import Privacy
 
 /// The fixed-point encoding: bounds enforced, error within one level, rounding unbiased.

@@ -1,6 +1,7 @@
 import Federation
 import Learning
 import Testing
+
 @testable import Privacy
 
 /// Builders shared by the secure-aggregation tests.
@@ -11,12 +12,15 @@ enum SecAggFixture {
         (0..<count).map { SiteID(String(format: "site-%02d", $0)) }
     }
 
-    static func setup(clients: Int, shape: GraphShape = .complete, threshold: Int, parameters: Int = 257,
-                      clipRange: Double = 1, weighting: SecAggWeighting = .bySamples(cap: 500),
-                      round: SecAggRound = round, graphSeed: UInt64 = 11) -> SecAggSetup {
-        SecAggSetup(round: round, participants: sites(clients), parameterCount: parameters, shape: shape, threshold: threshold,
-                    graphSeed: graphSeed,
-                    quantization: .automatic(clipRange: clipRange, participants: clients, weighting: weighting))
+    static func setup(
+        clients: Int, shape: GraphShape = .complete, threshold: Int, parameters: Int = 257,
+        clipRange: Double = 1, weighting: SecAggWeighting = .bySamples(cap: 500),
+        round: SecAggRound = round, graphSeed: UInt64 = 11
+    ) -> SecAggSetup {
+        SecAggSetup(
+            round: round, participants: sites(clients), parameterCount: parameters, shape: shape, threshold: threshold,
+            graphSeed: graphSeed,
+            quantization: .automatic(clipRange: clipRange, participants: clients, weighting: weighting))
     }
 
     /// Updates uniform in [-1.2, 1.2] (some clipped at 1) and sample counts 40...600 (some capped at 500).
@@ -34,10 +38,13 @@ enum SecAggFixture {
         .seeded(stableTestHash(site.name))
     }
 
-    static func run(_ setup: SecAggSetup, dropouts: [SiteID: SecAggSimulation.Dropout] = [:],
-                    inputs: [SiteID: SecAggInput]? = nil) throws -> SecAggSimulation.Report {
-        try SecAggSimulation.run(setup: setup, inputs: inputs ?? self.inputs(for: setup), entropy: entropy,
-                                 dropouts: dropouts, keepQuantized: true)
+    static func run(
+        _ setup: SecAggSetup, dropouts: [SiteID: SecAggSimulation.Dropout] = [:],
+        inputs: [SiteID: SecAggInput]? = nil
+    ) throws -> SecAggSimulation.Report {
+        try SecAggSimulation.run(
+            setup: setup, inputs: inputs ?? self.inputs(for: setup), entropy: entropy,
+            dropouts: dropouts, keepQuantized: true)
     }
 
     /// The plain sum, mod 2^32, of the contributors' quantized vectors (weights last).

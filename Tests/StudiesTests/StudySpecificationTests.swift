@@ -73,7 +73,7 @@ struct StudySpecificationTests {
             ("fraction: 1.5", "fraction must be in (0, 1]"),
             ("strategy: fedavg\nmu: 0.1", "mu applies only to strategy fedprox"),
             ("dp_epsilon: 1\ndp_noise: 1", "give one of them"),
-            ("strategy: scaffold\noptimizer: adam", "scaffold needs plain SGD"),
+            ("strategy: scaffold\noptimizer: adam", "scaffold needs plain SGD")
         ]
         for (yaml, expected) in cases {
             let spec = try StudySpecification(yaml: "dataset: heart-disease\n" + yaml, file: "study.yaml")
@@ -86,8 +86,10 @@ struct StudySpecificationTests {
 
     @Test("what only a single process can do is refused for a deployment, with the reason")
     func deploymentOnlyRefusals() throws {
-        for (yaml, expected) in [("reproducible_noise: true", "simulation only"), ("strategy: fltrust", "root data set"),
-                                 ("strategy: pooled", "baseline"), ("dataset: breastmnist", "partitioned by the simulator")] {
+        for (yaml, expected) in [
+            ("reproducible_noise: true", "simulation only"), ("strategy: fltrust", "root data set"),
+            ("strategy: pooled", "baseline"), ("dataset: breastmnist", "partitioned by the simulator")
+        ] {
             let spec = try StudySpecification(yaml: yaml, file: "study.yaml")
             let error = #expect(throws: StudyError.self) { try spec.resolved(for: .deployment) }
             #expect(error?.message.contains(expected) == true, "\(yaml): \(error?.message ?? "")")

@@ -2,6 +2,7 @@ import Federation
 import Foundation
 import Testing
 import Validation
+
 @testable import Studies
 
 /// The study keys of the clinical validation report, read and checked with the study.
@@ -25,10 +26,12 @@ struct ValidationKeysTests {
 
     @Test("a threshold outside (0, 1), off the bin grid, or an unknown attribute is refused with its key")
     func badKeysAreRefused() throws {
-        for (yaml, key, words) in [("validation_thresholds: [0.2, 1.5]", "validation_thresholds", "outside (0, 1)"),
-                                   ("validation_thresholds: [0]", "validation_thresholds", "outside (0, 1)"),
-                                   ("validation_thresholds: [0.12345]", "validation_thresholds", "not a multiple of 0.001"),
-                                   ("validation_subgroups: [income]", "validation_subgroups", "unknown patient attribute 'income'")] {
+        for (yaml, key, words) in [
+            ("validation_thresholds: [0.2, 1.5]", "validation_thresholds", "outside (0, 1)"),
+            ("validation_thresholds: [0]", "validation_thresholds", "outside (0, 1)"),
+            ("validation_thresholds: [0.12345]", "validation_thresholds", "not a multiple of 0.001"),
+            ("validation_subgroups: [income]", "validation_subgroups", "unknown patient attribute 'income'")
+        ] {
             let specification = try Self.study(yaml)
             let error = #expect(throws: StudyError.self) { try specification.resolved() }
             #expect(error?.key == key, "\(yaml)")

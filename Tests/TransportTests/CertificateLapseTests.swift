@@ -4,6 +4,7 @@ import Foundation
 import Learning
 import Testing
 import X509
+
 @testable import Transport
 
 /// A certificate that is revoked, or expires, while its site is connected: the coordinator
@@ -13,8 +14,9 @@ import X509
 struct CertificateLapseTests {
     static func admission(_ consortium: TestConsortium) throws -> SiteAdmission {
         let credentials = try consortium.coordinatorCredentials()
-        let revocations = try RevocationWatch(file: consortium.consortium.coordinatorKit.appendingPathComponent(KitFile.revocations),
-                                              authority: credentials.authority, consortium: consortium.name, log: .silent)
+        let revocations = try RevocationWatch(
+            file: consortium.consortium.coordinatorKit.appendingPathComponent(KitFile.revocations),
+            authority: credentials.authority, consortium: consortium.name, log: .silent)
         return SiteAdmission(authority: credentials.authority, consortium: consortium.name, revocations: revocations, log: .silent)
     }
 
@@ -44,8 +46,9 @@ struct CertificateLapseTests {
         #expect(admission.lapse(of: south, site: SiteID("south")) == nil, "revoking one site touches no other")
     }
 
-    @Test("a site revoked mid-study is expelled within a heartbeat, contributes to no later round, and its agent stops with the reason",
-          arguments: [false, true])
+    @Test(
+        "a site revoked mid-study is expelled within a heartbeat, contributes to no later round, and its agent stops with the reason",
+        arguments: [false, true])
     func revokedWhileConnected(vectorLane: Bool) async throws {
         let names = ["north", "south", "west"]
         let data = SyntheticSites.make(names, rows: 40, seed: 7)
@@ -62,8 +65,9 @@ struct CertificateLapseTests {
         // All three in from round 1 (two would be enough to start it).
         for name in names { #expect(await deployment.lines.wait(for: "site-connected site=\(name)")) }
         let root = deployment.consortium.root
-        let coordinator = try Coordinator(configuration: configuration, strategy: FedAvg(), initialParameters: model.parameters,
-                                          layout: model.layout, transport: deployment.server.transport)
+        let coordinator = try Coordinator(
+            configuration: configuration, strategy: FedAvg(), initialParameters: model.parameters,
+            layout: model.layout, transport: deployment.server.transport)
         // After round 2, before round 3 is offered: west's key is reported stolen.
         let outcome = try await coordinator.run(roundCompleted: { checkpoint in
             if checkpoint.rounds.count == 2 { _ = try Provisioner().revoke(site: "west", in: root, reason: "key reported stolen") }
@@ -73,7 +77,10 @@ struct CertificateLapseTests {
         // West's agent ends on its own with the coordinator's reason instead of redialling
         // (after 10 s it is cancelled, and the check below fails on the CancellationError).
         let west = try #require(agents["west"])
-        let watchdog = Task { try await Task.sleep(for: .seconds(10)); west.cancel() }
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(10))
+            west.cancel()
+        }
         let westEnd = await west.result
         watchdog.cancel()
         for name in ["north", "south"] { _ = try await agents[name]!.value }
@@ -86,7 +93,10 @@ struct CertificateLapseTests {
             #expect(round.contributors.count == 2)
         }
         #expect(deployment.lines.all.contains { $0.contains("site-expelled") && $0.contains("site=west") && $0.contains("key reported stolen") })
-        guard case .failure(let error) = westEnd else { Issue.record("west's agent finished the study"); return }
+        guard case .failure(let error) = westEnd else {
+            Issue.record("west's agent finished the study")
+            return
+        }
         #expect(error is SiteAgentError && "\(error)".contains("was revoked") && "\(error)".contains("key reported stolen"), "\(error)")
         #expect(!deployment.lines.all.contains { $0.contains("site-expelled") && !$0.contains("site=west") })
         // Expelled, not left to time out: no task of west waits for the dead-site limit.

@@ -25,8 +25,9 @@ struct ChaosNetworkTests {
         return probe.terminationStatus == 0
     }
 
-    @Test("impaired links: the model equals the undisturbed one; a partition that heals: k of n rounds, the site rejoins",
-          .enabled(if: namespacesAvailable, "needs network namespaces (root with CAP_NET_ADMIN)"), .timeLimit(.minutes(10)))
+    @Test(
+        "impaired links: the model equals the undisturbed one; a partition that heals: k of n rounds, the site rejoins",
+        .enabled(if: namespacesAvailable, "needs network namespaces (root with CAP_NET_ADMIN)"), .timeLimit(.minutes(10)))
     func studySurvivesTheNetwork() async throws {
         let directory = try TemporaryDirectory("chaos")
         defer { directory.remove() }

@@ -4,6 +4,7 @@ import Foundation
 import Learning
 import Studies
 import Testing
+
 @testable import Transport
 
 /// Absurd values in a config (5e6 s of heartbeat is 5e9 ms, past the wire's 32 bits; 1e300 s
@@ -60,24 +61,27 @@ struct ConfigExtremesTests {
     func limitsInCode() throws {
         let consortium = try TestConsortium(sites: ["north"])
         defer { consortium.remove() }
-        let study = StudyDescription(studyID: "s", model: .logisticRegression, seed: 1, exampleShape: Shape([3]), task: .binary,
-                                     parameterCount: 4, schemaSHA256: nil, rounds: 1)
+        let study = StudyDescription(
+            studyID: "s", model: .logisticRegression, seed: 1, exampleShape: Shape([3]), task: .binary,
+            parameterCount: 4, schemaSHA256: nil, rounds: 1)
         let cases: [(String, (inout ProtocolLimits) -> Void, Double)] = [
             ("heartbeat_seconds", { $0.heartbeatInterval = 5e6 }, 60),
             ("heartbeat_seconds", { $0.heartbeatInterval = .nan }, 60),
             ("site_wait_seconds", { $0.siteWaitSeconds = 1e300 }, 60),
             ("rejoin_grace_seconds", { $0.rejoinGraceSeconds = .infinity }, 60),
             ("handshake_timeout_seconds", { $0.handshakeTimeoutSeconds = 1e300 }, 60),
-            ("round_deadline_seconds", { _ in }, 1e300),
+            ("round_deadline_seconds", { _ in }, 1e300)
         ]
         for (key, change, deadline) in cases {
             var limits = ProtocolLimits()
             change(&limits)
             let error = #expect(throws: ProvisioningError.self, "\(key)") {
-                _ = try CoordinatorServer(options: .init(listen: NetworkAddress(host: "127.0.0.1", port: 0),
-                                                         credentials: consortium.coordinatorCredentials(), revocations: nil, limits: limits,
-                                                         study: study, minimumSites: 1, roundDeadlineSeconds: deadline),
-                                          log: .silent)
+                _ = try CoordinatorServer(
+                    options: .init(
+                        listen: NetworkAddress(host: "127.0.0.1", port: 0),
+                        credentials: consortium.coordinatorCredentials(), revocations: nil, limits: limits,
+                        study: study, minimumSites: 1, roundDeadlineSeconds: deadline),
+                    log: .silent)
             }
             #expect(error?.description.hasPrefix(key) == true, "\(error?.description ?? "accepted")")
         }
@@ -101,8 +105,9 @@ struct ConfigExtremesTests {
             let directory = try TemporaryDirectory("days")
             defer { directory.remove() }
             let error = #expect(throws: ProvisioningError.self, "\(days)") {
-                _ = try Provisioner(days: days).initialize(consortium: "c", at: directory.path("kits"), coordinatorHost: "127.0.0.1",
-                                                           coordinatorPort: 7443, sites: ["a"])
+                _ = try Provisioner(days: days).initialize(
+                    consortium: "c", at: directory.path("kits"), coordinatorHost: "127.0.0.1",
+                    coordinatorPort: 7443, sites: ["a"])
             }
             #expect(error?.description.contains("--days must be between 1 and 3650") == true, "\(error?.description ?? "accepted")")
             #expect(!FileManager.default.fileExists(atPath: directory.path("kits").path), "nothing is left half-made")
@@ -117,9 +122,12 @@ struct ConfigExtremesTests {
     func provisionDaysCommand() async throws {
         let directory = try TemporaryDirectory("days-cli")
         defer { directory.remove() }
-        let result = try await CohortProcess.run(["provision", "init", "--consortium", "c", "--out", directory.path("kits").path,
-                                                  "--coordinator-host", "127.0.0.1", "--sites", "a,b", "--days", "9223372036854775807"],
-                                                 in: directory.url)
+        let result = try await CohortProcess.run(
+            [
+                "provision", "init", "--consortium", "c", "--out", directory.path("kits").path,
+                "--coordinator-host", "127.0.0.1", "--sites", "a,b", "--days", "9223372036854775807"
+            ],
+            in: directory.url)
         #expect(result.status != 0)
         #expect(DeploymentBadInputTests.errorLine(result.errors).contains("--days must be between 1 and 3650"), "\(result.errors)")
     }

@@ -2,6 +2,7 @@ import CohortTestSupport
 import Foundation
 import Studies
 import Testing
+
 @testable import Transport
 
 @Suite("Configs")
@@ -18,7 +19,9 @@ struct ConfigTests {
         let (url, directory) = try Self.write("coordinator: 127.0.0.1:7443\ncertificate: a\nkey: b\nca: c\nreconect:\n  initial_seconds: 1\n")
         defer { directory.remove() }
         let error = #expect(throws: ConfigError.self) { try SiteConfig.load(url) }
-        #expect(error?.description == "\(url.path):5: unknown key 'reconect'; known keys here: coordinator, certificate, key, ca, state, data, reconnect, privacy, audit, policy")
+        #expect(
+            error?.description
+                == "\(url.path):5: unknown key 'reconect'; known keys here: coordinator, certificate, key, ca, state, data, reconnect, privacy, audit, policy")
     }
 
     @Test("nested unknown keys, bad values, missing keys and bad addresses name where")
@@ -30,7 +33,7 @@ struct ConfigTests {
             ("coordinator: nohost\ncertificate: a\nkey: b\nca: c\n", ":1: 'coordinator': address 'nohost' must be host:port"),
             ("coordinator: h:99999\ncertificate: a\nkey: b\nca: c\n", "no valid port"),
             ("- a\n- b\n", "expected a mapping"),
-            ("coordinator: [unclosed\n", "not valid YAML"),
+            ("coordinator: [unclosed\n", "not valid YAML")
         ]
         for (text, expected) in cases {
             let (url, directory) = try Self.write(text)
@@ -53,7 +56,8 @@ struct ConfigTests {
 
     @Test("the coordinator's limits are read and checked")
     func coordinatorLimits() throws {
-        let (url, directory) = try Self.write("""
+        let (url, directory) = try Self.write(
+            """
             listen: 0.0.0.0:7443
             certificate: c.crt
             key: c.key

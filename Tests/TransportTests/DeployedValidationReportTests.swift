@@ -1,6 +1,7 @@
 import CohortTestSupport
 import Foundation
 import Testing
+
 @testable import Transport
 
 /// `cohort report validation --database`: the report of a deployed study, made from the
@@ -16,19 +17,24 @@ struct DeployedValidationReportTests {
         let database = harness.coordinatorKit.appendingPathComponent("coordinator.sqlite")
         #expect(FileManager.default.fileExists(atPath: harness.coordinatorKit.appendingPathComponent("coordinator.model.json").path))
         let deployedReport = harness.directory.path("deployed-report")
-        let deployed = try await CohortProcess.run(["report", "validation", "--database", database.path, "--out", deployedReport.path],
-                                                   in: harness.directory.url)
+        let deployed = try await CohortProcess.run(
+            ["report", "validation", "--database", database.path, "--out", deployedReport.path],
+            in: harness.directory.url)
         #expect(deployed.status == 0, "\(deployed.errors)")
 
         // The same study definition simulated, and its report without leave-one-site-out.
         let config = harness.coordinatorKit.appendingPathComponent(KitFile.coordinatorConfig)
         let run = harness.directory.path("simulated.json")
-        let simulated = try await CohortProcess.run(["simulate", "--quiet", "--config", config.path, "--output", run.path],
-                                                    in: harness.directory.url)
+        let simulated = try await CohortProcess.run(
+            ["simulate", "--quiet", "--config", config.path, "--output", run.path],
+            in: harness.directory.url)
         #expect(simulated.status == 0, "\(simulated.errors)")
         let simulatedReport = harness.directory.path("simulated-report")
-        let made = try await CohortProcess.run(["report", "validation", "--run", run.path, "--out", simulatedReport.path,
-                                                "--skip-leave-one-site-out"], in: harness.directory.url)
+        let made = try await CohortProcess.run(
+            [
+                "report", "validation", "--run", run.path, "--out", simulatedReport.path,
+                "--skip-leave-one-site-out"
+            ], in: harness.directory.url)
         #expect(made.status == 0, "\(made.errors)")
 
         let a = try Self.json(deployedReport.appendingPathComponent("validation.json"))

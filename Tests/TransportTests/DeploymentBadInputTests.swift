@@ -1,6 +1,7 @@
 import CohortTestSupport
 import Foundation
 import Testing
+
 @testable import Transport
 
 /// Mistakes an operator makes: each ends the command with a non-zero status and one error
@@ -68,15 +69,19 @@ struct DeploymentBadInputTests {
         try original.write(to: key)
 
         let expired = try Provisioner(days: 1, now: Date().addingTimeInterval(-5 * 86_400)).addSite("switzerland", to: harness.consortium)
-        result = try await CohortProcess.run(["site", "--config", expired.appendingPathComponent(KitFile.siteConfig).path,
-                                              "--data", "heart-disease"], in: harness.directory.url)
+        result = try await CohortProcess.run(
+            [
+                "site", "--config", expired.appendingPathComponent(KitFile.siteConfig).path,
+                "--data", "heart-disease"
+            ], in: harness.directory.url)
         #expect(Self.errorLine(result.errors).contains("expired on"), "\(result.errors)")
 
         // The study needs data prepared with the uci-heart-disease schema; the site brings the benchmark files.
         try harness.configureCoordinator(study: ["id: prepared", "study: uci-heart-disease", "sites: [cleveland, hungarian]"])
         let (coordinator, port) = try await harness.startCoordinator()
-        result = try await CohortProcess.run(["site", "--config", config, "--data", "heart-disease", "--coordinator", "127.0.0.1:\(port)"],
-                                             in: harness.directory.url, seconds: 60)
+        result = try await CohortProcess.run(
+            ["site", "--config", config, "--data", "heart-disease", "--coordinator", "127.0.0.1:\(port)"],
+            in: harness.directory.url, seconds: 60)
         #expect(result.status != 0)
         #expect(Self.errorLine(result.errors).contains("needs data prepared with schema"), "\(result.errors)")
         #expect(await coordinator.waitFor("site-refused site=cleveland"))
@@ -88,16 +93,25 @@ struct DeploymentBadInputTests {
         let harness = try ProcessHarness("bad-provision")
         defer { harness.remove() }
         try await harness.provision(sites: ["cleveland"])
-        var result = try await CohortProcess.run(["provision", "init", "--consortium", "x", "--out", harness.consortium.path,
-                                                  "--coordinator-host", "127.0.0.1"], in: harness.directory.url)
+        var result = try await CohortProcess.run(
+            [
+                "provision", "init", "--consortium", "x", "--out", harness.consortium.path,
+                "--coordinator-host", "127.0.0.1"
+            ], in: harness.directory.url)
         #expect(Self.errorLine(result.errors).contains("already exists and is not empty"), "\(result.errors)")
         let fresh = harness.directory.path("fresh")
-        result = try await CohortProcess.run(["provision", "init", "--consortium", "x", "--out", fresh.path,
-                                              "--coordinator-host", "127.0.0.1", "--sites", "ok,Not OK"], in: harness.directory.url)
+        result = try await CohortProcess.run(
+            [
+                "provision", "init", "--consortium", "x", "--out", fresh.path,
+                "--coordinator-host", "127.0.0.1", "--sites", "ok,Not OK"
+            ], in: harness.directory.url)
         #expect(Self.errorLine(result.errors).contains("site name 'Not OK' is not valid"), "\(result.errors)")
         #expect(!FileManager.default.fileExists(atPath: fresh.path))
-        result = try await CohortProcess.run(["provision", "sign", "--csr", harness.directory.path("none.csr").path,
-                                              "--ca", harness.consortium.path], in: harness.directory.url)
+        result = try await CohortProcess.run(
+            [
+                "provision", "sign", "--csr", harness.directory.path("none.csr").path,
+                "--ca", harness.consortium.path
+            ], in: harness.directory.url)
         #expect(Self.errorLine(result.errors).contains("none.csr does not exist"), "\(result.errors)")
     }
 }

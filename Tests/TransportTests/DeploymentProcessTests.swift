@@ -2,6 +2,7 @@ import CohortTestSupport
 import Federation
 import Foundation
 import Testing
+
 @testable import Transport
 
 /// Real processes: `cohort coordinator` and one `cohort site` per hospital on 127.0.0.1, over
@@ -9,8 +10,10 @@ import Testing
 /// simulate` runs it by default).
 @Suite("Deployment in processes", .serialized)
 struct DeploymentProcessTests {
-    static let heartStudy = ["id: heart", "dataset: heart-disease", "strategy: fedavg", "rounds: 15", "seed: 42",
-                             "sites: [cleveland, hungarian, switzerland, va]", "round_deadline_seconds: 60"]
+    static let heartStudy = [
+        "id: heart", "dataset: heart-disease", "strategy: fedavg", "rounds: 15", "seed: 42",
+        "sites: [cleveland, hungarian, switzerland, va]", "round_deadline_seconds: 60"
+    ]
 
     @Test("a full study over mutual TLS ends with the model cohort simulate gets from the same seed")
     func fullStudy() async throws {
@@ -43,8 +46,9 @@ struct DeploymentProcessTests {
         let rounds = 60
         // Only the last two checkpoints are kept: resuming needs no more, killed mid-save or not.
         // Vectors go over the vector lane, on a new port each start: sites learn it from Welcome.
-        try harness.configureCoordinator(study: Self.heartStudy.map { $0 == "rounds: 15" ? "rounds: \(rounds)" : $0 },
-                                         extra: ["keep_checkpoints: 2", "vector_lane: 127.0.0.1:0"])
+        try harness.configureCoordinator(
+            study: Self.heartStudy.map { $0 == "rounds: 15" ? "rounds: \(rounds)" : $0 },
+            extra: ["keep_checkpoints: 2", "vector_lane: 127.0.0.1:0"])
         let output = harness.directory.path("result.json")
         let (first, port) = try await harness.startCoordinator("coordinator-1", output: output)
         for hospital in ProcessHarness.hospitals { _ = try harness.startSite(hospital, port: port) }
@@ -86,8 +90,9 @@ struct DeploymentProcessTests {
         try await harness.provision()
         // A generous liveness window and rejoin grace, so the restarted site is back before it
         // is declared dead or a round goes ahead without it, however slow the machine.
-        try harness.configureCoordinator(study: Self.heartStudy, extra: ["rejoin_grace_seconds: 30"],
-                                         heartbeatSeconds: 0.2, missedHeartbeats: 100)
+        try harness.configureCoordinator(
+            study: Self.heartStudy, extra: ["rejoin_grace_seconds: 30"],
+            heartbeatSeconds: 0.2, missedHeartbeats: 100)
         let output = harness.directory.path("result.json")
         let (coordinator, port) = try await harness.startCoordinator(output: output)
         var sites: [String: CohortProcess] = [:]
@@ -112,9 +117,11 @@ struct DeploymentProcessTests {
         // Enough rounds (each takes tens of milliseconds) that the study is still running when
         // the restarted site is back, however slow the machine.
         let rounds = 150
-        try harness.configureCoordinator(study: ["id: heart", "dataset: heart-disease", "rounds: \(rounds)", "seed: 42",
-                                                 "min_sites: 3", "sites: [cleveland, hungarian, switzerland, va]",
-                                                 "round_deadline_seconds: 30"])
+        try harness.configureCoordinator(study: [
+            "id: heart", "dataset: heart-disease", "rounds: \(rounds)", "seed: 42",
+            "min_sites: 3", "sites: [cleveland, hungarian, switzerland, va]",
+            "round_deadline_seconds: 30"
+        ])
         let output = harness.directory.path("result.json")
         let (coordinator, port) = try await harness.startCoordinator(output: output)
         var sites: [String: CohortProcess] = [:]
@@ -146,19 +153,25 @@ struct DeploymentProcessTests {
         try await harness.provision()
         let strangers = harness.directory.path("strangers")
         try await harness.provision(sites: ["cleveland"], name: "strangers", into: strangers)
-        let revoked = try await CohortProcess.run(["provision", "revoke", "hungarian", "--ca", harness.consortium.path,
-                                                   "--reason", "test revocation"], in: harness.directory.url)
+        let revoked = try await CohortProcess.run(
+            [
+                "provision", "revoke", "hungarian", "--ca", harness.consortium.path,
+                "--reason", "test revocation"
+            ], in: harness.directory.url)
         #expect(revoked.status == 0, "\(revoked.errors)")
-        try harness.configureCoordinator(study: ["id: heart", "dataset: heart-disease", "rounds: 2", "seed: 42", "min_sites: 1",
-                                                 "round_deadline_seconds: 30"])
+        try harness.configureCoordinator(study: [
+            "id: heart", "dataset: heart-disease", "rounds: 2", "seed: 42", "min_sites: 1",
+            "round_deadline_seconds: 30"
+        ])
         let (coordinator, port) = try await harness.startCoordinator()
         let address = NetworkAddress(host: "127.0.0.1", port: port)
 
         // A site certificate from another consortium's CA.
         let strangerKit = ConsortiumDirectory(strangers).siteKit("cleveland")
-        let foreign = try Credentials(presenting: strangerKit.appendingPathComponent(KitFile.siteCertificate),
-                                      key: strangerKit.appendingPathComponent(KitFile.siteKey),
-                                      trusting: harness.layout.caCertificate)
+        let foreign = try Credentials(
+            presenting: strangerKit.appendingPathComponent(KitFile.siteCertificate),
+            key: strangerKit.appendingPathComponent(KitFile.siteKey),
+            trusting: harness.layout.caCertificate)
         await #expect(throws: (any Error).self) {
             try await RawSite.session(address, credentials: foreign, data: RawSite.heartData()) { _, _ in true }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Transport
 
 /// Whatever a site writes into a field (its agent version, a failure's reason, a study name),
@@ -23,7 +24,7 @@ struct EventLogTests {
         "line\u{2028}separator\u{85}next",
         "zero\u{0}byte",
         "plain-1.0",
-        "Zürich 病院",
+        "Zürich 病院"
     ]
 
     /// Splits a record as a reader does: on spaces outside quotes, undoing the escapes.
@@ -40,7 +41,7 @@ struct EventLogTests {
                 case "t": current.append("\t")
                 case "u":
                     var hex = ""
-                    _ = scalars.next()   // {
+                    _ = scalars.next()  // {
                     while let digit = scalars.next(), digit != "}" { hex.unicodeScalars.append(digit) }
                     current.append(Unicode.Scalar(UInt32(hex, radix: 16)!)!)
                 case let other?: current.append(other)

@@ -1,6 +1,7 @@
 import CohortTestSupport
 import Foundation
 import Testing
+
 @testable import Transport
 
 /// Governance in real processes on 127.0.0.1: every site keeps its own signed trail, runs
@@ -8,8 +9,10 @@ import Testing
 /// site refused; the same YAML gives the same model simulated and deployed.
 @Suite("Governed deployment in processes", .serialized)
 struct GovernedDeploymentTests {
-    static let study = ["id: heart", "dataset: heart-disease", "strategy: fedavg", "rounds: 5", "seed: 42",
-                        "sites: [cleveland, hungarian, switzerland, va]", "round_deadline_seconds: 60"]
+    static let study = [
+        "id: heart", "dataset: heart-disease", "strategy: fedavg", "rounds: 5", "seed: 42",
+        "sites: [cleveland, hungarian, switzerland, va]", "round_deadline_seconds: 60"
+    ]
 
     /// The event kinds of a trail, in order.
     static func events(in trail: URL) throws -> [String] {
@@ -51,9 +54,12 @@ struct GovernedDeploymentTests {
             #expect(!events.contains("update_refused"))
         }
         let coordinatorTrail = harness.coordinatorKit.appendingPathComponent("audit/coordinator.audit.jsonl")
-        let verify = try await CohortProcess.run(["audit", "verify", "--trail", coordinatorTrail.path,
-                                                  "--public-key", harness.coordinatorKit.appendingPathComponent("keys/audit.key.pub").path],
-                                                 in: harness.directory.url)
+        let verify = try await CohortProcess.run(
+            [
+                "audit", "verify", "--trail", coordinatorTrail.path,
+                "--public-key", harness.coordinatorKit.appendingPathComponent("keys/audit.key.pub").path
+            ],
+            in: harness.directory.url)
         #expect(verify.status == 0, "\(verify.output) \(verify.errors)")
         let coordinatorEvents = try Self.events(in: coordinatorTrail)
         #expect(coordinatorEvents.contains("study_created"))
@@ -71,13 +77,19 @@ struct GovernedDeploymentTests {
             let trail = Self.trail(of: site, in: harness)
             let key = harness.layout.siteKit(site).appendingPathComponent("keys/audit.key.pub")
             #expect(try Self.events(in: trail).filter { $0 == "trail_witnessed" }.count == 5)
-            let witnessed = try await CohortProcess.run(["audit", "verify", "--trail", trail.path, "--public-key", key.path,
-                                                         "--witnessed-by", coordinatorTrail.path, "--witness-key", coordinatorKey.path],
-                                                        in: harness.directory.url)
+            let witnessed = try await CohortProcess.run(
+                [
+                    "audit", "verify", "--trail", trail.path, "--public-key", key.path,
+                    "--witnessed-by", coordinatorTrail.path, "--witness-key", coordinatorKey.path
+                ],
+                in: harness.directory.url)
             #expect(witnessed.status == 0, "\(site): \(witnessed.output) \(witnessed.errors)")
-            let coordinatorWitnessed = try await CohortProcess.run(["audit", "verify", "--trail", coordinatorTrail.path, "--public-key", coordinatorKey.path,
-                                                                    "--witnessed-by", trail.path, "--witness-key", key.path],
-                                                                   in: harness.directory.url)
+            let coordinatorWitnessed = try await CohortProcess.run(
+                [
+                    "audit", "verify", "--trail", coordinatorTrail.path, "--public-key", coordinatorKey.path,
+                    "--witnessed-by", trail.path, "--witness-key", key.path
+                ],
+                in: harness.directory.url)
             #expect(coordinatorWitnessed.status == 0, "\(site): \(coordinatorWitnessed.output) \(coordinatorWitnessed.errors)")
         }
         // Cutting a site's last entries leaves a trail consistent on its own files, but not
@@ -88,9 +100,12 @@ struct GovernedDeploymentTests {
         try (cutLines.dropLast(4).joined(separator: "\n") + "\n").write(to: cut, atomically: true, encoding: .utf8)
         let cutAlone = try await CohortProcess.run(["audit", "verify", "--trail", cut.path, "--public-key", cutKey.path], in: harness.directory.url)
         #expect(cutAlone.status == 0, "a cut trail passes on its own: \(cutAlone.output)")
-        let cutWitnessed = try await CohortProcess.run(["audit", "verify", "--trail", cut.path, "--public-key", cutKey.path,
-                                                        "--witnessed-by", coordinatorTrail.path, "--witness-key", coordinatorKey.path],
-                                                       in: harness.directory.url)
+        let cutWitnessed = try await CohortProcess.run(
+            [
+                "audit", "verify", "--trail", cut.path, "--public-key", cutKey.path,
+                "--witnessed-by", coordinatorTrail.path, "--witness-key", coordinatorKey.path
+            ],
+            in: harness.directory.url)
         #expect(cutWitnessed.status != 0 && cutWitnessed.output.contains("recorded elsewhere"), "\(cutWitnessed.output) \(cutWitnessed.errors)")
 
         // A trail cut and rewritten by someone with file access fails verification.
@@ -126,11 +141,13 @@ struct GovernedDeploymentTests {
         let contributors = Set(rounds.flatMap { $0["contributors"] as? [String] ?? [] })
         #expect(contributors == ["hungarian", "switzerland"])
         // The coordinator's log and trail carry each refusal's reason.
-        #expect(coordinator.errors.contains("site=va") && coordinator.errors.contains("has not been approved by the data steward"),
-                "\(coordinator.errors.suffix(2000))")
+        #expect(
+            coordinator.errors.contains("site=va") && coordinator.errors.contains("has not been approved by the data steward"),
+            "\(coordinator.errors.suffix(2000))")
         #expect(coordinator.errors.contains("min_rows_per_update"))
-        let coordinatorTrail = try String(contentsOf: harness.coordinatorKit.appendingPathComponent("audit/coordinator.audit.jsonl"),
-                                          encoding: .utf8)
+        let coordinatorTrail = try String(
+            contentsOf: harness.coordinatorKit.appendingPathComponent("audit/coordinator.audit.jsonl"),
+            encoding: .utf8)
         #expect(coordinatorTrail.contains("has not been approved by the data steward"))
         #expect(try Self.events(in: Self.trail(of: "va", in: harness)).contains("update_refused"))
         #expect(!(try Self.events(in: Self.trail(of: "va", in: harness)).contains("update_sent")))
@@ -161,8 +178,9 @@ struct GovernedDeploymentTests {
         let kit = harness.layout.siteKit("cleveland")
         let config = kit.appendingPathComponent(KitFile.siteConfig).path
         func start() async throws -> (status: Int32, errors: String) {
-            let result = try await CohortProcess.run(["site", "--config", config, "--data", "heart-disease", "--coordinator", "127.0.0.1:9"],
-                                                     in: harness.directory.url, seconds: 60)
+            let result = try await CohortProcess.run(
+                ["site", "--config", config, "--data", "heart-disease", "--coordinator", "127.0.0.1:9"],
+                in: harness.directory.url, seconds: 60)
             return (result.status, result.errors)
         }
         let trail = kit.appendingPathComponent("audit/cleveland.audit.jsonl")
@@ -183,8 +201,13 @@ struct GovernedDeploymentTests {
         let planFile = harness.directory.path("plan.json")
         let coordinator = try harness.configureCoordinator(study: Self.study)
         #expect(try await CohortProcess.run(["study", "plan", "--config", coordinator.path, "--out", planFile.path], in: harness.directory.url).status == 0)
-        #expect(try await CohortProcess.run(["site", "approve", "--plan", planFile.path, "--policy-dir", kit.appendingPathComponent("policy").path,
-                                             "--by", "someone", "--key", stranger.path], in: harness.directory.url).status == 0)
+        #expect(
+            try await CohortProcess.run(
+                [
+                    "site", "approve", "--plan", planFile.path, "--policy-dir", kit.appendingPathComponent("policy").path,
+                    "--by", "someone", "--key", stranger.path
+                ], in: harness.directory.url
+            ).status == 0)
         result = try await start()
         #expect(result.status != 0)
         #expect(result.errors.contains("approvals.jsonl") && result.errors.contains("not signed by the steward key"), "\(result.errors)")

@@ -2,11 +2,13 @@ import CohortTestSupport
 import Federation
 import Foundation
 import Testing
+
 @testable import Transport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Idle TCP connections that never start their TLS handshake, opened against both of the
@@ -22,9 +24,9 @@ struct HandshakeGateTests {
     /// ran out of descriptors).
     static func idleConnection(to port: Int) -> Int32? {
         #if canImport(Glibc)
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+            let descriptor = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard descriptor >= 0 else { return nil }
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
@@ -89,8 +91,9 @@ struct HandshakeGateTests {
         let (study, model) = try MutualTLSStudyTests.description(for: data, configuration: configuration)
         var limits = InProcessDeployment.fastLimits
         limits.handshakeTimeoutSeconds = Self.handshakeTimeout
-        let deployment = try await InProcessDeployment.start(sites: names, study: study, minimumSites: names.count,
-                                                             limits: limits, vectorLane: true)
+        let deployment = try await InProcessDeployment.start(
+            sites: names, study: study, minimumSites: names.count,
+            limits: limits, vectorLane: true)
         let state = try TemporaryDirectory("state")
         defer { state.remove() }
         var agents: [Task<SiteAgent.Finish, any Error>] = []
@@ -103,8 +106,9 @@ struct HandshakeGateTests {
 
         // The study runs; the idle connections come once its first round is done.
         let firstRound = RoundSignal()
-        let coordinator = try Coordinator(configuration: configuration, strategy: FedAvg(), initialParameters: model.parameters,
-                                          layout: model.layout, transport: deployment.server.transport)
+        let coordinator = try Coordinator(
+            configuration: configuration, strategy: FedAvg(), initialParameters: model.parameters,
+            layout: model.layout, transport: deployment.server.transport)
         let started = ContinuousClock.now
         let running = Task {
             try await coordinator.run(observer: { event in
@@ -160,7 +164,8 @@ struct HandshakeGateTests {
         // behind, the kernel holds connections back and retransmits their SYN-ACK after 1 s.)
         let closed = lifetimes.compactMap { $0 }
         let atOnce = closed.filter { $0 < Self.handshakeTimeout * 0.75 }.count
-        print("""
+        print(
+            """
             idle connections: \(idle.count) opened of \(count) tried in \(String(format: "%.2f", burst)) s \
             (soft descriptor limit \(descriptors)); the gate refused \(gate.refused) at once and timed out \(gate.timedOut); \
             seen from the client, \(atOnce) closed before the \(Self.handshakeTimeout) s timeout could fire \

@@ -5,6 +5,7 @@ import GRPCCore
 import Learning
 import NIOCore
 import Testing
+
 @testable import Transport
 
 /// An admitted site that sends every integer field of every message a site sends at the values
@@ -37,15 +38,21 @@ struct HostileIntegerTests {
         for value in values32 { answers.append(Hostile(field: "UpdateHeader.round", value: UInt64(value), expected: "stale")) }
         for value in values {
             answers.append(Hostile(field: "UpdateHeader.parameter_count", value: value, expected: "wrong shape"))
-            answers.append(Hostile(field: "UpdateHeader.sample_count", value: value,
-                                   expected: value == 0 ? "zero examples" : "UpdateHeader.sample_count is \(value)"))
+            answers.append(
+                Hostile(
+                    field: "UpdateHeader.sample_count", value: value,
+                    expected: value == 0 ? "zero examples" : "UpdateHeader.sample_count is \(value)"))
             for field in ["TrainingSummary.steps", "TrainingSummary.examples", "PrivacySpend.steps"] {
                 answers.append(Hostile(field: field, value: value, expected: value > largestCount ? "\(field) is \(value)" : nil))
             }
-            answers.append(Hostile(field: "UpdateHeader.trail_head.sequence", value: value,
-                                   expected: value == 0 || value > UInt64(Int.max) ? "UpdateHeader.trail_head.sequence is \(value)" : nil))
-            answers.append(Hostile(field: "VectorChunk.offset", value: value,
-                                   expected: value == 0 ? nil : value > UInt64(Int.max) ? "VectorChunk.offset is \(value)" : "out of order"))
+            answers.append(
+                Hostile(
+                    field: "UpdateHeader.trail_head.sequence", value: value,
+                    expected: value == 0 || value > UInt64(Int.max) ? "UpdateHeader.trail_head.sequence is \(value)" : nil))
+            answers.append(
+                Hostile(
+                    field: "VectorChunk.offset", value: value,
+                    expected: value == 0 ? nil : value > UInt64(Int.max) ? "VectorChunk.offset is \(value)" : "out of order"))
         }
         for value in values32 { answers.append(Hostile(field: "PrivacySpend.round", value: UInt64(value), expected: nil)) }
         return answers
@@ -55,8 +62,10 @@ struct HostileIntegerTests {
     static var evaluationAnswers: [Hostile] {
         var answers = values32.map { Hostile(field: "EvaluationResult.round", value: UInt64($0), expected: "stale") }
         for value in values {
-            answers.append(Hostile(field: "EvaluationResult.trail_head.sequence", value: value,
-                                   expected: value == 0 || value > UInt64(Int.max) ? "EvaluationResult.trail_head.sequence is \(value)" : nil))
+            answers.append(
+                Hostile(
+                    field: "EvaluationResult.trail_head.sequence", value: value,
+                    expected: value == 0 || value > UInt64(Int.max) ? "EvaluationResult.trail_head.sequence is \(value)" : nil))
         }
         for field in ["count", "true_positives", "false_positives", "true_negatives", "false_negatives"] {
             for value in values {
@@ -79,8 +88,12 @@ struct HostileIntegerTests {
         case "UpdateHeader.sample_count": header.sampleCount = hostile.value
         case "TrainingSummary.steps": header.training.steps = hostile.value
         case "TrainingSummary.examples": header.training.examples = hostile.value
-        case "PrivacySpend.steps": header.privacy.study = offer.study; header.privacy.steps = hostile.value
-        case "PrivacySpend.round": header.privacy.study = offer.study; header.privacy.round = UInt32(hostile.value)
+        case "PrivacySpend.steps":
+            header.privacy.study = offer.study
+            header.privacy.steps = hostile.value
+        case "PrivacySpend.round":
+            header.privacy.study = offer.study
+            header.privacy.round = UInt32(hostile.value)
         case "UpdateHeader.trail_head.sequence":
             header.trailHead.sequence = hostile.value
             header.trailHead.entryHash = String(repeating: "ab", count: 32)
@@ -96,7 +109,10 @@ struct HostileIntegerTests {
             try await VectorChunks.send(chunks, chunkBytes: 1 << 20) { chunk in
                 var part = Cohort_Deployment_V1_UpdatePart()
                 var chunk = chunk
-                if let firstOffset, !tampered { chunk.offset = firstOffset; tampered = true }
+                if let firstOffset, !tampered {
+                    chunk.offset = firstOffset
+                    tampered = true
+                }
                 part.body = .chunk(chunk)
                 try await writer.write(part)
             }
@@ -231,8 +247,10 @@ struct HostileIntegerTests {
         let secureTotals = Self.values
         let ledger = HostileLedger()
         let north = Task {
-            try await RawSite.session(address, credentials: credentials, data: declared, kinds: [.train, .evaluate, .secureAggregation],
-                                      sequences: Self.values) { link, offer -> [String: String]? in
+            try await RawSite.session(
+                address, credentials: credentials, data: declared, kinds: [.train, .evaluate, .secureAggregation],
+                sequences: Self.values
+            ) { link, offer -> [String: String]? in
                 switch offer.kind {
                 case .train:
                     let hostile = training[ledger.next(.train, of: training.count)]
@@ -242,8 +260,9 @@ struct HostileIntegerTests {
                     ledger.record(hostile, try await Self.report(offer, with: hostile, link: link))
                 default:
                     let total = secureTotals[ledger.next(.secureAggregation, of: secureTotals.count)]
-                    ledger.record(Hostile(field: "SecureAnswerHeader.total_bytes", value: total, expected: nil),
-                                  try await Self.secureAnswer(offer, total: total, link: link))
+                    ledger.record(
+                        Hostile(field: "SecureAnswerHeader.total_bytes", value: total, expected: nil),
+                        try await Self.secureAnswer(offer, total: total, link: link))
                 }
                 return ledger.done(training: training.count, evaluation: evaluation.count, secure: secureTotals.count) ? ledger.receipts : nil
             }
@@ -260,8 +279,9 @@ struct HostileIntegerTests {
             }
         }
 
-        let coordinator = try Coordinator(configuration: configuration, strategy: FedAvg(), initialParameters: model.parameters,
-                                          layout: model.layout, transport: deployment.server.transport)
+        let coordinator = try Coordinator(
+            configuration: configuration, strategy: FedAvg(), initialParameters: model.parameters,
+            layout: model.layout, transport: deployment.server.transport)
         let outcome = try await coordinator.run()
         let receipts = try await north.value
         await deployment.server.finishStudy(id: study.studyID, rounds: outcome.rounds.count, modelChecksum: "-")
@@ -279,8 +299,9 @@ struct HostileIntegerTests {
             if let expected = hostile.expected { #expect(reason?.contains(expected) == true, "\(hostile): \(reason ?? "-")") }
         }
         for total in secureTotals where total > 0 {
-            #expect(receipts["SecureAnswerHeader.total_bytes=\(total)"]?.contains("SecureAnswerHeader.total_bytes is \(total)") == true,
-                    "\(receipts["SecureAnswerHeader.total_bytes=\(total)"] ?? "-")")
+            #expect(
+                receipts["SecureAnswerHeader.total_bytes=\(total)"]?.contains("SecureAnswerHeader.total_bytes is \(total)") == true,
+                "\(receipts["SecureAnswerHeader.total_bytes=\(total)"] ?? "-")")
         }
         // Counts above what north declared cannot weigh in: no round counted north with more samples.
         #expect(deployment.lines.contains("more than the 40 training rows site north declared"))
@@ -296,7 +317,10 @@ struct HostileIntegerTests {
             frame.writeBuffer(&end)
             var reader = LaneFrameReader(LaneFrameTests.Buffers(pending: [frame]), maxValuesBytes: 1 << 20)
             do {
-                guard case .values(_, let start, _) = try await reader.next() else { Issue.record("no values event"); continue }
+                guard case .values(_, let start, _) = try await reader.next() else {
+                    Issue.record("no values event")
+                    continue
+                }
                 #expect(UInt64(start) == offset && offset <= UInt64(Int.max / 8))
             } catch {
                 #expect(offset > UInt64(Int.max / 8), "offset \(offset): \(error)")

@@ -4,6 +4,7 @@ import Foundation
 import Learning
 import Studies
 import Testing
+
 @testable import Transport
 
 /// A kit's study admits only the sites it was made for: another site certified by the same
@@ -29,19 +30,25 @@ struct KitAdmissionTests {
         defer { empty.remove() }
         let bare = try String(contentsOf: empty.consortium.coordinatorKit.appendingPathComponent(KitFile.coordinatorConfig), encoding: .utf8)
         #expect(bare.contains("# sites: [NAME, ...]"))
-        #expect(try StudySpecification(config: CoordinatorConfig.load(empty.consortium.coordinatorKit.appendingPathComponent(KitFile.coordinatorConfig)).study).sites == nil)
+        #expect(
+            try StudySpecification(config: CoordinatorConfig.load(empty.consortium.coordinatorKit.appendingPathComponent(KitFile.coordinatorConfig)).study)
+                .sites == nil)
     }
 
     @Test("a site certified by the same CA but not listed is refused with the reason; a listed one is welcomed")
     func unlistedSiteRefused() async throws {
-        let study = StudyDescription(studyID: "listed", model: .logisticRegression, seed: 1, exampleShape: Shape([5]), task: .binary,
-                                     parameterCount: 6, schemaSHA256: nil, rounds: 1)
-        let deployment = try await InProcessDeployment.start(sites: ["alpha", "beta", "gamma"], study: study, minimumSites: 1,
-                                                             expectedSites: ["alpha", "beta"])
+        let study = StudyDescription(
+            studyID: "listed", model: .logisticRegression, seed: 1, exampleShape: Shape([5]), task: .binary,
+            parameterCount: 6, schemaSHA256: nil, rounds: 1)
+        let deployment = try await InProcessDeployment.start(
+            sites: ["alpha", "beta", "gamma"], study: study, minimumSites: 1,
+            expectedSites: ["alpha", "beta"])
         var hello = Cohort_Deployment_V1_Hello()
         hello.protocolVersion = 1
-        hello.data = Cohort_Deployment_V1_DataDescription(DataSummary(exampleShape: Shape([5]), task: .binary, trainingRows: 10,
-                                                                       testRows: 5, schemaSHA256: nil))
+        hello.data = Cohort_Deployment_V1_DataDescription(
+            DataSummary(
+                exampleShape: Shape([5]), task: .binary, trainingRows: 10,
+                testRows: 5, schemaSHA256: nil))
         let gamma = await HostileIntegerTests.greet(hello, at: deployment.address, credentials: try deployment.consortium.siteCredentials("gamma"))
         let alpha = await HostileIntegerTests.greet(hello, at: deployment.address, credentials: try deployment.consortium.siteCredentials("alpha"))
         await deployment.stop()

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
+
 @testable import Transport
 
 /// The lane's writer holds at most its window of frames on their way out: what bounds the
@@ -91,7 +92,11 @@ struct LaneWriterTests {
             let finished = Counter()
             let writing = Task {
                 var writer = LaneWriter(channel, windowBytes: 4 << 20)
-                try await writer.write(contentsOf: (0..<10).lazy.map { index in produced.increment(); return Self.frame(index) })
+                try await writer.write(
+                    contentsOf: (0..<10).lazy.map { index in
+                        produced.increment()
+                        return Self.frame(index)
+                    })
                 try await writer.drain()
                 finished.increment()
             }

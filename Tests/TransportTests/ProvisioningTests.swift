@@ -2,9 +2,11 @@ import CohortTestSupport
 import Compliance
 import Crypto
 import Foundation
+import SwiftASN1
 import Testing
 import X509
 import Yams
+
 @testable import Transport
 
 @Suite("Provisioning")
@@ -133,8 +135,9 @@ struct ProvisioningTests {
         let alpha = test.layout.siteKit("alpha")
         let beta = test.layout.siteKit("beta")
         let missing = #expect(throws: ProvisioningError.self) {
-            try Credentials(certificate: alpha.appendingPathComponent("site.crt"), key: alpha.appendingPathComponent("nope.key"),
-                            authority: alpha.appendingPathComponent("ca.crt"))
+            try Credentials(
+                certificate: alpha.appendingPathComponent("site.crt"), key: alpha.appendingPathComponent("nope.key"),
+                authority: alpha.appendingPathComponent("ca.crt"))
         }
         #expect(missing?.description.contains("nope.key") == true)
         let garbage = test.directory.path("garbage.key")
@@ -144,8 +147,9 @@ struct ProvisioningTests {
         }
         #expect(unreadable?.description.contains("garbage.key") == true)
         #expect(throws: ProvisioningError.self) {
-            try Credentials(certificate: alpha.appendingPathComponent("site.crt"), key: beta.appendingPathComponent("site.key"),
-                            authority: alpha.appendingPathComponent("ca.crt"))
+            try Credentials(
+                certificate: alpha.appendingPathComponent("site.crt"), key: beta.appendingPathComponent("site.key"),
+                authority: alpha.appendingPathComponent("ca.crt"))
         }
         let expired = try Provisioner(days: 1, now: Date().addingTimeInterval(-3 * 86_400)).addSite("old", to: test.root)
         let error = #expect(throws: ProvisioningError.self) { try Credentials(kit: .site(expired)) }
@@ -153,8 +157,9 @@ struct ProvisioningTests {
         let other = try TestConsortium(name: "other", sites: ["alpha"])
         defer { other.remove() }
         #expect(throws: ProvisioningError.self) {
-            try Credentials(certificate: alpha.appendingPathComponent("site.crt"), key: alpha.appendingPathComponent("site.key"),
-                            authority: other.layout.caCertificate)
+            try Credentials(
+                certificate: alpha.appendingPathComponent("site.crt"), key: alpha.appendingPathComponent("site.key"),
+                authority: other.layout.caCertificate)
         }
     }
 
@@ -178,8 +183,10 @@ struct ProvisioningTests {
             #expect(policy.differentialPrivacy == nil && policy.maxParameters == nil && policy.allowedCoordinators.isEmpty)
             #expect(!policy.requireSecureAggregation)
             let template = try String(contentsOf: kit.appendingPathComponent(KitFile.sitePolicy), encoding: .utf8)
-            for key in ["site", "steward", "allowed_models", "max_parameters", "require_secure_aggregation", "differential_privacy",
-                        "required", "max_epsilon", "delta", "min_rows_per_update", "allowed_coordinators"] {
+            for key in [
+                "site", "steward", "allowed_models", "max_parameters", "require_secure_aggregation", "differential_privacy",
+                "required", "max_epsilon", "delta", "min_rows_per_update", "allowed_coordinators"
+            ] {
                 let line = template.split(separator: "\n").first { $0.drop { $0 == " " || $0 == "#" }.hasPrefix(key + ":") }
                 #expect(line?.contains(" # ") == true, "\(site): key \(key) is missing from the template or has no comment")
             }
@@ -227,17 +234,23 @@ struct ProvisioningTests {
             keys[String(url.standardizedFileURL.path.dropFirst(test.root.standardizedFileURL.path.count + 1))] = mode
         }
         let sites = ["alpha", "beta", "gamma"].flatMap { ["sites/\($0)/site.key", "sites/\($0)/keys/audit.key", "sites/\($0)/steward/steward.key"] }
-        let expected = ["ca/ca.key", "coordinator/coordinator.key", "coordinator/keys/audit.key",
-                        "delta-kit/site.key", "delta-kit/keys/audit.key", "delta-kit/steward/steward.key"] + sites
+        let expected =
+            [
+                "ca/ca.key", "coordinator/coordinator.key", "coordinator/keys/audit.key",
+                "delta-kit/site.key", "delta-kit/keys/audit.key", "delta-kit/steward/steward.key"
+            ] + sites
         #expect(keys.keys.sorted() == expected.sorted())
         for (path, mode) in keys { #expect(mode == 0o600, "\(path) has mode \(String(mode ?? 0, radix: 8))") }
     }
 
-    @Test("coordinator.yaml listens on the loopback address for a loopback host, on every interface (and says so) otherwise",
-          arguments: [("127.0.0.1", "127.0.0.1:7443"), ("localhost", "127.0.0.1:7443"), ("LocalHost", "127.0.0.1:7443"),
-                      ("127.0.0.2", "127.0.0.2:7443"), ("::1", "[::1]:7443"),
-                      ("coordinator.example.org", "0.0.0.0:7443"), ("10.0.0.5", "0.0.0.0:7443"), ("2001:db8::1", "0.0.0.0:7443"),
-                      ("128.0.0.1", "0.0.0.0:7443")])
+    @Test(
+        "coordinator.yaml listens on the loopback address for a loopback host, on every interface (and says so) otherwise",
+        arguments: [
+            ("127.0.0.1", "127.0.0.1:7443"), ("localhost", "127.0.0.1:7443"), ("LocalHost", "127.0.0.1:7443"),
+            ("127.0.0.2", "127.0.0.2:7443"), ("::1", "[::1]:7443"),
+            ("coordinator.example.org", "0.0.0.0:7443"), ("10.0.0.5", "0.0.0.0:7443"), ("2001:db8::1", "0.0.0.0:7443"),
+            ("128.0.0.1", "0.0.0.0:7443")
+        ])
     func listenAddress(host: String, listen: String) throws {
         let text = StartupKit.coordinatorConfig(coordinatorHost: host, port: 7443, minimumSites: 1)
         let config = try #require(try Yams.load(yaml: text) as? [String: Any])
@@ -250,8 +263,9 @@ struct ProvisioningTests {
         #expect(everyInterface == listen.hasPrefix("0.0.0.0"))
     }
 
-    @Test("a kit provisioned for a loopback host listens there, and its configs (IPv6 addresses quoted) load as written",
-          arguments: ["127.0.0.1", "::1"])
+    @Test(
+        "a kit provisioned for a loopback host listens there, and its configs (IPv6 addresses quoted) load as written",
+        arguments: ["127.0.0.1", "::1"])
     func loopbackKit(host: String) throws {
         let test = try TestConsortium(sites: ["alpha"], host: host)
         defer { test.remove() }
@@ -290,5 +304,3 @@ struct ProvisioningTests {
         return result
     }
 }
-
-import SwiftASN1

@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import Testing
 import X509
+
 @testable import Transport
 
 /// A validly signed but older revocation list copied back over the current one would admit
@@ -34,12 +35,13 @@ struct RevocationSequenceTests {
         let file = consortium.consortium.coordinatorKit.appendingPathComponent(KitFile.revocations)
         let memory = RevocationMemory(file: consortium.directory.path("coordinator.revocation-sequence"))
         let north = try PEMFiles.certificate(at: consortium.layout.siteKit("north").appendingPathComponent(KitFile.siteCertificate))
-        let stale = try String(contentsOf: file, encoding: .utf8)   // sequence 1: nothing revoked
+        let stale = try String(contentsOf: file, encoding: .utf8)  // sequence 1: nothing revoked
 
         _ = try Provisioner().revoke(site: "north", in: consortium.root, reason: "laptop stolen")
         let lines = LogLines()
-        let watch = try RevocationWatch(file: file, authority: credentials.authority, consortium: consortium.name,
-                                        log: lines.log("coordinator"), memory: memory)
+        let watch = try RevocationWatch(
+            file: file, authority: credentials.authority, consortium: consortium.name,
+            log: lines.log("coordinator"), memory: memory)
         #expect(watch.current().revocation(of: north) != nil)
         #expect(try String(contentsOf: memory.file, encoding: .utf8).contains("sequence: 2"))
         #expect(try FileManager.default.attributesOfItem(atPath: memory.file.path)[.posixPermissions] as? Int == 0o600)
@@ -54,8 +56,9 @@ struct RevocationSequenceTests {
         let restart = #expect(throws: ProvisioningError.self) {
             _ = try RevocationWatch(file: file, authority: credentials.authority, consortium: consortium.name, log: .silent, memory: memory)
         }
-        #expect(restart?.description.contains("is sequence 1") == true && restart?.description.contains("sequence 2") == true,
-                "\(restart?.description ?? "")")
+        #expect(
+            restart?.description.contains("is sequence 1") == true && restart?.description.contains("sequence 2") == true,
+            "\(restart?.description ?? "")")
 
         // The current list again: accepted; a newer one after it too.
         try FileManager.default.copyItem(at: consortium.layout.revocations, to: consortium.directory.path("current.txt"))

@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import Learning
 import Testing
+
 @testable import Transport
 
 /// A site whose certificate the coordinator refuses during the TLS handshake (revoked before
@@ -14,7 +15,8 @@ struct RevokedSiteTests {
     @Test("a site revoked before it connects stops within seconds with an error naming the revocation and the fix")
     func revokedBeforeConnecting() async throws {
         let data = SyntheticSites.make(["north", "south"], rows: 40, seed: 7)
-        let (study, _) = try MutualTLSStudyTests.description(for: data, configuration: try SyntheticSites.configuration(studyID: "synthetic", rounds: 1, deadline: 30, sites: 2))
+        let (study, _) = try MutualTLSStudyTests.description(
+            for: data, configuration: try SyntheticSites.configuration(studyID: "synthetic", rounds: 1, deadline: 30, sites: 2))
         let deployment = try await InProcessDeployment.start(sites: ["north", "south"], study: study, minimumSites: 1)
         let state = try TemporaryDirectory("state")
         defer { state.remove() }
@@ -25,7 +27,10 @@ struct RevokedSiteTests {
         let started = ContinuousClock.now
         let run = Task { try await agent.run() }
         // Bounded: a site that redials for ever is cancelled, and the checks below fail on it.
-        let watchdog = Task { try await Task.sleep(for: .seconds(15)); run.cancel() }
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(15))
+            run.cancel()
+        }
         let end = await run.result
         watchdog.cancel()
         let elapsed = ContinuousClock.now - started
@@ -36,7 +41,10 @@ struct RevokedSiteTests {
         southRun.cancel()
         await deployment.stop()
 
-        guard case .failure(let error) = end else { Issue.record("the revoked site's agent finished the study"); return }
+        guard case .failure(let error) = end else {
+            Issue.record("the revoked site's agent finished the study")
+            return
+        }
         let message = "\(error)"
         #expect(error is SiteAgentError, "\(error)")
         #expect(message.contains("refused this site's certificate") && message.contains("revoked"), "\(message)")
@@ -44,7 +52,8 @@ struct RevokedSiteTests {
         #expect(elapsed < .seconds(10), "stopping took \(elapsed)")
         let refusals = deployment.lines.all.filter { $0.contains("connection-refused") && $0.contains("was revoked") }.count
         #expect(refusals >= SiteAgent.refusalsBeforeStopping && refusals <= 2 * SiteAgent.refusalsBeforeStopping, "\(refusals) refused handshakes")
-        #expect(deployment.lines.all.filter { $0.contains("site-north") && $0.contains("certificate_unknown") }.count
+        #expect(
+            deployment.lines.all.filter { $0.contains("site-north") && $0.contains("certificate_unknown") }.count
                 == SiteAgent.refusalsBeforeStopping - 1, "each refusal but the last is logged with its alert")
     }
 
@@ -53,17 +62,22 @@ struct RevokedSiteTests {
         let harness = try ProcessHarness("revoked-site")
         defer { harness.remove() }
         try await harness.provision(sites: ["cleveland", "hungarian"])
-        let revoke = try await CohortProcess.run(["provision", "revoke", "hungarian", "--ca", harness.consortium.path,
-                                                  "--reason", "laptop stolen"], in: harness.directory.url)
+        let revoke = try await CohortProcess.run(
+            [
+                "provision", "revoke", "hungarian", "--ca", harness.consortium.path,
+                "--reason", "laptop stolen"
+            ], in: harness.directory.url)
         #expect(revoke.status == 0, "\(revoke.errors)")
         try harness.configureCoordinator(study: ["dataset: heart-disease", "min_sites: 1"])
         let (coordinator, port) = try await harness.startCoordinator()
         let config = harness.layout.siteKit("hungarian").appendingPathComponent(KitFile.siteConfig).path
-        let site = try await CohortProcess.run(["site", "--config", config, "--data", "heart-disease", "--coordinator", "127.0.0.1:\(port)"],
-                                               in: harness.directory.url, seconds: 60)
+        let site = try await CohortProcess.run(
+            ["site", "--config", config, "--data", "heart-disease", "--coordinator", "127.0.0.1:\(port)"],
+            in: harness.directory.url, seconds: 60)
         #expect(site.status != 0)
         let line = DeploymentBadInputTests.errorLine(site.errors)
-        #expect(line.contains("refused this site's certificate") && line.contains("revoked")
+        #expect(
+            line.contains("refused this site's certificate") && line.contains("revoked")
                 && line.contains("ask the consortium operator for a new certificate"), "\(site.errors)")
         #expect(await coordinator.waitFor("connection-refused"))
         coordinator.stop()
@@ -79,10 +93,12 @@ struct RevokedSiteTests {
         let data = SyntheticSites.make(["north"], rows: 40, seed: 7)
         let state = try TemporaryDirectory("state")
         defer { state.remove() }
-        let agent = SiteAgent(options: .init(coordinator: NetworkAddress(host: "127.0.0.1", port: closed.port),
-                                             credentials: try consortium.siteCredentials("north"),
-                                             reconnectInitialSeconds: 0.02, reconnectMaximumSeconds: 0.1),
-                              worker: try FederatedSiteWorker(data: data[0], stateDirectory: state.path("north")), log: lines.log("site"))
+        let agent = SiteAgent(
+            options: .init(
+                coordinator: NetworkAddress(host: "127.0.0.1", port: closed.port),
+                credentials: try consortium.siteCredentials("north"),
+                reconnectInitialSeconds: 0.02, reconnectMaximumSeconds: 0.1),
+            worker: try FederatedSiteWorker(data: data[0], stateDirectory: state.path("north")), log: lines.log("site"))
         let run = Task { try await agent.run() }
         let attempts = 3 * SiteAgent.refusalsBeforeStopping
         let deadline = Date().addingTimeInterval(10)
@@ -91,7 +107,10 @@ struct RevokedSiteTests {
         }
         #expect(lines.all.filter { $0.contains("connection-lost") }.count >= attempts)
         run.cancel()
-        guard case .failure(let error) = await run.result else { Issue.record("the agent finished"); return }
+        guard case .failure(let error) = await run.result else {
+            Issue.record("the agent finished")
+            return
+        }
         #expect(error is CancellationError, "it gave up on its own: \(error)")
     }
 

@@ -7,8 +7,10 @@ import Testing
 /// as tasks they pull, and the study ends where `cohort simulate --secure-aggregation` ends.
 @Suite("Secure aggregation in processes", .serialized)
 struct SecureAggregationDeploymentTests {
-    static let study = ["id: heart", "dataset: heart-disease", "strategy: fedavg", "rounds: 15", "seed: 42",
-                        "sites: [cleveland, hungarian, switzerland, va]", "round_deadline_seconds: 60", "secure_aggregation: true"]
+    static let study = [
+        "id: heart", "dataset: heart-disease", "strategy: fedavg", "rounds: 15", "seed: 42",
+        "sites: [cleveland, hungarian, switzerland, va]", "round_deadline_seconds: 60", "secure_aggregation: true"
+    ]
 
     static func final(_ url: URL) throws -> [String: Any] {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
@@ -30,8 +32,9 @@ struct SecureAggregationDeploymentTests {
         // quantization error (about 1e-7 per parameter here), which leaves every prediction, and
         // so every accuracy, the same.
         let simulated = harness.directory.path("simulate-secure.json")
-        let result = try await CohortProcess.run(["simulate", "--quiet", "--secure-aggregation", "--output", simulated.path],
-                                                 in: harness.directory.url)
+        let result = try await CohortProcess.run(
+            ["simulate", "--quiet", "--secure-aggregation", "--output", simulated.path],
+            in: harness.directory.url)
         #expect(result.status == 0, "\(result.errors)")
         let deployedFinal = try Self.final(output)
         let simulatedFinal = try Self.final(simulated)

@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import Learning
 import Testing
+
 @testable import Transport
 
 /// The study's end reaches every site, also one that was away when it was announced: a site

@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import Learning
 import Testing
+
 @testable import Transport
 
 /// Answers an honest site never sends, each refused with its reason in the receipt and the
@@ -12,21 +13,28 @@ struct UpdateRejectionTests {
     static let data = SyntheticSites.make(["north", "south"], rows: 40, seed: 7)
 
     /// Runs a study whose only honest site is `south`; `north` is driven by the test.
-    static func run(rounds: Int = 1, minimumSites: Int = 1, deadline: Double = 5,
-                    north: @escaping @Sendable (CoordinatorLink, RawSite.Offer) async throws -> [Cohort_Deployment_V1_Receipt]?)
-        async throws -> (receipts: [Cohort_Deployment_V1_Receipt], outcome: StudyOutcome, lines: LogLines) {
+    static func run(
+        rounds: Int = 1, minimumSites: Int = 1, deadline: Double = 5,
+        north: @escaping @Sendable (CoordinatorLink, RawSite.Offer) async throws -> [Cohort_Deployment_V1_Receipt]?
+    )
+        async throws -> (receipts: [Cohort_Deployment_V1_Receipt], outcome: StudyOutcome, lines: LogLines)
+    {
         try await run(rounds: rounds, minimumSites: minimumSites, deadline: deadline, vectorLane: false) { _, _ in north }
     }
 
     /// The same, with the coordinator's vector lane open; `north(lane, credentials)` builds the
     /// test's site from the lane's address and north's credentials.
-    static func run(rounds: Int = 1, minimumSites: Int = 1, deadline: Double = 5, vectorLane: Bool,
-                    north: (NetworkAddress?, Credentials) throws -> @Sendable (CoordinatorLink, RawSite.Offer) async throws -> [Cohort_Deployment_V1_Receipt]?)
-        async throws -> (receipts: [Cohort_Deployment_V1_Receipt], outcome: StudyOutcome, lines: LogLines) {
+    static func run(
+        rounds: Int = 1, minimumSites: Int = 1, deadline: Double = 5, vectorLane: Bool,
+        north: (NetworkAddress?, Credentials) throws -> @Sendable (CoordinatorLink, RawSite.Offer) async throws -> [Cohort_Deployment_V1_Receipt]?
+    )
+        async throws -> (receipts: [Cohort_Deployment_V1_Receipt], outcome: StudyOutcome, lines: LogLines)
+    {
         let configuration = try SyntheticSites.configuration(studyID: "synthetic", rounds: rounds, minimumSites: minimumSites, deadline: deadline, sites: 2)
         let (study, model) = try MutualTLSStudyTests.description(for: data, configuration: configuration)
-        let deployment = try await InProcessDeployment.start(sites: ["north", "south"], study: study, minimumSites: 2,
-                                                             deadline: deadline, vectorLane: vectorLane)
+        let deployment = try await InProcessDeployment.start(
+            sites: ["north", "south"], study: study, minimumSites: 2,
+            deadline: deadline, vectorLane: vectorLane)
         let state = try TemporaryDirectory("state")
         defer { state.remove() }
         let southAgent = try deployment.agent("south", worker: FederatedSiteWorker(data: data[1], stateDirectory: state.url))
@@ -36,8 +44,9 @@ struct UpdateRejectionTests {
         let summary = DataSummary(exampleShape: data[0].train.exampleShape, task: .binary, trainingRows: 40, testRows: 20, schemaSHA256: nil)
         let address = deployment.address
         let rawNorth = Task { try await RawSite.session(address, credentials: credentials, data: summary, north) }
-        let coordinator = try Coordinator(configuration: configuration, strategy: FedAvg(), initialParameters: model.parameters,
-                                          layout: model.layout, transport: deployment.server.transport)
+        let coordinator = try Coordinator(
+            configuration: configuration, strategy: FedAvg(), initialParameters: model.parameters,
+            layout: model.layout, transport: deployment.server.transport)
         let outcome = try await coordinator.run()
         let receipts = try await rawNorth.value
         await deployment.server.finishStudy(id: study.studyID, rounds: rounds, modelChecksum: "-")
@@ -52,8 +61,10 @@ struct UpdateRejectionTests {
             let count = Int(offer.parameterCount)
             var results: [Cohort_Deployment_V1_Receipt] = []
             // Wrong shape: one value short.
-            results.append(try await link.upload(RawSite.update(for: offer, site: "north", delta: [Float](repeating: 0, count: count - 1)),
-                                                 task: offer.taskID))
+            results.append(
+                try await link.upload(
+                    RawSite.update(for: offer, site: "north", delta: [Float](repeating: 0, count: count - 1)),
+                    task: offer.taskID))
             return results
         }
         #expect(!receipts[0].accepted)
@@ -121,8 +132,12 @@ struct UpdateRejectionTests {
             header.vectors = [Cohort_Deployment_V1_NamedVector(.controlDelta, count: count)]
             let zeros = [Float](repeating: 0, count: count)
             header.payloadChecksum = ValuesChecksum.of([zeros, zeros])
-            let first = try await link.upload(header: header, vectors: [TaskVector(kind: .delta, values: zeros),
-                                                                         TaskVector(kind: .controlDelta, values: zeros)])
+            let first = try await link.upload(
+                header: header,
+                vectors: [
+                    TaskVector(kind: .delta, values: zeros),
+                    TaskVector(kind: .controlDelta, values: zeros)
+                ])
             return [first]
         }
         #expect(receipts[0].reason.contains("does not declare"), "\(receipts[0].reason)")

@@ -2,6 +2,7 @@ import Federation
 import Foundation
 import SwiftProtobuf
 import Testing
+
 @testable import Transport
 
 /// Validation statistics on the wire: exact both ways, and refused when malformed or unasked.

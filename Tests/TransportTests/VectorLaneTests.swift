@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import NIOCore
 import Testing
+
 @testable import Transport
 
 /// The lane's frames as a receiver sees them, however TCP and TLS cut the stream.
@@ -37,7 +38,8 @@ struct LaneFrameTests {
 
     /// Reads `bytes` cut into pieces of `size` bytes; returns the events, values gathered.
     static func read(_ bytes: [UInt8], pieceSize size: Int, maxValuesBytes: Int = 1 << 20) async throws
-        -> (requests: [String], values: [Int: [Float]], ends: Int, receipts: [String], valueEvents: Int) {
+        -> (requests: [String], values: [Int: [Float]], ends: Int, receipts: [String], valueEvents: Int)
+    {
         let pieces = stride(from: 0, to: bytes.count, by: size).map { ByteBuffer(bytes: bytes[$0..<min(bytes.count, $0 + size)]) }
         var reader = LaneFrameReader(Buffers(pending: pieces), maxValuesBytes: maxValuesBytes)
         var requests: [String] = [], receipts: [String] = [], values: [Int: [Float]] = [:], ends = 0, valueEvents = 0
@@ -101,13 +103,13 @@ struct EncodedPayloadsTests {
         let model: [Float] = [1, 2, 3, 4, 5]
         let vectors = [TaskVector(kind: .globalParameters, values: model)]
         let first = try #require(payloads.frames(of: vectors))
-        #expect(first.count == 3)   // 2 + 2 + 1 values
+        #expect(first.count == 3)  // 2 + 2 + 1 values
         let again = try #require(payloads.frames(of: [TaskVector(kind: .globalParameters, values: model)]))
         let shared = zip(first, again).allSatisfy { a, b in
             a.withUnsafeReadableBytes { x in b.withUnsafeReadableBytes { y in x.baseAddress == y.baseAddress } }
         }
         #expect(shared, "the same arrays get the same buffers")
-        let equalValues = (0..<5).map { Float($0 + 1) }   // a different array holding the same values
+        let equalValues = (0..<5).map { Float($0 + 1) }  // a different array holding the same values
         let fresh = try #require(payloads.frames(of: [TaskVector(kind: .globalParameters, values: equalValues)]))
         #expect(fresh.map { Array($0.readableBytesView) } == first.map { Array($0.readableBytesView) })
         let distinct = zip(first, fresh).allSatisfy { a, b in
@@ -224,8 +226,9 @@ struct VectorLaneRefusalTests {
             let authority = foreign.directory.path("real-ca.crt")
             try credentials.authorityPEM.write(to: authority, atomically: true, encoding: .utf8)
             let kit = foreign.layout.siteKit("north")
-            let impostor = try Credentials(presenting: kit.appendingPathComponent(KitFile.siteCertificate),
-                                           key: kit.appendingPathComponent(KitFile.siteKey), trusting: authority)
+            let impostor = try Credentials(
+                presenting: kit.appendingPathComponent(KitFile.siteCertificate),
+                key: kit.appendingPathComponent(KitFile.siteKey), trusting: authority)
             return { _, offer in
                 await #expect(throws: (any Error).self) {
                     try await VectorLane.with(lane, credentials: impostor) { lane in _ = try await lane!.download(offer, keep: true) }

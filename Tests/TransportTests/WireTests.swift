@@ -2,6 +2,7 @@ import Federation
 import Foundation
 import Learning
 import Testing
+
 @testable import Transport
 
 @Suite("Wire format")
@@ -114,9 +115,11 @@ struct WireTests {
         }
         let assembled = try assembler.complete(checksum: ValuesChecksum.of([values]))
         #expect(assembled.isSpooled)
-        let received = ReceivedUpdate(header: SiteUpdate(study: "s", site: "a", round: 1, delta: [], sampleCount: 1,
-                                                         training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0)),
-                                      vectors: assembled)
+        let received = ReceivedUpdate(
+            header: SiteUpdate(
+                study: "s", site: "a", round: 1, delta: [], sampleCount: 1,
+                training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0)),
+            vectors: assembled)
         #expect(try received.delivered().resolved().delta == values)
     }
 
@@ -133,16 +136,21 @@ struct WireTests {
             }
         }
         try mask.withUnsafeBufferPointer { try assembler.add(kind: .mask, offset: 0, bytes: VectorBytes.encode($0, 0..<3)) }
-        let received = ReceivedUpdate(header: SiteUpdate(study: "s", site: "a", round: 1, delta: [], sampleCount: 1,
-                                                         training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0)),
-                                      vectors: try assembler.complete(checksum: ValuesChecksum.of([values, mask])))
+        let received = ReceivedUpdate(
+            header: SiteUpdate(
+                study: "s", site: "a", round: 1, delta: [], sampleCount: 1,
+                training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0)),
+            vectors: try assembler.complete(checksum: ValuesChecksum.of([values, mask])))
         let update = received.delivered()
         #expect(update.delta.isEmpty && update.deferred != nil)
         #expect(update.count(of: .delta) == count && update.count(of: .mask) == 3 && update.count(of: .controlDelta) == nil)
         var ranges: [Range<Int>] = []
         try update.forEachChunk(of: .delta) { range, _ in ranges.append(range) }
-        #expect(ranges == [0..<SpooledVectors.chunkValues, SpooledVectors.chunkValues..<(2 * SpooledVectors.chunkValues),
-                           (2 * SpooledVectors.chunkValues)..<count])
+        #expect(
+            ranges == [
+                0..<SpooledVectors.chunkValues, SpooledVectors.chunkValues..<(2 * SpooledVectors.chunkValues),
+                (2 * SpooledVectors.chunkValues)..<count
+            ])
         let resolved = try update.resolved()
         #expect(resolved.delta == values)
         #expect(resolved.vectors == [.mask: mask])
@@ -152,8 +160,9 @@ struct WireTests {
     func instructions() throws {
         let instructions = TrainingInstructions(
             localSteps: 7, batchSize: 3, optimizer: .adam(learningRate: 0.003162, beta1: 0.8, beta2: 0.99, epsilon: 1e-7, weightDecay: 0.1),
-            algorithm: AlgorithmCall("lockdown", parameters: ["density": 0.25, "rate": 1e-4, "mask_seed_high": 0, "mask_seed_low": 9],
-                                     vectors: [.serverControl: [1, 2]]),
+            algorithm: AlgorithmCall(
+                "lockdown", parameters: ["density": 0.25, "rate": 1e-4, "mask_seed_high": 0, "mask_seed_low": 9],
+                vectors: [.serverControl: [1, 2]]),
             privacy: LocalPrivacy(clipNorm: 1.1, noise: .targetEpsilon(3, plannedSteps: 1_500), expectedBatchSize: 4, delta: 1e-5))
         let wire = Cohort_Deployment_V1_TrainingInstructions(instructions)
         let decoded = try Cohort_Deployment_V1_TrainingInstructions(serializedBytes: try wire.serializedBytes() as [UInt8])
@@ -169,8 +178,9 @@ struct WireTests {
     @Test("study descriptions and model specs cross the wire unchanged")
     func studyDescription() throws {
         for model in [ModelSpec.logisticRegression, .mlp(hidden: [64, 32], activation: .tanh, dropout: 0.1), .cnn(channels: [8, 16], hidden: 32)] {
-            let study = StudyDescription(studyID: "s", model: model, seed: 42, exampleShape: Shape([1, 28, 28]), task: .multiclass(classes: 3),
-                                         parameterCount: 1_234, schemaSHA256: "ab", rounds: 5)
+            let study = StudyDescription(
+                studyID: "s", model: model, seed: 42, exampleShape: Shape([1, 28, 28]), task: .multiclass(classes: 3),
+                parameterCount: 1_234, schemaSHA256: "ab", rounds: 5)
             #expect(try Cohort_Deployment_V1_StudyDescription(study).domain() == study)
         }
     }

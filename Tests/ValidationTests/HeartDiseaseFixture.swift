@@ -24,8 +24,10 @@ struct HeartDiseaseFixture {
         var result: [ValidationInputs.Site] = []
         for site in data.sites {
             let agent = try Site(id: SiteID(site.name), study: "heart", model: .logisticRegression, data: site, seed: 42)
-            let report = try await agent.evaluate(EvaluationRequest(study: "heart", round: 1, globalParameters: model.parameters,
-                                                                    validationBins: ValidationStatistics.defaultBinCount))
+            let report = try await agent.evaluate(
+                EvaluationRequest(
+                    study: "heart", round: 1, globalParameters: model.parameters,
+                    validationBins: ValidationStatistics.defaultBinCount))
             result.append(ValidationInputs.Site(name: site.name, statistics: try #require(report.validation)))
         }
         return result
@@ -39,10 +41,11 @@ struct HeartDiseaseFixture {
     }
 
     static func card(sites: [String]) -> ModelCard {
-        ModelCard(studyID: "heart", intendedUse: "test", runtime: "simulation", dataDescription: "UCI heart disease",
-                  dataSources: sites.map { .init(site: $0, trainingRows: nil, testRows: 0, testEvents: 0) },
-                  model: "logistic", parameterCount: 14, modelChecksum: "0", strategy: "fedavg", aggregationRule: "mean",
-                  rounds: 1, localSteps: 1, batchSize: 1, learningRate: 0.1, seed: 42, schemaHash: "s", trainingPlanHash: nil,
-                  privacy: ModelCard.Privacy(mechanism: "none"), secureAggregation: false, codeVersion: "test")
+        ModelCard(
+            studyID: "heart", intendedUse: "test", runtime: "simulation", dataDescription: "UCI heart disease",
+            dataSources: sites.map { .init(site: $0, trainingRows: nil, testRows: 0, testEvents: 0) },
+            model: "logistic", parameterCount: 14, modelChecksum: "0", strategy: "fedavg", aggregationRule: "mean",
+            rounds: 1, localSteps: 1, batchSize: 1, learningRate: 0.1, seed: 42, schemaHash: "s", trainingPlanHash: nil,
+            privacy: ModelCard.Privacy(mechanism: "none"), secureAggregation: false, codeVersion: "test")
     }
 }

@@ -1,6 +1,7 @@
 import Federation
 import Foundation
 import Testing
+
 @testable import Validation
 
 /// The formulas on small inputs whose answers are known in closed form or from the papers.

@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import Learning
 import Testing
+
 @testable import Validation
 
 /// The federated pooled metrics, computed from the sum of the sites' histograms only, equal
@@ -13,8 +14,9 @@ import Testing
         let sites = try await fixture.siteStatistics()
         let pooled = try ValidationStatistics.pooled(sites.map(\.statistics))
         let rows = fixture.pooledRows
-        let direct = try ScoreHistogram(logits: rows.logits, labels: rows.labels, rows: rows.labels.indices,
-                                        binCount: ValidationStatistics.defaultBinCount)
+        let direct = try ScoreHistogram(
+            logits: rows.logits, labels: rows.labels, rows: rows.labels.indices,
+            binCount: ValidationStatistics.defaultBinCount)
         #expect(pooled.all.count == 254)
         #expect(pooled.all.cells.map(\.bin) == direct.cells.map(\.bin))
         #expect(pooled.all.cells.map(\.positives) == direct.cells.map(\.positives))

@@ -1,16 +1,21 @@
 import Federation
 import Foundation
 import Testing
+
 @testable import Validation
 
 /// The report on the four hospitals, and on bad input: never NaN as a number, a clear
 /// statement or error instead.
 @Suite struct ValidationReportTests {
-    static func report(thresholds: [Double]? = nil, subgroups: [PatientAttribute]? = nil,
-                       sites: [ValidationInputs.Site]) throws -> ValidationReport {
+    static func report(
+        thresholds: [Double]? = nil, subgroups: [PatientAttribute]? = nil,
+        sites: [ValidationInputs.Site]
+    ) throws -> ValidationReport {
         let settings = try ValidationSettings(thresholds: thresholds, subgroups: subgroups)
-        return try ValidationReport(ValidationInputs(card: HeartDiseaseFixture.card(sites: sites.map(\.name)), settings: settings,
-                                                     sites: sites, leaveOneSiteOut: .unavailable("not run in this test")))
+        return try ValidationReport(
+            ValidationInputs(
+                card: HeartDiseaseFixture.card(sites: sites.map(\.name)), settings: settings,
+                sites: sites, leaveOneSiteOut: .unavailable("not run in this test")))
     }
 
     static func text(_ report: ValidationReport) throws -> (json: String, html: String) {

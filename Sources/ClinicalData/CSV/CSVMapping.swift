@@ -57,8 +57,10 @@ public struct CSVMapping: Hashable, Sendable {
     /// A shipped mapping (`Resources/mappings/<name>.yaml`).
     public static func bundled(_ name: String) throws -> CSVMapping {
         guard let url = ClinicalResources.url(for: "mappings/\(name).yaml") else {
-            throw SchemaError(file: "mapping '\(name)'", line: nil, path: "",
-                              problem: "no such file and no shipped mapping of that name; use a path or one of \(ClinicalResources.names(in: "mappings").joined(separator: ", "))")
+            throw SchemaError(
+                file: "mapping '\(name)'", line: nil, path: "",
+                problem:
+                    "no such file and no shipped mapping of that name; use a path or one of \(ClinicalResources.names(in: "mappings").joined(separator: ", "))")
         }
         return try load(contentsOf: url)
     }
@@ -82,7 +84,7 @@ public struct CSVMapping: Hashable, Sendable {
 
     public static func parse(_ text: String, file: String) throws -> CSVMapping {
         let root = try YAMLField.document(text, file: file).mapping(allowing: [
-            "mapping", "description", "header", "delimiter", "missing", "code_systems", "columns",
+            "mapping", "description", "header", "delimiter", "missing", "code_systems", "columns"
         ])
         var aliases = [String: CodeSystem]()
         if let systems = root["code_systems"] {
@@ -99,8 +101,10 @@ public struct CSVMapping: Hashable, Sendable {
         let columnFields = try root.required("columns", "list the columns to read").list()
         var columns = [Column]()
         for field in columnFields {
-            let spec = try field.mapping(allowing: ["position", "column", "name", "demographic", "code", "conditions", "medications",
-                                                    "unit", "missing", "values"])
+            let spec = try field.mapping(allowing: [
+                "position", "column", "name", "demographic", "code", "conditions", "medications",
+                "unit", "missing", "values"
+            ])
             let position = try spec["position"]?.int()
             let header = try spec["column"]?.string()
             if hasHeader {
@@ -111,7 +115,8 @@ public struct CSVMapping: Hashable, Sendable {
             }
             let targets = ["demographic", "code", "conditions", "medications"].filter { spec[$0] != nil }
             guard targets.count == 1 else {
-                throw field.failure("give exactly one of demographic:, code:, conditions:, medications: (found \(targets.isEmpty ? "none" : targets.joined(separator: ", ")))")
+                throw field.failure(
+                    "give exactly one of demographic:, code:, conditions:, medications: (found \(targets.isEmpty ? "none" : targets.joined(separator: ", ")))")
             }
             let target: Target
             if let demographic = spec["demographic"] {
@@ -149,15 +154,18 @@ public struct CSVMapping: Hashable, Sendable {
             if let recode = spec["values"] {
                 for (key, value) in try recode.pairs() { values[key] = try value.string() }
             }
-            columns.append(Column(position: position, header: header,
-                                  name: try spec["name"]?.string() ?? header ?? "column \(position ?? 0)",
-                                  target: target, unit: try spec["unit"]?.string(),
-                                  missing: try spec["missing"]?.listOrScalar().map { try $0.string() },
-                                  values: values))
+            columns.append(
+                Column(
+                    position: position, header: header,
+                    name: try spec["name"]?.string() ?? header ?? "column \(position ?? 0)",
+                    target: target, unit: try spec["unit"]?.string(),
+                    missing: try spec["missing"]?.listOrScalar().map { try $0.string() },
+                    values: values))
         }
-        return CSVMapping(name: try root["mapping"]?.string() ?? (file as NSString).lastPathComponent,
-                          hasHeader: hasHeader, delimiter: delimiter,
-                          missing: try root["missing"]?.listOrScalar().map { try $0.string() } ?? [],
-                          codeSystems: aliases, columns: columns, source: file)
+        return CSVMapping(
+            name: try root["mapping"]?.string() ?? (file as NSString).lastPathComponent,
+            hasHeader: hasHeader, delimiter: delimiter,
+            missing: try root["missing"]?.listOrScalar().map { try $0.string() } ?? [],
+            codeSystems: aliases, columns: columns, source: file)
     }
 }

@@ -43,20 +43,25 @@ struct MappedCSVReader {
             extractor.countBytes(reader.bytesRead)
             extractor.commitFile(finalizingPatients: true)
         } catch {
-            extractor.abandonFile(RecordError(kind: RecordErrorKind.unreadableFile, file: path, resource: "file",
-                                              reason: "cannot be read (\(error.reason)); check the path and permissions"))
+            extractor.abandonFile(
+                RecordError(
+                    kind: RecordErrorKind.unreadableFile, file: path, resource: "file",
+                    reason: "cannot be read (\(error.reason)); check the path and permissions"))
         }
     }
 
-    private func readRow(_ row: CSVRecordReader.Record, positions: [Int?], slots: [[Int32]], file: String,
-                         into extractor: CohortExtractor) {
+    private func readRow(
+        _ row: CSVRecordReader.Record, positions: [Int?], slots: [[Int32]], file: String,
+        into extractor: CohortExtractor
+    ) {
         let resource = "line \(row.line)"
         // Every mapped column must exist on the row, or the row is skipped.
         for (column, position) in zip(mapping.columns, positions) {
             guard let position, position < row.fields.count else {
                 let place = column.header.map { "'\($0)'" } ?? "at position \(column.position ?? 0)"
-                extractor.report(kind: RecordErrorKind.missingColumn, resource: resource,
-                                 reason: "mapped column \(column.name) (\(place)) is missing (the row has \(row.fields.count) fields); row skipped")
+                extractor.report(
+                    kind: RecordErrorKind.missingColumn, resource: resource,
+                    reason: "mapped column \(column.name) (\(place)) is missing (the row has \(row.fields.count) fields); row skipped")
                 return
             }
         }
@@ -76,7 +81,9 @@ struct MappedCSVReader {
             switch column.target {
             case .patientID: patientID = value
             case .birthDate:
-                if let instant = ISO8601Text.instant(value) { birthDate = CivilDate(instant: instant) } else {
+                if let instant = ISO8601Text.instant(value) {
+                    birthDate = CivilDate(instant: instant)
+                } else {
                     extractor.report(kind: RecordErrorKind.badDate, resource: resource, reason: "\(column.name) '\(value)' is not a date (YYYY-MM-DD)")
                 }
             case .deathDate: deathDate = ISO8601Text.instant(value, zone: extractor.study.timeZone)
@@ -84,7 +91,9 @@ struct MappedCSVReader {
             case .county: place.county = value
             case .postalCode: place.postalCode = value
             case .recordDate:
-                if let instant = ISO8601Text.instant(value, zone: extractor.study.timeZone) { time = instant } else {
+                if let instant = ISO8601Text.instant(value, zone: extractor.study.timeZone) {
+                    time = instant
+                } else {
                     extractor.report(kind: RecordErrorKind.badDate, resource: resource, reason: "\(column.name) '\(value)' is not a date")
                 }
             default: break
@@ -109,8 +118,9 @@ struct MappedCSVReader {
                 if let number = DecimalBytes.parse(Substring(value)) {
                     extractor.quantity(patient: patientID, slots: columnSlots, time: time, value: number, unit: column.unit, resource: resource)
                 } else if let censored = CensoredText.parse(value) {
-                    extractor.quantity(patient: patientID, slots: columnSlots, time: time, value: censored.value, unit: column.unit,
-                                       comparator: censored.comparator, resource: resource)
+                    extractor.quantity(
+                        patient: patientID, slots: columnSlots, time: time, value: censored.value, unit: column.unit,
+                        comparator: censored.comparator, resource: resource)
                 } else {
                     extractor.coded(patient: patientID, slots: columnSlots, time: time, codes: [], text: value, resource: resource)
                 }

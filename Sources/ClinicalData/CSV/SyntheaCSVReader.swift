@@ -21,8 +21,9 @@ struct SyntheaCSVReader {
 
     func read(into extractor: CohortExtractor) throws {
         guard let patients = tablePath("patients.csv") else {
-            throw ClinicalDataError.sourceNotFound(path: directory.path,
-                                                   remedy: "no patients.csv there or in csv/; pass the folder of Synthea's CSV export")
+            throw ClinicalDataError.sourceNotFound(
+                path: directory.path,
+                remedy: "no patients.csv there or in csv/; pass the folder of Synthea's CSV export")
         }
         readTable(patients, into: extractor, required: ["ID", "BIRTHDATE", "GENDER"]) { row, header in
             let id = header.value("ID", row)
@@ -36,10 +37,12 @@ struct SyntheaCSVReader {
                 birthDate = CivilDate(instant: instant)
             }
             let deathText = header.value("DEATHDATE", row)
-            let place = PatientPlace(city: header.optional("CITY", row), county: header.optional("COUNTY", row),
-                                     postalCode: header.optional("ZIP", row), state: header.optional("STATE", row))
-            extractor.patient(id: id, birthDate: birthDate, sex: header.value("GENDER", row),
-                              death: deathText.isEmpty ? nil : ISO8601Text.instant(deathText, zone: extractor.study.timeZone), place: place)
+            let place = PatientPlace(
+                city: header.optional("CITY", row), county: header.optional("COUNTY", row),
+                postalCode: header.optional("ZIP", row), state: header.optional("STATE", row))
+            extractor.patient(
+                id: id, birthDate: birthDate, sex: header.value("GENDER", row),
+                death: deathText.isEmpty ? nil : ISO8601Text.instant(deathText, zone: extractor.study.timeZone), place: place)
         }
         if let encounters = tablePath("encounters.csv") {
             readTable(encounters, into: extractor, required: ["START", "PATIENT"]) { row, header in
@@ -61,17 +64,21 @@ struct SyntheaCSVReader {
                 let value = header.value("VALUE", row)
                 let type = header.value("TYPE", row).lowercased()
                 if type != "text", let number = DecimalBytes.parse(Substring(value)) {
-                    extractor.quantity(patient: patient, slots: slots, time: time, value: number, unit: header.value("UNITS", row),
-                                       resource: "observations.csv line \(row.line)")
+                    extractor.quantity(
+                        patient: patient, slots: slots, time: time, value: number, unit: header.value("UNITS", row),
+                        resource: "observations.csv line \(row.line)")
                 } else if type != "text", let censored = CensoredText.parse(value) {
-                    extractor.quantity(patient: patient, slots: slots, time: time, value: censored.value, unit: header.value("UNITS", row),
-                                       comparator: censored.comparator, resource: "observations.csv line \(row.line)")
+                    extractor.quantity(
+                        patient: patient, slots: slots, time: time, value: censored.value, unit: header.value("UNITS", row),
+                        comparator: censored.comparator, resource: "observations.csv line \(row.line)")
                 } else if type == "numeric" {
-                    extractor.report(kind: RecordErrorKind.malformedValue, resource: "observations.csv line \(row.line)",
-                                     reason: "VALUE '\(value)' of a numeric observation is not a number")
+                    extractor.report(
+                        kind: RecordErrorKind.malformedValue, resource: "observations.csv line \(row.line)",
+                        reason: "VALUE '\(value)' of a numeric observation is not a number")
                 } else {
-                    extractor.coded(patient: patient, slots: slots, time: time, codes: [], text: value,
-                                    resource: "observations.csv line \(row.line)")
+                    extractor.coded(
+                        patient: patient, slots: slots, time: time, codes: [], text: value,
+                        resource: "observations.csv line \(row.line)")
                 }
             }
         }
@@ -123,8 +130,10 @@ struct SyntheaCSVReader {
     }
 
     /// Streams one table; a table without a required column is skipped whole (every row counted).
-    private func readTable(_ path: String, into extractor: CohortExtractor, required: [String],
-                           _ body: (CSVRecordReader.Record, CSVHeader) -> Void) {
+    private func readTable(
+        _ path: String, into extractor: CohortExtractor, required: [String],
+        _ body: (CSVRecordReader.Record, CSVHeader) -> Void
+    ) {
         let name = (path as NSString).lastPathComponent
         extractor.beginFile(path, bytes: 0)
         do {
@@ -138,13 +147,15 @@ struct SyntheaCSVReader {
             while let row = try reader.next() {
                 extractor.countRow()
                 if !missing.isEmpty {
-                    extractor.report(kind: RecordErrorKind.missingColumn, resource: "\(name) line \(row.line)",
-                                     reason: "the header has no \(missing.joined(separator: ", ")) column; row skipped")
+                    extractor.report(
+                        kind: RecordErrorKind.missingColumn, resource: "\(name) line \(row.line)",
+                        reason: "the header has no \(missing.joined(separator: ", ")) column; row skipped")
                     continue
                 }
                 guard row.fields.count == header.count else {
-                    extractor.report(kind: RecordErrorKind.wrongColumnCount, resource: "\(name) line \(row.line)",
-                                     reason: "\(row.fields.count) fields where the header has \(header.count); row skipped")
+                    extractor.report(
+                        kind: RecordErrorKind.wrongColumnCount, resource: "\(name) line \(row.line)",
+                        reason: "\(row.fields.count) fields where the header has \(header.count); row skipped")
                     continue
                 }
                 body(row, header)
@@ -152,8 +163,10 @@ struct SyntheaCSVReader {
             extractor.countBytes(reader.bytesRead)
             extractor.commitFile(finalizingPatients: false)
         } catch {
-            extractor.abandonFile(RecordError(kind: RecordErrorKind.unreadableFile, file: path, resource: "file",
-                                              reason: "cannot be read (\(error.reason)); check permissions"))
+            extractor.abandonFile(
+                RecordError(
+                    kind: RecordErrorKind.unreadableFile, file: path, resource: "file",
+                    reason: "cannot be read (\(error.reason)); check permissions"))
         }
     }
 }

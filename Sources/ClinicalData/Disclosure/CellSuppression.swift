@@ -29,7 +29,8 @@ struct CellSuppression {
         // The leak just worked on is checked first: it usually survives a few withheld cells,
         // and checking it alone is much cheaper than a full audit.
         while let leak = previous.flatMap({ audit.discloses($0.cells, states, statements: statements) ? $0 : nil })
-                ?? audit.leaks(states, statements: statements, first: true).first {
+            ?? audit.leaks(states, statements: statements, first: true).first
+        {
             previous = leak
             let candidates = self.candidates(around: leak.cells, tables: tables, states: states)
             if let cell = candidates.first(where: { candidate in

@@ -65,7 +65,7 @@ extension IntegerSystem {
         /// A rational affine form: constant + sum of coefficient x free unknown.
         fileprivate struct Affine: Sendable {
             var constant: Fraction
-            var coefficients: [Fraction]   // one per free unknown
+            var coefficients: [Fraction]  // one per free unknown
 
             var negated: Affine {
                 Affine(constant: .zero - constant, coefficients: coefficients.map { .zero - $0 })
@@ -94,7 +94,7 @@ extension IntegerSystem {
                 row[n] = Fraction(constraint.bound)
                 return row
             }
-            var pivotOf = [Int: Int]()   // variable -> row
+            var pivotOf = [Int: Int]()  // variable -> row
             var rank = 0
             for column in 0..<n where rank < rows.count {
                 guard let pivot = (rank..<rows.count).first(where: { !rows[$0][column].isZero }) else { continue }
@@ -254,8 +254,10 @@ extension IntegerSystem {
                 return (coefficients, Double(constraint.bound))
             }
             let objective = form.coefficients.map(\.double)
-            return LinearProgram.minimum(of: objective, constraints: constraints, lower: free.map { Double(system.lower[$0]) },
-                                         upper: free.map { Double(system.upper[$0]) }).map { $0 + form.constant.double }
+            return LinearProgram.minimum(
+                of: objective, constraints: constraints, lower: free.map { Double(system.lower[$0]) },
+                upper: free.map { Double(system.upper[$0]) }
+            ).map { $0 + form.constant.double }
         }
 
         private func relaxationFeasible(_ constraints: [Constraint], _ lo: [Int], _ hi: [Int]) -> Bool {
@@ -264,8 +266,9 @@ extension IntegerSystem {
                 for term in constraint.terms { coefficients[term.variable] += Double(term.coefficient) }
                 return (coefficients, Double(constraint.bound))
             }
-            return LinearProgram.minimum(of: Array(repeating: 0, count: free.count), constraints: rows,
-                                         lower: lo.map(Double.init), upper: hi.map(Double.init)) != nil
+            return LinearProgram.minimum(
+                of: Array(repeating: 0, count: free.count), constraints: rows,
+                lower: lo.map(Double.init), upper: hi.map(Double.init)) != nil
         }
 
         // MARK: Search over the free unknowns
@@ -329,7 +332,7 @@ extension IntegerSystem {
             while changed {
                 changed = false
                 rounds += 1
-                if rounds > 64 { return true }   // slow convergence around a cycle: the search splits instead
+                if rounds > 64 { return true }  // slow convergence around a cycle: the search splits instead
                 for constraint in constraints {
                     var minimum = 0
                     for term in constraint.terms {
@@ -424,4 +427,3 @@ struct Fraction: Hashable, Sendable {
         Fraction(lhs.numerator * rhs.denominator, lhs.denominator * rhs.numerator)
     }
 }
-

@@ -10,8 +10,10 @@
 enum LinearProgram {
     /// min objective . x subject to constraints (a . x <= b) and lower <= x <= upper; nil when
     /// infeasible.
-    static func minimum(of objective: [Double], constraints: [(coefficients: [Double], bound: Double)],
-                        lower: [Double], upper: [Double]) -> Double? {
+    static func minimum(
+        of objective: [Double], constraints: [(coefficients: [Double], bound: Double)],
+        lower: [Double], upper: [Double]
+    ) -> Double? {
         let n = objective.count
         // Shift to y = x - lower in [0, upper - lower]; the upper bounds become rows.
         var rows = constraints.map { constraint -> (a: [Double], b: Double) in
@@ -105,7 +107,7 @@ enum LinearProgram {
                         leaving = i
                     }
                 }
-                guard let row = leaving else { return -Double.infinity }   // unbounded (not for bounded systems)
+                guard let row = leaving else { return -Double.infinity }  // unbounded (not for bounded systems)
                 pivot(row: row, column: column)
             }
             return nil

@@ -37,8 +37,10 @@ struct FHIRFileReader {
             file = try ChunkedFile(path: path, chunkSize: chunkSize)
         } catch {
             extractor.beginFile(path, bytes: 0)
-            extractor.abandonFile(RecordError(kind: RecordErrorKind.unreadableFile, file: path, resource: "file",
-                                              reason: "cannot be opened (\(error.reason)); check permissions"))
+            extractor.abandonFile(
+                RecordError(
+                    kind: RecordErrorKind.unreadableFile, file: path, resource: "file",
+                    reason: "cannot be opened (\(error.reason)); check permissions"))
             return 0
         }
         extractor.beginFile(path, bytes: 0)
@@ -71,7 +73,9 @@ struct FHIRFileReader {
                         cursor.position += 3
                     }
                     guard try cursor.peek() == UInt8(ascii: "{") else {
-                        throw FileFailure(kind: RecordErrorKind.notFHIRR4, reason: "starts with \(cursor.describeNext()), not a JSON object; a FHIR Bundle is a JSON object with resourceType Bundle")
+                        throw FileFailure(
+                            kind: RecordErrorKind.notFHIRR4,
+                            reason: "starts with \(cursor.describeNext()), not a JSON object; a FHIR Bundle is a JSON object with resourceType Bundle")
                     }
                     try cursor.enterObject()
                     state = .rootMembers(first: true)
@@ -88,7 +92,9 @@ struct FHIRFileReader {
                     if key.equals("resourceType") {
                         let type = try cursor.string()
                         guard type.equals("Bundle") else {
-                            throw FileFailure(kind: RecordErrorKind.notFHIRR4, reason: "is a \(type.text) resource, not a Bundle; export Bundles (.json) or bulk NDJSON (.ndjson)")
+                            throw FileFailure(
+                                kind: RecordErrorKind.notFHIRR4,
+                                reason: "is a \(type.text) resource, not a Bundle; export Bundles (.json) or bulk NDJSON (.ndjson)")
                         }
                         bundleChecked = true
                         state = .rootMembers(first: false)
@@ -115,7 +121,9 @@ struct FHIRFileReader {
 
                 case .trailing:
                     guard try cursor.atEnd() else {
-                        throw FileFailure(kind: RecordErrorKind.invalidJSON, reason: "unexpected \(cursor.describeNext()) after the Bundle at byte \(file.totalBytes - file.count + cursor.offset)")
+                        throw FileFailure(
+                            kind: RecordErrorKind.invalidJSON,
+                            reason: "unexpected \(cursor.describeNext()) after the Bundle at byte \(file.totalBytes - file.count + cursor.offset)")
                     }
                     if file.atEndOfFile { return }
                     consumed = cursor.offset
@@ -137,11 +145,18 @@ struct FHIRFileReader {
             } catch JSONFault.incomplete {
                 guard try refill(file, consumed: &consumed) else {
                     if case .ndjson = state, consumed == file.count { return }
-                    throw FileFailure(kind: RecordErrorKind.invalidJSON, reason: "ends in the middle of the JSON (after \(entryNumber) entries, \(file.totalBytes) bytes); the file is truncated: export or copy it again")
+                    throw FileFailure(
+                        kind: RecordErrorKind.invalidJSON,
+                        reason:
+                            "ends in the middle of the JSON (after \(entryNumber) entries, \(file.totalBytes) bytes); the file is truncated: export or copy it again"
+                    )
                 }
             } catch JSONFault.malformed(let message) {
-                throw FileFailure(kind: RecordErrorKind.invalidJSON,
-                                  reason: "invalid JSON at byte \(file.totalBytes - file.count + cursor.offset) (\(format == .bundle ? "entry \(entryNumber)" : "line \(entryNumber)")): \(message)")
+                throw FileFailure(
+                    kind: RecordErrorKind.invalidJSON,
+                    reason:
+                        "invalid JSON at byte \(file.totalBytes - file.count + cursor.offset) (\(format == .bundle ? "entry \(entryNumber)" : "line \(entryNumber)")): \(message)"
+                )
             }
         }
     }
@@ -164,9 +179,13 @@ struct FHIRFileReader {
         try cursor.enterObject()
         var first = true
         while let key = try cursor.nextKey(&first) {
-            if key.equals("resource") { resource = try resources.parse(&cursor) }
-            else if key.equals("fullUrl") { fullURL = try cursor.optionalString() }
-            else { try cursor.skipValue() }
+            if key.equals("resource") {
+                resource = try resources.parse(&cursor)
+            } else if key.equals("fullUrl") {
+                fullURL = try cursor.optionalString()
+            } else {
+                try cursor.skipValue()
+            }
         }
         return (resource, fullURL)
     }

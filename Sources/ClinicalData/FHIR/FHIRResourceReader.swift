@@ -25,7 +25,7 @@ struct FHIRResourceReader {
     private static let preR4Types: Set<String> = [
         "MedicationOrder", "DiagnosticOrder", "ProcedureRequest", "ReferralRequest", "DeviceUseRequest", "Order",
         "OrderResponse", "ProcessRequest", "ProcessResponse", "EligibilityRequest", "EligibilityResponse",
-        "DeviceComponent", "DataElement", "Conformance",
+        "DeviceComponent", "DataElement", "Conformance"
     ]
 
     struct Quantity {
@@ -69,11 +69,13 @@ struct FHIRResourceReader {
     }
 
     enum ParsedResource {
-        case patient(id: JSONString?, gender: JSONString?, birthDate: JSONString?, deathTime: JSONString?, deceased: Bool,
-                     place: (city: JSONString?, district: JSONString?, postalCode: JSONString?, state: JSONString?))
+        case patient(
+            id: JSONString?, gender: JSONString?, birthDate: JSONString?, deathTime: JSONString?, deceased: Bool,
+            place: (city: JSONString?, district: JSONString?, postalCode: JSONString?, state: JSONString?))
         case observation(id: JSONString?, subject: JSONString?, time: JSONString?, value: ObservedValue, components: [ObservedValue], voided: Bool)
-        case condition(id: JSONString?, subject: JSONString?, time: JSONString?, slots: [Int32], status: ConditionStatusText,
-                       codings: [Coding])
+        case condition(
+            id: JSONString?, subject: JSONString?, time: JSONString?, slots: [Int32], status: ConditionStatusText,
+            codings: [Coding])
         case medication(id: JSONString?, subject: JSONString?, time: JSONString?, slots: [Int32], voided: Bool)
         case encounter(subject: JSONString?, start: JSONString?)
         case other(type: JSONString)
@@ -116,8 +118,9 @@ struct FHIRResourceReader {
         if type.equals("MedicationRequest") { return try medication(&cursor, first: &first) }
         while try cursor.nextKey(&first) != nil { try cursor.skipValue() }
         if Self.preR4Types.contains(type.text) {
-            return .invalid(kind: RecordErrorKind.notFHIRR4, resource: type.text,
-                            reason: "\(type.text) is a DSTU2/STU3 resource type that FHIR R4 does not have; export the data as FHIR R4")
+            return .invalid(
+                kind: RecordErrorKind.notFHIRR4, resource: type.text,
+                reason: "\(type.text) is a DSTU2/STU3 resource type that FHIR R4 does not have; export the data as FHIR R4")
         }
         return .other(type: type)
     }
@@ -130,29 +133,46 @@ struct FHIRResourceReader {
         var deceased = false
         var place: (city: JSONString?, district: JSONString?, postalCode: JSONString?, state: JSONString?) = (nil, nil, nil, nil)
         while let key = try cursor.nextKey(&first) {
-            if key.equals("id") { id = try cursor.string() }
-            else if key.equals("gender") { gender = try cursor.optionalString() }
-            else if key.equals("birthDate") { birthDate = try cursor.optionalString() }
-            else if key.equals("deceasedDateTime") { deathTime = try cursor.optionalString(); deceased = deathTime != nil }
-            else if key.equals("deceasedBoolean") { deceased = try cursor.bool() }
-            else if key.equals("address") {
+            if key.equals("id") {
+                id = try cursor.string()
+            } else if key.equals("gender") {
+                gender = try cursor.optionalString()
+            } else if key.equals("birthDate") {
+                birthDate = try cursor.optionalString()
+            } else if key.equals("deceasedDateTime") {
+                deathTime = try cursor.optionalString()
+                deceased = deathTime != nil
+            } else if key.equals("deceasedBoolean") {
+                deceased = try cursor.bool()
+            } else if key.equals("address") {
                 try cursor.enterArray()
                 var firstAddress = true
                 var index = 0
                 while try cursor.nextElement(&firstAddress) {
-                    guard index == 0 else { try cursor.skipValue(); continue }
+                    guard index == 0 else {
+                        try cursor.skipValue()
+                        continue
+                    }
                     index += 1
                     try cursor.enterObject()
                     var firstField = true
                     while let field = try cursor.nextKey(&firstField) {
-                        if field.equals("city") { place.city = try cursor.optionalString() }
-                        else if field.equals("district") { place.district = try cursor.optionalString() }
-                        else if field.equals("postalCode") { place.postalCode = try cursor.optionalString() }
-                        else if field.equals("state") { place.state = try cursor.optionalString() }
-                        else { try cursor.skipValue() }
+                        if field.equals("city") {
+                            place.city = try cursor.optionalString()
+                        } else if field.equals("district") {
+                            place.district = try cursor.optionalString()
+                        } else if field.equals("postalCode") {
+                            place.postalCode = try cursor.optionalString()
+                        } else if field.equals("state") {
+                            place.state = try cursor.optionalString()
+                        } else {
+                            try cursor.skipValue()
+                        }
                     }
                 }
-            } else { try cursor.skipValue() }
+            } else {
+                try cursor.skipValue()
+            }
         }
         return .patient(id: id, gender: gender, birthDate: birthDate, deathTime: deathTime, deceased: deceased, place: place)
     }
@@ -166,15 +186,23 @@ struct FHIRResourceReader {
         var components = [ObservedValue]()
         var voided = false
         while let key = try cursor.nextKey(&first) {
-            if key.equals("code") { try codes(&cursor, kind: .observation, into: &value.slots) }
-            else if key.equals("subject") { subject = try reference(&cursor) }
-            else if key.equals("effectiveDateTime") || key.equals("effectiveInstant") { effective = try cursor.optionalString() }
-            else if key.equals("effectivePeriod") { effective = try periodStart(&cursor) }
-            else if key.equals("issued") { issued = try cursor.optionalString() }
-            else if key.equals("id") { id = try cursor.string() }
-            else if key.equals("status") { voided = Self.isVoided(try cursor.string()) }
-            else if key.hasPrefix("value") { try self.value(key, &cursor, into: &value) }
-            else if key.equals("component") {
+            if key.equals("code") {
+                try codes(&cursor, kind: .observation, into: &value.slots)
+            } else if key.equals("subject") {
+                subject = try reference(&cursor)
+            } else if key.equals("effectiveDateTime") || key.equals("effectiveInstant") {
+                effective = try cursor.optionalString()
+            } else if key.equals("effectivePeriod") {
+                effective = try periodStart(&cursor)
+            } else if key.equals("issued") {
+                issued = try cursor.optionalString()
+            } else if key.equals("id") {
+                id = try cursor.string()
+            } else if key.equals("status") {
+                voided = Self.isVoided(try cursor.string())
+            } else if key.hasPrefix("value") {
+                try self.value(key, &cursor, into: &value)
+            } else if key.equals("component") {
                 try cursor.enterArray()
                 var firstComponent = true
                 while try cursor.nextElement(&firstComponent) {
@@ -182,13 +210,19 @@ struct FHIRResourceReader {
                     try cursor.enterObject()
                     var firstField = true
                     while let field = try cursor.nextKey(&firstField) {
-                        if field.equals("code") { try codes(&cursor, kind: .observation, into: &component.slots) }
-                        else if field.hasPrefix("value") { try self.value(field, &cursor, into: &component) }
-                        else { try cursor.skipValue() }
+                        if field.equals("code") {
+                            try codes(&cursor, kind: .observation, into: &component.slots)
+                        } else if field.hasPrefix("value") {
+                            try self.value(field, &cursor, into: &component)
+                        } else {
+                            try cursor.skipValue()
+                        }
                     }
                     if !component.slots.isEmpty { components.append(component) }
                 }
-            } else { try cursor.skipValue() }
+            } else {
+                try cursor.skipValue()
+            }
         }
         return .observation(id: id, subject: subject, time: effective ?? issued, value: value, components: components, voided: voided)
     }
@@ -202,25 +236,34 @@ struct FHIRResourceReader {
         var codings = [Coding]()
         var status = ConditionStatusText()
         while let key = try cursor.nextKey(&first) {
-            if key.equals("code") { try codes(&cursor, kind: .condition, into: &slots, codings: &codings) }
-            else if key.equals("subject") { subject = try reference(&cursor) }
-            else if key.equals("onsetDateTime") { onset = try cursor.optionalString() }
-            else if key.equals("onsetPeriod") { onset = try periodStart(&cursor) }
-            else if key.equals("recordedDate") { recorded = try cursor.optionalString() }
-            else if key.equals("id") { id = try cursor.string() }
-            else if key.equals("abatementDateTime") { status.abatement = try cursor.optionalString() }
-            else if key.equals("abatementPeriod") { status.abatement = try periodStart(&cursor) }
-            else if key.equals("abatementBoolean") { status.abatedUndated = try cursor.bool() }
-            else if key.equals("abatementString") || key.equals("abatementAge") || key.equals("abatementRange") {
+            if key.equals("code") {
+                try codes(&cursor, kind: .condition, into: &slots, codings: &codings)
+            } else if key.equals("subject") {
+                subject = try reference(&cursor)
+            } else if key.equals("onsetDateTime") {
+                onset = try cursor.optionalString()
+            } else if key.equals("onsetPeriod") {
+                onset = try periodStart(&cursor)
+            } else if key.equals("recordedDate") {
+                recorded = try cursor.optionalString()
+            } else if key.equals("id") {
+                id = try cursor.string()
+            } else if key.equals("abatementDateTime") {
+                status.abatement = try cursor.optionalString()
+            } else if key.equals("abatementPeriod") {
+                status.abatement = try periodStart(&cursor)
+            } else if key.equals("abatementBoolean") {
+                status.abatedUndated = try cursor.bool()
+            } else if key.equals("abatementString") || key.equals("abatementAge") || key.equals("abatementRange") {
                 try cursor.skipValue()
                 status.abatedUndated = true
-            }
-            else if key.equals("verificationStatus") || key.equals("clinicalStatus") {
+            } else if key.equals("verificationStatus") || key.equals("clinicalStatus") {
                 if try cursor.peek() == UInt8(ascii: "\"") {
                     _ = try cursor.string()
                     while try cursor.nextKey(&first) != nil { try cursor.skipValue() }
-                    return .invalid(kind: RecordErrorKind.notFHIRR4, resource: "Condition/\(id?.text ?? "?")",
-                                    reason: "\(key.text) is a plain code (DSTU2/STU3); FHIR R4 makes it a CodeableConcept: export as R4")
+                    return .invalid(
+                        kind: RecordErrorKind.notFHIRR4, resource: "Condition/\(id?.text ?? "?")",
+                        reason: "\(key.text) is a plain code (DSTU2/STU3); FHIR R4 makes it a CodeableConcept: export as R4")
                 }
                 var statusCodes = [JSONString]()
                 try codingCodes(&cursor, into: &statusCodes)
@@ -228,9 +271,12 @@ struct FHIRResourceReader {
             } else if key.equals("patient") {
                 try cursor.skipValue()
                 while try cursor.nextKey(&first) != nil { try cursor.skipValue() }
-                return .invalid(kind: RecordErrorKind.notFHIRR4, resource: "Condition/\(id?.text ?? "?")",
-                                reason: "Condition.patient is DSTU2; FHIR R4 uses Condition.subject: export as R4")
-            } else { try cursor.skipValue() }
+                return .invalid(
+                    kind: RecordErrorKind.notFHIRR4, resource: "Condition/\(id?.text ?? "?")",
+                    reason: "Condition.patient is DSTU2; FHIR R4 uses Condition.subject: export as R4")
+            } else {
+                try cursor.skipValue()
+            }
         }
         return .condition(id: id, subject: subject, time: onset ?? recorded, slots: slots, status: status, codings: codings)
     }
@@ -242,12 +288,19 @@ struct FHIRResourceReader {
         var slots = [Int32]()
         var voided = false
         while let key = try cursor.nextKey(&first) {
-            if key.equals("medicationCodeableConcept") { try codes(&cursor, kind: .medication, into: &slots) }
-            else if key.equals("subject") { subject = try reference(&cursor) }
-            else if key.equals("authoredOn") { authored = try cursor.optionalString() }
-            else if key.equals("id") { id = try cursor.string() }
-            else if key.equals("status") { voided = Self.isVoided(try cursor.string()) }
-            else { try cursor.skipValue() }
+            if key.equals("medicationCodeableConcept") {
+                try codes(&cursor, kind: .medication, into: &slots)
+            } else if key.equals("subject") {
+                subject = try reference(&cursor)
+            } else if key.equals("authoredOn") {
+                authored = try cursor.optionalString()
+            } else if key.equals("id") {
+                id = try cursor.string()
+            } else if key.equals("status") {
+                voided = Self.isVoided(try cursor.string())
+            } else {
+                try cursor.skipValue()
+            }
         }
         return .medication(id: id, subject: subject, time: authored, slots: slots, voided: voided)
     }
@@ -256,9 +309,13 @@ struct FHIRResourceReader {
         var subject: JSONString?
         var start: JSONString?
         while let key = try cursor.nextKey(&first) {
-            if key.equals("subject") { subject = try reference(&cursor) }
-            else if key.equals("period") { start = try periodStart(&cursor) }
-            else { try cursor.skipValue() }
+            if key.equals("subject") {
+                subject = try reference(&cursor)
+            } else if key.equals("period") {
+                start = try periodStart(&cursor)
+            } else {
+                try cursor.skipValue()
+            }
         }
         return .encounter(subject: subject, start: start)
     }
@@ -276,19 +333,26 @@ struct FHIRResourceReader {
     }
 
     /// The same, keeping every coding (a Condition's, for the codes that look related but are not in the study).
-    private func codes(_ cursor: inout JSONCursor, kind: StudyIndex.RecordKind, into slots: inout [Int32],
-                       codings: inout [Coding]) throws(JSONFault) {
+    private func codes(
+        _ cursor: inout JSONCursor, kind: StudyIndex.RecordKind, into slots: inout [Int32],
+        codings: inout [Coding]
+    ) throws(JSONFault) {
         var kept: [Coding]? = []
         try codes(&cursor, kind: kind, into: &slots, keeping: &kept)
         codings = kept ?? []
     }
 
-    private func codes(_ cursor: inout JSONCursor, kind: StudyIndex.RecordKind, into slots: inout [Int32],
-                       keeping codings: inout [Coding]?) throws(JSONFault) {
+    private func codes(
+        _ cursor: inout JSONCursor, kind: StudyIndex.RecordKind, into slots: inout [Int32],
+        keeping codings: inout [Coding]?
+    ) throws(JSONFault) {
         try cursor.enterObject()
         var first = true
         while let key = try cursor.nextKey(&first) {
-            guard key.equals("coding") else { try cursor.skipValue(); continue }
+            guard key.equals("coding") else {
+                try cursor.skipValue()
+                continue
+            }
             try cursor.enterArray()
             var firstCoding = true
             while try cursor.nextElement(&firstCoding) {
@@ -296,10 +360,15 @@ struct FHIRResourceReader {
                 try cursor.enterObject()
                 var firstField = true
                 while let field = try cursor.nextKey(&firstField) {
-                    if field.equals("system") { coding.system = try cursor.optionalString() }
-                    else if field.equals("code") { coding.code = try cursor.optionalString() }
-                    else if field.equals("display"), codings != nil { coding.display = try cursor.optionalString() }
-                    else { try cursor.skipValue() }
+                    if field.equals("system") {
+                        coding.system = try cursor.optionalString()
+                    } else if field.equals("code") {
+                        coding.code = try cursor.optionalString()
+                    } else if field.equals("display"), codings != nil {
+                        coding.display = try cursor.optionalString()
+                    } else {
+                        try cursor.skipValue()
+                    }
                 }
                 matcher.match(system: coding.system, code: coding.code, kind: kind, into: &slots)
                 codings?.append(coding)
@@ -312,7 +381,10 @@ struct FHIRResourceReader {
         try cursor.enterObject()
         var first = true
         while let key = try cursor.nextKey(&first) {
-            guard key.equals("coding") else { try cursor.skipValue(); continue }
+            guard key.equals("coding") else {
+                try cursor.skipValue()
+                continue
+            }
             try cursor.enterArray()
             var firstCoding = true
             while try cursor.nextElement(&firstCoding) {
@@ -351,12 +423,19 @@ struct FHIRResourceReader {
             try cursor.enterObject()
             var first = true
             while let field = try cursor.nextKey(&first) {
-                if field.equals("value") { quantity.value = try cursor.number() }
-                else if field.equals("comparator") { quantity.comparator = try cursor.optionalString() }
-                else if field.equals("unit") { quantity.unit = try cursor.optionalString() }
-                else if field.equals("code") { quantity.code = try cursor.optionalString() }
-                else if field.equals("system") { quantity.system = try cursor.optionalString() }
-                else { try cursor.skipValue() }
+                if field.equals("value") {
+                    quantity.value = try cursor.number()
+                } else if field.equals("comparator") {
+                    quantity.comparator = try cursor.optionalString()
+                } else if field.equals("unit") {
+                    quantity.unit = try cursor.optionalString()
+                } else if field.equals("code") {
+                    quantity.code = try cursor.optionalString()
+                } else if field.equals("system") {
+                    quantity.system = try cursor.optionalString()
+                } else {
+                    try cursor.skipValue()
+                }
             }
             value.quantity = quantity
         } else if key.equals("valueCodeableConcept") {
@@ -377,10 +456,12 @@ struct FHIRResourceReader {
     // MARK: Delivery
 
     /// Hands a parsed resource to the extractor. `location` names the entry for messages.
-    func deliver(_ resource: ParsedResource, fullURL: JSONString?, buffer: JSONCursor, location: String,
-                 to extractor: CohortExtractor) {
+    func deliver(
+        _ resource: ParsedResource, fullURL: JSONString?, buffer: JSONCursor, location: String,
+        to extractor: CohortExtractor
+    ) {
         switch resource {
-        case let .patient(id, gender, birthDate, deathTime, deceased, place):
+        case .patient(let id, let gender, let birthDate, let deathTime, let deceased, let place):
             guard let patientID = id.map(\.text) ?? fullURL.map(FHIRReference.patientID) else {
                 extractor.report(kind: RecordErrorKind.malformedValue, resource: "Patient (\(location))", reason: "Patient without id; skipped")
                 return
@@ -390,8 +471,9 @@ struct FHIRResourceReader {
             if let birthDate {
                 // A birth date is a calendar date: read in UTC, its day is the date written.
                 guard let instant = birthDate.withText({ ISO8601Text.instant($0) }) else {
-                    extractor.report(kind: RecordErrorKind.badDate, resource: "Patient/\(patientID)",
-                                     reason: "birthDate '\(birthDate.text)' is not a FHIR date (YYYY-MM-DD)")
+                    extractor.report(
+                        kind: RecordErrorKind.badDate, resource: "Patient/\(patientID)",
+                        reason: "birthDate '\(birthDate.text)' is not a FHIR date (YYYY-MM-DD)")
                     extractor.patient(id: patientID, birthDate: nil, sex: gender?.text, death: nil, place: Self.place(place))
                     return
                 }
@@ -402,7 +484,7 @@ struct FHIRResourceReader {
             if deceased, death == nil { death = Int64.min }
             extractor.patient(id: patientID, birthDate: birth, sex: gender?.text, death: death, place: Self.place(place))
 
-        case let .observation(id, subject, time, value, components, voided):
+        case .observation(let id, let subject, let time, let value, let components, let voided):
             extractor.countResource("Observation")
             guard !value.slots.isEmpty || !components.isEmpty, !voided else {
                 extractor.countNotInStudy()
@@ -410,13 +492,14 @@ struct FHIRResourceReader {
             }
             let resourceName = { "Observation/\(id?.text ?? "?")" }
             guard let patient = patientID(subject, resourceName(), extractor),
-                  let instant = instant(time, resourceName(), extractor) else { return }
+                let instant = instant(time, resourceName(), extractor)
+            else { return }
             if !value.slots.isEmpty { deliverValue(value, patient: patient, time: instant, buffer: buffer, resource: resourceName(), to: extractor) }
             for component in components {
                 deliverValue(component, patient: patient, time: instant, buffer: buffer, resource: resourceName(), to: extractor)
             }
 
-        case let .condition(id, subject, time, slots, statusText, codings):
+        case .condition(let id, let subject, let time, let slots, let statusText, let codings):
             extractor.countResource("Condition")
             let resourceName = "Condition/\(id?.text ?? "?")"
             guard let status = conditionStatus(statusText, resourceName, extractor) else { return }
@@ -433,7 +516,7 @@ struct FHIRResourceReader {
             guard let patient = patientID(subject, resourceName, extractor), let instant = instant(time, resourceName, extractor) else { return }
             extractor.condition(patient: patient, slots: slots, time: instant, status: status)
 
-        case let .medication(id, subject, time, slots, voided):
+        case .medication(let id, let subject, let time, let slots, let voided):
             extractor.countResource("MedicationRequest")
             guard !slots.isEmpty, !voided else {
                 extractor.countNotInStudy()
@@ -443,29 +526,32 @@ struct FHIRResourceReader {
             guard let patient = patientID(subject, resourceName, extractor), let instant = instant(time, resourceName, extractor) else { return }
             extractor.presence(patient: patient, slots: slots, time: instant)
 
-        case let .encounter(subject, start):
+        case .encounter(let subject, let start):
             extractor.countResource("Encounter")
             guard let subject, let start, let instant = start.withText({ ISO8601Text.instant($0, zone: zone) }) else { return }
             extractor.encounter(patient: FHIRReference.patientID(subject), time: instant)
 
-        case let .other(type):
+        case .other(let type):
             extractor.countResource(type.text)
 
-        case let .invalid(kind, resource, reason):
+        case .invalid(let kind, let resource, let reason):
             extractor.countResource(resource.split(separator: "/").first.map(String.init) ?? resource)
             extractor.report(kind: kind, resource: "\(resource) (\(location))", reason: reason)
         }
     }
 
-    private func deliverValue(_ value: ObservedValue, patient: String, time: Int64, buffer: JSONCursor, resource: String,
-                              to extractor: CohortExtractor) {
+    private func deliverValue(
+        _ value: ObservedValue, patient: String, time: Int64, buffer: JSONCursor, resource: String,
+        to extractor: CohortExtractor
+    ) {
         if let quantity = value.quantity {
             guard let number = quantity.value else {
                 extractor.report(kind: RecordErrorKind.malformedValue, resource: resource, reason: "valueQuantity without a value; skipped")
                 return
             }
-            extractor.quantity(patient: patient, slots: value.slots, time: time, value: number, unit: quantity.unitText,
-                               comparator: quantity.comparator?.text, resource: resource)
+            extractor.quantity(
+                patient: patient, slots: value.slots, time: time, value: number, unit: quantity.unitText,
+                comparator: quantity.comparator?.text, resource: resource)
         } else if let offset = value.codedValueOffset {
             var cursor = buffer
             cursor.position = buffer.base + offset
@@ -475,8 +561,14 @@ struct FHIRResourceReader {
                 try cursor.enterObject()
                 var first = true
                 while let key = try cursor.nextKey(&first) {
-                    if key.equals("text") { text = try cursor.optionalString()?.text; continue }
-                    guard key.equals("coding") else { try cursor.skipValue(); continue }
+                    if key.equals("text") {
+                        text = try cursor.optionalString()?.text
+                        continue
+                    }
+                    guard key.equals("coding") else {
+                        try cursor.skipValue()
+                        continue
+                    }
                     try cursor.enterArray()
                     var firstCoding = true
                     while try cursor.nextElement(&firstCoding) {
@@ -486,10 +578,15 @@ struct FHIRResourceReader {
                         try cursor.enterObject()
                         var firstField = true
                         while let field = try cursor.nextKey(&firstField) {
-                            if field.equals("system") { system = try cursor.optionalString() }
-                            else if field.equals("code") { code = try cursor.optionalString() }
-                            else if field.equals("display") { display = try cursor.optionalString() }
-                            else { try cursor.skipValue() }
+                            if field.equals("system") {
+                                system = try cursor.optionalString()
+                            } else if field.equals("code") {
+                                code = try cursor.optionalString()
+                            } else if field.equals("display") {
+                                display = try cursor.optionalString()
+                            } else {
+                                try cursor.skipValue()
+                            }
                         }
                         if let found = matcher.code(system: system, code: code) { codes.append(found) }
                         if text == nil { text = display?.text }
@@ -508,13 +605,18 @@ struct FHIRResourceReader {
 
     /// The condition's verification, abatement and clinical status; nil (reported) when the
     /// abatement date cannot be read.
-    private func conditionStatus(_ text: ConditionStatusText, _ resource: @autoclosure () -> String,
-                                 _ extractor: CohortExtractor) -> ConditionRecordStatus? {
+    private func conditionStatus(
+        _ text: ConditionStatusText, _ resource: @autoclosure () -> String,
+        _ extractor: CohortExtractor
+    ) -> ConditionRecordStatus? {
         var status = ConditionRecordStatus.unknown
         if let code = text.verification {
             guard let verification = VerificationStatus(rawValue: code.text) else {
-                extractor.report(kind: RecordErrorKind.malformedValue, resource: resource(),
-                                 reason: "verificationStatus '\(code.text)' is not one of \(VerificationStatus.allCases.filter { $0 != .unknown }.map(\.rawValue).joined(separator: ", ")); skipped")
+                extractor.report(
+                    kind: RecordErrorKind.malformedValue, resource: resource(),
+                    reason:
+                        "verificationStatus '\(code.text)' is not one of \(VerificationStatus.allCases.filter { $0 != .unknown }.map(\.rawValue).joined(separator: ", ")); skipped"
+                )
                 return nil
             }
             status.verification = verification

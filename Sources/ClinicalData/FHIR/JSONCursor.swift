@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why JSON could not be read at the cursor.
@@ -49,7 +49,8 @@ struct JSONCursor {
                 // Pretty-printed FHIR is mostly indentation: skip it a word at a time.
                 position += 1
                 while end - position >= 8,
-                      UnsafeRawPointer(position).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 {
+                    UnsafeRawPointer(position).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020
+                {
                     position += 8
                 }
                 continue
@@ -139,7 +140,8 @@ struct JSONCursor {
         let start = position
         while true {
             guard position < end,
-                  let found = memchr(position, Int32(UInt8(ascii: "\"")), end - position) else { throw .incomplete }
+                let found = memchr(position, Int32(UInt8(ascii: "\"")), end - position)
+            else { throw .incomplete }
             let quote = found.assumingMemoryBound(to: UInt8.self)
             var backslashes = 0
             var before = quote - 1
@@ -171,8 +173,10 @@ struct JSONCursor {
         let start = position
         while position < end {
             let byte = position.pointee
-            guard (byte >= 48 && byte <= 57) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
-                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") else { break }
+            guard
+                (byte >= 48 && byte <= 57) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+            else { break }
             position += 1
         }
         // A number that touches the end of the buffer may continue in the next chunk.
@@ -185,8 +189,12 @@ struct JSONCursor {
 
     mutating func bool() throws(JSONFault) -> Bool {
         switch try peek() {
-        case UInt8(ascii: "t"): try literal("true"); return true
-        case UInt8(ascii: "f"): try literal("false"); return false
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return true
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return false
         default: throw .malformed("expected true or false, found \(describeNext())")
         }
     }
@@ -237,7 +245,8 @@ struct JSONCursor {
                 }
             case 0x20:
                 while end - position >= 9,
-                      UnsafeRawPointer(position + 1).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 {
+                    UnsafeRawPointer(position + 1).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020
+                {
                     position += 8
                 }
             default:
@@ -318,10 +327,14 @@ struct JSONString {
             case UInt8(ascii: "b"): scalars.append("\u{08}")
             case UInt8(ascii: "f"): scalars.append("\u{0C}")
             case UInt8(ascii: "u"):
-                guard var code = hex4(index) else { scalars.append("\u{FFFD}"); continue }
+                guard var code = hex4(index) else {
+                    scalars.append("\u{FFFD}")
+                    continue
+                }
                 index += 4
                 if (0xD800..<0xDC00).contains(code), index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                   bytes[index + 1] == UInt8(ascii: "u"), let low = hex4(index + 2), (0xDC00..<0xE000).contains(low) {
+                    bytes[index + 1] == UInt8(ascii: "u"), let low = hex4(index + 2), (0xDC00..<0xE000).contains(low)
+                {
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     index += 6
                 }

@@ -66,8 +66,10 @@ public final class CohortExtractor {
         for id in stagedOrder where !ignoredInFile.contains(id) {
             let record = staged[id]!
             if finalizedIDs.contains(id) {
-                tally.record(RecordError(kind: RecordErrorKind.duplicateBundle, file: currentFile, resource: "Patient/\(id)",
-                                         reason: "records for a patient already read from another bundle; ignored"))
+                tally.record(
+                    RecordError(
+                        kind: RecordErrorKind.duplicateBundle, file: currentFile, resource: "Patient/\(id)",
+                        reason: "records for a patient already read from another bundle; ignored"))
                 continue
             }
             if pending[id] == nil {
@@ -103,8 +105,12 @@ public final class CohortExtractor {
             if record.hasDemographics {
                 finalize(record)
             } else {
-                tally.record(RecordError(kind: RecordErrorKind.orphanRecord, file: record.file, resource: "Patient/\(id)",
-                                         reason: "\(record.events.count + record.encounters.count) records refer to a patient the export has no Patient resource or row for; skipped"))
+                tally.record(
+                    RecordError(
+                        kind: RecordErrorKind.orphanRecord, file: record.file, resource: "Patient/\(id)",
+                        reason:
+                            "\(record.events.count + record.encounters.count) records refer to a patient the export has no Patient resource or row for; skipped"
+                    ))
             }
         }
         pending.removeAll()
@@ -199,8 +205,10 @@ public final class CohortExtractor {
 
     /// A measured value for `slots`, in `unit` (nil: none given). `comparator` ("<", "<=",
     /// ">=", ">") marks a censored result, which each feature's `censored` policy drops or keeps.
-    public func quantity(patient: String, slots: [Int32], time: Int64, value: Double, unit: String?,
-                         comparator: String? = nil, resource: @autoclosure () -> String) {
+    public func quantity(
+        patient: String, slots: [Int32], time: Int64, value: Double, unit: String?,
+        comparator: String? = nil, resource: @autoclosure () -> String
+    ) {
         for slot in slots {
             fileTally.slots[Int(slot)].records += 1
             guard value.isFinite else {
@@ -224,8 +232,10 @@ public final class CohortExtractor {
     }
 
     /// A coded or textual value (smoking status, "Never smoker") for categorical `slots`.
-    public func coded(patient: String, slots: [Int32], time: Int64, codes: [ClinicalCode], text: String?,
-                      resource: @autoclosure () -> String) {
+    public func coded(
+        patient: String, slots: [Int32], time: Int64, codes: [ClinicalCode], text: String?,
+        resource: @autoclosure () -> String
+    ) {
         for slot in slots {
             fileTally.slots[Int(slot)].records += 1
             guard let feature = index.feature(slot), feature.isCategorical else {
@@ -234,8 +244,9 @@ public final class CohortExtractor {
                     guard let converted = convert(number, unit: nil, slot: slot, resource: resource()) else { continue }
                     add(patient: patient, slot: slot, time: time, value: converted)
                 } else {
-                    report(kind: RecordErrorKind.malformedValue, resource: resource(),
-                           reason: "\(index.name(of: slot)) expects a number, got \(text.map { "'\($0)'" } ?? "a coded value")")
+                    report(
+                        kind: RecordErrorKind.malformedValue, resource: resource(),
+                        reason: "\(index.name(of: slot)) expects a number, got \(text.map { "'\($0)'" } ?? "a coded value")")
                 }
                 continue
             }
@@ -278,8 +289,9 @@ public final class CohortExtractor {
         fileTally.slots[Int(slot)].records += 1
         guard let category = sexCategory(text) else {
             fileTally.slots[Int(slot)].unknownCategories += 1
-            report(kind: RecordErrorKind.unknownCategory, resource: resource(),
-                   reason: "sex '\(text)' is not one of \(study.features[Int(slot)].categories.map(\.name).joined(separator: ", "))")
+            report(
+                kind: RecordErrorKind.unknownCategory, resource: resource(),
+                reason: "sex '\(text)' is not one of \(study.features[Int(slot)].categories.map(\.name).joined(separator: ", "))")
             return
         }
         withRecord(patient) { $0.sex = category }
@@ -292,15 +304,21 @@ public final class CohortExtractor {
         }
     }
 
-    private func addCategory(patient: String, slot: Int32, feature: FeatureDefinition, codes: [ClinicalCode], text: String?,
-                             number: Double?, time: Int64, resource: @autoclosure () -> String) {
-        let position = number.flatMap { value in feature.categories.firstIndex { $0.value == value } }
+    private func addCategory(
+        patient: String, slot: Int32, feature: FeatureDefinition, codes: [ClinicalCode], text: String?,
+        number: Double?, time: Int64, resource: @autoclosure () -> String
+    ) {
+        let position =
+            number.flatMap { value in feature.categories.firstIndex { $0.value == value } }
             ?? category(of: feature, codes: codes, text: text)
         guard let position else {
             fileTally.slots[Int(slot)].unknownCategories += 1
             let shown = text ?? number.map { "\($0)" } ?? codes.map(\.description).joined(separator: ", ")
-            report(kind: RecordErrorKind.unknownCategory, resource: resource(),
-                   reason: "\(feature.name) value '\(shown)' is not one of \(feature.categories.map(\.name).joined(separator: ", ")); add it to the study's categories if it belongs")
+            report(
+                kind: RecordErrorKind.unknownCategory, resource: resource(),
+                reason:
+                    "\(feature.name) value '\(shown)' is not one of \(feature.categories.map(\.name).joined(separator: ", ")); add it to the study's categories if it belongs"
+            )
             return
         }
         add(patient: patient, slot: slot, time: time, value: Double(position))
@@ -346,7 +364,8 @@ public final class CohortExtractor {
                 converted = conversion.convert(value)
             case (.failure(let error), _):
                 fileTally.slots[Int(slot)].rejectedUnits[unitText, default: 0] += 1
-                let reason = given.isEmpty
+                let reason =
+                    given.isEmpty
                     ? "\(index.name(of: slot)) has no unit; expected \(slotUnits.canonical.text) or a unit convertible to it"
                     : "\(index.name(of: slot)) in \(error.description); expected \(slotUnits.canonical.text)"
                 report(kind: RecordErrorKind.unknownUnit, resource: resource(), reason: reason)

@@ -14,7 +14,8 @@ public struct ColumnLayout: Hashable, Sendable {
         public var feature: Int {
             switch self {
             case .value(let feature), .indicator(let feature), .category(let feature, _), .categoryIndex(let feature),
-                 .censored(let feature): feature
+                .censored(let feature):
+                feature
             }
         }
     }

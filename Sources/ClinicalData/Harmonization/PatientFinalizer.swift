@@ -103,8 +103,10 @@ struct PatientFinalizer {
 
     /// The feature's value, and whether it rests on a censored result (the last one; for a
     /// mean, any; for a minimum or maximum, the one chosen).
-    private func aggregate(_ slot: Int32, _ aggregation: Aggregation, in record: PatientRecord, before index: Int64,
-                           window: Int64?) -> (value: Double, censored: Bool) {
+    private func aggregate(
+        _ slot: Int32, _ aggregation: Aggregation, in record: PatientRecord, before index: Int64,
+        window: Int64?
+    ) -> (value: Double, censored: Bool) {
         if aggregation == .last {
             let event = lastEvent(of: slot, in: record, before: index, window: window)
             return (event?.value ?? .nan, event?.censored ?? false)

@@ -16,8 +16,10 @@ public struct ConditionDefinition: Hashable, Sendable {
 
     public static let defaultVerification: Set<VerificationStatus> = [.confirmed, .unknown]
 
-    public init(codes: [ClinicalCode] = [], valueSets: [ValueSet] = [], status: ConditionStatus = .everRecorded,
-                verification: Set<VerificationStatus> = ConditionDefinition.defaultVerification) {
+    public init(
+        codes: [ClinicalCode] = [], valueSets: [ValueSet] = [], status: ConditionStatus = .everRecorded,
+        verification: Set<VerificationStatus> = ConditionDefinition.defaultVerification
+    ) {
         self.codes = codes
         self.valueSets = valueSets
         self.status = status

@@ -43,7 +43,7 @@ enum ICD10CMCode {
         ("XIX", "S00", "T88", "Injury, poisoning and certain other consequences of external causes"),
         ("XX", "V00", "Y99", "External causes of morbidity"),
         ("XXI", "Z00", "Z99", "Factors influencing health status and contact with health services"),
-        ("XXII", "U00", "U85", "Codes for special purposes"),
+        ("XXII", "U00", "U85", "Codes for special purposes")
     ]
 
     /// The chapter holding `code`'s category ("IX" for I48.92), nil for a code outside them.

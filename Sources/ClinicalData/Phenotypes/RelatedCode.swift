@@ -25,8 +25,10 @@ public struct RelatedCode: Codable, Sendable, Hashable {
 
     /// Every related code of `seen` (codes no study condition matched), per condition: the
     /// closest relations first, then the most frequent codes.
-    static func find(in seen: [ClinicalCode: QualityTally.SeenCode], conditions: [(name: String, definition: ConditionDefinition)],
-                     map: CodeMap) -> [RelatedCode] {
+    static func find(
+        in seen: [ClinicalCode: QualityTally.SeenCode], conditions: [(name: String, definition: ConditionDefinition)],
+        map: CodeMap
+    ) -> [RelatedCode] {
         var found = [(RelatedCode, Closeness)]()
         for (name, definition) in conditions {
             let patterns = definition.valueSets.flatMap(\.include) + definition.codes.map { ValueSet.Pattern.code($0) }
@@ -34,15 +36,21 @@ public struct RelatedCode: Codable, Sendable, Hashable {
             let keywords = definition.valueSets.flatMap(\.keywords)
             for (code, seenCode) in seen {
                 guard let (relation, closeness) = Self.relation(of: code, display: seenCode.display, to: icd, keywords: keywords, map: map) else { continue }
-                found.append((RelatedCode(condition: name, code: code.description, display: seenCode.display, relation: relation,
-                                          records: seenCode.records), closeness))
+                found.append(
+                    (
+                        RelatedCode(
+                            condition: name, code: code.description, display: seenCode.display, relation: relation,
+                            records: seenCode.records), closeness
+                    ))
             }
         }
         return found.sorted { ($0.0.condition, $0.1, -$0.0.records, $0.0.code) < ($1.0.condition, $1.1, -$1.0.records, $1.0.code) }.map(\.0)
     }
 
-    private static func relation(of code: ClinicalCode, display: String?, to icd: [ValueSet.Pattern], keywords: [String],
-                                 map: CodeMap) -> (String, Closeness)? {
+    private static func relation(
+        of code: ClinicalCode, display: String?, to icd: [ValueSet.Pattern], keywords: [String],
+        map: CodeMap
+    ) -> (String, Closeness)? {
         let targets = code.system == .icd10cm ? [code] : map.targets(of: code).filter { $0.system == .icd10cm }
         let via = { (target: ClinicalCode) in target == code ? "" : " (read as \(target) through the code map)" }
         for target in targets {
@@ -52,7 +60,8 @@ public struct RelatedCode: Codable, Sendable, Hashable {
         }
         for target in targets {
             if let chapter = ICD10CMCode.chapter(target.code),
-               let pattern = icd.first(where: { ICD10CMCode.chapter($0.code.code)?.number == chapter.number }) {
+                let pattern = icd.first(where: { ICD10CMCode.chapter($0.code.code)?.number == chapter.number })
+            {
                 return ("same ICD-10-CM chapter \(chapter.number) (\(chapter.first)-\(chapter.last)) as \(pattern)" + via(target), .chapter)
             }
         }

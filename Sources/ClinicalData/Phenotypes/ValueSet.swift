@@ -52,8 +52,10 @@ public struct ValueSet: Hashable, Sendable {
     public var include: [Pattern]
     public var exclude: [Pattern]
 
-    public init(name: String, title: String, source: String, version: String, keywords: [String] = [], include: [Pattern],
-                exclude: [Pattern] = []) {
+    public init(
+        name: String, title: String, source: String, version: String, keywords: [String] = [], include: [Pattern],
+        exclude: [Pattern] = []
+    ) {
         self.name = name
         self.title = title
         self.source = source
@@ -83,8 +85,9 @@ public struct ValueSet: Hashable, Sendable {
     /// A shipped value set, `Resources/value-sets/<name>.yaml`.
     public static func bundled(_ name: String) throws -> ValueSet {
         guard let url = ClinicalResources.url(for: "value-sets/\(name).yaml") else {
-            throw SchemaError(file: "value set '\(name)'", line: nil, path: "",
-                              problem: "no such shipped value set; use one of \(bundledNames.joined(separator: ", ")) or a path to a value-set .yaml")
+            throw SchemaError(
+                file: "value set '\(name)'", line: nil, path: "",
+                problem: "no such shipped value set; use one of \(bundledNames.joined(separator: ", ")) or a path to a value-set .yaml")
         }
         return try load(contentsOf: url)
     }
@@ -123,7 +126,8 @@ public struct ValueSet: Hashable, Sendable {
                 let text = try field.string()
                 let family = text.hasSuffix("*")
                 guard let code = ClinicalCode(parsing: family ? String(text.dropLast()) : text) else {
-                    throw field.failure("'\(text)' is not a code; write system:code (icd10cm:E11.65, snomed:44054006), with a trailing * for an ICD-10-CM family")
+                    throw field.failure(
+                        "'\(text)' is not a code; write system:code (icd10cm:E11.65, snomed:44054006), with a trailing * for an ICD-10-CM family")
                 }
                 guard !family || code.system == .icd10cm else {
                     throw field.failure("'\(text)': families (a trailing *) are ICD-10-CM prefixes; list \(code.system.displayName) codes one by one")
@@ -133,11 +137,12 @@ public struct ValueSet: Hashable, Sendable {
         }
         let include = try patterns("include")
         guard !include.isEmpty else { throw root.owner.failure("include: list the codes of the value set (icd10cm:E11* for a family)") }
-        return ValueSet(name: try root.required("value_set", "name the value set").string(),
-                        title: try root["title"]?.string() ?? "",
-                        source: try root.required("source", "cite where the codes come from, with the release").string(),
-                        version: try root.required("version", "give the release the codes were taken from").string(),
-                        keywords: try (root["keywords"]?.listOrScalar() ?? []).map { try $0.string().lowercased() },
-                        include: include, exclude: try patterns("exclude"))
+        return ValueSet(
+            name: try root.required("value_set", "name the value set").string(),
+            title: try root["title"]?.string() ?? "",
+            source: try root.required("source", "cite where the codes come from, with the release").string(),
+            version: try root.required("version", "give the release the codes were taken from").string(),
+            keywords: try (root["keywords"]?.listOrScalar() ?? []).map { try $0.string().lowercased() },
+            include: include, exclude: try patterns("exclude"))
     }
 }

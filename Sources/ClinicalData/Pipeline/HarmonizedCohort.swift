@@ -29,7 +29,8 @@ public struct HarmonizedCohort: Sendable {
         guard rows.isEmpty else { return }
         let reasons = report.patients.excluded.sorted { $0.count > $1.count }.prefix(3)
             .map { "\($0.count) \($0.reason)" }.joined(separator: ", ")
-        let detail = report.patients.read == 0
+        let detail =
+            report.patients.read == 0
             ? "no patients read; \(report.errorCount) errors"
             : "\(report.patients.read) read, all excluded: \(reasons)"
         throw ClinicalDataError.noRowsLeft(source: source.description, detail: detail)

@@ -27,8 +27,10 @@ public struct PreparedDataset: Sendable, Hashable {
     /// Where imputation and standardization statistics came from, for people.
     public var statisticsSource: String
 
-    public init(study: String, studyHash: String, site: String, columns: [String], labelName: String, data: Dataset,
-                statistics: FeatureStatistics?, statisticsSource: String) {
+    public init(
+        study: String, studyHash: String, site: String, columns: [String], labelName: String, data: Dataset,
+        statistics: FeatureStatistics?, statisticsSource: String
+    ) {
         precondition(columns.count == data.featureCount, "one name per column")
         self.study = study
         self.studyHash = studyHash
@@ -44,18 +46,22 @@ public struct PreparedDataset: Sendable, Hashable {
     public init(cohort: HarmonizedCohort, site: String, statistics: FederatedStatistics) {
         let encoder = CohortEncoder(study: cohort.study)
         let sites = statistics.summary.sites
-        self.init(study: cohort.study.id, studyHash: cohort.study.sha256, site: site, columns: encoder.layout.names,
-                  labelName: cohort.study.label.name, data: encoder.encode(cohort.rows, imputation: statistics.imputationValues),
-                  statistics: statistics.standardization,
-                  statisticsSource: sites.count == 1 && sites[0] == site ? "local (this site only)" : "federated over \(sites.count) sites: \(sites.joined(separator: ", "))")
+        self.init(
+            study: cohort.study.id, studyHash: cohort.study.sha256, site: site, columns: encoder.layout.names,
+            labelName: cohort.study.label.name, data: encoder.encode(cohort.rows, imputation: statistics.imputationValues),
+            statistics: statistics.standardization,
+            statisticsSource: sites.count == 1 && sites[0] == site
+                ? "local (this site only)" : "federated over \(sites.count) sites: \(sites.joined(separator: ", "))")
     }
 
     // MARK: Writing
 
     /// The file's text.
     public func text() -> String {
-        var lines = ["# \(Self.format)", "# study: \(study)", "# study_sha256: \(studyHash)", "# site: \(site)",
-                     "# rows: \(data.count)", "# label: \(labelName)", "# statistics: \(statisticsSource)"]
+        var lines = [
+            "# \(Self.format)", "# study: \(study)", "# study_sha256: \(studyHash)", "# site: \(site)",
+            "# rows: \(data.count)", "# label: \(labelName)", "# statistics: \(statisticsSource)"
+        ]
         if let statistics {
             lines.append("# standardization_mean: " + statistics.mean.map { "\($0)" }.joined(separator: ","))
             lines.append("# standardization_std: " + statistics.standardDeviation.map { "\($0)" }.joined(separator: ","))
@@ -132,7 +138,8 @@ public struct PreparedDataset: Sendable, Hashable {
             }
         }
         guard let study = header["study"], let hash = header["study_sha256"], let site = header["site"],
-              let labelName = header["label"] else {
+            let labelName = header["label"]
+        else {
             throw failure(nil, "the header lacks study, study_sha256, site or label")
         }
         guard let (_, namesLine) = columnLine else { throw failure(nil, "no column header row") }
@@ -172,9 +179,10 @@ public struct PreparedDataset: Sendable, Hashable {
             }
             statistics = FeatureStatistics(mean: mean, standardDeviation: std)
         }
-        return PreparedDataset(study: study, studyHash: hash, site: site, columns: Array(names.dropLast()), labelName: labelName,
-                               data: Dataset(features: features, labels: labels, exampleShape: Shape([width]), task: .binary),
-                               statistics: statistics, statisticsSource: header["statistics"] ?? "")
+        return PreparedDataset(
+            study: study, studyHash: hash, site: site, columns: Array(names.dropLast()), labelName: labelName,
+            data: Dataset(features: features, labels: labels, exampleShape: Shape([width]), task: .binary),
+            statistics: statistics, statisticsSource: header["statistics"] ?? "")
     }
 }
 

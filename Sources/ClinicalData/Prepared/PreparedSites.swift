@@ -1,5 +1,5 @@
-import Foundation
 import Federation
+import Foundation
 import Learning
 
 /// Loads prepared site datasets as the sites of a federated study.
@@ -9,8 +9,10 @@ public enum PreparedSites {
     ///
     /// All files must carry the same study hash (and `study`'s, when given): sites prepared
     /// with different study files describe different features and are refused.
-    public static func load(_ paths: [String], study: StudySchema? = nil, trainFraction: Double = 0.66, seed: UInt64,
-                            standardization: Standardization = .federated) throws -> [SiteData] {
+    public static func load(
+        _ paths: [String], study: StudySchema? = nil, trainFraction: Double = 0.66, seed: UInt64,
+        standardization: Standardization = .federated
+    ) throws -> [SiteData] {
         guard !paths.isEmpty else { throw ClinicalDataError.invalidOption("no prepared site datasets given") }
         var datasets = [PreparedDataset]()
         for path in paths {
@@ -34,13 +36,17 @@ public enum PreparedSites {
 
 extension PreparedDataset {
     /// The site's rows split into train and test and standardized.
-    public func siteData(trainFraction: Double = 0.66, seed: UInt64, standardization: Standardization = .federated,
-                         path: String? = nil) throws -> SiteData {
-        let split = StratifiedSplit(labels: data.labels, trainFraction: trainFraction, seed: seed,
-                                    stream: StratifiedSplit.stream(forSite: site))
+    public func siteData(
+        trainFraction: Double = 0.66, seed: UInt64, standardization: Standardization = .federated,
+        path: String? = nil
+    ) throws -> SiteData {
+        let split = StratifiedSplit(
+            labels: data.labels, trainFraction: trainFraction, seed: seed,
+            stream: StratifiedSplit.stream(forSite: site))
         guard !split.train.isEmpty, !split.test.isEmpty else {
-            throw ClinicalDataError.invalidPreparedFile(path: path ?? site, line: nil,
-                                                        problem: "\(data.count) rows are too few for a train and a test split")
+            throw ClinicalDataError.invalidPreparedFile(
+                path: path ?? site, line: nil,
+                problem: "\(data.count) rows are too few for a train and a test split")
         }
         let train = data.subset(split.train)
         let test = data.subset(split.test)
@@ -52,8 +58,9 @@ extension PreparedDataset {
             return SiteData(name: site, train: train.standardized(by: statistics), test: test.standardized(by: statistics))
         case .federated:
             guard let statistics else {
-                throw ClinicalDataError.invalidPreparedFile(path: path ?? site, line: nil,
-                                                            problem: "it holds no federated statistics; prepare it with federated statistics or standardize by site")
+                throw ClinicalDataError.invalidPreparedFile(
+                    path: path ?? site, line: nil,
+                    problem: "it holds no federated statistics; prepare it with federated statistics or standardize by site")
             }
             return SiteData(name: site, train: train.standardized(by: statistics), test: test.standardized(by: statistics))
         }

@@ -52,7 +52,9 @@ public struct SiteSplitter: Sendable {
         var kept = [String: Int]()
         for row in cohort.rows { kept[placeName(row.place, row.file), default: 0] += 1 }
         if Array(kept.keys) == ["unknown"] {
-            throw ClinicalDataError.invalidOption("no patient has a \(grouping.rawValue) in this export; choose another --split-by (\(SiteGrouping.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw ClinicalDataError.invalidOption(
+                "no patient has a \(grouping.rawValue) in this export; choose another --split-by (\(SiteGrouping.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         var allPlaces = Set(kept.keys)
         for patient in cohort.excluded { allPlaces.insert(placeName(patient.place, patient.file)) }
@@ -66,7 +68,8 @@ public struct SiteSplitter: Sendable {
         if let siteCount {
             guard siteCount >= 1 else { throw ClinicalDataError.invalidOption("--sites must be at least 1") }
             guard kept.count >= siteCount else {
-                throw ClinicalDataError.invalidOption("only \(kept.count) distinct \(grouping.rawValue) values among kept patients for \(siteCount) sites; ask for fewer sites")
+                throw ClinicalDataError.invalidOption(
+                    "only \(kept.count) distinct \(grouping.rawValue) values among kept patients for \(siteCount) sites; ask for fewer sites")
             }
             var sizes = Array(repeating: 0, count: siteCount)
             sitePlaces = Array(repeating: [], count: siteCount)
@@ -91,8 +94,9 @@ public struct SiteSplitter: Sendable {
             if let site = siteOfPlace[placeName(patient.place, patient.file)] { excluded[site].append(patient) }
         }
         return siteNames.indices.map { index in
-            Site(name: siteNames[index], places: sitePlaces[index],
-                 cohort: cohort.restricted(rows: rows[index], excluded: excluded[index]))
+            Site(
+                name: siteNames[index], places: sitePlaces[index],
+                cohort: cohort.restricted(rows: rows[index], excluded: excluded[index]))
         }
     }
 
@@ -101,9 +105,12 @@ public struct SiteSplitter: Sendable {
     static func shortFileNames(_ paths: [String]) -> [String: String] {
         let names = paths.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
         guard names.count > 1 else {
-            return Dictionary(uniqueKeysWithValues: zip(paths, names.map { name in
-                name.split(separator: ".").count > 1 ? String(name[..<name.lastIndex(of: ".")!]) : name
-            }))
+            return Dictionary(
+                uniqueKeysWithValues: zip(
+                    paths,
+                    names.map { name in
+                        name.split(separator: ".").count > 1 ? String(name[..<name.lastIndex(of: ".")!]) : name
+                    }))
         }
         var prefix = names[0]
         var suffix = names[0]
@@ -111,10 +118,13 @@ public struct SiteSplitter: Sendable {
             while !name.hasPrefix(prefix) { prefix.removeLast() }
             while !name.hasSuffix(suffix) { suffix.removeFirst() }
         }
-        return Dictionary(uniqueKeysWithValues: zip(paths, names.map { name in
-            let trimmed = String(name.dropFirst(prefix.count).dropLast(min(suffix.count, max(0, name.count - prefix.count - 1))))
-            return trimmed.isEmpty ? name : trimmed
-        }))
+        return Dictionary(
+            uniqueKeysWithValues: zip(
+                paths,
+                names.map { name in
+                    let trimmed = String(name.dropFirst(prefix.count).dropLast(min(suffix.count, max(0, name.count - prefix.count - 1))))
+                    return trimmed.isEmpty ? name : trimmed
+                }))
     }
 
     /// A file-system-safe site name: lowercase letters, digits and dashes.
@@ -132,8 +142,8 @@ public struct SiteSplitter: Sendable {
     }
 }
 
-private extension String {
-    func trimmingCharacters(in character: Character) -> String {
+extension String {
+    fileprivate func trimmingCharacters(in character: Character) -> String {
         var slice = Substring(self)
         while slice.first == character { slice.removeFirst() }
         while slice.last == character { slice.removeLast() }

@@ -99,7 +99,8 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
         let named = { (pairs: [(String, Int)]) in pairs.map { Count(name: $0.0, count: count($0.1)) } }
 
         threshold = rule.threshold
-        suppression = "counts 1-\(rule.threshold - 1) shown as <\(rule.threshold); \(result.withheld) count(s) of \(rule.threshold) or more "
+        suppression =
+            "counts 1-\(rule.threshold - 1) shown as <\(rule.threshold); \(result.withheld) count(s) of \(rule.threshold) or more "
             + "withheld so that no small count follows from the others (one audit over all tables of the report)"
         study = report.study
         missingWarningShare = report.missingWarningShare
@@ -107,9 +108,11 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
         filesRead = count(cells.filesRead)
         filesFailed = count(cells.filesFailed)
         patients = Patients(read: count(cells.read), kept: count(cells.kept), excluded: named(cells.exclusions))
-        label = Label(name: report.label.name, positive: count(cells.positive), negative: count(cells.negative),
-                      prevalence: Self.fraction(report.label.positive, of: report.label.positive + report.label.negative,
-                                                shown: [count(cells.positive), count(cells.negative)]))
+        label = Label(
+            name: report.label.name, positive: count(cells.positive), negative: count(cells.negative),
+            prevalence: Self.fraction(
+                report.label.positive, of: report.label.positive + report.label.negative,
+                shown: [count(cells.positive), count(cells.negative)]))
         features = zip(report.features, cells.features).map { feature, cell in
             let present = count(cell.present)
             let missing = count(cell.missing)
@@ -201,13 +204,14 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
                 tables.table(total: eligible, parts: [present, missing])
                 // Values among kept patients: all of them (complete cases) or the present ones.
                 let keptValues = dropsIncomplete ? kept : present
-                var cells = FeatureCells(present: present, missing: missing,
-                                         outOfRange: tables.cell("\(feature.name) out of range", feature.outOfRange),
-                                         convertedFrom: byName(feature.convertedFrom, "\(feature.name) converted from"),
-                                         rejectedUnits: byName(feature.rejectedUnits, "\(feature.name) refused in"),
-                                         acceptedMislabels: byName(feature.acceptedMislabels, "\(feature.name) accepted as its unit:"),
-                                         censored: tables.cell("\(feature.name) censored", feature.censoredDropped + feature.censoredKept),
-                                         categories: [], binary: nil, flag: 0)
+                var cells = FeatureCells(
+                    present: present, missing: missing,
+                    outOfRange: tables.cell("\(feature.name) out of range", feature.outOfRange),
+                    convertedFrom: byName(feature.convertedFrom, "\(feature.name) converted from"),
+                    rejectedUnits: byName(feature.rejectedUnits, "\(feature.name) refused in"),
+                    acceptedMislabels: byName(feature.acceptedMislabels, "\(feature.name) accepted as its unit:"),
+                    censored: tables.cell("\(feature.name) censored", feature.censoredDropped + feature.censoredKept),
+                    categories: [], binary: nil, flag: 0)
                 if let categories = feature.categories {
                     cells.categories = categories.map { ($0.unit, tables.cell("\(feature.name)=\($0.unit)", $0.count)) }
                     tables.table(total: keptValues, parts: cells.categories.map(\.1))
@@ -219,7 +223,8 @@ public struct PublishedQualityReport: Codable, Sendable, Hashable {
                 }
                 // The flag says 1000 missing > share (present + missing), or the opposite.
                 let flagged = QualityReport.exceeds(missing: feature.missing, eligible: feature.present + feature.missing, share: report.missingWarningShare)
-                cells.flag = flagged
+                cells.flag =
+                    flagged
                     ? tables.statement("\(feature.name) missing above the share", [(missing, -(1000 - share)), (present, share)], atMost: -1)
                     : tables.statement("\(feature.name) missing at most the share", [(missing, 1000 - share), (present, -share)], atMost: 0)
                 features.append(cells)

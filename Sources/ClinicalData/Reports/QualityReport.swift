@@ -146,8 +146,10 @@ public struct QualityReport: Codable, Sendable, Hashable {
     public var errors: [RecordError]
     public var seconds: Double
 
-    init(study schema: StudySchema, source: ClinicalSource, tally: QualityTally, rows: [PatientRow], excluded: [ExcludedPatient],
-         seconds: Double) {
+    init(
+        study schema: StudySchema, source: ClinicalSource, tally: QualityTally, rows: [PatientRow], excluded: [ExcludedPatient],
+        seconds: Double
+    ) {
         let incomplete = excluded.compactMap(\.row)
         let eligible = rows.count + incomplete.count
         var exclusions = [ExclusionReason: Int]()
@@ -155,16 +157,18 @@ public struct QualityReport: Codable, Sendable, Hashable {
         func counts(_ dictionary: [String: Int]) -> [UnitCount] {
             dictionary.map { UnitCount(unit: $0.key, count: $0.value) }.sorted { ($0.count, $1.unit) > ($1.count, $0.unit) }
         }
-        study = Study(id: schema.id, title: schema.title, sha256: schema.sha256, indexDate: schema.indexDate.description,
-                      missingValues: schema.missingValues.name)
+        study = Study(
+            id: schema.id, title: schema.title, sha256: schema.sha256, indexDate: schema.indexDate.description,
+            missingValues: schema.missingValues.name)
         self.source = Source(kind: source.kind, paths: source.paths)
         files = Files(read: tally.filesRead, failed: tally.filesFailed, bytes: tally.bytesRead)
         rowsRead = tally.rowsRead
         resources = counts(tally.resourcesByType)
         recordsNotInStudy = tally.recordsNotInStudy
-        patients = Patients(read: rows.count + excluded.count, kept: rows.count, eligible: eligible,
-                            excluded: exclusions.map { Exclusion(reason: $0.key.description, count: $0.value, completeCase: $0.key.isMissingValue) }
-                                .sorted { ($0.count, $1.reason) > ($1.count, $0.reason) })
+        patients = Patients(
+            read: rows.count + excluded.count, kept: rows.count, eligible: eligible,
+            excluded: exclusions.map { Exclusion(reason: $0.key.description, count: $0.value, completeCase: $0.key.isMissingValue) }
+                .sorted { ($0.count, $1.reason) > ($1.count, $0.reason) })
         missingWarningShare = schema.missingWarningShare
         features = schema.features.enumerated().map { slot, feature in
             let slotTally = tally.slots[slot]
@@ -211,10 +215,12 @@ public struct QualityReport: Codable, Sendable, Hashable {
             "\(feature.name) is missing for \(Self.percent(feature.missingFraction)) of eligible patients (more than \(Self.percent(schema.missingWarningShare))); imputation would fill it in"
         }
         let positive = rows.filter { $0.label == 1 }.count
-        label = Label(name: schema.label.name, positive: positive, negative: rows.count - positive,
-                      prevalence: rows.isEmpty ? nil : Double(positive) / Double(rows.count),
-                      definition: schema.label.condition?.summary, recordsNotVerified: tally.slots[schema.features.count].notVerified)
-        let conditions = schema.features.compactMap { feature in feature.condition.map { (feature.name, $0) } }
+        label = Label(
+            name: schema.label.name, positive: positive, negative: rows.count - positive,
+            prevalence: rows.isEmpty ? nil : Double(positive) / Double(rows.count),
+            definition: schema.label.condition?.summary, recordsNotVerified: tally.slots[schema.features.count].notVerified)
+        let conditions =
+            schema.features.compactMap { feature in feature.condition.map { (feature.name, $0) } }
             + (schema.label.condition.map { [(schema.label.name, $0)] } ?? [])
         relatedCodes = RelatedCode.find(in: tally.conditionsNotInStudy, conditions: conditions, map: schema.codeMap)
         unusedColumns = tally.unusedColumns.map { UnusedColumn(column: $0.key, code: $0.value) }.sorted { $0.column < $1.column }
@@ -226,8 +232,9 @@ public struct QualityReport: Codable, Sendable, Hashable {
 
     /// The report of everything an extractor has read (call `finish()` on it first).
     public init(extractor: CohortExtractor, source: ClinicalSource, seconds: Double) {
-        self.init(study: extractor.study, source: source, tally: extractor.tally, rows: extractor.rows,
-                  excluded: extractor.excluded, seconds: seconds)
+        self.init(
+            study: extractor.study, source: source, tally: extractor.tally, rows: extractor.rows,
+            excluded: extractor.excluded, seconds: seconds)
     }
 
     /// Whether `missing` is more than `share` of `eligible`, decided in whole numbers (per
@@ -245,7 +252,9 @@ public struct QualityReport: Codable, Sendable, Hashable {
     public var conversionLines: [String] {
         features.flatMap { feature in
             feature.convertedFrom.map { "\(feature.name): \($0.unit) -> \(feature.unit ?? "?") (\($0.count))" }
-                + feature.acceptedMislabels.map { "\(feature.name): \($0.unit) accepted as \(feature.unit ?? "?"), the code's unit by definition (\($0.count))" }
+                + feature.acceptedMislabels.map {
+                    "\(feature.name): \($0.unit) accepted as \(feature.unit ?? "?"), the code's unit by definition (\($0.count))"
+                }
                 + (feature.censoredDropped + feature.censoredKept > 0
                     ? ["\(feature.name): \(feature.censoredDropped + feature.censoredKept) censored results (\(feature.censoredPolicy ?? "drop"))"] : [])
         }

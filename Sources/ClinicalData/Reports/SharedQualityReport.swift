@@ -70,14 +70,17 @@ public struct SharedQualityReport: Decodable, Sendable, Hashable {
         suppression = mirror.suppression
         study = mirror.study
         sourceKind = mirror.sourceKind
-        patients = Patients(read: count(mirror.patients.read), kept: count(mirror.patients.kept),
-                            excluded: mirror.patients.excluded.map { Count(name: $0.name, count: count($0.count)) })
+        patients = Patients(
+            read: count(mirror.patients.read), kept: count(mirror.patients.kept),
+            excluded: mirror.patients.excluded.map { Count(name: $0.name, count: count($0.count)) })
         features = mirror.features.map { feature in
-            Feature(name: feature.name, kind: feature.kind, unit: feature.unit, present: count(feature.present),
-                    missing: count(feature.missing), missingFraction: feature.missingFraction, mean: feature.mean, median: feature.median)
+            Feature(
+                name: feature.name, kind: feature.kind, unit: feature.unit, present: count(feature.present),
+                missing: count(feature.missing), missingFraction: feature.missingFraction, mean: feature.mean, median: feature.median)
         }
-        label = Label(name: mirror.label.name, positive: count(mirror.label.positive), negative: count(mirror.label.negative),
-                      prevalence: mirror.label.prevalence)
+        label = Label(
+            name: mirror.label.name, positive: count(mirror.label.positive), negative: count(mirror.label.negative),
+            prevalence: mirror.label.prevalence)
     }
 
     /// The fields both formats share, with counts in the published form.
@@ -114,8 +117,9 @@ public struct SharedQualityReport: Decodable, Sendable, Hashable {
             sourceKind = published.sourceKind
             patients = Patients(read: published.patients.read, kept: published.patients.kept, excluded: published.patients.excluded)
             features = published.features.map {
-                Feature(name: $0.name, kind: $0.kind, unit: $0.unit, present: $0.present, missing: $0.missing,
-                        missingFraction: $0.missingFraction, mean: $0.mean, median: $0.median)
+                Feature(
+                    name: $0.name, kind: $0.kind, unit: $0.unit, present: $0.present, missing: $0.missing,
+                    missingFraction: $0.missingFraction, mean: $0.mean, median: $0.median)
             }
             label = published.label
         }

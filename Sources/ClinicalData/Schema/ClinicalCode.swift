@@ -18,7 +18,7 @@ public struct CodeSystem: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The short names every file may use.
     public static let wellKnown: [String: CodeSystem] = [
         "loinc": .loinc, "snomed": .snomed, "sct": .snomed, "snomedct": .snomed,
-        "icd10cm": .icd10cm, "icd-10-cm": .icd10cm, "rxnorm": .rxnorm,
+        "icd10cm": .icd10cm, "icd-10-cm": .icd10cm, "rxnorm": .rxnorm
     ]
 
     /// The short name when there is one ("loinc"), else the URI.

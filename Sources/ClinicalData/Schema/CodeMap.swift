@@ -49,16 +49,18 @@ public struct CodeMap: Hashable, Sendable {
     /// Merges maps (a study may use several).
     public static func merging(_ maps: [CodeMap]) -> CodeMap {
         guard maps.count != 1 else { return maps[0] }
-        return CodeMap(name: maps.map(\.name).joined(separator: "+"), source: maps.map(\.source).joined(separator: "; "),
-                       from: nil, to: nil, entries: maps.flatMap(\.entries))
+        return CodeMap(
+            name: maps.map(\.name).joined(separator: "+"), source: maps.map(\.source).joined(separator: "; "),
+            from: nil, to: nil, entries: maps.flatMap(\.entries))
     }
 
     /// A shipped map, `Resources/code-maps/<name>.yaml`.
     public static func bundled(_ name: String) throws -> CodeMap {
         guard let url = ClinicalResources.url(for: "code-maps/\(name).yaml") else {
             let known = ClinicalResources.names(in: "code-maps").joined(separator: ", ")
-            throw SchemaError(file: "code map '\(name)'", line: nil, path: "",
-                              problem: "no such shipped code map; use one of \(known)")
+            throw SchemaError(
+                file: "code map '\(name)'", line: nil, path: "",
+                problem: "no such shipped code map; use one of \(known)")
         }
         return try load(contentsOf: url)
     }
@@ -90,9 +92,10 @@ public struct CodeMap: Hashable, Sendable {
             }
             return Entry(from: source, to: targets, note: try entry["note"]?.string() ?? "")
         }
-        return CodeMap(name: try root.required("map", "name the map").string(),
-                       source: try root.required("source", "say where the mappings come from, and only what is true").string(),
-                       from: from, to: to, entries: entries)
+        return CodeMap(
+            name: try root.required("map", "name the map").string(),
+            source: try root.required("source", "say where the mappings come from, and only what is true").string(),
+            from: from, to: to, entries: entries)
     }
 }
 

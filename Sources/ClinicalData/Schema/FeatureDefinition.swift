@@ -47,12 +47,14 @@ public struct FeatureDefinition: Hashable, Sendable {
     public var bins: Int
     public var description: String
 
-    public init(name: String, kind: Kind, codes: [ClinicalCode] = [], unit: String? = nil, molarMass: Double? = nil,
-                aggregation: Aggregation = .last, windowDays: Int? = nil, plausible: PlausibleRange? = nil,
-                outOfRange: OutOfRangePolicy = .missing, categories: [CategoryDefinition] = [],
-                encoding: CategoryEncoding = .oneHotDropFirst, missingIndicator: Bool? = nil, bins: Int = 100,
-                description: String = "", condition: ConditionDefinition? = nil, valence: Int? = nil,
-                conversions: [String: ClinicalConversion] = [:], censored: CensoredPolicy = .drop) {
+    public init(
+        name: String, kind: Kind, codes: [ClinicalCode] = [], unit: String? = nil, molarMass: Double? = nil,
+        aggregation: Aggregation = .last, windowDays: Int? = nil, plausible: PlausibleRange? = nil,
+        outOfRange: OutOfRangePolicy = .missing, categories: [CategoryDefinition] = [],
+        encoding: CategoryEncoding = .oneHotDropFirst, missingIndicator: Bool? = nil, bins: Int = 100,
+        description: String = "", condition: ConditionDefinition? = nil, valence: Int? = nil,
+        conversions: [String: ClinicalConversion] = [:], censored: CensoredPolicy = .drop
+    ) {
         self.name = name
         self.kind = kind
         self.codes = codes

@@ -31,10 +31,13 @@ public struct StudySchema: Hashable, Sendable {
     /// Where the study was read from, for messages.
     public var source: String
 
-    public init(id: String, version: Int = 1, title: String = "", indexDate: IndexDate, timeZone: StudyTimeZone = .utc,
-                cohort: CohortCriteria = CohortCriteria(),
-                missingValues: MissingValuePolicy, missingWarningShare: Double = StudySchema.defaultMissingWarningShare, features: [FeatureDefinition], label: LabelDefinition,
-                codeSystems: [String: CodeSystem] = [:], codeMap: CodeMap = .empty, sha256: String = "", source: String = "") {
+    public init(
+        id: String, version: Int = 1, title: String = "", indexDate: IndexDate, timeZone: StudyTimeZone = .utc,
+        cohort: CohortCriteria = CohortCriteria(),
+        missingValues: MissingValuePolicy, missingWarningShare: Double = StudySchema.defaultMissingWarningShare, features: [FeatureDefinition],
+        label: LabelDefinition,
+        codeSystems: [String: CodeSystem] = [:], codeMap: CodeMap = .empty, sha256: String = "", source: String = ""
+    ) {
         self.id = id
         self.version = version
         self.title = title
@@ -60,8 +63,9 @@ public struct StudySchema: Hashable, Sendable {
     /// A shipped study (`synthea-cardiovascular`, `uci-heart-disease`).
     public static func bundled(_ name: String) throws -> StudySchema {
         guard let url = ClinicalResources.url(for: "studies/\(name).yaml") else {
-            throw SchemaError(file: "study '\(name)'", line: nil, path: "",
-                              problem: "no such file and no shipped study of that name; use a path to a study .yaml or one of \(bundledNames.joined(separator: ", "))")
+            throw SchemaError(
+                file: "study '\(name)'", line: nil, path: "",
+                problem: "no such file and no shipped study of that name; use a path to a study .yaml or one of \(bundledNames.joined(separator: ", "))")
         }
         return try load(contentsOf: url)
     }

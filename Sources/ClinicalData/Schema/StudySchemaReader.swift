@@ -11,7 +11,7 @@ struct StudySchemaReader {
         }
         let root = try YAMLField.document(text, file: file).mapping(allowing: [
             "study", "version", "title", "description", "code_systems", "code_maps", "index_date", "time_zone", "cohort",
-            "missing", "features", "label",
+            "missing", "features", "label"
         ])
         let id = try root.required("study", "give the study a name, e.g. study: cardiovascular-risk").string()
         var aliases = [String: CodeSystem]()
@@ -79,9 +79,10 @@ struct StudySchemaReader {
     private func cohort(_ field: YAMLField?) throws -> CohortCriteria {
         guard let field else { return CohortCriteria() }
         let cohort = try field.mapping(allowing: ["min_age", "max_age", "minimum_history_days", "alive_at_index"])
-        let criteria = CohortCriteria(minimumAge: try cohort["min_age"]?.int(), maximumAge: try cohort["max_age"]?.int(),
-                                      minimumHistoryDays: try cohort["minimum_history_days"]?.days(minimum: 0),
-                                      aliveAtIndex: try cohort["alive_at_index"]?.bool() ?? true)
+        let criteria = CohortCriteria(
+            minimumAge: try cohort["min_age"]?.int(), maximumAge: try cohort["max_age"]?.int(),
+            minimumHistoryDays: try cohort["minimum_history_days"]?.days(minimum: 0),
+            aliveAtIndex: try cohort["alive_at_index"]?.bool() ?? true)
         if let low = criteria.minimumAge, let high = criteria.maximumAge, low > high {
             throw field.failure("min_age \(low) is above max_age \(high)")
         }
@@ -112,7 +113,7 @@ struct StudySchemaReader {
         let spec = try field.mapping(allowing: [
             "name", "kind", "code", "codes", "unit", "molar_mass", "aggregation", "window_days", "plausible",
             "out_of_range", "categories", "encoding", "missing_indicator", "bins", "description",
-            "value_sets", "status", "verification", "valence", "convert", "censored",
+            "value_sets", "status", "verification", "valence", "convert", "censored"
         ])
         let name = try spec.required("name", "name the feature (it becomes the column name)").string()
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
@@ -145,11 +146,12 @@ struct StudySchemaReader {
         }
         if kind == .age { unit = unit ?? "a" }
 
-        let defaultAggregation: Aggregation = switch kind {
-        case .condition, .medication: .present
-        case .encounters: .count
-        default: .last
-        }
+        let defaultAggregation: Aggregation =
+            switch kind {
+            case .condition, .medication: .present
+            case .encounters: .count
+            default: .last
+            }
         let aggregation = try spec["aggregation"]?.choice(Aggregation.self) ?? defaultAggregation
         switch kind {
         case .condition, .medication, .encounters:
@@ -180,8 +182,10 @@ struct StudySchemaReader {
         if let list = spec["categories"] {
             categories = try list.list().map { try category($0, aliases: aliases) }
         } else if kind == .sex {
-            categories = [CategoryDefinition(name: "female", codes: [], texts: ["female", "f"]),
-                          CategoryDefinition(name: "male", codes: [], texts: ["male", "m"])]
+            categories = [
+                CategoryDefinition(name: "female", codes: [], texts: ["female", "f"]),
+                CategoryDefinition(name: "male", codes: [], texts: ["male", "m"])
+            ]
         }
         if kind == .category || kind == .sex {
             guard categories.count >= 2 else { throw field.failure("feature '\(name)' needs at least two categories") }
@@ -206,7 +210,8 @@ struct StudySchemaReader {
                 throw nameField.failure("'\(name)' is not a conversion Cohort knows; use one of \(ClinicalConversion.all.map(\.name).joined(separator: ", "))")
             }
             guard UnitTables.ucum(unitText) == conversion.from, unit.map(UnitTables.ucum) == conversion.to else {
-                throw nameField.failure("\(name) reads \(conversion.from) and gives \(conversion.to); the feature's unit is \(unit ?? "none") and the key \(unitText)")
+                throw nameField.failure(
+                    "\(name) reads \(conversion.from) and gives \(conversion.to); the feature's unit is \(unit ?? "none") and the key \(unitText)")
             }
             conversions[unitText] = conversion
         }
@@ -243,13 +248,16 @@ struct StudySchemaReader {
         if let list = spec["verification"] {
             verification = Set(try list.listOrScalar().map { try $0.choice(VerificationStatus.self) })
             if let negated = verification.first(where: \.isNegated) {
-                throw list.failure("\(negated.rawValue) records never count as a diagnosis; list only \(VerificationStatus.allCases.filter { !$0.isNegated }.map(\.rawValue).joined(separator: ", "))")
+                throw list.failure(
+                    "\(negated.rawValue) records never count as a diagnosis; list only \(VerificationStatus.allCases.filter { !$0.isNegated }.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             guard !verification.isEmpty else { throw list.failure("verification: list the statuses that count, e.g. [confirmed, unknown]") }
         }
-        return ConditionDefinition(codes: codes, valueSets: valueSets,
-                                   status: try spec["status"]?.choice(ConditionStatus.self) ?? .everRecorded,
-                                   verification: verification)
+        return ConditionDefinition(
+            codes: codes, valueSets: valueSets,
+            status: try spec["status"]?.choice(ConditionStatus.self) ?? .everRecorded,
+            verification: verification)
     }
 
     private func category(_ field: YAMLField, aliases: [String: CodeSystem]) throws -> CategoryDefinition {
@@ -266,8 +274,10 @@ struct StudySchemaReader {
     }
 
     private func label(_ field: YAMLField, aliases: [String: CodeSystem]) throws -> LabelDefinition {
-        let spec = try field.mapping(allowing: ["name", "kind", "code", "codes", "timing", "within_days", "unit", "above", "at_least",
-                                                "value_sets", "status", "verification"])
+        let spec = try field.mapping(allowing: [
+            "name", "kind", "code", "codes", "timing", "within_days", "unit", "above", "at_least",
+            "value_sets", "status", "verification"
+        ])
         let name = try spec.required("name", "name the label").string()
         let kind = try spec.required("kind", "condition or observation").string()
         let listed = try codes(spec, aliases: aliases)
@@ -302,8 +312,11 @@ struct StudySchemaReader {
                     throw unitField.failure("'\(unit!)' is not a UCUM unit Cohort reads (\(problem))")
                 }
             }
-            return LabelDefinition(name: name, rule: .observation(codes: listed, unit: unit, threshold: above ?? atLeast!,
-                                                                  inclusive: atLeast != nil))
+            return LabelDefinition(
+                name: name,
+                rule: .observation(
+                    codes: listed, unit: unit, threshold: above ?? atLeast!,
+                    inclusive: atLeast != nil))
         default:
             throw spec["kind"]!.failure("'\(kind)' is not condition or observation")
         }

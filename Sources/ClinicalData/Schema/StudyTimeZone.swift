@@ -30,7 +30,8 @@ public struct StudyTimeZone: Hashable, Sendable, CustomStringConvertible {
         }
         let characters = Array(text)
         if characters.count == 6, characters[0] == "+" || characters[0] == "-", characters[3] == ":",
-           let hours = Int(String(characters[1...2])), let minutes = Int(String(characters[4...5])), hours <= 14, minutes < 60 {
+            let hours = Int(String(characters[1...2])), let minutes = Int(String(characters[4...5])), hours <= 14, minutes < 60
+        {
             let sign: Int64 = characters[0] == "-" ? -1 : 1
             self.init(identifier: text, fixedOffset: sign * Int64(hours * 3600 + minutes * 60))
             return

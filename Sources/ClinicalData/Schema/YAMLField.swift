@@ -20,8 +20,9 @@ struct YAMLField {
         } catch let error as SchemaError {
             throw error
         } catch let error as YamlError {
-            throw SchemaError(file: file, line: Self.line(of: error), path: "",
-                              problem: "is not valid YAML (\(Self.problem(of: error))); fix the syntax at that line")
+            throw SchemaError(
+                file: file, line: Self.line(of: error), path: "",
+                problem: "is not valid YAML (\(Self.problem(of: error))); fix the syntax at that line")
         }
     }
 

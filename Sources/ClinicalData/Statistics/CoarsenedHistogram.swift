@@ -43,9 +43,9 @@ public struct CoarsenedHistogram: Codable, Hashable, Sendable {
         }
         if start < cells.count {
             if count > 0, let last = runs.popLast() {
-                runs.append((last.start, cells.count - 1, last.count + count))   // a small remainder joins the run before it
+                runs.append((last.start, cells.count - 1, last.count + count))  // a small remainder joins the run before it
             } else if runs.isEmpty {
-                runs.append((start, cells.count - 1, 0))   // fewer than `threshold` values: nothing sent
+                runs.append((start, cells.count - 1, 0))  // fewer than `threshold` values: nothing sent
             }
         }
         var spread = [Double](repeating: 0, count: cells.count)

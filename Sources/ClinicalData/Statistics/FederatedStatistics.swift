@@ -32,8 +32,9 @@ public struct FederatedStatistics: Sendable {
     public init(study: StudySchema, summaries: [SiteSummary]) throws {
         let summary = try SiteSummary.combining(summaries)
         guard summary.studyHash == study.sha256 else {
-            throw ClinicalDataError.schemaMismatch(path: "summaries of \(summary.sites.joined(separator: ", "))",
-                                                   expected: study.sha256, found: summary.studyHash)
+            throw ClinicalDataError.schemaMismatch(
+                path: "summaries of \(summary.sites.joined(separator: ", "))",
+                expected: study.sha256, found: summary.studyHash)
         }
         self.study = study
         self.summary = summary

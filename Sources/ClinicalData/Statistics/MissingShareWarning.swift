@@ -21,7 +21,8 @@ public struct MissingShareWarning: Hashable, Sendable, CustomStringConvertible {
         guard summary.sites.count == 1 else { return [] }
         return zip(study.features, summary.features).compactMap { feature, counts in
             guard feature.canBeMissing,
-                  QualityReport.exceeds(missing: counts.missing, eligible: counts.rows, share: study.missingWarningShare) else { return nil }
+                QualityReport.exceeds(missing: counts.missing, eligible: counts.rows, share: study.missingWarningShare)
+            else { return nil }
             return MissingShareWarning(site: summary.sites[0], feature: feature.name, threshold: study.missingWarningShare)
         }
     }

@@ -39,15 +39,17 @@ public struct MomentSums: Codable, Hashable, Sendable {
     /// Sums of two disjoint sets of values with the same shift.
     public static func + (lhs: MomentSums, rhs: MomentSums) -> MomentSums {
         precondition(lhs.shift == rhs.shift, "moment sums with different shifts cannot be added")
-        return MomentSums(shift: lhs.shift, count: lhs.count + rhs.count, sum: lhs.sum + rhs.sum,
-                          sumOfSquares: lhs.sumOfSquares + rhs.sumOfSquares)
+        return MomentSums(
+            shift: lhs.shift, count: lhs.count + rhs.count, sum: lhs.sum + rhs.sum,
+            sumOfSquares: lhs.sumOfSquares + rhs.sumOfSquares)
     }
 
     /// Adds `count` copies of `value` (imputed values).
     public func adding(_ value: Double, times count: Int) -> MomentSums {
         let centered = value - shift
-        return MomentSums(shift: shift, count: self.count + count, sum: sum + Double(count) * centered,
-                          sumOfSquares: sumOfSquares + Double(count) * centered * centered)
+        return MomentSums(
+            shift: shift, count: self.count + count, sum: sum + Double(count) * centered,
+            sumOfSquares: sumOfSquares + Double(count) * centered * centered)
     }
 
     public var mean: Double? { count > 0 ? shift + sum / Double(count) : nil }

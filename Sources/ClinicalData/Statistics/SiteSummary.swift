@@ -41,8 +41,9 @@ public struct SiteSummary: Codable, Hashable, Sendable {
         guard var total = summaries.first else { throw ClinicalDataError.invalidOption("no site summaries to combine") }
         for summary in summaries.dropFirst() {
             guard summary.studyHash == total.studyHash, summary.features.count == total.features.count else {
-                throw ClinicalDataError.schemaMismatch(path: "summary of \(summary.sites.joined(separator: ","))",
-                                                       expected: total.studyHash, found: summary.studyHash)
+                throw ClinicalDataError.schemaMismatch(
+                    path: "summary of \(summary.sites.joined(separator: ","))",
+                    expected: total.studyHash, found: summary.studyHash)
             }
             if let repeated = summary.sites.first(where: total.sites.contains) {
                 throw ClinicalDataError.invalidOption("site '\(repeated)' appears in two summaries; each site's summary may be added once")

@@ -26,7 +26,8 @@ extension SiteSummary {
     /// laid out like `template` (any site's summary of the same study). `sites` names the contributors.
     public init(summing vector: [Double], like template: SiteSummary, sites: [String]) throws {
         guard vector.count == template.vector.count else {
-            throw ClinicalDataError.invalidOption("a summed summary vector of \(vector.count) values does not fit this study's layout of \(template.vector.count)")
+            throw ClinicalDataError.invalidOption(
+                "a summed summary vector of \(vector.count) values does not fit this study's layout of \(template.vector.count)")
         }
         var index = 0
         func next() -> Double {

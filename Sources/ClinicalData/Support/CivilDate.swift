@@ -117,7 +117,8 @@ enum ISO8601Text {
         var seconds = Int64(days) * 86_400
         guard index < text.count else { return seconds - local }
         guard take(UInt8(ascii: "T")), let hour = digits(2), take(UInt8(ascii: ":")), let minute = digits(2),
-              hour < 24, minute < 60 else { return nil }
+            hour < 24, minute < 60
+        else { return nil }
         seconds += Int64(hour * 3600 + minute * 60)
         if take(UInt8(ascii: ":")) {
             guard let second = digits(2), second <= 60 else { return nil }

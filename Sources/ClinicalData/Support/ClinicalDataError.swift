@@ -10,17 +10,17 @@ public enum ClinicalDataError: Error, Equatable, Sendable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case let .sourceNotFound(path, remedy):
+        case .sourceNotFound(let path, let remedy):
             "\(path): not found; \(remedy)"
-        case let .noRowsLeft(source, detail):
+        case .noRowsLeft(let source, let detail):
             "\(source): no patients left for the study (\(detail)); run `cohort data check` and read the report's errors and exclusions"
-        case let .schemaMismatch(path, expected, found):
+        case .schemaMismatch(let path, let expected, let found):
             "\(path): prepared with study hash \(found.prefix(12)), but the study's hash is \(expected.prefix(12)); prepare it again with the same study file as the other sites"
-        case let .invalidPreparedFile(path, line, problem):
+        case .invalidPreparedFile(let path, let line, let problem):
             "\(path)\(line.map { " line \($0)" } ?? ""): \(problem); write it again with `cohort data prepare`"
-        case let .invalidSummary(path, problem):
+        case .invalidSummary(let path, let problem):
             "\(path): \(problem); write it again with `cohort data summarize`"
-        case let .invalidOption(message):
+        case .invalidOption(let message):
             message
         }
     }

@@ -48,13 +48,15 @@ package struct AggregateBenchmark {
         let pool: [SiteUpdate] = (0..<poolCount).map { index in
             var delta = [Float](repeating: 0, count: parameters)
             for i in 0..<parameters { delta[i] = generator.nextUnitFloat() - 0.5 }
-            return SiteUpdate(study: "bench", site: SiteID("site-\(index)"), round: 1, delta: delta,
-                              sampleCount: 100 + index, training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0))
+            return SiteUpdate(
+                study: "bench", site: SiteID("site-\(index)"), round: 1, delta: delta,
+                sampleCount: 100 + index, training: TrainingSummary(steps: 1, examples: 1, meanLoss: 0))
         }
         let clock = ContinuousClock()
         let rule = try! self.rule.makeRule(model: .logisticRegression, seed: 1)
-        let context = RoundContext(round: 1, globalParameters: [Float](repeating: 0, count: parameters),
-                                   instructions: TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1)))
+        let context = RoundContext(
+            round: 1, globalParameters: [Float](repeating: 0, count: parameters),
+            instructions: TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1)))
         func foldAll() -> [Float] {
             var aggregator = try! rule.makeAggregator(for: context)
             for k in 0..<clients {
@@ -78,11 +80,12 @@ package struct AggregateBenchmark {
         let bytes = clients * parameters * 4
         let bandwidth = readBandwidth(pool)
         let throughput = Double(bytes) / seconds / 1e9
-        return Result(rule: rule.name, clients: clients, parameters: parameters, bytesFolded: bytes, seconds: seconds,
-                      gigabytesPerSecond: throughput, memoryReadGigabytesPerSecond: bandwidth,
-                      fractionOfMemoryBandwidth: throughput / bandwidth,
-                      peakRssBytes: ProcessMemory.peakResidentBytes(), poolBytes: poolCount * parameters * 4,
-                      poolUpdates: poolCount, threads: ProcessInfo.processInfo.activeProcessorCount)
+        return Result(
+            rule: rule.name, clients: clients, parameters: parameters, bytesFolded: bytes, seconds: seconds,
+            gigabytesPerSecond: throughput, memoryReadGigabytesPerSecond: bandwidth,
+            fractionOfMemoryBandwidth: throughput / bandwidth,
+            peakRssBytes: ProcessMemory.peakResidentBytes(), poolBytes: poolCount * parameters * 4,
+            poolUpdates: poolCount, threads: ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// Sums every pooled update once with all cores, the same access pattern without the fold.
@@ -128,7 +131,10 @@ extension AggregateBenchmark {
             i += 64
         }
         var total = (a + b + c + d).sum()
-        while i < count { total += values[i]; i += 1 }
+        while i < count {
+            total += values[i]
+            i += 1
+        }
         return total
     }
 }

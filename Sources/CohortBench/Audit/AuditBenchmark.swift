@@ -28,12 +28,14 @@ package enum AuditBenchmark {
         result.appendMicrosecondsUnsynced = try time(entries, into: unsynced, signer: signer, durability: .unsynced)
         result.fileBytes = ((try? FileManager.default.attributesOfItem(atPath: unsynced.path)[.size]) as? Int) ?? 0
         result.fsyncEntries = min(entries, fsyncEntries)
-        result.appendMicrosecondsFsync = try time(result.fsyncEntries, into: directory.appendingPathComponent("fsync.jsonl"), signer: signer,
-                                                  durability: .everyEntry)
+        result.appendMicrosecondsFsync = try time(
+            result.fsyncEntries, into: directory.appendingPathComponent("fsync.jsonl"), signer: signer,
+            durability: .everyEntry)
         result.batchedEntries = min(entries, max(fsyncEntries, 20_000))
         result.batch = batch
-        result.appendMicrosecondsBatched = try time(result.batchedEntries, into: directory.appendingPathComponent("batched.jsonl"),
-                                                    signer: signer, durability: .batched(entries: batch, interval: .milliseconds(50)))
+        result.appendMicrosecondsBatched = try time(
+            result.batchedEntries, into: directory.appendingPathComponent("batched.jsonl"),
+            signer: signer, durability: .batched(entries: batch, interval: .milliseconds(50)))
         let start = ContinuousClock.now
         let verification = try AuditVerifier(trustedKey: signer.identity.publicKey).verify(at: unsynced)
         result.verifySeconds = (ContinuousClock.now - start) / .seconds(1)
@@ -55,11 +57,14 @@ package enum AuditBenchmark {
         let start = ContinuousClock.now
         for index in 0..<count {
             let round = index / 4 + 1
-            try trail.append(.updateSent(SentUpdate(
-                study: "bench-study", round: round, site: "site-bench", rows: 1_000 + index % 97, bytes: 4 * 100_000, payloadSHA256: hash,
-                secureAggregation: index % 2 == 0,
-                privacy: UpdatePrivacy(noiseMultiplier: 1.1, samplingRate: 0.01, steps: 50, clipNorm: 1, delta: 1e-5,
-                                       epsilonAfter: 0.1 + Double(round) * 0.001))))
+            try trail.append(
+                .updateSent(
+                    SentUpdate(
+                        study: "bench-study", round: round, site: "site-bench", rows: 1_000 + index % 97, bytes: 4 * 100_000, payloadSHA256: hash,
+                        secureAggregation: index % 2 == 0,
+                        privacy: UpdatePrivacy(
+                            noiseMultiplier: 1.1, samplingRate: 0.01, steps: 50, clipNorm: 1, delta: 1e-5,
+                            epsilonAfter: 0.1 + Double(round) * 0.001))))
         }
         try trail.close()
         return (ContinuousClock.now - start) / .microseconds(1) / Double(count)

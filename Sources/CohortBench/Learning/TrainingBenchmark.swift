@@ -10,7 +10,7 @@ package enum TrainingBenchmark {
             "mlp_13_64_64_1_batch32": try TrainingThroughput.measure(
                 spec: .mlp(hidden: [64, 64]), inputShape: Shape(13), task: .binary, batchSize: 32, steps: 5000),
             "cnn_28x28_batch64": try TrainingThroughput.measure(
-                spec: .cnn(), inputShape: Shape(1, 28, 28), task: .multiclass(classes: 2), batchSize: 64, steps: 50),
+                spec: .cnn(), inputShape: Shape(1, 28, 28), task: .multiclass(classes: 2), batchSize: 64, steps: 50)
         ]
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
-import Transport
 import Learning
+import Transport
 
 /// The floor a deployed round stands on: the same traffic as a round (every site downloads
 /// its bytes, then uploads as many, all sites at once) through the same gRPC, HTTP/2 and
@@ -11,11 +11,13 @@ import Learning
 /// `MutualTLSLoopback` lies the cost of gRPC; between it and a real round, Cohort's own.
 package enum GRPCLoopback {
     /// The median seconds per round (the first round, which connects, is not counted).
-    package static func secondsPerRound(server: Credentials, sites: [Credentials], bytesPerSite: Int, chunkBytes: Int,
-                                       rounds: Int) async throws -> Double {
+    package static func secondsPerRound(
+        server: Credentials, sites: [Credentials], bytesPerSite: Int, chunkBytes: Int,
+        rounds: Int
+    ) async throws -> Double {
         precondition(rounds >= 2 && !sites.isEmpty && chunkBytes > 0)
         var limits = ProtocolLimits()
-        limits.chunkBytes = chunkBytes   // the server's message limit follows, as the coordinator's does
+        limits.chunkBytes = chunkBytes  // the server's message limit follows, as the coordinator's does
         let security = HTTP2ServerTransport.Posix.TransportSecurity.mTLS(
             certificateChain: [server.certificateSource], privateKey: server.keySource
         ) { tls in
@@ -42,7 +44,7 @@ package enum GRPCLoopback {
                                     await barrier.arrive(round: round)
                                     try await FloorService.round(on: client, chunk: chunk, bytes: bytesPerSite)
                                 }
-                                await barrier.arrive(round: rounds)   // the last round's end
+                                await barrier.arrive(round: rounds)  // the last round's end
                             }
                         } catch {
                             await barrier.abandon()
@@ -53,7 +55,7 @@ package enum GRPCLoopback {
                 var start = clock.now
                 for round in 0...rounds {
                     await barrier.waitForAll(round: round)
-                    if await barrier.isAbandoned { break }   // the failed site's error ends the group
+                    if await barrier.isAbandoned { break }  // the failed site's error ends the group
                     if round > 0 { seconds.append((clock.now - start).inSeconds) }
                     start = clock.now
                     await barrier.release(round: round)
@@ -116,8 +118,10 @@ struct FloorService: RegistrableRPCService {
         options.timeout = .seconds(60)
         options.maxResponseMessageBytes = chunk.bytes.count + 1024
         options.maxRequestMessageBytes = chunk.bytes.count + 1024
-        let downloaded = try await client.serverStreaming(request: ClientRequest(message: RawMessage(bytes: [])), descriptor: download,
-                                                          serializer: RawCodec(), deserializer: RawCodec(), options: options) { response in
+        let downloaded = try await client.serverStreaming(
+            request: ClientRequest(message: RawMessage(bytes: [])), descriptor: download,
+            serializer: RawCodec(), deserializer: RawCodec(), options: options
+        ) { response in
             var total = 0
             for try await message in response.messages { total += message.bytes.count }
             return total

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How fast plain TCP moves bytes over 127.0.0.1 on this machine right now: the yardstick the

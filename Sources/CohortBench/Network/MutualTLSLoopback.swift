@@ -37,7 +37,7 @@ package enum MutualTLSLoopback {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        defer { listener.close(promise: nil) }   // closed before the group shuts down
+        defer { listener.close(promise: nil) }  // closed before the group shuts down
         guard let port = listener.localAddress?.port else { throw LoopbackError("the loopback listener has no port") }
         let connection = try await ClientBootstrap(group: group)
             .channelInitializer { channel in

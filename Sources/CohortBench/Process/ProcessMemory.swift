@@ -5,23 +5,23 @@ package enum ProcessMemory {
     /// Peak resident set size (VmHWM on Linux, ru_maxrss elsewhere), in bytes.
     package static func peakResidentBytes() -> Int {
         #if os(Linux)
-        if let value = statusField("VmHWM:") { return value }
+            if let value = statusField("VmHWM:") { return value }
         #endif
         var usage = rusage()
         #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Int(usage.ru_maxrss) * 1024
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Int(usage.ru_maxrss) * 1024
         #else
-        getrusage(RUSAGE_SELF, &usage)
-        return Int(usage.ru_maxrss)
+            getrusage(RUSAGE_SELF, &usage)
+            return Int(usage.ru_maxrss)
         #endif
     }
 
     package static func currentResidentBytes() -> Int? {
         #if os(Linux)
-        return statusField("VmRSS:")
+            return statusField("VmRSS:")
         #else
-        return nil
+            return nil
         #endif
     }
 
@@ -29,9 +29,9 @@ package enum ProcessMemory {
     @discardableResult
     package static func resetPeak() -> Bool {
         #if os(Linux)
-        return (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil
+            return (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil
         #else
-        return false
+            return false
         #endif
     }
 

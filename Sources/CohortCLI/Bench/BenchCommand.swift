@@ -1,7 +1,7 @@
-import CohortBench
 import ArgumentParser
-import Foundation
+import CohortBench
 import Federation
+import Foundation
 import Learning
 
 /// `cohort bench ...`: the figures behind the README's performance claims. Benchmarks print
@@ -10,7 +10,10 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure aggregation, training and simulation speed on this machine.",
-        subcommands: [AggregateCommand.self, TrainCommand.self, SimulateBenchCommand.self, DefenseMatrixCommand.self, PrivacyUtilityCommand.self, SecAggBenchCommand.self, DeployBenchmarkCommand.self, AllCommand.self]
+        subcommands: [
+            AggregateCommand.self, TrainCommand.self, SimulateBenchCommand.self, DefenseMatrixCommand.self, PrivacyUtilityCommand.self, SecAggBenchCommand.self,
+            DeployBenchmarkCommand.self, AllCommand.self
+        ]
     )
 }
 
@@ -51,11 +54,15 @@ extension BenchCommand {
             if json {
                 print(try JSONOutput.string(result))
             } else {
-                print("aggregate \(result.rule) " + String(format: "K=%d P=%d: %.2f GB/s (%.1f ms for %.0f MB), memory read %.2f GB/s (%.0f%%), peak RSS %.0f MB (pool %.0f MB, %d updates), %d threads",
-                             result.clients, result.parameters, result.gigabytesPerSecond, result.seconds * 1000,
-                             Double(result.bytesFolded) / 1e6, result.memoryReadGigabytesPerSecond,
-                             result.fractionOfMemoryBandwidth * 100, Double(result.peakRssBytes) / 1e6,
-                             Double(result.poolBytes) / 1e6, result.poolUpdates, result.threads))
+                print(
+                    "aggregate \(result.rule) "
+                        + String(
+                            format:
+                                "K=%d P=%d: %.2f GB/s (%.1f ms for %.0f MB), memory read %.2f GB/s (%.0f%%), peak RSS %.0f MB (pool %.0f MB, %d updates), %d threads",
+                            result.clients, result.parameters, result.gigabytesPerSecond, result.seconds * 1000,
+                            Double(result.bytesFolded) / 1e6, result.memoryReadGigabytesPerSecond,
+                            result.fractionOfMemoryBandwidth * 100, Double(result.peakRssBytes) / 1e6,
+                            Double(result.poolBytes) / 1e6, result.poolUpdates, result.threads))
             }
         }
     }
@@ -96,8 +103,10 @@ extension BenchCommand {
             if json {
                 print(try JSONOutput.string(result))
             } else {
-                print(String(format: "simulate (default study, whole process): median %.3f s, min %.3f s over %d runs",
-                             result.medianSeconds, result.minSeconds, result.runs))
+                print(
+                    String(
+                        format: "simulate (default study, whole process): median %.3f s, min %.3f s over %d runs",
+                        result.medianSeconds, result.minSeconds, result.runs))
             }
         }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Federation
+import Foundation
 import Studies
 
 /// `cohort bench defenses`: every attack against every defence, several seeds, as a table.
@@ -103,8 +103,10 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
     }
 
     func markdown(_ cells: [Cell], attacks: [String], defenses: [String]) -> String {
-        var lines = ["| attack \\ defence | " + defenses.joined(separator: " | ") + " |",
-                     "| --- |" + String(repeating: " --- |", count: defenses.count)]
+        var lines = [
+            "| attack \\ defence | " + defenses.joined(separator: " | ") + " |",
+            "| --- |" + String(repeating: " --- |", count: defenses.count)
+        ]
         var reasons: [String] = []
         for attack in attacks {
             let row = defenses.map { defense -> String in
@@ -118,11 +120,15 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
             }
             lines.append("| \(attack) | " + row.joined(separator: " | ") + " |")
         }
-        for (index, reason) in reasons.enumerated() { lines.append("") ; lines.append("(\(index + 1)) \(reason)") }
+        for (index, reason) in reasons.enumerated() {
+            lines.append("")
+            lines.append("(\(index + 1)) \(reason)")
+        }
         let example = (["cohort", "simulate"] + arguments(attack: attacks.last ?? "none", defense: defenses.first ?? "fedavg", seed: 42)).joined(separator: " ")
         lines.append("")
-        lines.append("Pooled-test accuracy, mean ± sd over seeds \(seeds); backdoor rows add the attack success rate (ASR). "
-                     + "Malicious sites: \(malicious). One cell, one seed: `\(example)`.")
+        lines.append(
+            "Pooled-test accuracy, mean ± sd over seeds \(seeds); backdoor rows add the attack success rate (ASR). "
+                + "Malicious sites: \(malicious). One cell, one seed: `\(example)`.")
         return lines.joined(separator: "\n")
     }
 }

@@ -42,16 +42,19 @@ struct PrivacyUtilityCommand: AsyncParsableCommand {
             Sweep.progress("epsilon \(row.label): average client accuracy \(Sweep.summary(row.average))")
             rows.append(row)
         }
-        var lines = ["| epsilon per site (delta \(delta)) | average client accuracy | pooled test accuracy | largest epsilon spent |",
-                     "| --- | --- | --- | --- |"]
+        var lines = [
+            "| epsilon per site (delta \(delta)) | average client accuracy | pooled test accuracy | largest epsilon spent |",
+            "| --- | --- | --- | --- |"
+        ]
         for row in rows {
             let spent = row.spent.isEmpty ? "-" : String(format: "%.3f", row.spent.max()!)
             lines.append("| \(row.label) | \(Sweep.summary(row.average)) | \(Sweep.summary(row.pooled)) | \(spent) |")
         }
         lines.append("")
-        lines.append("FLamby protocol (4 hospitals, logistic regression, FedAvg, 15 rounds x 100 local steps, expected batch 4, lr 0.001), "
-                     + "DP-SGD with Poisson sampling and clipping norm 1.1 at every site, noise calibrated by each site to spend the epsilon "
-                     + "over the whole study; mean ± sd over seeds \(seeds). Reproduce: `cohort bench privacy`.")
+        lines.append(
+            "FLamby protocol (4 hospitals, logistic regression, FedAvg, 15 rounds x 100 local steps, expected batch 4, lr 0.001), "
+                + "DP-SGD with Poisson sampling and clipping norm 1.1 at every site, noise calibrated by each site to spend the epsilon "
+                + "over the whole study; mean ± sd over seeds \(seeds). Reproduce: `cohort bench privacy`.")
         let table = lines.joined(separator: "\n")
         print(table)
         if let readme { try Sweep.splice(table, into: readme, marker: "privacy-utility") }

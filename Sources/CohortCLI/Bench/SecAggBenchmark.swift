@@ -24,7 +24,9 @@ struct SecAggBenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Fraction of clients that drop out during the round.")
     var dropout: Double = 0
 
-    @Option(name: .long, help: "When the dropouts happen: advertise (after advertising keys), share (after sharing keys, the costly case), masked (after the masked input).")
+    @Option(
+        name: .long,
+        help: "When the dropouts happen: advertise (after advertising keys), share (after sharing keys, the costly case), masked (after the masked input).")
     var dropoutStage: String = "share"
 
     @Option(name: .long, help: "Dropout fraction the graph and threshold must tolerate (default: --dropout).")
@@ -95,9 +97,10 @@ struct SecAggBenchCommand: AsyncParsableCommand {
         }
         let plan = try makePlan(tolerance: tolerance ?? dropout)
         let sites = (0..<clients).map { SiteID(String(format: "client-%04d", $0)) }
-        let setup = SecAggSetup(round: SecAggRound(study: "bench", round: 1), participants: sites, parameterCount: parameters,
-                                plan: plan, graphSeed: seed,
-                                quantization: .automatic(clipRange: clip, participants: clients, weighting: .bySamples(cap: 1000)))
+        let setup = SecAggSetup(
+            round: SecAggRound(study: "bench", round: 1), participants: sites, parameterCount: parameters,
+            plan: plan, graphSeed: seed,
+            quantization: .automatic(clipRange: clip, participants: clients, weighting: .bySamples(cap: 1000)))
         // Updates as Flower's benchmark draws them: uniform in [-1, 1], 100 examples each.
         var generator = SeededGenerator(seed: seed, stream: 0xBE9C)
         var inputs: [SiteID: SecAggInput] = [:]
@@ -110,8 +113,10 @@ struct SecAggBenchCommand: AsyncParsableCommand {
         var reports: [SecAggSimulation.Report] = []
         for _ in 0..<repetitions {
             do {
-                reports.append(try SecAggSimulation.run(setup: setup, inputs: inputs, entropy: { _ in .system() },
-                                                        dropouts: dropouts))
+                reports.append(
+                    try SecAggSimulation.run(
+                        setup: setup, inputs: inputs, entropy: { _ in .system() },
+                        dropouts: dropouts))
             } catch {
                 throw CohortError("the round failed: \(error)")
             }
@@ -133,8 +138,10 @@ struct SecAggBenchCommand: AsyncParsableCommand {
         }
     }
 
-    private func describe(_ report: SecAggSimulation.Report, plan: SecAggGraphPlan, setup: SecAggSetup,
-                          inputs: [SiteID: SecAggInput], dropped: Int) throws -> String {
+    private func describe(
+        _ report: SecAggSimulation.Report, plan: SecAggGraphPlan, setup: SecAggSetup,
+        inputs: [SiteID: SecAggInput], dropped: Int
+    ) throws -> String {
         let sum = report.sum
         let exact = report.referenceSum == sum.values + [sum.totalWeight]
         var floatMean = [Double](repeating: 0, count: setup.parameterCount)

@@ -1,5 +1,5 @@
-import CohortBench
 import ArgumentParser
+import CohortBench
 import Compliance
 import Foundation
 
@@ -9,10 +9,10 @@ struct AuditBenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure appending (signing included) and verifying an audit trail.",
         discussion: """
-        Appends N realistic update_sent entries without fsync (the cost of building, hashing, signing and \
-        writing), then a sample with fsync after every entry (the disk's flush latency) and with group \
-        commit, then verifies the N-entry trail. Files go to a temporary directory and are removed.
-        """)
+            Appends N realistic update_sent entries without fsync (the cost of building, hashing, signing and \
+            writing), then a sample with fsync after every entry (the disk's flush latency) and with group \
+            commit, then verifies the N-entry trail. Files go to a temporary directory and are removed.
+            """)
 
     @Option(help: "Entries in the trail to append and verify.")
     var entries: Int = 100_000
@@ -35,7 +35,8 @@ struct AuditBenchCommand: ParsableCommand {
     func run() throws {
         guard entries >= 1, fsyncEntries >= 1, batch >= 1 else { throw CohortError("--entries, --fsync-entries and --batch must be at least 1") }
         let fileManager = FileManager.default
-        let directory = URL(fileURLWithPath: dir ?? NSTemporaryDirectory()).appendingPathComponent("cohort-audit-bench-\(ProcessInfo.processInfo.processIdentifier)")
+        let directory = URL(fileURLWithPath: dir ?? NSTemporaryDirectory()).appendingPathComponent(
+            "cohort-audit-bench-\(ProcessInfo.processInfo.processIdentifier)")
         do { try fileManager.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw CohortError("cannot create \(directory.path): \(error.localizedDescription)")
         }
@@ -50,7 +51,9 @@ struct AuditBenchCommand: ParsableCommand {
             print(try JSONOutput.string(result, pretty: true))
         } else {
             let f = { (value: Double) in String(format: "%.2f", value) }
-            print("append, signed, no fsync:        \(f(result.appendMicrosecondsUnsynced)) us/entry (\(entries) entries, \(result.fileBytes / max(entries, 1)) bytes/entry)")
+            print(
+                "append, signed, no fsync:        \(f(result.appendMicrosecondsUnsynced)) us/entry (\(entries) entries, \(result.fileBytes / max(entries, 1)) bytes/entry)"
+            )
             print("append, signed, fsync each:      \(f(result.appendMicrosecondsFsync)) us/entry (\(result.fsyncEntries) entries)")
             print("append, signed, fsync every \(batch): \(f(result.appendMicrosecondsBatched)) us/entry (\(result.batchedEntries) entries)")
             print("verify \(entries + 1) entries (chain + head signature, \(result.threads) threads): \(f(result.verifySeconds)) s")

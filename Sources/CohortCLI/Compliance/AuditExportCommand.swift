@@ -8,10 +8,10 @@ struct AuditExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export a trail's entries as JSON lines or CSV, filtered by time, event type, site and study.",
         discussion: """
-        The trail is verified first; a damaged trail is refused unless --allow-damaged, which exports \
-        only the entries before the damage. JSON lines are the stored lines, unchanged, so each \
-        exported entry's hash and signature can still be checked.
-        """)
+            The trail is verified first; a damaged trail is refused unless --allow-damaged, which exports \
+            only the entries before the damage. JSON lines are the stored lines, unchanged, so each \
+            exported entry's hash and signature can still be checked.
+            """)
 
     @OptionGroup var options: AuditTrailOptions
 
@@ -59,9 +59,12 @@ struct AuditExportCommand: ParsableCommand {
         let log = try options.read()
         if let damage = log.verification.damage {
             guard allowDamaged else {
-                throw CohortError("\(options.trail) is damaged at entry \(damage.entry) (\(damage.kind.rawValue)): \(damage.reason); run cohort audit verify, or pass --allow-damaged to export the \(log.verification.verifiedEntries) entries before it")
+                throw CohortError(
+                    "\(options.trail) is damaged at entry \(damage.entry) (\(damage.kind.rawValue)): \(damage.reason); run cohort audit verify, or pass --allow-damaged to export the \(log.verification.verifiedEntries) entries before it"
+                )
             }
-            FileHandle.standardError.write(Data("cohort: warning: exporting the \(log.verification.verifiedEntries) entries before the damage at entry \(damage.entry)\n".utf8))
+            FileHandle.standardError.write(
+                Data("cohort: warning: exporting the \(log.verification.verifiedEntries) entries before the damage at entry \(damage.entry)\n".utf8))
         }
         let text = AuditExport.render(log.entries(matching: filter), as: format)
         if let out {

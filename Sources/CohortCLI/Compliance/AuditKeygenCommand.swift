@@ -7,10 +7,10 @@ struct AuditKeygenCommand: ParsableCommand {
         commandName: "keygen",
         abstract: "Create an Ed25519 key for signing a participant's audit trail.",
         discussion: """
-        Writes FILE (PKCS#8 PEM, mode 0600) and FILE.pub (the public key, PEM), readable by openssl. \
-        Give FILE.pub to whoever verifies the trail (the coordinator, an auditor): verification \
-        against a pinned key is what makes the trail evidence. Never overwrites a key.
-        """)
+            Writes FILE (PKCS#8 PEM, mode 0600) and FILE.pub (the public key, PEM), readable by openssl. \
+            Give FILE.pub to whoever verifies the trail (the coordinator, an auditor): verification \
+            against a pinned key is what makes the trail evidence. Never overwrites a key.
+            """)
 
     @Option(help: "Where to write the private key; the public key goes to FILE.pub.")
     var out: String

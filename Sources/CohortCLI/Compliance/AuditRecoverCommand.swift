@@ -8,10 +8,10 @@ struct AuditRecoverCommand: ParsableCommand {
         commandName: "recover",
         abstract: "Set aside a torn (half-written) last line so a trail can be extended again.",
         discussion: """
-        Only a torn last line after an otherwise intact trail is handled: its bytes are moved to \
-        TRAIL.torn-<time>, and a trail_recovered entry records how many bytes and their SHA-256. \
-        Any other damage is refused: it needs investigation, not repair.
-        """)
+            Only a torn last line after an otherwise intact trail is handled: its bytes are moved to \
+            TRAIL.torn-<time>, and a trail_recovered entry records how many bytes and their SHA-256. \
+            Any other damage is refused: it needs investigation, not repair.
+            """)
 
     @Option(help: "The audit trail.")
     var trail: String

@@ -7,13 +7,19 @@ struct AuditTrailOptions: ParsableArguments {
     @Option(help: "The audit trail (JSON lines).")
     var trail: String
 
-    @Option(help: "The key the trail must be signed with: a .pub PEM file or 64 hex digits. Without it the trail's own first entry names the key, which proves only that the trail is unaltered since then.")
+    @Option(
+        help:
+            "The key the trail must be signed with: a .pub PEM file or 64 hex digits. Without it the trail's own first entry names the key, which proves only that the trail is unaltered since then."
+    )
     var publicKey: String?
 
     @Option(help: "An anchor recorded elsewhere, SEQ:HASH (from a report or the coordinator); catches a trail cut back to an earlier state.")
     var expectHead: String?
 
-    @Option(help: "Another party's trail that witnessed this one (the coordinator's for a site's trail, a site's for the coordinator's): the trail must hold the furthest head recorded there, so a cut tail or a rewritten, re-signed trail is caught.")
+    @Option(
+        help:
+            "Another party's trail that witnessed this one (the coordinator's for a site's trail, a site's for the coordinator's): the trail must hold the furthest head recorded there, so a cut tail or a rewritten, re-signed trail is caught."
+    )
     var witnessedBy: String?
 
     @Option(help: "The key the --witnessed-by trail must be signed with (.pub PEM or 64 hex digits).")
@@ -56,7 +62,9 @@ struct AuditTrailOptions: ParsableArguments {
             throw CohortError("--witnessed-by \(witness): the witness trail is damaged at entry \(damage.entry) (\(damage.reason)); it proves nothing")
         }
         guard let latest = heads.latest else {
-            throw CohortError("--witnessed-by \(witness): it recorded no head of \(participant.isEmpty ? "this trail" : "'\(participant)'")'s trail (a study run before witnessed trails, or another study)")
+            throw CohortError(
+                "--witnessed-by \(witness): it recorded no head of \(participant.isEmpty ? "this trail" : "'\(participant)'")'s trail (a study run before witnessed trails, or another study)"
+            )
         }
         return latest
     }

@@ -23,7 +23,9 @@ enum QualitySummaryFile {
             }
         }
         do { return try JSONOutput.decoder.decode(DataQualitySummary.self, from: data) } catch {
-            throw CohortError("--quality: \(path) is neither the output of cohort data check --shared nor a quality summary (source, rows_read, rows_included, exclusions, missingness)")
+            throw CohortError(
+                "--quality: \(path) is neither the output of cohort data check --shared nor a quality summary (source, rows_read, rows_included, exclusions, missingness)"
+            )
         }
     }
 
@@ -35,7 +37,9 @@ enum QualitySummaryFile {
             schemaHash: shared.study.sha256,
             rowsRead: ReportedCount(shared.patients.read), rowsIncluded: ReportedCount(shared.patients.kept),
             exclusions: shared.patients.excluded.map { .init(reason: $0.name, rows: ReportedCount($0.count)) },
-            missingness: shared.features.map { .init(feature: $0.name, missingPercent: $0.missingFraction.map { $0 * 100 }, missing: ReportedCount($0.missing)) },
+            missingness: shared.features.map {
+                .init(feature: $0.name, missingPercent: $0.missingFraction.map { $0 * 100 }, missing: ReportedCount($0.missing))
+            },
             suppression: shared.suppression)
     }
 

@@ -8,11 +8,11 @@ struct SiteApproveCommand: ParsableCommand {
         commandName: "approve",
         abstract: "Approve a study's training plan for this site (by its SHA-256 hash).",
         discussion: """
-        Reads the plan (strictly: unknown keys are refused), checks it against the site's policy \
-        (POLICY_DIR/site-policy.yaml) and appends a signed approval to POLICY_DIR/approvals.jsonl, \
-        recording the policy's hash first when the policy changed since the last approval. The site \
-        then runs this exact plan and no other: changing any setting changes the hash.
-        """)
+            Reads the plan (strictly: unknown keys are refused), checks it against the site's policy \
+            (POLICY_DIR/site-policy.yaml) and appends a signed approval to POLICY_DIR/approvals.jsonl, \
+            recording the policy's hash first when the policy changed since the last approval. The site \
+            then runs this exact plan and no other: changing any setting changes the hash.
+            """)
 
     @Option(help: "The training plan (JSON) the coordinator published.")
     var plan: String

@@ -55,7 +55,9 @@ struct SiteTrailKeys {
         }
         let candidates = ["\(name).key.pub", "\(name).pub"].map { (folder as NSString).appendingPathComponent($0) }
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw CohortError("--site-key-dir \(folder) has no key for site \(name) (looked for \(name).key.pub and \(name).pub); add it or pin it with --site-key \(name)=KEY")
+            throw CohortError(
+                "--site-key-dir \(folder) has no key for site \(name) (looked for \(name).key.pub and \(name).pub); add it or pin it with --site-key \(name)=KEY"
+            )
         }
         return try Self.read(path, flag: "--site-key-dir")
     }

@@ -19,7 +19,8 @@ enum CohortSummaryPrinter {
         line("  " + pad("feature", width) + pad("unit", 18) + pad("missing", 16) + pad("out of range", 14) + "median")
         for feature in report.features {
             let missing = String(format: "%d (%.0f%%)", feature.missing, feature.missingFraction * 100)
-            let median = feature.median.map { String(format: "%.4g", $0) }
+            let median =
+                feature.median.map { String(format: "%.4g", $0) }
                 ?? feature.categories.map { $0.map { "\($0.unit) \($0.count)" }.joined(separator: ", ") } ?? ""
             line("  " + pad(feature.name, width) + pad(feature.unit ?? "", 18) + pad(missing, 16) + pad(String(feature.outOfRange), 14) + median)
         }

@@ -1,6 +1,6 @@
-import CohortBench
 import ArgumentParser
 import ClinicalData
+import CohortBench
 import Foundation
 
 /// `cohort data bench`: FHIR reading throughput and peak memory on one core.
@@ -9,11 +9,11 @@ struct DataBenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure FHIR R4 reading throughput (MB/s, one core) and peak memory.",
         discussion: """
-        Reads every bundle under --fhir with the study (parse, match codes, convert units, aggregate \
-        per patient), single-threaded. --repeat N reads the files N times as distinct patients, e.g. \
-        --repeat 18 turns the 57 MB shared set into a ~1 GB export for the memory target. Compare with \
-        the Python peer in the same run: scripts/fhir_bench_compare.sh.
-        """)
+            Reads every bundle under --fhir with the study (parse, match codes, convert units, aggregate \
+            per patient), single-threaded. --repeat N reads the files N times as distinct patients, e.g. \
+            --repeat 18 turns the 57 MB shared set into a ~1 GB export for the memory target. Compare with \
+            the Python peer in the same run: scripts/fhir_bench_compare.sh.
+            """)
 
     @Option(help: "Folder of FHIR R4 bundles.")
     var fhir: String
@@ -69,18 +69,23 @@ struct DataBenchCommand: AsyncParsableCommand {
         let cpu = Self.cpuSeconds() - cpuStart
         let report = QualityReport(extractor: extractor, source: source, seconds: seconds)
         let peak = ProcessMemory.peakResidentBytes()
-        let result = Result(files: report.files.read + report.files.failed, bytes: report.files.bytes, seconds: seconds, cpuSeconds: cpu,
-                            megabytesPerSecond: Double(report.files.bytes) / 1e6 / seconds,
-                            peakRssBytes: peak, peakRssMegabytes: Double(peak) / 1e6,
-                            patientsRead: report.patients.read, patientsKept: report.patients.kept,
-                            resources: report.resources.map(\.count).reduce(0, +), repeats: `repeat`, errors: report.errorCount)
+        let result = Result(
+            files: report.files.read + report.files.failed, bytes: report.files.bytes, seconds: seconds, cpuSeconds: cpu,
+            megabytesPerSecond: Double(report.files.bytes) / 1e6 / seconds,
+            peakRssBytes: peak, peakRssMegabytes: Double(peak) / 1e6,
+            patientsRead: report.patients.read, patientsKept: report.patients.kept,
+            resources: report.resources.map(\.count).reduce(0, +), repeats: `repeat`, errors: report.errorCount)
         if json {
             print(try JSONOutput.string(result))
         } else {
-            print(String(format: "cohort data bench: %d files, %.1f MB in %.3f s (cpu %.3f s): %.1f MB/s on one core",
-                         result.files, Double(result.bytes) / 1e6, seconds, cpu, result.megabytesPerSecond))
-            print(String(format: "  peak RSS %.1f MB; %d resources, %d patients read, %d kept, %d errors",
-                         result.peakRssMegabytes, result.resources, result.patientsRead, result.patientsKept, result.errors))
+            print(
+                String(
+                    format: "cohort data bench: %d files, %.1f MB in %.3f s (cpu %.3f s): %.1f MB/s on one core",
+                    result.files, Double(result.bytes) / 1e6, seconds, cpu, result.megabytesPerSecond))
+            print(
+                String(
+                    format: "  peak RSS %.1f MB; %d resources, %d patients read, %d kept, %d errors",
+                    result.peakRssMegabytes, result.resources, result.patientsRead, result.patientsKept, result.errors))
         }
     }
 
@@ -89,9 +94,9 @@ struct DataBenchCommand: AsyncParsableCommand {
     static func cpuSeconds() -> Double {
         var usage = rusage()
         #if os(Linux)
-        getrusage(1 /* RUSAGE_THREAD */, &usage)
+            getrusage(1 /* RUSAGE_THREAD */, &usage)
         #else
-        getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF, &usage)
         #endif
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }

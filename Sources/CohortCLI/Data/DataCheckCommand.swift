@@ -8,11 +8,11 @@ struct DataCheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Report rows read, patients kept and excluded, missingness, units and label prevalence.",
         discussion: """
-        --output writes the exact report (it stays at the site: it lists skipped records by file and \
-        resource). --html and --shared write the versions that may leave the site: counts of 1 to 10 \
-        are shown as <11, and counts that would give one away are withheld, audited over all the \
-        report's tables at once (docs/disclosure-control.md).
-        """)
+            --output writes the exact report (it stays at the site: it lists skipped records by file and \
+            resource). --html and --shared write the versions that may leave the site: counts of 1 to 10 \
+            are shown as <11, and counts that would give one away are withheld, audited over all the \
+            report's tables at once (docs/disclosure-control.md).
+            """)
 
     @Option(help: "Study: a .yaml path or a shipped study name (synthea-cardiovascular, uci-heart-disease).")
     var study: String

@@ -26,7 +26,9 @@ struct DataCombineCommand: AsyncParsableCommand {
         // Before imputation fills them in: features a site mostly lacks.
         for warning in loaded.flatMap({ MissingShareWarning.warnings(for: $0, study: study) }) { print("warning: \(warning)") }
         for feature in federated.uninformed {
-            print("warning: \(feature): no site has 11 or more values, so none sent their distribution; filled with the middle of its plausible range and not scaled")
+            print(
+                "warning: \(feature): no site has 11 or more values, so none sent their distribution; filled with the middle of its plausible range and not scaled"
+            )
         }
         try JSONOutput.write(federated.summary, to: output)
         print("combined \(federated.summary.sites.count) sites (\(federated.summary.sites.joined(separator: ", "))): \(federated.summary.rows) patients")

@@ -9,15 +9,15 @@ struct DataPrepareCommand: AsyncParsableCommand {
         commandName: "prepare",
         abstract: "Write the training-ready dataset (cohort-prepared/1 CSV with the study's hash).",
         discussion: """
-        One site: writes OUTPUT/dataset.csv, OUTPUT/report.json (exact, stays at the site) and \
-        OUTPUT/report.html (publishable: small counts hidden, audited). Missing values are filled with the site's own \
-        medians, or with the federation's when --statistics names the file `cohort data combine` wrote.
+            One site: writes OUTPUT/dataset.csv, OUTPUT/report.json (exact, stays at the site) and \
+            OUTPUT/report.html (publishable: small counts hidden, audited). Missing values are filled with the site's own \
+            medians, or with the federation's when --statistics names the file `cohort data combine` wrote.
 
-        Simulated federation: --split-by city|county|zip3|file [--sites N] cuts the export into sites \
-        (each place stays whole) and writes OUTPUT/<site>/dataset.csv for each, with imputation and \
-        standardization statistics combined across the sites from their summaries alone, plus \
-        OUTPUT/federation.json. Pass the site folders to `cohort simulate --study S --sites ...`.
-        """)
+            Simulated federation: --split-by city|county|zip3|file [--sites N] cuts the export into sites \
+            (each place stays whole) and writes OUTPUT/<site>/dataset.csv for each, with imputation and \
+            standardization statistics combined across the sites from their summaries alone, plus \
+            OUTPUT/federation.json. Pass the site folders to `cohort simulate --study S --sites ...`.
+            """)
 
     @Option(help: "Study: a .yaml path or a shipped study name.")
     var study: String
@@ -74,20 +74,25 @@ struct DataPrepareCommand: AsyncParsableCommand {
         // The coordinator's view: features a site mostly lacks, before imputation fills them in.
         for warning in summaries.flatMap({ MissingShareWarning.warnings(for: $0, study: study) }) { print("warning: \(warning)") }
         for feature in federated.uninformed {
-            print("warning: \(feature): no site has 11 or more values, so none sent their distribution; filled with the middle of its plausible range and not scaled")
+            print(
+                "warning: \(feature): no site has 11 or more values, so none sent their distribution; filled with the middle of its plausible range and not scaled"
+            )
         }
         for part in siteCohorts {
             try write(part.cohort, site: part.name, statistics: federated, into: (output as NSString).appendingPathComponent(part.name))
             if !quiet {
                 let positives = part.cohort.rows.filter { $0.label == 1 }.count
-                print("  \(part.name): \(part.cohort.rows.count) patients (\(positives) positive) from \(part.places.count) \(grouping.rawValue) value(s): \(part.places.prefix(4).joined(separator: ", "))\(part.places.count > 4 ? ", ..." : "")")
+                print(
+                    "  \(part.name): \(part.cohort.rows.count) patients (\(positives) positive) from \(part.places.count) \(grouping.rawValue) value(s): \(part.places.prefix(4).joined(separator: ", "))\(part.places.count > 4 ? ", ..." : "")"
+                )
             }
         }
         let combined = (output as NSString).appendingPathComponent("federation.json")
         try JSONOutput.write(federated.summary, to: combined)
         if !quiet {
-            print("wrote \(siteCohorts.count) site folders and \(combined); train with: cohort simulate --study \(self.study) --sites "
-                  + siteCohorts.map { (output as NSString).appendingPathComponent($0.name) }.joined(separator: ","))
+            print(
+                "wrote \(siteCohorts.count) site folders and \(combined); train with: cohort simulate --study \(self.study) --sites "
+                    + siteCohorts.map { (output as NSString).appendingPathComponent($0.name) }.joined(separator: ","))
         }
     }
 
@@ -98,8 +103,9 @@ struct DataPrepareCommand: AsyncParsableCommand {
         try ClinicalCLI.run { try dataset.write(to: URL(fileURLWithPath: datasetPath)) }
         let report = cohort.report
         try JSONOutput.write(report, to: (folder as NSString).appendingPathComponent("report.json"))
-        try ClinicalCLI.writeText(HTMLQualityReport(PublishedQualityReport(report), site: site).render(),
-                                  to: (folder as NSString).appendingPathComponent("report.html"))
+        try ClinicalCLI.writeText(
+            HTMLQualityReport(PublishedQualityReport(report), site: site).render(),
+            to: (folder as NSString).appendingPathComponent("report.html"))
         if !quiet { print("wrote \(datasetPath) (\(dataset.data.count) rows x \(dataset.columns.count) columns)") }
     }
 }

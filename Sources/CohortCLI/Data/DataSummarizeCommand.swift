@@ -8,9 +8,9 @@ struct DataSummarizeCommand: AsyncParsableCommand {
         commandName: "summarize",
         abstract: "Write the site's additive feature summary (counts, shifted sums, fixed-bin histograms): no rows.",
         discussion: """
-        Send the file to the coordinator, who adds all sites' summaries with `cohort data combine`. \
-        Counts inside are exact (sums must add up): the file is for the coordinator, not for publication.
-        """)
+            Send the file to the coordinator, who adds all sites' summaries with `cohort data combine`. \
+            Counts inside are exact (sums must add up): the file is for the coordinator, not for publication.
+            """)
 
     @Option(help: "Study: a .yaml path or a shipped study name.")
     var study: String

@@ -19,9 +19,10 @@ struct SourceOptions: ParsableArguments {
     func source() throws -> ClinicalSource {
         let given = [fhir != nil, syntheaCSV != nil, !csv.isEmpty].filter { $0 }.count
         guard given == 1 else {
-            throw CohortError(given == 0
-                ? "name the export: --fhir DIR, --synthea-csv DIR, or --csv FILE --mapping FILE"
-                : "give only one of --fhir, --synthea-csv, --csv")
+            throw CohortError(
+                given == 0
+                    ? "name the export: --fhir DIR, --synthea-csv DIR, or --csv FILE --mapping FILE"
+                    : "give only one of --fhir, --synthea-csv, --csv")
         }
         if let fhir { return .fhir(URL(fileURLWithPath: fhir)) }
         if let syntheaCSV {

@@ -12,12 +12,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
         commandName: "coordinator",
         abstract: "Run a federated study as the coordinator: sites dial in over mutual TLS.",
         discussion: """
-        The config names the listen address, the coordinator's certificate, key and the CA, the \
-        revocation list, the SQLite database and the study (cohort simulate's options in \
-        snake_case, plus id, sites and round_deadline_seconds). Every completed round and a \
-        checkpoint are stored; started again with the same config and database, the coordinator \
-        resumes after the last completed round and ends with the same model as an uninterrupted run.
-        """)
+            The config names the listen address, the coordinator's certificate, key and the CA, the \
+            revocation list, the SQLite database and the study (cohort simulate's options in \
+            snake_case, plus id, sites and round_deadline_seconds). Every completed round and a \
+            checkpoint are stored; started again with the same config and database, the coordinator \
+            resumes after the last completed round and ends with the same model as an uninterrupted run.
+            """)
 
     @Option(help: "The coordinator's YAML config (see `cohort provision init`).")
     var config: String
@@ -52,14 +52,17 @@ struct CoordinatorCommand: AsyncParsableCommand {
         }
         if let output { try CohortCommand.checkWritable(output, option: "--output") }
         let auditor = try settings.audit.map { audit in
-            FederationAuditor(trail: try DeployedGovernance.trail(audit, participant: "coordinator", role: .coordinator, config: settings.file),
-                              study: study.id)
+            FederationAuditor(
+                trail: try DeployedGovernance.trail(audit, participant: "coordinator", role: .coordinator, config: settings.file),
+                study: study.id)
         }
         let store: SQLiteStudyStore
         do {
             store = try SQLiteStudyStore(path: settings.database.path, keepCheckpoints: settings.keepCheckpoints)
-            try store.begin(StoredStudy(id: study.id, fingerprint: study.fingerprint,
-                                        configuration: String(decoding: try JSONOutput.encode(study.configuration, pretty: false), as: UTF8.self)))
+            try store.begin(
+                StoredStudy(
+                    id: study.id, fingerprint: study.fingerprint,
+                    configuration: String(decoding: try JSONOutput.encode(study.configuration, pretty: false), as: UTF8.self)))
         } catch let error as StoreError {
             throw CohortError(error.description)
         }
@@ -68,11 +71,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
         let server = try deployment {
             try CoordinatorServer(
-                options: .init(listen: address, credentials: credentials, revocations: settings.revocations, limits: settings.limits,
-                               study: study.description, minimumSites: study.configuration.selection.minimumSites,
-                               roundDeadlineSeconds: study.configuration.roundDeadlineSeconds,
-                               expectedSites: study.expectedSites.map { names in names.map { SiteID($0) } },
-                               vectorLane: settings.vectorLane, revocationMemory: settings.revocationMemory),
+                options: .init(
+                    listen: address, credentials: credentials, revocations: settings.revocations, limits: settings.limits,
+                    study: study.description, minimumSites: study.configuration.selection.minimumSites,
+                    roundDeadlineSeconds: study.configuration.roundDeadlineSeconds,
+                    expectedSites: study.expectedSites.map { names in names.map { SiteID($0) } },
+                    vectorLane: settings.vectorLane, revocationMemory: settings.revocationMemory),
                 log: log,
                 events: { event in
                     let kind = SiteEvent.Kind(rawValue: event.kind.rawValue) ?? .disconnected
@@ -100,19 +104,25 @@ struct CoordinatorCommand: AsyncParsableCommand {
             log.info("vector-lane-listening", ["port": "\(lanePort)"])
         }
         for warning in StudyWarnings.check(study.study) { log.warning("study-warning", ["detail": warning]) }
-        log.info("listening", ["address": "\(address.host):\(port)", "study": study.id,
-                                "resume_after_round": "\(checkpoint?.completedRounds ?? 0)"])
+        log.info(
+            "listening",
+            [
+                "address": "\(address.host):\(port)", "study": study.id,
+                "resume_after_round": "\(checkpoint?.completedRounds ?? 0)"
+            ])
 
         let coordinator: Coordinator
         do {
             if let checkpoint {
-                coordinator = try Coordinator(resuming: checkpoint, strategy: study.study.makeStrategy(), rule: study.study.makeRule(),
-                                              transport: server.transport, secureSummation: study.study.makeSecureSummation())
+                coordinator = try Coordinator(
+                    resuming: checkpoint, strategy: study.study.makeStrategy(), rule: study.study.makeRule(),
+                    transport: server.transport, secureSummation: study.study.makeSecureSummation())
             } else {
                 let model = try study.initialModel()
-                coordinator = try Coordinator(configuration: study.configuration, strategy: study.study.makeStrategy(), rule: study.study.makeRule(),
-                                              initialParameters: model.parameters, layout: model.layout, transport: server.transport,
-                                              monitor: study.study.monitor, secureSummation: study.study.makeSecureSummation())
+                coordinator = try Coordinator(
+                    configuration: study.configuration, strategy: study.study.makeStrategy(), rule: study.study.makeRule(),
+                    initialParameters: model.parameters, layout: model.layout, transport: server.transport,
+                    monitor: study.study.monitor, secureSummation: study.study.makeSecureSummation())
             }
         } catch {
             await server.stop()
@@ -120,19 +130,22 @@ struct CoordinatorCommand: AsyncParsableCommand {
         }
         if let auditor { await coordinator.witness { auditor.head } }
         if checkpoint == nil {
-            auditor?.studyCreated(planHash: study.plan.planHash, coordinator: "coordinator",
-                                  sites: (study.expectedSites ?? []).map { (name: $0, publicKey: nil, certificateFingerprint: nil) })
+            auditor?.studyCreated(
+                planHash: study.plan.planHash, coordinator: "coordinator",
+                sites: (study.expectedSites ?? []).map { (name: $0, publicKey: nil, certificateFingerprint: nil) })
         }
         let trainingStart = clock.now
         let outcome: StudyOutcome
         do {
-            outcome = try await coordinator.run(observer: { event in
-                printer.show(event)
-                Self.logEvent(event, log: log)
-                auditor?.observe(event)
-            }, roundCompleted: { checkpoint in
-                try store.saveRound(checkpoint)
-            })
+            outcome = try await coordinator.run(
+                observer: { event in
+                    printer.show(event)
+                    Self.logEvent(event, log: log)
+                    auditor?.observe(event)
+                },
+                roundCompleted: { checkpoint in
+                    try store.saveRound(checkpoint)
+                })
         } catch {
             await server.stop()
             throw CohortError("the study stopped: \(error)")
@@ -149,22 +162,26 @@ struct CoordinatorCommand: AsyncParsableCommand {
             await server.stop()
             throw CohortError("the study produced no evaluation")
         }
-        var report = RunReport(study: study.study, rounds: outcome.rounds.map(RunReport.RoundSummary.init),
-                               final: RunReport.FinalSummary(RunReport.EvaluationSummary(evaluation), parameters: outcome.finalParameters))
+        var report = RunReport(
+            study: study.study, rounds: outcome.rounds.map(RunReport.RoundSummary.init),
+            final: RunReport.FinalSummary(RunReport.EvaluationSummary(evaluation), parameters: outcome.finalParameters))
         report.command = ["cohort"] + Array(CommandLine.arguments.dropFirst())
         report.config.data = "sites"
         report.config.sites = Array(Set(outcome.rounds.flatMap(\.participants).map(\.name))).sorted()
         let end = clock.now
-        report.timings = RunReport.Timings(totalSeconds: (end - started).inSeconds, loadSeconds: (trainingStart - started).inSeconds,
-                                           trainingSeconds: (end - trainingStart).inSeconds)
+        report.timings = RunReport.Timings(
+            totalSeconds: (end - started).inSeconds, loadSeconds: (trainingStart - started).inSeconds,
+            trainingSeconds: (end - trainingStart).inSeconds)
         try? store.finish(modelChecksum: report.final.modelChecksum, at: Date())
         // The final model beside the database, for `cohort report validation --database`.
         let modelPath = SavedModel.path(beside: settings.database.path)
         do {
-            let saved = SavedModel(study: study.study, runtime: .deployment, data: nil, sites: report.config.sites,
-                                   parameters: outcome.finalParameters,
-                                   privacy: .init(study: study.study, rounds: outcome.rounds,
-                                                  centralEpsilon: try PrivacyPlan(study: study.study, privacyBudget: nil).centralEpsilon()))
+            let saved = SavedModel(
+                study: study.study, runtime: .deployment, data: nil, sites: report.config.sites,
+                parameters: outcome.finalParameters,
+                privacy: .init(
+                    study: study.study, rounds: outcome.rounds,
+                    centralEpsilon: try PrivacyPlan(study: study.study, privacyBudget: nil).centralEpsilon()))
             try FileWriting.write(Array(try saved.encoded()), to: URL(fileURLWithPath: modelPath), mode: FileWriting.privateMode)
         } catch {
             // The study is done and stored; a model file that could not be written is not a reason to fail it.
@@ -207,10 +224,14 @@ struct CoordinatorCommand: AsyncParsableCommand {
         case .siteFailed(let round, let failure):
             log.warning("site-left-out", ["round": "\(round)", "site": failure.site.name, "reason": failure.reason])
         case .roundFinished(let record):
-            log.info("round-finished", ["round": "\(record.round)", "accepted": "\(record.accepted)",
-                                        "contributors": record.contributors.map(\.name).joined(separator: ","),
-                                        "stragglers": record.stragglers.map(\.name).joined(separator: ","),
-                                        "seconds": String(format: "%.4f", record.seconds)])
+            log.info(
+                "round-finished",
+                [
+                    "round": "\(record.round)", "accepted": "\(record.accepted)",
+                    "contributors": record.contributors.map(\.name).joined(separator: ","),
+                    "stragglers": record.stragglers.map(\.name).joined(separator: ","),
+                    "seconds": String(format: "%.4f", record.seconds)
+                ])
         case .siteQuarantined(let event):
             log.warning("site-quarantined", ["round": "\(event.round)", "site": event.site.name])
         }

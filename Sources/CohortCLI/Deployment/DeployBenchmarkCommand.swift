@@ -1,5 +1,5 @@
-import CohortBench
 import ArgumentParser
+import CohortBench
 import Federation
 import Foundation
 import Learning
@@ -121,34 +121,46 @@ struct DeployBenchmarkRunCommand: AsyncParsableCommand {
         if !skipHeart {
             report.heart = try await DeployBenchmark.heart(rounds: rounds)
             if !json, let heart = report.heart {
-                print(String(format: "heart study, coordinator + %d site processes, loopback mTLS: %.1f ms per round after start-up (median %.1f, max %.1f; first round %.0f ms incl. connections), %d rounds in %.2f s wall",
-                             heart.siteProcesses, heart.meanSecondsPerRound * 1000, heart.medianSecondsPerRound * 1000,
-                             heart.maxSecondsPerRound * 1000, heart.firstRoundSeconds * 1000, heart.rounds, heart.wallSeconds))
+                print(
+                    String(
+                        format:
+                            "heart study, coordinator + %d site processes, loopback mTLS: %.1f ms per round after start-up (median %.1f, max %.1f; first round %.0f ms incl. connections), %d rounds in %.2f s wall",
+                        heart.siteProcesses, heart.meanSecondsPerRound * 1000, heart.medianSecondsPerRound * 1000,
+                        heart.maxSecondsPerRound * 1000, heart.firstRoundSeconds * 1000, heart.rounds, heart.wallSeconds))
             }
         }
         if !skipOverhead {
-            report.overhead = try await DeployBenchmark.overhead(sites: sites, parameters: parameters, rounds: overheadRounds,
-                                                                 chunkBytes: chunkBytes, comparesGRPC: !skipGRPC, verbose: verbose)
+            report.overhead = try await DeployBenchmark.overhead(
+                sites: sites, parameters: parameters, rounds: overheadRounds,
+                chunkBytes: chunkBytes, comparesGRPC: !skipGRPC, verbose: verbose)
             if !json, let overhead = report.overhead {
                 let tls = overhead.secondsToMoveBytesOverMutualTLS
-                var line = String(format: "round overhead, %d sites x %d parameters (%.0f MB moved per round): %.1f ms per round over the vector lane; plain TCP loopback %.2f GB/s moves it in %.1f ms; ratio %.2fx; one mutual-TLS connection %.2f GB/s moves it in %.1f ms; ratio %.2fx",
-                                  overhead.sites, overhead.parameters, Double(overhead.bytesPerRound) / 1e6, overhead.medianRoundSeconds * 1000,
-                                  overhead.loopbackBytesPerSecond / 1e9, overhead.secondsToMoveBytes * 1000, overhead.ratio,
-                                  overhead.mutualTLSBytesPerSecond / 1e9, tls * 1000, overhead.ratioToMutualTLS)
+                var line = String(
+                    format:
+                        "round overhead, %d sites x %d parameters (%.0f MB moved per round): %.1f ms per round over the vector lane; plain TCP loopback %.2f GB/s moves it in %.1f ms; ratio %.2fx; one mutual-TLS connection %.2f GB/s moves it in %.1f ms; ratio %.2fx",
+                    overhead.sites, overhead.parameters, Double(overhead.bytesPerRound) / 1e6, overhead.medianRoundSeconds * 1000,
+                    overhead.loopbackBytesPerSecond / 1e9, overhead.secondsToMoveBytes * 1000, overhead.ratio,
+                    overhead.mutualTLSBytesPerSecond / 1e9, tls * 1000, overhead.ratioToMutualTLS)
                 if let grpc = overhead.grpcRoundSeconds, let floor = overhead.grpcFloorSeconds {
-                    line += String(format: "; with the vectors over gRPC instead %.1f ms (%.2fx), gRPC alone %.1f ms (%.2fx)",
-                                   grpc * 1000, grpc / tls, floor * 1000, floor / tls)
+                    line += String(
+                        format: "; with the vectors over gRPC instead %.1f ms (%.2fx), gRPC alone %.1f ms (%.2fx)",
+                        grpc * 1000, grpc / tls, floor * 1000, floor / tls)
                 }
                 print(line)
             }
         }
         if memory {
-            report.memory = try await DeployBenchmark.memory(sites: sites, parameters: memoryParameters, rounds: memoryRounds,
-                                                             chunkBytes: chunkBytes, vectorLane: memoryOverLane)
+            report.memory = try await DeployBenchmark.memory(
+                sites: sites, parameters: memoryParameters, rounds: memoryRounds,
+                chunkBytes: chunkBytes, vectorLane: memoryOverLane)
             if !json, let memory = report.memory {
-                print(String(format: "coordinator memory, %d sites x %d parameters (model %.0f MB), vectors over %@: peak RSS %.0f MB = %.2fx the model (%.0f MB before the model), %.1f s per round",
-                             memory.sites, memory.parameters, Double(memory.modelBytes) / 1e6, memoryOverLane ? "the vector lane" : "gRPC", Double(memory.peakResidentBytes) / 1e6,
-                             memory.ratioToModel, Double(memory.baselineResidentBytes) / 1e6, memory.medianRoundSeconds))
+                print(
+                    String(
+                        format:
+                            "coordinator memory, %d sites x %d parameters (model %.0f MB), vectors over %@: peak RSS %.0f MB = %.2fx the model (%.0f MB before the model), %.1f s per round",
+                        memory.sites, memory.parameters, Double(memory.modelBytes) / 1e6, memoryOverLane ? "the vector lane" : "gRPC",
+                        Double(memory.peakResidentBytes) / 1e6,
+                        memory.ratioToModel, Double(memory.baselineResidentBytes) / 1e6, memory.medianRoundSeconds))
             }
         }
         if json { print(try JSONOutput.string(report)) }
@@ -158,8 +170,9 @@ struct DeployBenchmarkRunCommand: AsyncParsableCommand {
 /// Hidden: the site agents of the memory measurement, in their own process so the
 /// coordinator's memory is measured alone.
 struct DeployBenchmarkSwarmCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "swarm", abstract: "Synthetic site agents (used by cohort bench deploy).",
-                                                    shouldDisplay: false)
+    static let configuration = CommandConfiguration(
+        commandName: "swarm", abstract: "Synthetic site agents (used by cohort bench deploy).",
+        shouldDisplay: false)
 
     @Option(help: "Folder holding one startup kit per site.")
     var kits: String
@@ -181,9 +194,11 @@ struct DeployBenchmarkSwarmCommand: AsyncParsableCommand {
             for name in sites.split(separator: ",").map(String.init) {
                 let kit = URL(fileURLWithPath: kits).appendingPathComponent(name)
                 let credentials = try deployment { try Credentials(kit: .site(kit)) }
-                let agent = SiteAgent(options: .init(coordinator: address, credentials: credentials, reconnectInitialSeconds: 0.1,
-                                                     reconnectMaximumSeconds: 1),
-                                      worker: SyntheticWorker(delta: delta, exampleShape: Shape([1])), log: EventLog(component: "swarm-\(name)"))
+                let agent = SiteAgent(
+                    options: .init(
+                        coordinator: address, credentials: credentials, reconnectInitialSeconds: 0.1,
+                        reconnectMaximumSeconds: 1),
+                    worker: SyntheticWorker(delta: delta, exampleShape: Shape([1])), log: EventLog(component: "swarm-\(name)"))
                 group.addTask { _ = try await agent.run() }
             }
             try await group.waitForAll()
@@ -208,16 +223,19 @@ enum DeployBenchmark {
     /// A consortium for one measurement, in `directory`/consortium.
     static func provision(sites names: [String], in directory: URL) throws -> Provisioner.Consortium {
         try deployment {
-            try Provisioner().initialize(consortium: "bench", at: directory.appendingPathComponent("consortium"),
-                                         coordinatorHost: "127.0.0.1", coordinatorPort: 7443, sites: names)
+            try Provisioner().initialize(
+                consortium: "bench", at: directory.appendingPathComponent("consortium"),
+                coordinatorHost: "127.0.0.1", coordinatorPort: 7443, sites: names)
         }
     }
 
     /// The coordinator's credentials and each named site's, from a provisioned consortium.
     static func credentials(of consortium: Provisioner.Consortium, sites names: [String]) throws -> (coordinator: Credentials, sites: [Credentials]) {
         try deployment {
-            (try Credentials(kit: .coordinator(consortium.coordinatorKit)),
-             try names.map { try Credentials(kit: .site(consortium.siteKits[$0]!)) })
+            (
+                try Credentials(kit: .coordinator(consortium.coordinatorKit)),
+                try names.map { try Credentials(kit: .site(consortium.siteKits[$0]!)) }
+            )
         }
     }
 
@@ -262,32 +280,37 @@ enum DeployBenchmark {
         let consortium = try provision(sites: hospitals, in: directory)
         let config = consortium.coordinatorKit.appendingPathComponent(KitFile.coordinatorConfig)
         try """
-            listen: 127.0.0.1:0
-            certificate: coordinator.crt
-            key: coordinator.key
-            ca: ca.crt
-            revocations: revocations.txt
-            database: coordinator.sqlite
-            study:
-              id: heart
-              dataset: heart-disease
-              rounds: \(rounds)
-              seed: 42
-              sites: [\(hospitals.joined(separator: ", "))]
+        listen: 127.0.0.1:0
+        certificate: coordinator.crt
+        key: coordinator.key
+        ca: ca.crt
+        revocations: revocations.txt
+        database: coordinator.sqlite
+        study:
+          id: heart
+          dataset: heart-disease
+          rounds: \(rounds)
+          seed: 42
+          sites: [\(hospitals.joined(separator: ", "))]
 
-            """.write(to: config, atomically: true, encoding: .utf8)
+        """.write(to: config, atomically: true, encoding: .utf8)
         let portFile = directory.appendingPathComponent("port")
         let output = directory.appendingPathComponent("run.json")
         let clock = ContinuousClock()
         let start = clock.now
-        let coordinator = try launch(["coordinator", "--config", config.path, "--port-file", portFile.path, "--output", output.path, "--quiet"],
-                                     in: directory, log: "coordinator")
+        let coordinator = try launch(
+            ["coordinator", "--config", config.path, "--port-file", portFile.path, "--output", output.path, "--quiet"],
+            in: directory, log: "coordinator")
         var processes = [coordinator]
         defer { for process in processes where process.isRunning { process.terminate() } }
         let port = try await waitForPort(portFile, process: coordinator)
         for site in hospitals {
-            processes.append(try launch(["site", "--config", consortium.siteKits[site]!.appendingPathComponent(KitFile.siteConfig).path,
-                                         "--data", "heart-disease", "--coordinator", "127.0.0.1:\(port)"], in: directory, log: site))
+            processes.append(
+                try launch(
+                    [
+                        "site", "--config", consortium.siteKits[site]!.appendingPathComponent(KitFile.siteConfig).path,
+                        "--data", "heart-disease", "--coordinator", "127.0.0.1:\(port)"
+                    ], in: directory, log: site))
         }
         while coordinator.isRunning { try await _Concurrency.Task.sleep(for: .milliseconds(10)) }
         let wall = (clock.now - start).inSeconds
@@ -298,18 +321,21 @@ enum DeployBenchmark {
         let report = try JSONOutput.decoder.decode(RunReport.self, from: Data(contentsOf: output))
         let seconds = report.rounds.map(\.seconds)
         let steady = Array(seconds.dropFirst())
-        return .init(rounds: rounds, siteProcesses: hospitals.count, firstRoundSeconds: seconds.first ?? 0,
-                     meanSecondsPerRound: steady.reduce(0, +) / Double(max(steady.count, 1)), medianSecondsPerRound: median(steady),
-                     maxSecondsPerRound: steady.max() ?? 0, wallSeconds: wall, modelChecksum: report.final.modelChecksum)
+        return .init(
+            rounds: rounds, siteProcesses: hospitals.count, firstRoundSeconds: seconds.first ?? 0,
+            meanSecondsPerRound: steady.reduce(0, +) / Double(max(steady.count, 1)), medianSecondsPerRound: median(steady),
+            maxSecondsPerRound: steady.max() ?? 0, wallSeconds: wall, modelChecksum: report.final.modelChecksum)
     }
 
     // MARK: Many sites, larger model
 
     /// A coordinator in this process and site agents (in this process, or in a child when
     /// memory is measured) that answer at once: what is left of a round is the protocol.
-    static func syntheticStudy(sites count: Int, parameters: Int, rounds: Int, sitesInChild: Bool, store: Bool, chunkBytes: Int,
-                               vectorLane: Bool, verbose: Bool = false) async throws -> (roundSeconds: [Double], baseline: Int) {
-        AllocatorTuning.prepare(forModelBytes: parameters * 4)   // as `cohort coordinator` does
+    static func syntheticStudy(
+        sites count: Int, parameters: Int, rounds: Int, sitesInChild: Bool, store: Bool, chunkBytes: Int,
+        vectorLane: Bool, verbose: Bool = false
+    ) async throws -> (roundSeconds: [Double], baseline: Int) {
+        AllocatorTuning.prepare(forModelBytes: parameters * 4)  // as `cohort coordinator` does
         var limits = ProtocolLimits()
         limits.chunkBytes = chunkBytes
         let names = (1...count).map { "site-\($0)" }
@@ -317,42 +343,51 @@ enum DeployBenchmark {
         defer { try? FileManager.default.removeItem(at: directory) }
         let consortium = try provision(sites: names, in: directory)
         let (credentials, siteCredentials) = try self.credentials(of: consortium, sites: sitesInChild ? [] : names)
-        let study = StudyDescription(studyID: "synthetic", model: .logisticRegression, seed: 1, exampleShape: Shape([1]), task: .binary,
-                                     parameterCount: parameters, schemaSHA256: nil, rounds: rounds)
+        let study = StudyDescription(
+            studyID: "synthetic", model: .logisticRegression, seed: 1, exampleShape: Shape([1]), task: .binary,
+            parameterCount: parameters, schemaSHA256: nil, rounds: rounds)
         let server = try deployment {
-            try CoordinatorServer(options: .init(listen: NetworkAddress(host: "127.0.0.1", port: 0), credentials: credentials,
-                                                 revocations: nil, limits: limits, study: study, minimumSites: count,
-                                                 roundDeadlineSeconds: 3600,
-                                                 vectorLane: vectorLane ? NetworkAddress(host: "127.0.0.1", port: 0) : nil),
-                                  log: verbose ? EventLog(component: "coordinator") : .silent)
+            try CoordinatorServer(
+                options: .init(
+                    listen: NetworkAddress(host: "127.0.0.1", port: 0), credentials: credentials,
+                    revocations: nil, limits: limits, study: study, minimumSites: count,
+                    roundDeadlineSeconds: 3600,
+                    vectorLane: vectorLane ? NetworkAddress(host: "127.0.0.1", port: 0) : nil),
+                log: verbose ? EventLog(component: "coordinator") : .silent)
         }
         let port = try await server.start()
         var agents: [_Concurrency.Task<Void, Never>] = []
         var swarm: Process?
         defer { swarm?.terminate() }
         if sitesInChild {
-            swarm = try launch(["bench", "deploy", "swarm", "--kits", directory.appendingPathComponent("consortium/sites").path,
-                                "--sites", names.joined(separator: ","), "--params", "\(parameters)", "--coordinator", "127.0.0.1:\(port)"],
-                               in: directory, log: "swarm")
+            swarm = try launch(
+                [
+                    "bench", "deploy", "swarm", "--kits", directory.appendingPathComponent("consortium/sites").path,
+                    "--sites", names.joined(separator: ","), "--params", "\(parameters)", "--coordinator", "127.0.0.1:\(port)"
+                ],
+                in: directory, log: "swarm")
         } else {
             let delta = [Float](repeating: 0.001, count: parameters)
             for (name, siteCredentials) in zip(names, siteCredentials) {
-                let agent = SiteAgent(options: .init(coordinator: NetworkAddress(host: "127.0.0.1", port: port), credentials: siteCredentials),
-                                      worker: SyntheticWorker(delta: delta, exampleShape: Shape([1])),
-                                      log: verbose ? EventLog(component: name) : .silent)
+                let agent = SiteAgent(
+                    options: .init(coordinator: NetworkAddress(host: "127.0.0.1", port: port), credentials: siteCredentials),
+                    worker: SyntheticWorker(delta: delta, exampleShape: Shape([1])),
+                    log: verbose ? EventLog(component: name) : .silent)
                 agents.append(_Concurrency.Task { _ = try? await agent.run() })
             }
         }
         let baseline = ProcessMemory.currentResidentBytes() ?? ProcessMemory.peakResidentBytes()
         ProcessMemory.resetPeak()
-        let configuration = StudyConfiguration(studyID: "synthetic", rounds: rounds, selection: try SiteSelection(minimumSites: count),
-                                               training: TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1)),
-                                               evaluateEvery: 0, roundDeadlineSeconds: 3600, seed: 1)
+        let configuration = StudyConfiguration(
+            studyID: "synthetic", rounds: rounds, selection: try SiteSelection(minimumSites: count),
+            training: TrainingInstructions(localSteps: 1, batchSize: 1, optimizer: .sgd(learningRate: 0.1)),
+            evaluateEvery: 0, roundDeadlineSeconds: 3600, seed: 1)
         let persistence = store ? try SQLiteStudyStore(path: directory.appendingPathComponent("bench.sqlite").path, keepCheckpoints: 1) : nil
         try persistence?.begin(StoredStudy(id: "synthetic", fingerprint: "bench", configuration: "{}"))
-        let coordinator = try Coordinator(configuration: configuration, strategy: FedAvg(),
-                                          initialParameters: [Float](repeating: 0, count: parameters),
-                                          layout: ParameterLayout([(name: "weights", shape: [parameters])]), transport: server.transport)
+        let coordinator = try Coordinator(
+            configuration: configuration, strategy: FedAvg(),
+            initialParameters: [Float](repeating: 0, count: parameters),
+            layout: ParameterLayout([(name: "weights", shape: [parameters])]), transport: server.transport)
         let outcome = try await coordinator.run(roundCompleted: { checkpoint in try persistence?.saveRound(checkpoint) })
         await server.finishStudy(id: "synthetic", rounds: rounds, modelChecksum: "-")
         for agent in agents { await agent.value }
@@ -360,21 +395,27 @@ enum DeployBenchmark {
         return (outcome.rounds.map(\.seconds), baseline)
     }
 
-    static func overhead(sites: Int, parameters: Int, rounds: Int, chunkBytes: Int, comparesGRPC: Bool,
-                         verbose: Bool) async throws -> DeployBenchmarkRunCommand.Overhead {
+    static func overhead(
+        sites: Int, parameters: Int, rounds: Int, chunkBytes: Int, comparesGRPC: Bool,
+        verbose: Bool
+    ) async throws -> DeployBenchmarkRunCommand.Overhead {
         // The best of three: a single loopback measurement on a shared machine has varied from
         // 1.5 to 4.6 GB/s, and a slow yardstick would flatter the ratio.
         let loopback = try (0..<3).map { _ in try LoopbackThroughput.measure() }.max()!
         let tls = try await mutualTLSBytesPerSecond()
         // Round 1 includes the sites connecting; the last round also evaluates.
         func steady(_ seconds: [Double]) -> Double { median(Array(seconds.dropFirst().dropLast())) }
-        let (seconds, _) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: false, store: false,
-                                                    chunkBytes: chunkBytes, vectorLane: true, verbose: verbose)
+        let (seconds, _) = try await syntheticStudy(
+            sites: sites, parameters: parameters, rounds: rounds, sitesInChild: false, store: false,
+            chunkBytes: chunkBytes, vectorLane: true, verbose: verbose)
         var grpcRound: Double?
         var floor: Double?
         if comparesGRPC {
-            grpcRound = steady(try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: false,
-                                                        store: false, chunkBytes: chunkBytes, vectorLane: false, verbose: verbose).roundSeconds)
+            grpcRound = steady(
+                try await syntheticStudy(
+                    sites: sites, parameters: parameters, rounds: rounds, sitesInChild: false,
+                    store: false, chunkBytes: chunkBytes, vectorLane: false, verbose: verbose
+                ).roundSeconds)
             // After the rounds, in the same process: in a fresh process the same traffic measured
             // 87-95 ms against 62 ms here, because glibc's malloc had not yet raised its mmap
             // threshold and every 1 MiB buffer was a fresh mapping (the rounds were not affected).
@@ -384,10 +425,11 @@ enum DeployBenchmark {
         let bytes = sites * parameters * 4 * 2
         let toMove = Double(bytes) / loopback
         let toMoveOverTLS = Double(bytes) / tls
-        return .init(sites: sites, parameters: parameters, bytesPerRound: bytes, medianRoundSeconds: round,
-                     loopbackBytesPerSecond: loopback, secondsToMoveBytes: toMove, ratio: round / toMove,
-                     mutualTLSBytesPerSecond: tls, secondsToMoveBytesOverMutualTLS: toMoveOverTLS, ratioToMutualTLS: round / toMoveOverTLS,
-                     grpcRoundSeconds: grpcRound, grpcFloorSeconds: floor)
+        return .init(
+            sites: sites, parameters: parameters, bytesPerRound: bytes, medianRoundSeconds: round,
+            loopbackBytesPerSecond: loopback, secondsToMoveBytes: toMove, ratio: round / toMove,
+            mutualTLSBytesPerSecond: tls, secondsToMoveBytesOverMutualTLS: toMoveOverTLS, ratioToMutualTLS: round / toMoveOverTLS,
+            grpcRoundSeconds: grpcRound, grpcFloorSeconds: floor)
     }
 
     /// One mutual-TLS connection between a coordinator's and a site's certificates of a
@@ -410,16 +452,19 @@ enum DeployBenchmark {
         let names = (1...sites).map { "site-\($0)" }
         let consortium = try provision(sites: names, in: directory)
         let (server, clients) = try credentials(of: consortium, sites: names)
-        return try await GRPCLoopback.secondsPerRound(server: server, sites: clients, bytesPerSite: parameters * 4,
-                                                      chunkBytes: chunkBytes, rounds: rounds)
+        return try await GRPCLoopback.secondsPerRound(
+            server: server, sites: clients, bytesPerSite: parameters * 4,
+            chunkBytes: chunkBytes, rounds: rounds)
     }
 
     static func memory(sites: Int, parameters: Int, rounds: Int, chunkBytes: Int, vectorLane: Bool) async throws -> DeployBenchmarkRunCommand.Memory {
-        let (seconds, baseline) = try await syntheticStudy(sites: sites, parameters: parameters, rounds: rounds, sitesInChild: true, store: true,
-                                                           chunkBytes: chunkBytes, vectorLane: vectorLane)
+        let (seconds, baseline) = try await syntheticStudy(
+            sites: sites, parameters: parameters, rounds: rounds, sitesInChild: true, store: true,
+            chunkBytes: chunkBytes, vectorLane: vectorLane)
         let peak = ProcessMemory.peakResidentBytes()
         let model = parameters * 4
-        return .init(sites: sites, parameters: parameters, modelBytes: model, peakResidentBytes: peak, baselineResidentBytes: baseline,
-                     ratioToModel: Double(peak) / Double(model), medianRoundSeconds: median(seconds))
+        return .init(
+            sites: sites, parameters: parameters, modelBytes: model, peakResidentBytes: peak, baselineResidentBytes: baseline,
+            ratioToModel: Double(peak) / Double(model), medianRoundSeconds: median(seconds))
     }
 }

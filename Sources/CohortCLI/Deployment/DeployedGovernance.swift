@@ -14,14 +14,18 @@ enum DeployedGovernance {
         do {
             try FileManager.default.createDirectory(at: settings.directory, withIntermediateDirectories: true)
         } catch {
-            throw CohortError("\(config): audit.directory \(folder) cannot be created: \(error.localizedDescription); create it, or point audit.directory at a writable folder")
+            throw CohortError(
+                "\(config): audit.directory \(folder) cannot be created: \(error.localizedDescription); create it, or point audit.directory at a writable folder"
+            )
         }
         guard FileManager.default.isWritableFile(atPath: folder) else {
-            throw CohortError("\(config): audit.directory \(folder) is not writable by this user; fix its permissions (chmod u+w) or point audit.directory elsewhere")
+            throw CohortError(
+                "\(config): audit.directory \(folder) is not writable by this user; fix its permissions (chmod u+w) or point audit.directory elsewhere")
         }
         let key: Curve25519.Signing.PrivateKey
         do { key = try AuditKeyFile.readPrivateKey(at: settings.key.path) } catch {
-            throw CohortError("\(config): audit.key: \(error) (cohort provision writes one; or create it with cohort audit keygen --out \(settings.key.lastPathComponent))")
+            throw CohortError(
+                "\(config): audit.key: \(error) (cohort provision writes one; or create it with cohort audit keygen --out \(settings.key.lastPathComponent))")
         }
         do {
             return try AuditTrail.openOrCreate(at: settings.trail(of: participant), signer: AuditSigner(name: participant, role: role, privateKey: key))
@@ -38,7 +42,8 @@ enum DeployedGovernance {
             throw CohortError("\(config): policy: \(error)")
         }
         guard policy.site == site else {
-            throw CohortError("\(directory.policyURL.path): the policy governs site '\(policy.site)', but this site's certificate names '\(site)'; fix 'site:' in the policy")
+            throw CohortError(
+                "\(directory.policyURL.path): the policy governs site '\(policy.site)', but this site's certificate names '\(site)'; fix 'site:' in the policy")
         }
         let stewardKey: Curve25519PublicKey
         do { stewardKey = try AuditKeyFile.readPublicKey(settings.stewardKey.path) } catch {
@@ -48,7 +53,9 @@ enum DeployedGovernance {
             return SitePolicyGate(policy: policy, approvals: try directory.approvals(trustedKey: stewardKey))
         } catch let error as AuditError {
             if case .damaged(_, let damage) = error, damage.kind == .untrustedKey {
-                throw CohortError("\(directory.approvalsURL.path): the approvals are not signed by the steward key \(settings.stewardKey.path); approve again with the steward's key (cohort site approve --key STEWARD_KEY) or point policy.steward_key at the key that signed them")
+                throw CohortError(
+                    "\(directory.approvalsURL.path): the approvals are not signed by the steward key \(settings.stewardKey.path); approve again with the steward's key (cohort site approve --key STEWARD_KEY) or point policy.steward_key at the key that signed them"
+                )
             }
             throw CohortError("\(directory.approvalsURL.path): \(error)")
         }

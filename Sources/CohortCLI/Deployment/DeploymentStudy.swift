@@ -31,13 +31,15 @@ struct DeploymentStudy {
         }
         let model = try study.initialModel()
         let plan = try study.trainingPlan()
-        let description = StudyDescription(studyID: study.id, model: study.model, seed: study.seed, exampleShape: study.exampleShape,
-                                           task: study.task, parameterCount: model.parameterCount, schemaSHA256: study.requiredSchema,
-                                           rounds: study.rounds, trainingPlan: plan.canonicalJSON)
-        let identity = Fingerprint(configuration: study.configuration, strategy: study.strategy ?? .fedAvg, rule: study.ruleName,
-                                   ruleDetail: "\(study.rule)", centralNoise: study.centralNoise, model: study.model,
-                                   shape: study.exampleShape.dimensions, schema: study.requiredSchema, monitor: study.monitor != nil,
-                                   secureAggregation: study.secureAggregation ? true : nil)
+        let description = StudyDescription(
+            studyID: study.id, model: study.model, seed: study.seed, exampleShape: study.exampleShape,
+            task: study.task, parameterCount: model.parameterCount, schemaSHA256: study.requiredSchema,
+            rounds: study.rounds, trainingPlan: plan.canonicalJSON)
+        let identity = Fingerprint(
+            configuration: study.configuration, strategy: study.strategy ?? .fedAvg, rule: study.ruleName,
+            ruleDetail: "\(study.rule)", centralNoise: study.centralNoise, model: study.model,
+            shape: study.exampleShape.dimensions, schema: study.requiredSchema, monitor: study.monitor != nil,
+            secureAggregation: study.secureAggregation ? true : nil)
         let json = try JSONOutput.encode(identity, pretty: false)
         return DeploymentStudy(study: study, description: description, plan: plan, fingerprint: Digest.sha256Hex(json))
     }

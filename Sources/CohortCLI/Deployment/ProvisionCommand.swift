@@ -9,14 +9,16 @@ struct ProvisionCommand: AsyncParsableCommand {
         commandName: "provision",
         abstract: "Create a consortium CA and startup kits; add, sign and revoke site certificates.",
         discussion: """
-        init makes the CA and one kit per participant (key, certificate, CA certificate, config, \
-        audit key; at a site also the data steward's policy template and approval key). \
-        add-site signs one new certificate and touches no one else's. A site that keeps its key to \
-        itself runs csr and sends only the request; the operator runs sign. revoke re-signs the \
-        revocation list the coordinator checks at every connection.
-        """,
-        subcommands: [ProvisionInitCommand.self, ProvisionAddSiteCommand.self, ProvisionRequestCommand.self,
-                      ProvisionSignCommand.self, ProvisionRevokeCommand.self]
+            init makes the CA and one kit per participant (key, certificate, CA certificate, config, \
+            audit key; at a site also the data steward's policy template and approval key). \
+            add-site signs one new certificate and touches no one else's. A site that keeps its key to \
+            itself runs csr and sends only the request; the operator runs sign. revoke re-signs the \
+            revocation list the coordinator checks at every connection.
+            """,
+        subcommands: [
+            ProvisionInitCommand.self, ProvisionAddSiteCommand.self, ProvisionRequestCommand.self,
+            ProvisionSignCommand.self, ProvisionRevokeCommand.self
+        ]
     )
 }
 
@@ -125,8 +127,9 @@ struct ProvisionSignCommand: ParsableCommand {
 
     func run() throws {
         let (certificate, identity) = try deployment {
-            try Provisioner(days: days).sign(request: URL(fileURLWithPath: csr), with: URL(fileURLWithPath: ca),
-                                             output: out.map { URL(fileURLWithPath: $0) })
+            try Provisioner(days: days).sign(
+                request: URL(fileURLWithPath: csr), with: URL(fileURLWithPath: ca),
+                output: out.map { URL(fileURLWithPath: $0) })
         }
         print("certificate for \(identity): \(certificate.path)")
     }

@@ -23,11 +23,11 @@ struct SiteRunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run the site agent until the study ends.",
         discussion: """
-        The site's identity is the name in its certificate. DATA is heart-disease (this hospital's \
-        share of the bundled UCI data), heart-disease:DIR, or a dataset prepared with cohort data \
-        prepare. The agent keeps a checkpoint in the config's state directory after every answer, \
-        so it can be stopped and started at any time; lost connections are retried with backoff.
-        """)
+            The site's identity is the name in its certificate. DATA is heart-disease (this hospital's \
+            share of the bundled UCI data), heart-disease:DIR, or a dataset prepared with cohort data \
+            prepare. The agent keeps a checkpoint in the config's state directory after every answer, \
+            so it can be stopped and started at any time; lost connections are retried with backoff.
+            """)
 
     @Option(help: "The site's YAML config (from its startup kit).")
     var config: String
@@ -55,17 +55,24 @@ struct SiteRunCommand: AsyncParsableCommand {
         if let coordinator { address = try deployment { try NetworkAddress(parsing: coordinator) } }
         let privacyGuard = try makePrivacyGuard(settings, site: site)
         BLAS.setThreadCount(1)
-        let federated = FederatedSiteWorker(summary: source.summary, makeData: source.make, stateDirectory: settings.stateDirectory,
-                                            privacyGuard: privacyGuard, log: log,
-                                            secureEndpoint: { site, _ in SecAggParticipant.endpoint(for: site) })
+        let federated = FederatedSiteWorker(
+            summary: source.summary, makeData: source.make, stateDirectory: settings.stateDirectory,
+            privacyGuard: privacyGuard, log: log,
+            secureEndpoint: { site, _ in SecAggParticipant.endpoint(for: site) })
         let worker = try governed(federated, settings: settings, site: site, log: log)
-        log.info("starting", ["site": site.name, "consortium": credentials.identity.consortium, "coordinator": address.description,
-                              "data": source.description])
-        let agent = SiteAgent(options: .init(coordinator: address, credentials: credentials,
-                                             reconnectInitialSeconds: settings.reconnectInitialSeconds,
-                                             reconnectMaximumSeconds: settings.reconnectMaximumSeconds,
-                                             agentVersion: "cohort \(CohortVersion.current)"),
-                              worker: worker, log: log)
+        log.info(
+            "starting",
+            [
+                "site": site.name, "consortium": credentials.identity.consortium, "coordinator": address.description,
+                "data": source.description
+            ])
+        let agent = SiteAgent(
+            options: .init(
+                coordinator: address, credentials: credentials,
+                reconnectInitialSeconds: settings.reconnectInitialSeconds,
+                reconnectMaximumSeconds: settings.reconnectMaximumSeconds,
+                agentVersion: "cohort \(CohortVersion.current)"),
+            worker: worker, log: log)
         let finish: SiteAgent.Finish
         do {
             finish = try await agent.run()
@@ -81,9 +88,12 @@ struct SiteRunCommand: AsyncParsableCommand {
     private func governed(_ worker: any SiteWorker, settings: SiteConfig, site: SiteID, log: EventLog) throws -> any SiteWorker {
         guard let audit = settings.audit else {
             if settings.policy != nil {
-                throw CohortError("\(settings.file): 'policy' needs 'audit' too: every refusal is recorded on the site's trail (add audit: {directory: audit, key: keys/audit.key})")
+                throw CohortError(
+                    "\(settings.file): 'policy' needs 'audit' too: every refusal is recorded on the site's trail (add audit: {directory: audit, key: keys/audit.key})"
+                )
             }
-            log.warning("ungoverned", ["reason": "no audit trail and no site policy configured: this site runs any plan the coordinator sends and records nothing"])
+            log.warning(
+                "ungoverned", ["reason": "no audit trail and no site policy configured: this site runs any plan the coordinator sends and records nothing"])
             return worker
         }
         let gate = try settings.policy.map { try DeployedGovernance.gate($0, site: site.name, config: settings.file) }

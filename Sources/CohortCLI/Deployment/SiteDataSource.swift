@@ -21,8 +21,9 @@ struct SiteDataSource {
             let directory = text == "heart-disease" ? nil : String(text.dropFirst("heart-disease:".count))
             let data = try HeartDiseaseSiteData.load(hospital: site, directory: directory)
             return SiteDataSource(
-                summary: DataSummary(exampleShape: data.train.exampleShape, task: data.train.task, trainingRows: data.train.count,
-                                     testRows: data.test.count, schemaSHA256: nil),
+                summary: DataSummary(
+                    exampleShape: data.train.exampleShape, task: data.train.task, trainingRows: data.train.count,
+                    testRows: data.test.count, schemaSHA256: nil),
                 make: { _ in data },
                 description: "UCI heart disease, hospital \(site) (FLamby split), \(data.train.count) train / \(data.test.count) test rows")
         }
@@ -44,8 +45,9 @@ struct SiteDataSource {
         }
         let rows = dataset.data.count
         return SiteDataSource(
-            summary: DataSummary(exampleShape: dataset.data.exampleShape, task: dataset.data.task, trainingRows: rows, testRows: 0,
-                                 schemaSHA256: dataset.studyHash),
+            summary: DataSummary(
+                exampleShape: dataset.data.exampleShape, task: dataset.data.task, trainingRows: rows, testRows: 0,
+                schemaSHA256: dataset.studyHash),
             make: { study in try dataset.siteData(seed: study.seed, standardization: .federated, path: text) },
             description: "prepared dataset of study \(dataset.study) for \(dataset.site), \(rows) rows")
     }
@@ -58,7 +60,8 @@ enum HeartDiseaseSiteData {
 
     static func load(hospital: String, directory: String?) throws -> SiteData {
         guard HeartDisease.siteNames.contains(hospital) else {
-            throw CohortError("the heart-disease benchmark has hospitals \(HeartDisease.siteNames.joined(separator: ", ")); this site's certificate names '\(hospital)'")
+            throw CohortError(
+                "the heart-disease benchmark has hospitals \(HeartDisease.siteNames.joined(separator: ", ")); this site's certificate names '\(hospital)'")
         }
         let data: HeartDiseaseData
         do {

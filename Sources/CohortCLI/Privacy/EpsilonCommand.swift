@@ -8,12 +8,14 @@ extension PrivacyCommand {
             commandName: "epsilon",
             abstract: "Epsilon spent by T steps of the sampled Gaussian mechanism (DP-SGD) at a given delta.")
 
-        @Option(name: .customLong("noise-multiplier"), parsing: .unconditional,
-                help: "Noise standard deviation divided by the clipping norm (sigma > 0).")
+        @Option(
+            name: .customLong("noise-multiplier"), parsing: .unconditional,
+            help: "Noise standard deviation divided by the clipping norm (sigma > 0).")
         var noiseMultiplier: Double
 
-        @Option(name: .customLong("sample-rate"), parsing: .unconditional,
-                help: "Probability that a record joins a step, in (0, 1]: batch size / records.")
+        @Option(
+            name: .customLong("sample-rate"), parsing: .unconditional,
+            help: "Probability that a record joins a step, in (0, 1]: batch size / records.")
         var sampleRate: Double
 
         @Option(parsing: .unconditional, help: "Number of noisy steps; accepts 1e4 notation.")
@@ -34,14 +36,16 @@ extension PrivacyCommand {
             } catch {
                 throw PrivacyFlags.error(for: error)
             }
-            let result = EpsilonResult(epsilon: spent.epsilon, delta: spent.delta, order: spent.order,
-                                       noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps)
+            let result = EpsilonResult(
+                epsilon: spent.epsilon, delta: spent.delta, order: spent.order,
+                noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps)
             if json {
                 print(try JSONOutput.string(result))
             } else {
-                print("epsilon \(PrivacyFlags.format(spent.epsilon)) at delta \(PrivacyFlags.format(delta)) "
-                      + "(RDP order \(PrivacyFlags.format(spent.order))): \(steps) steps, sample rate \(PrivacyFlags.format(sampleRate)), "
-                      + "noise multiplier \(PrivacyFlags.format(noiseMultiplier))")
+                print(
+                    "epsilon \(PrivacyFlags.format(spent.epsilon)) at delta \(PrivacyFlags.format(delta)) "
+                        + "(RDP order \(PrivacyFlags.format(spent.order))): \(steps) steps, sample rate \(PrivacyFlags.format(sampleRate)), "
+                        + "noise multiplier \(PrivacyFlags.format(noiseMultiplier))")
             }
         }
     }

@@ -8,16 +8,17 @@ extension PrivacyCommand {
             commandName: "noise",
             abstract: "Smallest noise multiplier that keeps T steps of the sampled Gaussian mechanism within epsilon.",
             discussion: """
-            Bisection on the noise multiplier, which epsilon decreases with; the answer is on the safe \
-            side (its epsilon is at most the target) and within 1e-6 (relative) of the exact threshold. \
-            Searched between 0.001 and 16384.
-            """)
+                Bisection on the noise multiplier, which epsilon decreases with; the answer is on the safe \
+                side (its epsilon is at most the target) and within 1e-6 (relative) of the exact threshold. \
+                Searched between 0.001 and 16384.
+                """)
 
         @Option(parsing: .unconditional, help: "Target epsilon (> 0).")
         var epsilon: Double
 
-        @Option(name: .customLong("sample-rate"), parsing: .unconditional,
-                help: "Probability that a record joins a step, in (0, 1]: batch size / records.")
+        @Option(
+            name: .customLong("sample-rate"), parsing: .unconditional,
+            help: "Probability that a record joins a step, in (0, 1]: batch size / records.")
         var sampleRate: Double
 
         @Option(parsing: .unconditional, help: "Number of noisy steps; accepts 1e4 notation.")
@@ -38,14 +39,16 @@ extension PrivacyCommand {
                 throw PrivacyFlags.error(for: error)
             }
             let spent = calibration.spent
-            let result = NoiseResult(noiseMultiplier: calibration.noiseMultiplier, epsilon: spent.epsilon, targetEpsilon: epsilon,
-                                     delta: spent.delta, order: spent.order, sampleRate: sampleRate, steps: steps)
+            let result = NoiseResult(
+                noiseMultiplier: calibration.noiseMultiplier, epsilon: spent.epsilon, targetEpsilon: epsilon,
+                delta: spent.delta, order: spent.order, sampleRate: sampleRate, steps: steps)
             if json {
                 print(try JSONOutput.string(result))
             } else {
-                print("noise multiplier \(PrivacyFlags.format(calibration.noiseMultiplier)) gives epsilon \(PrivacyFlags.format(spent.epsilon)) "
-                      + "(target \(PrivacyFlags.format(epsilon))) at delta \(PrivacyFlags.format(delta)) (RDP order \(PrivacyFlags.format(spent.order))): "
-                      + "\(steps) steps, sample rate \(PrivacyFlags.format(sampleRate))")
+                print(
+                    "noise multiplier \(PrivacyFlags.format(calibration.noiseMultiplier)) gives epsilon \(PrivacyFlags.format(spent.epsilon)) "
+                        + "(target \(PrivacyFlags.format(epsilon))) at delta \(PrivacyFlags.format(delta)) (RDP order \(PrivacyFlags.format(spent.order))): "
+                        + "\(steps) steps, sample rate \(PrivacyFlags.format(sampleRate))")
             }
         }
     }

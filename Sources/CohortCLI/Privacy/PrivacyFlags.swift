@@ -18,7 +18,9 @@ enum PrivacyFlags {
         case .invalidEpsilon(let value):
             return CohortError("--epsilon must be a finite number above 0, got \(value)")
         case .unreachableEpsilon(let target, let delta, let sigma, let epsilon):
-            return CohortError("--epsilon \(format(target)) is out of reach at --delta \(format(delta)): even noise multiplier \(format(sigma)) gives epsilon \(format(epsilon)); raise --epsilon or --delta, or lower --steps or --sample-rate")
+            return CohortError(
+                "--epsilon \(format(target)) is out of reach at --delta \(format(delta)): even noise multiplier \(format(sigma)) gives epsilon \(format(epsilon)); raise --epsilon or --delta, or lower --steps or --sample-rate"
+            )
         case .invalidOrders(let reason):
             return CohortError(reason)
         }

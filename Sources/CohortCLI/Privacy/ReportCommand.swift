@@ -9,9 +9,9 @@ extension PrivacyCommand {
             commandName: "report",
             abstract: "A site's epsilon spent, round by round, from its privacy ledger and policy.",
             discussion: """
-            Reads the ledger without locking it, so it works while the site runs. Epsilon is the site's \
-            cumulative total after each round, across all its studies, at the policy's delta.
-            """)
+                Reads the ledger without locking it, so it works while the site runs. Epsilon is the site's \
+                cumulative total after each round, across all its studies, at the policy's delta.
+                """)
 
         @Option(help: "The site's privacy ledger (JSON lines).")
         var ledger: String
@@ -45,17 +45,20 @@ extension PrivacyCommand {
                 return
             }
             let f = PrivacyFlags.format
-            print("site \(report.site): epsilon \(f(report.epsilon)) of \(f(report.maxEpsilon)) spent at delta \(f(report.delta)), "
-                  + "\(f(report.remainingEpsilon)) left, \(report.rounds.count) rounds")
+            print(
+                "site \(report.site): epsilon \(f(report.epsilon)) of \(f(report.maxEpsilon)) spent at delta \(f(report.delta)), "
+                    + "\(f(report.remainingEpsilon)) left, \(report.rounds.count) rounds")
             guard !rounds.isEmpty else { return }
             let header = ["study", "round", "sample rate", "noise", "steps", "epsilon after"]
             let rows = rounds.map { [$0.study, "\($0.round)", f($0.sampleRate), f($0.noiseMultiplier), "\($0.steps)", f($0.epsilon)] }
             let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
             for row in [header] + rows {
-                print(zip(row, widths).enumerated().map { column, cell in
-                    column == 0 ? cell.0.padding(toLength: cell.1, withPad: " ", startingAt: 0)
-                                : String(repeating: " ", count: cell.1 - cell.0.count) + cell.0
-                }.joined(separator: "  "))
+                print(
+                    zip(row, widths).enumerated().map { column, cell in
+                        column == 0
+                            ? cell.0.padding(toLength: cell.1, withPad: " ", startingAt: 0)
+                            : String(repeating: " ", count: cell.1 - cell.0.count) + cell.0
+                    }.joined(separator: "  "))
             }
         }
     }

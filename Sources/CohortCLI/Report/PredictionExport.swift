@@ -21,9 +21,10 @@ enum PredictionExport {
                 let logit = Double(logits[row])
                 let probability = 1 / (1 + exp(-logit))
                 let groups = attributes.map { site.testAttributes?.values[$0]?[row] ?? "" }
-                lines.append("\(site.name),\(row),\(Int(site.test.labels[row])),\(exact(logit)),\(exact(probability)),"
-                    + "\(ScoreHistogram.bin(of: probability, binCount: ValidationStatistics.defaultBinCount)),"
-                    + groups.joined(separator: ","))
+                lines.append(
+                    "\(site.name),\(row),\(Int(site.test.labels[row])),\(exact(logit)),\(exact(probability)),"
+                        + "\(ScoreHistogram.bin(of: probability, binCount: ValidationStatistics.defaultBinCount)),"
+                        + groups.joined(separator: ","))
             }
         }
         do { try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8) } catch {

@@ -73,8 +73,10 @@ struct SavedModel: Codable {
         case trainingPlanHash = "training_plan_hash"
     }
 
-    init(study: ResolvedStudy, runtime: ResolvedStudy.Runtime, data: DataProvenance?, sites: [String], parameters: [Float],
-         privacy: PrivacyRecord) {
+    init(
+        study: ResolvedStudy, runtime: ResolvedStudy.Runtime, data: DataProvenance?, sites: [String], parameters: [Float],
+        privacy: PrivacyRecord
+    ) {
         self.runtime = runtime == .simulation ? "simulation" : "deployment"
         self.study = study.specification
         self.data = data
@@ -96,8 +98,10 @@ struct SavedModel: Codable {
             throw CohortError("the model file's parameters are not \(parameterCount) float32 values in base64")
         }
         let values = stride(from: 0, to: bytes.count, by: 4).map { offset in
-            Float(bitPattern: UInt32(littleEndian: bytes[bytes.startIndex + offset..<bytes.startIndex + offset + 4]
-                .withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }))
+            Float(
+                bitPattern: UInt32(
+                    littleEndian: bytes[bytes.startIndex + offset..<bytes.startIndex + offset + 4]
+                        .withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }))
         }
         guard ModelChecksum.of(values) == modelChecksum else {
             throw CohortError("the model file's parameters do not match its checksum \(modelChecksum): the file is damaged")
@@ -126,7 +130,8 @@ struct SavedModel: Codable {
     static func read(_ path: String) throws -> SavedModel {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CohortError("cannot read the model file \(path): \(error.localizedDescription) (cohort simulate --output run.json writes run.model.json beside it)")
+            throw CohortError(
+                "cannot read the model file \(path): \(error.localizedDescription) (cohort simulate --output run.json writes run.model.json beside it)")
         }
         let model: SavedModel
         do { model = try JSONDecoder().decode(SavedModel.self, from: data) } catch {
@@ -144,9 +149,10 @@ extension SavedModel.PrivacyRecord {
         if study.localPrivacy != nil { mechanisms.append("DP-SGD at every site") }
         if let z = study.centralNoise, z > 0 { mechanisms.append("DP-FedAvg at the coordinator (noise multiplier \(z))") }
         let noisy = !mechanisms.isEmpty
-        self.init(mechanism: noisy ? mechanisms.joined(separator: " and ") : "none (no differential privacy)",
-                  delta: noisy ? study.delta : nil, siteEpsilon: siteEpsilon, centralEpsilon: centralEpsilon,
-                  noise: noisy ? (study.reproducibleNoise ? "seeded (reproducible, not private)" : "secure") : nil)
+        self.init(
+            mechanism: noisy ? mechanisms.joined(separator: " and ") : "none (no differential privacy)",
+            delta: noisy ? study.delta : nil, siteEpsilon: siteEpsilon, centralEpsilon: centralEpsilon,
+            noise: noisy ? (study.reproducibleNoise ? "seeded (reproducible, not private)" : "secure") : nil)
     }
 
     /// The spend the sites reported round by round: each site's largest cumulative epsilon.

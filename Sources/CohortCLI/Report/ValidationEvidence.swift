@@ -17,8 +17,10 @@ struct ValidationEvidence {
     var rows: (study: ResolvedStudy, data: StudyData, parameters: [Float])?
 
     /// A simulated study: the saved model and its data provenance.
-    static func simulated(_ saved: SavedModel, settings choose: ValidationReportCommand.ValidationChoices,
-                          leaveOneSiteOut: Bool) async throws -> ValidationEvidence {
+    static func simulated(
+        _ saved: SavedModel, settings choose: ValidationReportCommand.ValidationChoices,
+        leaveOneSiteOut: Bool
+    ) async throws -> ValidationEvidence {
         guard let provenance = saved.data else {
             throw CohortError("this model file is from a deployed study: give the coordinator's database with --database")
         }
@@ -31,8 +33,9 @@ struct ValidationEvidence {
             guard let dataset = BenchmarkDataset(rawValue: provenance.dataset) else {
                 throw CohortError("the model file names data set '\(provenance.dataset)', which this Cohort does not know")
             }
-            data = try StudyData.load(dataset, path: provenance.path, splitSeed: provenance.splitSeed, siteCount: provenance.siteCount,
-                                      alpha: provenance.alpha, seed: seed)
+            data = try StudyData.load(
+                dataset, path: provenance.path, splitSeed: provenance.splitSeed, siteCount: provenance.siteCount,
+                alpha: provenance.alpha, seed: seed)
         }
         let study = try resolve(specification, siteNames: data.sites.map(\.name), for: .simulation)
         let parameters = try checkedParameters(saved, study: study)
@@ -50,17 +53,21 @@ struct ValidationEvidence {
         } else {
             heldOut = .computed(await HeldOutSites.validate(study: study, data: data))
             if (study.localPrivacy != nil || (study.centralNoise ?? 0) > 0) && !study.reproducibleNoise {
-                notes.append("Leave-one-site-out models were trained with fresh differential-privacy noise from the system's secure generator: their figures change each time the report is made; the internal validation does not.")
+                notes.append(
+                    "Leave-one-site-out models were trained with fresh differential-privacy noise from the system's secure generator: their figures change each time the report is made; the internal validation does not."
+                )
             }
         }
         let card = ModelCard(
             study: study, saved: saved, runtime: "simulation", dataDescription: data.description,
             sources: zip(data.sites, sites).map { site, result in
-                ModelCard.DataSource(site: site.name, trainingRows: site.train.count, testRows: site.test.count,
-                                     testEvents: result.statistics.all.positives)
+                ModelCard.DataSource(
+                    site: site.name, trainingRows: site.train.count, testRows: site.test.count,
+                    testEvents: result.statistics.all.positives)
             })
-        return ValidationEvidence(inputs: ValidationInputs(card: card, settings: settings, sites: sites, leaveOneSiteOut: heldOut, notes: notes),
-                                  rows: (study, data, parameters))
+        return ValidationEvidence(
+            inputs: ValidationInputs(card: card, settings: settings, sites: sites, leaveOneSiteOut: heldOut, notes: notes),
+            rows: (study, data, parameters))
     }
 
     /// A deployed study: the statistics its sites returned after the last round.
@@ -82,25 +89,34 @@ struct ValidationEvidence {
         let study = try resolve(saved.study, siteNames: saved.sites, for: .deployment)
         _ = try checkedParameters(saved, study: study)
         if let checksum = stored?.modelChecksum, !checksum.isEmpty, checksum != saved.modelChecksum {
-            throw CohortError("the model file's checksum \(saved.modelChecksum) is not the final model \(checksum) the database records: they are from different studies or runs")
+            throw CohortError(
+                "the model file's checksum \(saved.modelChecksum) is not the final model \(checksum) the database records: they are from different studies or runs"
+            )
         }
         let sites = evaluation.sites.compactMap { report in
             report.validation.map { ValidationInputs.Site(name: report.site.name, statistics: $0) }
         }
         guard !sites.isEmpty else {
-            throw CohortError("the last evaluation in \(path) holds no validation statistics: the sites return them after the study's last round (Cohort 0.1 sites and coordinators from before the validation report do not)")
+            throw CohortError(
+                "the last evaluation in \(path) holds no validation statistics: the sites return them after the study's last round (Cohort 0.1 sites and coordinators from before the validation report do not)"
+            )
         }
         var notes = evaluation.sites.filter { $0.validation == nil }.map { "Site \($0.site.name) returned no validation statistics; it is not in this report." }
         notes += evaluation.failures.map { "Site \($0.site.name) did not answer the last evaluation (\($0.reason)); it is not in this report." }
         let card = ModelCard(
             study: study, saved: saved, runtime: "deployment",
             dataDescription: study.specification.study.map { "prepared with study schema \($0)" } ?? study.data.description,
-            sources: sites.map { ModelCard.DataSource(site: $0.name, trainingRows: nil, testRows: $0.statistics.all.count,
-                                                      testEvents: $0.statistics.all.positives) })
+            sources: sites.map {
+                ModelCard.DataSource(
+                    site: $0.name, trainingRows: nil, testRows: $0.statistics.all.count,
+                    testEvents: $0.statistics.all.positives)
+            })
         let heldOut = ValidationInputs.LeaveOneSiteOut.unavailable(
-            "a deployed study trains one model on all its sites; leave-one-site-out needs the study run again without each site (deploy it once per held-out site, or run it with cohort simulate on the same data)")
-        return ValidationEvidence(inputs: ValidationInputs(card: card, settings: try choose.settings(for: study), sites: sites, leaveOneSiteOut: heldOut, notes: notes),
-                                  rows: nil)
+            "a deployed study trains one model on all its sites; leave-one-site-out needs the study run again without each site (deploy it once per held-out site, or run it with cohort simulate on the same data)"
+        )
+        return ValidationEvidence(
+            inputs: ValidationInputs(card: card, settings: try choose.settings(for: study), sites: sites, leaveOneSiteOut: heldOut, notes: notes),
+            rows: nil)
     }
 
     private static func resolve(_ specification: StudySpecification, siteNames: [String], for runtime: ResolvedStudy.Runtime) throws -> ResolvedStudy {
@@ -136,14 +152,16 @@ extension ResolvedStudy.DataSource {
 extension ModelCard {
     /// The card of `study`'s saved model.
     init(study: ResolvedStudy, saved: SavedModel, runtime: String, dataDescription: String, sources: [DataSource]) {
-        self.init(studyID: study.id, intendedUse: study.intendedUse, runtime: runtime, dataDescription: dataDescription,
-                  dataSources: sources, model: study.model.description, parameterCount: saved.parameterCount,
-                  modelChecksum: saved.modelChecksum, strategy: study.strategyName, aggregationRule: study.ruleName,
-                  rounds: study.rounds, localSteps: study.localSteps, batchSize: study.batchSize,
-                  learningRate: TrainingPlan.decimal(study.optimizer.learningRate), seed: study.seed, schemaHash: study.schemaHash,
-                  trainingPlanHash: saved.trainingPlanHash,
-                  privacy: Privacy(mechanism: saved.privacy.mechanism, delta: saved.privacy.delta, siteEpsilon: saved.privacy.siteEpsilon,
-                                   centralEpsilon: saved.privacy.centralEpsilon, noise: saved.privacy.noise),
-                  secureAggregation: study.secureAggregation, codeVersion: saved.cohortVersion)
+        self.init(
+            studyID: study.id, intendedUse: study.intendedUse, runtime: runtime, dataDescription: dataDescription,
+            dataSources: sources, model: study.model.description, parameterCount: saved.parameterCount,
+            modelChecksum: saved.modelChecksum, strategy: study.strategyName, aggregationRule: study.ruleName,
+            rounds: study.rounds, localSteps: study.localSteps, batchSize: study.batchSize,
+            learningRate: TrainingPlan.decimal(study.optimizer.learningRate), seed: study.seed, schemaHash: study.schemaHash,
+            trainingPlanHash: saved.trainingPlanHash,
+            privacy: Privacy(
+                mechanism: saved.privacy.mechanism, delta: saved.privacy.delta, siteEpsilon: saved.privacy.siteEpsilon,
+                centralEpsilon: saved.privacy.centralEpsilon, noise: saved.privacy.noise),
+            secureAggregation: study.secureAggregation, codeVersion: saved.cohortVersion)
     }
 }

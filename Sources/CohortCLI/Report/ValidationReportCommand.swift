@@ -12,20 +12,20 @@ struct ValidationReportCommand: AsyncParsableCommand {
         commandName: "validation",
         abstract: "Write the clinical validation report of a study's final model (HTML and JSON).",
         discussion: """
-        A simulated study: cohort simulate --output run.json saves the final model beside it \
-        (run.model.json); --run run.json reads that model and the sites' data again, lets each site \
-        score it on its test rows, and trains the study once more without each site in turn \
-        (leave-one-site-out). A deployed study: --database coordinator.sqlite reads the score \
-        histograms the sites returned after the last round and the model the coordinator saved \
-        beside its database (coordinator.model.json).
+            A simulated study: cohort simulate --output run.json saves the final model beside it \
+            (run.model.json); --run run.json reads that model and the sites' data again, lets each site \
+            score it on its test rows, and trains the study once more without each site in turn \
+            (leave-one-site-out). A deployed study: --database coordinator.sqlite reads the score \
+            histograms the sites returned after the last round and the model the coordinator saved \
+            beside its database (coordinator.model.json).
 
-        Sites return only score histograms (1,000 bins of the predicted probability per class and \
-        patient group); every figure is computed from them, pooled ones from their sums. \
-        Thresholds and patient groups come from the study's validation_thresholds and \
-        validation_subgroups keys, or --threshold and --subgroup. Groups with fewer than 11 \
-        patients are reported as too small. The same inputs give the same report, byte for byte \
-        (except leave-one-site-out under DP with secure noise, which the report says).
-        """)
+            Sites return only score histograms (1,000 bins of the predicted probability per class and \
+            patient group); every figure is computed from them, pooled ones from their sums. \
+            Thresholds and patient groups come from the study's validation_thresholds and \
+            validation_subgroups keys, or --threshold and --subgroup. Groups with fewer than 11 \
+            patients are reported as too small. The same inputs give the same report, byte for byte \
+            (except leave-one-site-out under DP with secure noise, which the report says).
+            """)
 
     @Option(help: "A simulated study's run.json (cohort simulate --output); its model is the run.model.json beside it.")
     var run: String?
@@ -39,16 +39,27 @@ struct ValidationReportCommand: AsyncParsableCommand {
     @Option(help: "The folder to write validation.html and validation.json to (created if missing).")
     var out: String
 
-    @Option(name: .customLong("threshold"), help: "An operating threshold (a probability in (0, 1), a multiple of 0.001); repeat for several. Default: the study's validation_thresholds, else 0.5.")
+    @Option(
+        name: .customLong("threshold"),
+        help: "An operating threshold (a probability in (0, 1), a multiple of 0.001); repeat for several. Default: the study's validation_thresholds, else 0.5."
+    )
     var thresholds: [Double] = []
 
-    @Option(name: .customLong("subgroup"), help: "A patient attribute to group by: sex, age_band, race, ethnicity; repeat for several. Default: the study's validation_subgroups, else every attribute the data records.")
+    @Option(
+        name: .customLong("subgroup"),
+        help:
+            "A patient attribute to group by: sex, age_band, race, ethnicity; repeat for several. Default: the study's validation_subgroups, else every attribute the data records."
+    )
     var subgroups: [String] = []
 
     @Flag(name: .customLong("skip-leave-one-site-out"), help: "Do not retrain the study without each site (simulated studies).")
     var skipLeaveOneSiteOut = false
 
-    @Option(name: .customLong("export-predictions"), help: "Also write every test row's label, logit, probability, bin and groups as CSV (simulated studies, for checking the statistics with other software).")
+    @Option(
+        name: .customLong("export-predictions"),
+        help:
+            "Also write every test row's label, logit, probability, bin and groups as CSV (simulated studies, for checking the statistics with other software)."
+    )
     var exportPredictions: String?
 
     func run() async throws {
@@ -94,8 +105,9 @@ struct ValidationReportCommand: AsyncParsableCommand {
         /// Errors name the option, or the study key, that holds the bad value.
         func settings(for study: ResolvedStudy) throws -> ValidationSettings {
             do {
-                return try study.validationSettings(thresholds: thresholds.isEmpty ? nil : thresholds,
-                                                    subgroups: subgroups.isEmpty ? nil : subgroups)
+                return try study.validationSettings(
+                    thresholds: thresholds.isEmpty ? nil : thresholds,
+                    subgroups: subgroups.isEmpty ? nil : subgroups)
             } catch {
                 let groups = error.key == "validation_subgroups"
                 let given = groups ? !subgroups.isEmpty : !thresholds.isEmpty
@@ -108,7 +120,8 @@ struct ValidationReportCommand: AsyncParsableCommand {
     /// run.json and the model file must come from the same run.
     static func checkSameRun(_ run: String, saved: SavedModel) throws {
         guard let data = FileManager.default.contents(atPath: run),
-              let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else {
             throw CohortError("--run \(run): cannot read it as a run.json")
         }
         let checksum = (document["final"] as? [String: Any])?["model_checksum"] as? String

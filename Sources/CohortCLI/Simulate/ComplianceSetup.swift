@@ -40,8 +40,9 @@ struct ComplianceSetup {
             coordinator = FederationAuditor(trail: coordinatorTrail, study: plan.study)
             for site in data.sites {
                 let trail = try ComplianceSetup.trail(named: site.name, role: .site, in: folder)
-                sites[SiteID(site.name)] = SiteCompliance(auditor: SiteAuditor(trail: trail, site: site.name), gate: gate,
-                                                          plan: plan, trainingRows: site.train.count)
+                sites[SiteID(site.name)] = SiteCompliance(
+                    auditor: SiteAuditor(trail: trail, site: site.name), gate: gate,
+                    plan: plan, trainingRows: site.train.count)
             }
         } catch let error as CohortError {
             throw error
@@ -53,16 +54,23 @@ struct ComplianceSetup {
     /// Opens (or starts) a participant's trail, with its signing key beside it.
     static func trail(named name: String, role: ParticipantRole, in folder: URL) throws -> AuditTrail {
         let keyPath = folder.appendingPathComponent("\(name).key").path
-        let key = FileManager.default.fileExists(atPath: keyPath)
+        let key =
+            FileManager.default.fileExists(atPath: keyPath)
             ? try AuditKeyFile.readPrivateKey(at: keyPath) : try AuditKeyFile.generate(at: keyPath)
-        return try AuditTrail.openOrCreate(at: folder.appendingPathComponent("\(name).audit.jsonl"),
-                                           signer: AuditSigner(name: name, role: role, privateKey: key))
+        return try AuditTrail.openOrCreate(
+            at: folder.appendingPathComponent("\(name).audit.jsonl"),
+            signer: AuditSigner(name: name, role: role, privateKey: key))
     }
 
     func studyCreated() {
-        coordinator?.studyCreated(planHash: plan.planHash, coordinator: "coordinator",
-                                  sites: sites.keys.sorted().map { (name: $0.name, publicKey: sites[$0]?.auditor.trail.identity.publicKeyHex,
-                                                                     certificateFingerprint: nil) })
+        coordinator?.studyCreated(
+            planHash: plan.planHash, coordinator: "coordinator",
+            sites: sites.keys.sorted().map {
+                (
+                    name: $0.name, publicKey: sites[$0]?.auditor.trail.identity.publicKeyHex,
+                    certificateFingerprint: nil
+                )
+            })
     }
 
     var transportWrapper: (@Sendable (any Transport) -> any Transport)? {

@@ -41,8 +41,10 @@ struct PrivacyPlan {
     /// One budget (policy + ledger file) per site, and the folder holding the ledgers.
     func makeBudgets(for sites: [SiteID], directory: String?) throws -> (budgets: [SiteID: PrivacyBudget], folder: URL?) {
         guard let policy, local != nil else { return ([:], nil) }
-        let folder = directory.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("cohort-ledgers-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64(Date().timeIntervalSince1970 * 1000))")
+        let folder =
+            directory.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                "cohort-ledgers-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64(Date().timeIntervalSince1970 * 1000))")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
@@ -68,9 +70,11 @@ struct PrivacyPlan {
         var perSite: [RunReport.PrivacySummary.Site] = []
         for (site, budget) in budgets.sorted(by: { $0.key < $1.key }) {
             let report = await budget.report()
-            perSite.append(.init(name: site.name, epsilon: report.epsilon, maxEpsilon: report.maxEpsilon,
-                                 roundsCharged: report.rounds.count,
-                                 ledger: folder.map { PrivacyPlan.ledgerFile(for: site, in: $0).path }))
+            perSite.append(
+                .init(
+                    name: site.name, epsilon: report.epsilon, maxEpsilon: report.maxEpsilon,
+                    roundsCharged: report.rounds.count,
+                    ledger: folder.map { PrivacyPlan.ledgerFile(for: site, in: $0).path }))
         }
         return RunReport.PrivacySummary(delta: delta, sites: perSite, centralNoiseMultiplier: centralNoise, centralEpsilon: try centralEpsilon())
     }

@@ -1,7 +1,7 @@
 import Federation
-import Transport
-import Studies
 import Foundation
+import Studies
+import Transport
 
 /// Progress lines while a study runs, then the final per-site table. Everything goes to
 /// standard output except warnings about sites, which go to standard error.
@@ -51,7 +51,9 @@ struct ProgressPrinter: Sendable {
             warn("round \(round): \(failure.site) dropped: \(EventLog.escaped(failure.reason))")
         case .siteQuarantined(let event):
             let scores = event.evidence.map { String(format: "%.1f", $0.score) }.joined(separator: ", ")
-            warn("round \(event.round): \(event.site) quarantined after \(event.evidence.count) anomalous rounds (scores \(scores)); its updates are dropped until an operator reinstates it")
+            warn(
+                "round \(event.round): \(event.site) quarantined after \(event.evidence.count) anomalous rounds (scores \(scores)); its updates are dropped until an operator reinstates it"
+            )
         case .roundFinished(let record):
             guard !quiet else { return }
             var line = "round \(String(record.round).leftPadded(to: String(rounds).count, with: " "))/\(rounds)"
@@ -78,15 +80,17 @@ struct ProgressPrinter: Sendable {
             print("local baseline: each row is a model trained at one site alone, scored on every site's test split")
             print(pad("trained at", nameWidth) + models[0].sites.map { pad($0.name, 12) }.joined() + "average")
             for model in models {
-                print(pad(model.trainedAt, nameWidth) + model.sites.map { pad(String(format: "%.4f", $0.accuracy), 12) }.joined()
-                      + String(format: "%.4f", model.averageClientAccuracy))
+                print(
+                    pad(model.trainedAt, nameWidth) + model.sites.map { pad(String(format: "%.4f", $0.accuracy), 12) }.joined()
+                        + String(format: "%.4f", model.averageClientAccuracy))
             }
             print("")
         }
         print(pad("site", nameWidth) + pad("test rows", 11) + pad("accuracy", 10) + "AUROC")
         for site in final.sites {
-            print(pad(site.name, nameWidth) + pad(String(site.testSize), 11) + pad(String(format: "%.4f", site.accuracy), 10)
-                  + (site.auroc.map { String(format: "%.4f", $0) } ?? "n/a (one class)"))
+            print(
+                pad(site.name, nameWidth) + pad(String(site.testSize), 11) + pad(String(format: "%.4f", site.accuracy), 10)
+                    + (site.auroc.map { String(format: "%.4f", $0) } ?? "n/a (one class)"))
         }
         print(pad("average", nameWidth) + pad("", 11) + String(format: "%.4f", final.averageClientAccuracy) + "    (mean of the site accuracies)")
         if let pooled = final.pooledTestAccuracy {

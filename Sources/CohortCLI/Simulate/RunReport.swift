@@ -177,10 +177,14 @@ struct RunReport: Codable {
             trainLoss = record.meanTrainingLoss
             seconds = record.seconds
             evaluation = record.evaluation.map(EvaluationSummary.init)
-            anomalies = record.anomalies.isEmpty ? nil : record.anomalies.map {
-                Anomaly(site: $0.site.name, score: $0.evidence.score, norm: $0.evidence.norm,
+            anomalies =
+                record.anomalies.isEmpty
+                ? nil
+                : record.anomalies.map {
+                    Anomaly(
+                        site: $0.site.name, score: $0.evidence.score, norm: $0.evidence.norm,
                         cosineToPreviousAggregate: $0.evidence.cosineToPreviousAggregate)
-            }
+                }
             quarantined = record.quarantined.isEmpty ? nil : record.quarantined.map(\.name)
             let spent = record.privacy.compactMap { item in item.cumulativeEpsilon.map { (item.site.name, $0) } }
             epsilon = spent.isEmpty ? nil : Dictionary(spent, uniquingKeysWith: max)

@@ -1,9 +1,9 @@
 import ArgumentParser
-import Federation
 import Compliance
-import Privacy
+import Federation
 import Foundation
 import Learning
+import Privacy
 import Studies
 
 /// `cohort simulate`: a whole federated study in one process, on real public data.
@@ -13,12 +13,12 @@ struct SimulateCommand: AsyncParsableCommand {
         commandName: "simulate",
         abstract: "Run a federated study in one process and print per-site results.",
         discussion: """
-        With no options: UCI heart disease from 4 hospitals, logistic regression, FedAvg, 15 rounds x \
-        100 local SGD steps of batch 4, lr 0.001, seed 42 (FLamby's Fed-Heart-Disease protocol). \
-        --strategy local and pooled run the non-federated baselines. --config runs a study \
-        YAML (or a coordinator.yaml's study block), the same definition a deployed coordinator \
-        runs; flags given with it override its keys.
-        """)
+            With no options: UCI heart disease from 4 hospitals, logistic regression, FedAvg, 15 rounds x \
+            100 local SGD steps of batch 4, lr 0.001, seed 42 (FLamby's Fed-Heart-Disease protocol). \
+            --strategy local and pooled run the non-federated baselines. --config runs a study \
+            YAML (or a coordinator.yaml's study block), the same definition a deployed coordinator \
+            runs; flags given with it override its keys.
+            """)
 
     @Option(help: "A study YAML, or a coordinator.yaml whose study: block to run (flags override its keys).")
     var config: String?
@@ -65,7 +65,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "MedMNIST: the number of sites (Dirichlet label split). With --study: the prepared site datasets, DIR1,DIR2,...")
     var sites: String?
 
-    @Option(help: "A study schema (a bundled name such as synthea-cardiovascular, or a YAML path) whose prepared site datasets --sites lists (see `cohort data prepare`).")
+    @Option(
+        help:
+            "A study schema (a bundled name such as synthea-cardiovascular, or a YAML path) whose prepared site datasets --sites lists (see `cohort data prepare`)."
+    )
     var study: String?
 
     @Option(help: "Dirichlet concentration of the MedMNIST label split (smaller is more skewed).")
@@ -101,7 +104,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Updates multi-krum keeps (default: sites - f).")
     var keep: Int?
 
-    @Option(name: .customLong("norm-bound"), help: "Clip each update to this L2 norm, or 'adaptive[:K]' (K times the previous round's median norm, K = 2 by default).")
+    @Option(
+        name: .customLong("norm-bound"),
+        help: "Clip each update to this L2 norm, or 'adaptive[:K]' (K times the previous round's median norm, K = 2 by default).")
     var normBound: String?
 
     @Option(name: .customLong("dp-epsilon"), help: "DP-SGD at every site, with the noise each site calibrates so the whole study spends this epsilon.")
@@ -116,10 +121,13 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("dp-delta"), help: "Delta at which epsilon is measured (default 1e-5).")
     var dpDelta: Double?
 
-    @Flag(name: .customLong("reproducible-noise"), help: "Draw DP noise from the seed so the run reproduces bit for bit. NOT private: whoever knows the seed can subtract the noise. Simulation only.")
+    @Flag(
+        name: .customLong("reproducible-noise"),
+        help: "Draw DP noise from the seed so the run reproduces bit for bit. NOT private: whoever knows the seed can subtract the noise. Simulation only.")
     var reproducibleNoise = false
 
-    @Option(name: .customLong("privacy-budget"), help: "Each site's policy: the most epsilon (at --dp-delta) it lets studies spend; rounds past it are refused.")
+    @Option(
+        name: .customLong("privacy-budget"), help: "Each site's policy: the most epsilon (at --dp-delta) it lets studies spend; rounds past it are refused.")
     var privacyBudget: Double?
 
     @Option(name: .customLong("ledger-dir"), help: "Where each site's privacy ledger is kept (default: a new temporary folder).")
@@ -128,16 +136,25 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("central-dp-noise"), help: "DP-FedAvg on the coordinator: user-level noise multiplier z, with adaptive clipping.")
     var centralNoise: Double?
 
-    @Flag(name: .customLong("secure-aggregation"), help: "Secure aggregation (SecAgg+): sites keep their updates and the coordinator learns only their sum (fedavg, fedprox, fedadam, fedyogi, fedadagrad; with --central-dp-noise the sites clip).")
+    @Flag(
+        name: .customLong("secure-aggregation"),
+        help:
+            "Secure aggregation (SecAgg+): sites keep their updates and the coordinator learns only their sum (fedavg, fedprox, fedadam, fedyogi, fedadagrad; with --central-dp-noise the sites clip)."
+    )
     var secureAggregation = false
 
-    @Option(name: .customLong("audit-dir"), help: "Keep a signed, hash-chained audit trail for the coordinator and every site in this folder (keys are created there on first use).")
+    @Option(
+        name: .customLong("audit-dir"),
+        help: "Keep a signed, hash-chained audit trail for the coordinator and every site in this folder (keys are created there on first use).")
     var auditDirectory: String?
 
-    @Option(name: .customLong("write-plan"), help: "Write the study's training plan (what a site's data steward approves with `cohort site approve`) to this file.")
+    @Option(
+        name: .customLong("write-plan"), help: "Write the study's training plan (what a site's data steward approves with `cohort site approve`) to this file.")
     var writePlan: String?
 
-    @Option(name: .customLong("site-policy"), help: "A site policy folder (site-policy.yaml, approvals.jsonl) every site enforces; needs --audit-dir and --steward-key.")
+    @Option(
+        name: .customLong("site-policy"),
+        help: "A site policy folder (site-policy.yaml, approvals.jsonl) every site enforces; needs --audit-dir and --steward-key.")
     var sitePolicy: String?
 
     @Option(name: .customLong("steward-key"), help: "Public key (file or hex) of the data steward who signed the plan approvals.")
@@ -233,8 +250,9 @@ struct SimulateCommand: AsyncParsableCommand {
         if let prepared = plan.preparedSites {
             data = try StudyData.loadPrepared(prepared, study: plan.study.specification.study, seed: splitSeed ?? seed)
         } else {
-            data = try StudyData.load(plan.dataset, path: self.data ?? plan.dataset.defaultPath, splitSeed: splitSeed,
-                                      siteCount: plan.siteCount, alpha: alpha, seed: seed)
+            data = try StudyData.load(
+                plan.dataset, path: self.data ?? plan.dataset.defaultPath, splitSeed: splitSeed,
+                siteCount: plan.siteCount, alpha: alpha, seed: seed)
         }
         try plan.check(against: data)
         let study = plan.study
@@ -248,8 +266,9 @@ struct SimulateCommand: AsyncParsableCommand {
         var model: SavedModel?
         switch study.mode {
         case .federated:
-            var simulation = try study.simulation(sites: studyData.sites, rootData: rootData,
-                                                  centralEvaluation: plan.centralTests(for: studyData), attack: plan.attackPlan)
+            var simulation = try study.simulation(
+                sites: studyData.sites, rootData: rootData,
+                centralEvaluation: plan.centralTests(for: studyData), attack: plan.attackPlan)
             let trainingPlan = try study.trainingPlan()
             if let writePlan {
                 do { try trainingPlan.fileContents.write(toFile: writePlan, atomically: true, encoding: .utf8) } catch {
@@ -257,8 +276,9 @@ struct SimulateCommand: AsyncParsableCommand {
                 }
                 printer.note("wrote the training plan to \(writePlan) (plan hash \(trainingPlan.planHash))")
             }
-            let compliance = try ComplianceSetup(plan: trainingPlan, auditDirectory: auditDirectory, sitePolicy: sitePolicy,
-                                                 stewardKey: stewardKey, data: studyData)
+            let compliance = try ComplianceSetup(
+                plan: trainingPlan, auditDirectory: auditDirectory, sitePolicy: sitePolicy,
+                stewardKey: stewardKey, data: studyData)
             compliance.studyCreated()
             simulation.transportWrapper = compliance.transportWrapper
             let (budgets, ledgerFolder) = try plan.privacy.makeBudgets(for: studyData.sites.map { SiteID($0.name) }, directory: ledgerDirectory)
@@ -273,21 +293,24 @@ struct SimulateCommand: AsyncParsableCommand {
             try StudyVerdict.requireAcceptedRound(outcome)
             guard let evaluation = outcome.finalEvaluation else { throw CohortError("the study produced no evaluation") }
             let summary = RunReport.EvaluationSummary(evaluation)
-            report = plan.report(rounds: outcome.rounds.map(RunReport.RoundSummary.init),
-                                 final: RunReport.FinalSummary(summary, parameters: outcome.finalParameters))
+            report = plan.report(
+                rounds: outcome.rounds.map(RunReport.RoundSummary.init),
+                final: RunReport.FinalSummary(summary, parameters: outcome.finalParameters))
             report.final.backdoorSuccessRate = evaluation.central[StudyData.backdoorTestName]?.accuracy
             report.privacy = try await plan.privacy.summary(budgets: budgets, folder: ledgerFolder)
             let spent = Dictionary(report.privacy?.sites.map { ($0.name, $0.epsilon) } ?? [], uniquingKeysWith: max)
-            model = SavedModel(study: study, runtime: .simulation, data: plan.provenance(alpha: alpha), sites: studyData.sites.map(\.name),
-                               parameters: outcome.finalParameters,
-                               privacy: .init(study: study, siteEpsilon: spent, centralEpsilon: report.privacy?.centralEpsilon))
+            model = SavedModel(
+                study: study, runtime: .simulation, data: plan.provenance(alpha: alpha), sites: studyData.sites.map(\.name),
+                parameters: outcome.finalParameters,
+                privacy: .init(study: study, siteEpsilon: spent, centralEpsilon: report.privacy?.centralEpsilon))
         case .local:
             let results = try Baselines.local(study.model, sites: data.sites, plan: plan.baselinePlan)
             let models = results.map { result in
                 let sites = result.reports.map { RunReport.SiteSummary(name: $0.site.name, metrics: $0.metrics) }
-                return RunReport.LocalModelSummary(trainedAt: result.trainedAt,
-                                                   averageClientAccuracy: sites.map(\.accuracy).reduce(0, +) / Double(sites.count),
-                                                   sites: sites)
+                return RunReport.LocalModelSummary(
+                    trainedAt: result.trainedAt,
+                    averageClientAccuracy: sites.map(\.accuracy).reduce(0, +) / Double(sites.count),
+                    sites: sites)
             }
             // Each site keeps the model it trained alone: its own test is its result.
             let own = models.map { model in model.sites.first { $0.name == model.trainedAt }! }
@@ -297,12 +320,16 @@ struct SimulateCommand: AsyncParsableCommand {
             let result = try Baselines.pooled(study.model, sites: data.pooledSites, plan: plan.baselinePlan)
             let sites = result.reports.map { RunReport.SiteSummary(name: $0.site.name, metrics: $0.metrics) }
             let pooled = data.centralTests[StudyData.pooledTestName].map { result.model.evaluate(on: $0).accuracy }
-            report = plan.report(rounds: [], final: RunReport.FinalSummary(.init(sites: sites, pooledTestAccuracy: pooled),
-                                                                           parameters: result.model.parameters))
+            report = plan.report(
+                rounds: [],
+                final: RunReport.FinalSummary(
+                    .init(sites: sites, pooledTestAccuracy: pooled),
+                    parameters: result.model.parameters))
         }
         let end = clock.now
-        report.timings = RunReport.Timings(totalSeconds: (end - start).inSeconds, loadSeconds: (loaded - start).inSeconds,
-                                           trainingSeconds: (end - loaded).inSeconds)
+        report.timings = RunReport.Timings(
+            totalSeconds: (end - start).inSeconds, loadSeconds: (loaded - start).inSeconds,
+            trainingSeconds: (end - loaded).inSeconds)
         return (report, model)
     }
 }

@@ -1,9 +1,9 @@
 import ClinicalData
 import Datasets
 import Federation
-import Studies
 import Foundation
 import Learning
+import Studies
 
 /// A data set cut into sites, ready for a simulation.
 struct StudyData {
@@ -51,9 +51,10 @@ struct StudyData {
         do {
             let schema = try name.map { try StudySchema.resolve($0) }
             let sites = try PreparedSites.load(paths, study: schema, seed: seed, standardization: .federated)
-            var data = StudyData(sites: sites, pooledSites: sites,
-                                 centralTests: [pooledTestName: Dataset.concatenating(sites.map(\.test))],
-                                 description: "\(name ?? "prepared study"), \(sites.count) prepared sites")
+            var data = StudyData(
+                sites: sites, pooledSites: sites,
+                centralTests: [pooledTestName: Dataset.concatenating(sites.map(\.test))],
+                description: "\(name ?? "prepared study"), \(sites.count) prepared sites")
             data.schemaHash = schema?.sha256 ?? "prepared"
             return data
         } catch let error as CohortError {
@@ -69,9 +70,10 @@ struct StudyData {
         case .heartDisease:
             let directory = path.map { URL(fileURLWithPath: $0) }
             let data = try HeartDisease.load(from: directory, split: splitSeed.map { .seeded($0) } ?? .flamby)
-            var study = StudyData(sites: data.sites, pooledSites: data.pooledStandardized,
-                                  centralTests: [pooledTestName: data.pooledTest],
-                                  description: "UCI heart disease, 4 hospitals, " + (splitSeed.map { "split seed \($0)" } ?? "FLamby split"))
+            var study = StudyData(
+                sites: data.sites, pooledSites: data.pooledStandardized,
+                centralTests: [pooledTestName: data.pooledTest],
+                description: "UCI heart disease, 4 hospitals, " + (splitSeed.map { "split seed \($0)" } ?? "FLamby split"))
             study.schemaHash = BenchmarkDataset.heartDisease.schemaHash
             return study
         case .breastMNIST, .pneumoniaMNIST:
@@ -83,9 +85,10 @@ struct StudyData {
             }
             let partition = try DirichletPartition(siteCount: siteCount, alpha: alpha, seed: seed)
             let sites = try partition.sites(train: images.train, test: images.test)
-            var study = StudyData(sites: sites, pooledSites: sites, centralTests: [pooledTestName: images.test],
-                                  description: "\(choice.rawValue), \(siteCount) sites, Dirichlet(\(alpha)) label split",
-                                  coordinatorHeldData: images.validation)
+            var study = StudyData(
+                sites: sites, pooledSites: sites, centralTests: [pooledTestName: images.test],
+                description: "\(choice.rawValue), \(siteCount) sites, Dirichlet(\(alpha)) label split",
+                coordinatorHeldData: images.validation)
             study.schemaHash = choice.schemaHash
             return study
         }

@@ -53,8 +53,9 @@ struct StudyPlan {
         }
         let placeholders = specification.study == nil && benchmark.naturalSites == nil ? (1...siteCount).map { "site-\($0)" } : nil
         origin = options.config.map { "\($0) (study)" }
-        study = try Self.resolve(specification, siteNames: placeholders ?? preparedSites.map { $0.indices.map { "site-\($0 + 1)" } },
-                                 origin: origin)
+        study = try Self.resolve(
+            specification, siteNames: placeholders ?? preparedSites.map { $0.indices.map { "site-\($0 + 1)" } },
+            origin: origin)
         guard epochs >= 1 else { throw CohortError("--epochs must be at least 1, got \(epochs)") }
         guard options.alpha > 0, options.alpha.isFinite else { throw CohortError("--alpha must be a positive number, got \(options.alpha)") }
         if options.splitSeed != nil && benchmark != .heartDisease {
@@ -138,7 +139,9 @@ struct StudyPlan {
         } else {
             throw CohortError("--malicious must be a count (2) or a fraction between 0 and 1 (0.2), got '\(text)'")
         }
-        guard count >= 1, count < n else { throw CohortError("--malicious must leave at least one honest site and name at least one: got \(count) of \(n) sites") }
+        guard count >= 1, count < n else {
+            throw CohortError("--malicious must leave at least one honest site and name at least one: got \(count) of \(n) sites")
+        }
         return count
     }
 
@@ -152,9 +155,10 @@ struct StudyPlan {
     /// validation report reads the same rows from anywhere).
     func provenance(alpha: Double) -> SavedModel.DataProvenance {
         let absolute = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
-        return SavedModel.DataProvenance(dataset: dataset.rawValue, path: dataPath == "bundled" ? nil : absolute(dataPath),
-                                         splitSeed: splitSeed, preparedSites: preparedSites?.map(absolute), siteCount: siteCount,
-                                         alpha: alpha)
+        return SavedModel.DataProvenance(
+            dataset: dataset.rawValue, path: dataPath == "bundled" ? nil : absolute(dataPath),
+            splitSeed: splitSeed, preparedSites: preparedSites?.map(absolute), siteCount: siteCount,
+            alpha: alpha)
     }
 
     func report(rounds: [RunReport.RoundSummary], final: RunReport.FinalSummary) -> RunReport {

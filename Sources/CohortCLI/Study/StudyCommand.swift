@@ -10,10 +10,10 @@ struct StudyCommand: ParsableCommand {
         commandName: "study",
         abstract: "Check a study definition and show or write its training plan, before anything runs.",
         discussion: """
-        FILE is a study YAML or a coordinator.yaml (its study: block). The plan and its SHA-256 are \
-        the ones the coordinator announces to sites and cohort simulate --config runs: a steward \
-        approves it with cohort site approve --plan plan.json.
-        """,
+            FILE is a study YAML or a coordinator.yaml (its study: block). The plan and its SHA-256 are \
+            the ones the coordinator announces to sites and cohort simulate --config runs: a steward \
+            approves it with cohort site approve --plan plan.json.
+            """,
         subcommands: [StudyPlanCommand.self, StudyCheckCommand.self])
 }
 
@@ -71,7 +71,9 @@ struct StudyCheckCommand: ParsableCommand {
     func run() throws {
         let resolved = try study.resolve()
         print("study \(resolved.id): \(resolved.summary)")
-        print("  sites \(resolved.expectedSites?.joined(separator: ", ") ?? "any certified site"), \(resolved.configuration.selection.minimumSites) needed per round")
+        print(
+            "  sites \(resolved.expectedSites?.joined(separator: ", ") ?? "any certified site"), \(resolved.configuration.selection.minimumSites) needed per round"
+        )
         if let privacy = resolved.localPrivacy { print("  DP-SGD at every site: clip \(privacy.clipNorm), \(privacy.noise), delta \(privacy.delta)") }
         if let z = resolved.centralNoise { print("  DP-FedAvg at the coordinator: noise multiplier \(z)") }
         if resolved.secureAggregation { print("  secure aggregation (SecAgg+)") }

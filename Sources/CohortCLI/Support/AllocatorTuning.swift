@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How a coordinator of a large model keeps its memory near its live data.
@@ -29,11 +29,11 @@ enum AllocatorTuning {
     static func prepare(forModelBytes bytes: Int) -> Bool {
         guard bytes >= compactFromBytes else { return false }
         #if canImport(Glibc)
-        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(nil, "mallopt") else { return false }
-        return unsafeBitCast(symbol, to: MallOpt.self)(mmapThresholdOption, mmapThresholdBytes) == 1
+            typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+            guard let symbol = dlsym(nil, "mallopt") else { return false }
+            return unsafeBitCast(symbol, to: MallOpt.self)(mmapThresholdOption, mmapThresholdBytes) == 1
         #else
-        return false
+            return false
         #endif
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Federation
+import Foundation
 
 /// JSON as Cohort writes it: snake_case keys, sorted, human-diffable.
 enum JSONOutput {

@@ -13,7 +13,9 @@ enum StudyVerdict {
             }
         }
         let problem = outcome.rounds.lazy.flatMap(\.problems).first?.description ?? "too few sites answered in any round"
-        let why = reasons.isEmpty ? problem
+        let why =
+            reasons.isEmpty
+            ? problem
             : reasons.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
         throw CohortError("no round of the study was accepted, so the model was never trained: \(why)")
     }

@@ -15,7 +15,8 @@ public struct AuditAnchor: Hashable, Sendable, Codable, CustomStringConvertible 
     public init?(_ text: String) {
         let parts = text.split(separator: ":", maxSplits: 1)
         guard parts.count == 2, let sequence = Int(parts[0]), sequence >= 1, parts[1].count == 64,
-              Hex.bytes(parts[1].lowercased()) != nil else { return nil }
+            Hex.bytes(parts[1].lowercased()) != nil
+        else { return nil }
         self.init(sequence: sequence, hash: parts[1].lowercased())
     }
 

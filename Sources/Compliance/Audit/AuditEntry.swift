@@ -52,8 +52,9 @@ enum AuditLineDecoder {
         } catch {
             throw AuditLineError(reason: error.description)
         }
-        return AuditEntry(sequence: decoded.seq, time: time, participant: decoded.by, event: event, previous: decoded.prev,
-                          hash: decoded.hash, signature: decoded.sig, line: line)
+        return AuditEntry(
+            sequence: decoded.seq, time: time, participant: decoded.by, event: event, previous: decoded.prev,
+            hash: decoded.hash, signature: decoded.sig, line: line)
     }
 }
 

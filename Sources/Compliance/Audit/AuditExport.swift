@@ -22,8 +22,10 @@ public enum AuditExport {
             output.append("\r\n")
             for entry in entries {
                 let layout = entry.event.layout
-                let row = [String(entry.sequence), entry.timestamp, entry.participant, layout.kind.rawValue, layout.study ?? "",
-                           layout.round.map(String.init) ?? "", layout.site ?? "", AuditValue.object(layout.fields).text, entry.hash]
+                let row = [
+                    String(entry.sequence), entry.timestamp, entry.participant, layout.kind.rawValue, layout.study ?? "",
+                    layout.round.map(String.init) ?? "", layout.site ?? "", AuditValue.object(layout.fields).text, entry.hash
+                ]
                 output.append(row.map(csvCell).joined(separator: ","))
                 output.append("\r\n")
             }

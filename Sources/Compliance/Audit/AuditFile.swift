@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A trail's file held open for appending under an exclusive lock.
 ///
@@ -86,9 +87,9 @@ final class AuditFile: @unchecked Sendable {
     /// Waits until everything appended is on stable storage (data and the file's size).
     func sync() throws(AuditError) {
         #if os(Linux)
-        let status = fdatasync(descriptor)
+            let status = fdatasync(descriptor)
         #else
-        let status = fsync(descriptor)
+            let status = fsync(descriptor)
         #endif
         guard status == 0 else { throw .unwritable(path: path, reason: "fsync: \(lastError())") }
     }
@@ -122,8 +123,8 @@ func lastError() -> String { String(cString: strerror(errno)) }
 /// POSIX open(2), named apart from `AuditFile.open`.
 func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
     #if canImport(Glibc)
-    Glibc.open(path, flags, mode)
+        Glibc.open(path, flags, mode)
     #else
-    Darwin.open(path, flags, mode)
+        Darwin.open(path, flags, mode)
     #endif
 }

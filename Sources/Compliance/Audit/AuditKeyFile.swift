@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Crypto
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Ed25519 keys on disk in the standard PEM encodings (PKCS#8 "PRIVATE KEY" and
 /// SubjectPublicKeyInfo "PUBLIC KEY", RFC 8410), so `openssl pkey` reads them too.
@@ -32,7 +33,8 @@ public enum AuditKeyFile {
         var status = stat()
         guard stat(path, &status) == 0 else { throw .keyUnreadable(path: path, reason: String(cString: strerror(errno))) }
         guard status.st_mode & 0o077 == 0 else {
-            throw .keyUnreadable(path: path, reason: "its permissions are \(String(status.st_mode & 0o777, radix: 8)); a private key must be 0600 (chmod 600 \(path))")
+            throw .keyUnreadable(
+                path: path, reason: "its permissions are \(String(status.st_mode & 0o777, radix: 8)); a private key must be 0600 (chmod 600 \(path))")
         }
         let bytes = try derBytes(at: path, label: "PRIVATE KEY")
         guard bytes.count == privatePrefix.count + 32, Array(bytes.prefix(privatePrefix.count)) == privatePrefix else {

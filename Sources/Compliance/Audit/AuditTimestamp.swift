@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Times in a trail: UTC, millisecond precision, fixed width ("2025-06-01T09:30:00.125Z"),
 /// so text order is time order and filters compare strings.
@@ -33,11 +34,13 @@ public enum AuditTimestamp {
             return value
         }
         guard digits.count >= 10, digits[4] == 45, digits[7] == 45,
-              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10)
+        else { return nil }
         var hour = 0, minute = 0, second = 0, millisecond = 0
         if digits.count > 10 {
             guard digits.count >= 19, digits[10] == 84 || digits[10] == 32, digits[13] == 58, digits[16] == 58,
-                  let h = number(11..<13), let m = number(14..<16), let s = number(17..<19) else { return nil }
+                let h = number(11..<13), let m = number(14..<16), let s = number(17..<19)
+            else { return nil }
             (hour, minute, second) = (h, m, s)
             var index = 19
             if index < digits.count, digits[index] == 46 {

@@ -55,14 +55,19 @@ public final class AuditTrail: Sendable {
     }
 
     /// Creates a new trail whose first entry names the signer, durable on return.
-    public static func create(at url: URL, signer: AuditSigner, durability: AuditDurability = .everyEntry,
-                              now: Date = Date()) throws(AuditError) -> AuditTrail {
+    public static func create(
+        at url: URL, signer: AuditSigner, durability: AuditDurability = .everyEntry,
+        now: Date = Date()
+    ) throws(AuditError) -> AuditTrail {
         let file = try AuditFile.create(url.path)
-        let trail = AuditTrail(path: url.path, signer: signer, durability: durability, file: file, nextSequence: 1,
-                               link: AuditLineFormat.genesisLink, lastHash: AuditLineFormat.genesisLink)
+        let trail = AuditTrail(
+            path: url.path, signer: signer, durability: durability, file: file, nextSequence: 1,
+            link: AuditLineFormat.genesisLink, lastHash: AuditLineFormat.genesisLink)
         let identity = signer.identity
-        try trail.append(.trailStarted(participant: identity.name, role: identity.role, publicKey: identity.publicKeyHex,
-                                       certificateFingerprint: identity.certificateFingerprint), at: now)
+        try trail.append(
+            .trailStarted(
+                participant: identity.name, role: identity.role, publicKey: identity.publicKeyHex,
+                certificateFingerprint: identity.certificateFingerprint), at: now)
         try trail.sync()
         return trail
     }
@@ -80,8 +85,9 @@ public final class AuditTrail: Sendable {
         guard verification.participant == signer.identity.name, let head = verification.head else {
             throw .wrongSigner(path: url.path, trailKey: "\(verification.participant ?? "?")", offeredKey: signer.identity.name)
         }
-        return AuditTrail(path: url.path, signer: signer, durability: durability, file: file, nextSequence: head.sequence + 1,
-                          link: verification.headLink, lastHash: head.hash)
+        return AuditTrail(
+            path: url.path, signer: signer, durability: durability, file: file, nextSequence: head.sequence + 1,
+            link: verification.headLink, lastHash: head.hash)
     }
 
     /// Opens the trail at `url`, or creates it when there is no file yet.
@@ -92,8 +98,10 @@ public final class AuditTrail: Sendable {
 
     /// Sets aside a torn last line (moved, byte for byte, to `<trail>.torn-<time>`), then opens
     /// the trail and records what was set aside. Refuses any other damage: that needs a person.
-    public static func recover(at url: URL, signer: AuditSigner, by person: String,
-                               durability: AuditDurability = .everyEntry, now: Date = Date()) throws(AuditError) -> AuditTrail {
+    public static func recover(
+        at url: URL, signer: AuditSigner, by person: String,
+        durability: AuditDurability = .everyEntry, now: Date = Date()
+    ) throws(AuditError) -> AuditTrail {
         let file = try AuditFile.open(url.path)
         let verification = try AuditVerifier(trustedKey: signer.identity.publicKey).verify(at: url)
         guard let damage = verification.damage else {
@@ -112,18 +120,22 @@ public final class AuditTrail: Sendable {
         }
         try AuditFile.syncDirectory(containing: aside)
         try file.truncate(to: keep)
-        let trail = AuditTrail(path: url.path, signer: signer, durability: durability, file: file, nextSequence: head.sequence + 1,
-                               link: verification.headLink, lastHash: head.hash)
+        let trail = AuditTrail(
+            path: url.path, signer: signer, durability: durability, file: file, nextSequence: head.sequence + 1,
+            link: verification.headLink, lastHash: head.hash)
         try trail.append(.trailRecovered(discardedBytes: torn.count, discardedSHA256: Hex.string(SHA256.hash(data: torn)), by: person), at: now)
         try trail.sync()
         return trail
     }
 
-    private static func reopen(_ file: sending AuditFile, url: URL, signer: AuditSigner, durability: AuditDurability,
-                               verification: AuditVerification) throws(AuditError) -> AuditTrail {
+    private static func reopen(
+        _ file: sending AuditFile, url: URL, signer: AuditSigner, durability: AuditDurability,
+        verification: AuditVerification
+    ) throws(AuditError) -> AuditTrail {
         guard let head = verification.head else { throw .damaged(path: url.path, damage: AuditDamage(entry: 1, kind: .empty, reason: "no entries")) }
-        return AuditTrail(path: url.path, signer: signer, durability: durability, file: file, nextSequence: head.sequence + 1,
-                          link: verification.headLink, lastHash: head.hash)
+        return AuditTrail(
+            path: url.path, signer: signer, durability: durability, file: file, nextSequence: head.sequence + 1,
+            link: verification.headLink, lastHash: head.hash)
     }
 
     /// Appends `event`, signed and chained; with `.everyEntry`, durable on return. Returns the
@@ -133,8 +145,9 @@ public final class AuditTrail: Sendable {
         try state.withLock { (state: inout State) throws(AuditError) -> AuditAnchor in
             guard let file = state.file else { throw .closed(path: path) }
             if let failure = state.syncFailure { throw failure }
-            var body = AuditLineFormat.body(sequence: state.nextSequence, time: time, participant: identity.name, event: event,
-                                            previous: state.link)
+            var body = AuditLineFormat.body(
+                sequence: state.nextSequence, time: time, participant: identity.name, event: event,
+                previous: state.link)
             var hasher = SHA256()
             body.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
             let digest = hasher.finalize()

@@ -33,8 +33,10 @@ public struct AuditVerifier: Sendable {
     /// Threads for the hash chain (and `.all` signatures); the chain splits at line boundaries.
     public var threads: Int
 
-    public init(trustedKey: Curve25519.Signing.PublicKey? = nil, signatures: SignatureCheck = .head, anchor: AuditAnchor? = nil,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(
+        trustedKey: Curve25519.Signing.PublicKey? = nil, signatures: SignatureCheck = .head, anchor: AuditAnchor? = nil,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.trustedKey = trustedKey
         self.signatures = signatures
         self.anchor = anchor
@@ -57,11 +59,13 @@ public struct AuditVerifier: Sendable {
     }
 
     func verify(_ trail: TrailBytes) -> AuditVerification {
-        var result = AuditVerification(entries: trail.count, verifiedEntries: 0, keyPinned: trustedKey != nil, signaturesChecked: 0,
-                                       headLink: AuditLineFormat.genesisLink)
+        var result = AuditVerification(
+            entries: trail.count, verifiedEntries: 0, keyPinned: trustedKey != nil, signaturesChecked: 0,
+            headLink: AuditLineFormat.genesisLink)
         guard trail.count > 0 else {
-            result.damage = AuditDamage(entry: 1, kind: trail.tornTail == nil ? .empty : .tornTail,
-                                        reason: trail.tornTail == nil ? "the trail holds no entry" : "the only line is incomplete (\(trail.tornTail!.count) bytes, no newline)")
+            result.damage = AuditDamage(
+                entry: 1, kind: trail.tornTail == nil ? .empty : .tornTail,
+                reason: trail.tornTail == nil ? "the trail holds no entry" : "the only line is incomplete (\(trail.tornTail!.count) bytes, no newline)")
             return result
         }
 
@@ -78,8 +82,14 @@ public struct AuditVerifier: Sendable {
                 let named = Hex.bytes(publicKeyHex).flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
                 if let trusted = trustedKey {
                     if named?.rawRepresentation != trusted.rawRepresentation {
-                        firstProblem = (0, EntryCheck.Problem(kind: .untrustedKey,
-                                                              reason: "the trail names key \(publicKeyHex.prefix(16))..., not the trusted key \(Hex.string(trusted.rawRepresentation).prefix(16))..."))
+                        firstProblem = (
+                            0,
+                            EntryCheck.Problem(
+                                kind: .untrustedKey,
+                                reason:
+                                    "the trail names key \(publicKeyHex.prefix(16))..., not the trusted key \(Hex.string(trusted.rawRepresentation).prefix(16))..."
+                            )
+                        )
                     }
                 } else if let named {
                     key = named
@@ -96,8 +106,12 @@ public struct AuditVerifier: Sendable {
         if let problem = firstProblem, problem.problem.kind == .brokenLink, let key, problem.index > 0 {
             result.signaturesChecked += 1
             if !EntryCheck.signatureIsValid(trail.line(problem.index - 1), key: key) {
-                firstProblem = (problem.index - 1, EntryCheck.Problem(kind: .badSignature,
-                                                                      reason: "its signature does not verify (the entry was altered after the next one was written)"))
+                firstProblem = (
+                    problem.index - 1,
+                    EntryCheck.Problem(
+                        kind: .badSignature,
+                        reason: "its signature does not verify (the entry was altered after the next one was written)")
+                )
             }
         }
 
@@ -112,16 +126,29 @@ public struct AuditVerifier: Sendable {
         }
 
         if firstProblem == nil, let torn = trail.tornTail {
-            firstProblem = (trail.count, EntryCheck.Problem(kind: .tornTail,
-                                                            reason: "\(torn.count) bytes after the last complete entry (a write cut short); nothing after entry \(trail.count) is trustworthy"))
+            firstProblem = (
+                trail.count,
+                EntryCheck.Problem(
+                    kind: .tornTail,
+                    reason: "\(torn.count) bytes after the last complete entry (a write cut short); nothing after entry \(trail.count) is trustworthy")
+            )
         }
         if let anchor, anchor.sequence <= intact + 1 || firstProblem == nil {
             if anchor.sequence > trail.count, firstProblem == nil || firstProblem!.index >= trail.count {
-                firstProblem = (trail.count, EntryCheck.Problem(kind: .truncated,
-                                                                reason: "the trail ends at entry \(trail.count) but entry \(anchor.sequence) was recorded elsewhere (entries were removed from the end)"))
+                firstProblem = (
+                    trail.count,
+                    EntryCheck.Problem(
+                        kind: .truncated,
+                        reason: "the trail ends at entry \(trail.count) but entry \(anchor.sequence) was recorded elsewhere (entries were removed from the end)"
+                    )
+                )
             } else if anchor.sequence <= intact, storedHash(trail.line(anchor.sequence - 1)) != anchor.hash {
-                firstProblem = (anchor.sequence - 1, EntryCheck.Problem(kind: .anchorMismatch,
-                                                                        reason: "its hash differs from the one recorded elsewhere (the trail was rewritten from here or earlier)"))
+                firstProblem = (
+                    anchor.sequence - 1,
+                    EntryCheck.Problem(
+                        kind: .anchorMismatch,
+                        reason: "its hash differs from the one recorded elsewhere (the trail was rewritten from here or earlier)")
+                )
                 intact = anchor.sequence - 1
             }
         }
@@ -193,4 +220,3 @@ public struct AuditVerifier: Sendable {
         return String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<(start + 64)]), as: UTF8.self)
     }
 }
-

@@ -15,15 +15,17 @@ enum EntryCheck {
         let tail = AuditLineFormat.tailLength
         let previousField = AuditLineFormat.previousFieldLength
         guard line.count > AuditLineFormat.sequenceKey.count + previousField + tail,
-              starts(line, at: 0, with: AuditLineFormat.sequenceKey) else {
+            starts(line, at: 0, with: AuditLineFormat.sequenceKey)
+        else {
             throw Problem(kind: .malformed, reason: "not a trail entry")
         }
         let bodyEnd = line.count - tail
         guard starts(line, at: bodyEnd, with: AuditLineFormat.hashKey),
-              starts(line, at: bodyEnd + AuditLineFormat.hashKey.count + 64, with: AuditLineFormat.signatureKey),
-              starts(line, at: line.count - 2, with: AuditLineFormat.closing),
-              starts(line, at: bodyEnd - previousField, with: AuditLineFormat.previousKey),
-              line[bodyEnd - 1] == 0x22 else {
+            starts(line, at: bodyEnd + AuditLineFormat.hashKey.count + 64, with: AuditLineFormat.signatureKey),
+            starts(line, at: line.count - 2, with: AuditLineFormat.closing),
+            starts(line, at: bodyEnd - previousField, with: AuditLineFormat.previousKey),
+            line[bodyEnd - 1] == 0x22
+        else {
             throw Problem(kind: .malformed, reason: "the prev/hash/sig fields are not where the format puts them")
         }
         var hasher = SHA256()
@@ -55,7 +57,8 @@ enum EntryCheck {
         let hashStart = bodyEnd + AuditLineFormat.hashKey.count
         let signatureStart = hashStart + 64 + AuditLineFormat.signatureKey.count
         guard let digest = Hex.bytes(UnsafeRawBufferPointer(rebasing: line[hashStart..<(hashStart + 64)])),
-              let signature = Hex.bytes(UnsafeRawBufferPointer(rebasing: line[signatureStart..<(signatureStart + 128)])) else {
+            let signature = Hex.bytes(UnsafeRawBufferPointer(rebasing: line[signatureStart..<(signatureStart + 128)]))
+        else {
             return false
         }
         return key.isValidSignature(signature, for: AuditLineFormat.signedMessage(digestBytes: digest))

@@ -52,7 +52,7 @@ enum Hex {
         switch character {
         case 48...57: character - 48
         case 97...102: character - 87
-        default: nil // upper case is refused: a flipped case bit must not read as the same byte
+        default: nil  // upper case is refused: a flipped case bit must not read as the same byte
         }
     }
 }

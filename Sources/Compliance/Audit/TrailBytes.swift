@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Crypto
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A trail's bytes split into lines, without copying: offsets into the (mapped) file.
 /// Read-only, and only used while its buffer is alive (inside `withUnsafeBytes`), so sharing it

@@ -29,7 +29,8 @@ public struct WitnessedHeads: Sendable {
         var heads: [AuditAnchor] = []
         for entry in log.entries {
             if case .trailWitnessed(_, _, let named, let sequence, let hash) = entry.event, named == participant,
-               let anchor = AuditAnchor("\(sequence):\(hash)") {
+                let anchor = AuditAnchor("\(sequence):\(hash)")
+            {
                 heads.append(anchor)
             }
         }

@@ -156,74 +156,90 @@ extension AuditEvent {
             guard let role = ParticipantRole(rawValue: try need(f.string("role"), "role")) else {
                 throw AuditEventDecodingError(kind: layout.kind, missing: "role")
             }
-            self = .trailStarted(participant: try need(f.string("participant"), "participant"), role: role,
-                                 publicKey: try need(f.string("public_key"), "public_key"),
-                                 certificateFingerprint: f.string("certificate_fingerprint"))
+            self = .trailStarted(
+                participant: try need(f.string("participant"), "participant"), role: role,
+                publicKey: try need(f.string("public_key"), "public_key"),
+                certificateFingerprint: f.string("certificate_fingerprint"))
         case .studyCreated:
-            self = .studyCreated(study: try study(), planHash: try need(f.string("plan_hash"), "plan_hash"),
-                                 coordinator: try need(f.string("coordinator"), "coordinator"))
+            self = .studyCreated(
+                study: try study(), planHash: try need(f.string("plan_hash"), "plan_hash"),
+                coordinator: try need(f.string("coordinator"), "coordinator"))
         case .studyApproved:
-            self = .studyApproved(study: try study(), planHash: try need(f.string("plan_hash"), "plan_hash"),
-                                  approvedBy: try need(f.string("approved_by"), "approved_by"))
+            self = .studyApproved(
+                study: try study(), planHash: try need(f.string("plan_hash"), "plan_hash"),
+                approvedBy: try need(f.string("approved_by"), "approved_by"))
         case .siteJoined:
-            self = .siteJoined(study: try study(), site: try site(), publicKey: f.string("public_key"),
-                               certificateFingerprint: f.string("certificate_fingerprint"))
+            self = .siteJoined(
+                study: try study(), site: try site(), publicKey: f.string("public_key"),
+                certificateFingerprint: f.string("certificate_fingerprint"))
         case .siteLeft:
             self = .siteLeft(study: try study(), site: try site(), reason: try need(f.string("reason"), "reason"))
         case .roundStarted:
             self = .roundStarted(study: try study(), round: try round(), participants: try need(f.strings("participants"), "participants"))
         case .roundFinished:
-            self = .roundFinished(study: try study(), round: try round(), contributors: try need(f.strings("contributors"), "contributors"),
-                                  accepted: try need(f.bool("accepted"), "accepted"))
+            self = .roundFinished(
+                study: try study(), round: try round(), contributors: try need(f.strings("contributors"), "contributors"),
+                accepted: try need(f.bool("accepted"), "accepted"))
         case .instructionsReceived:
-            self = .instructionsReceived(ReceivedInstructions(
-                study: try study(), round: try round(), site: try site(), coordinator: try need(f.string("coordinator"), "coordinator"),
-                planHash: f.string("plan_hash"), localSteps: try need(f.integer("local_steps"), "local_steps"),
-                batchSize: try need(f.integer("batch_size"), "batch_size"), optimizer: try need(f.string("optimizer"), "optimizer"),
-                learningRate: try need(f.number("learning_rate"), "learning_rate"), privacy: f.string("privacy")))
+            self = .instructionsReceived(
+                ReceivedInstructions(
+                    study: try study(), round: try round(), site: try site(), coordinator: try need(f.string("coordinator"), "coordinator"),
+                    planHash: f.string("plan_hash"), localSteps: try need(f.integer("local_steps"), "local_steps"),
+                    batchSize: try need(f.integer("batch_size"), "batch_size"), optimizer: try need(f.string("optimizer"), "optimizer"),
+                    learningRate: try need(f.number("learning_rate"), "learning_rate"), privacy: f.string("privacy")))
         case .updateSent:
             var privacy: UpdatePrivacy?
             if let dp = f.object("dp") {
-                privacy = UpdatePrivacy(noiseMultiplier: try need(dp.number("noise_multiplier"), "dp.noise_multiplier"),
-                                        samplingRate: try need(dp.number("sampling_rate"), "dp.sampling_rate"),
-                                        steps: try need(dp.integer("steps"), "dp.steps"), clipNorm: dp.number("clip_norm"),
-                                        delta: dp.number("delta"), epsilonAfter: dp.number("epsilon_after"))
+                privacy = UpdatePrivacy(
+                    noiseMultiplier: try need(dp.number("noise_multiplier"), "dp.noise_multiplier"),
+                    samplingRate: try need(dp.number("sampling_rate"), "dp.sampling_rate"),
+                    steps: try need(dp.integer("steps"), "dp.steps"), clipNorm: dp.number("clip_norm"),
+                    delta: dp.number("delta"), epsilonAfter: dp.number("epsilon_after"))
             }
-            self = .updateSent(SentUpdate(study: try study(), round: try round(), site: try site(), rows: try need(f.integer("rows"), "rows"),
-                                          bytes: try need(f.integer("bytes"), "bytes"),
-                                          payloadSHA256: try need(f.string("payload_sha256"), "payload_sha256"),
-                                          secureAggregation: try need(f.bool("secure_aggregation"), "secure_aggregation"),
-                                          privacy: privacy))
+            self = .updateSent(
+                SentUpdate(
+                    study: try study(), round: try round(), site: try site(), rows: try need(f.integer("rows"), "rows"),
+                    bytes: try need(f.integer("bytes"), "bytes"),
+                    payloadSHA256: try need(f.string("payload_sha256"), "payload_sha256"),
+                    secureAggregation: try need(f.bool("secure_aggregation"), "secure_aggregation"),
+                    privacy: privacy))
         case .roundProblem:
             self = .roundProblem(study: try study(), round: try round(), reason: try need(f.string("reason"), "reason"))
         case .evaluationSent:
             self = .evaluationSent(study: try study(), round: try round(), site: try site(), rows: try need(f.integer("rows"), "rows"))
         case .trailWitnessed:
-            self = .trailWitnessed(study: try study(), round: try round(), participant: try need(f.string("participant"), "participant"),
-                                   sequence: try need(f.integer("sequence"), "sequence"), entryHash: try need(f.string("entry_hash"), "entry_hash"))
+            self = .trailWitnessed(
+                study: try study(), round: try round(), participant: try need(f.string("participant"), "participant"),
+                sequence: try need(f.integer("sequence"), "sequence"), entryHash: try need(f.string("entry_hash"), "entry_hash"))
         case .updateAccepted:
             self = .updateAccepted(study: try study(), round: try round(), site: try site(), rows: f.integer("rows"), epsilon: f.number("epsilon"))
         case .updateRejected:
             self = .updateRejected(study: try study(), round: try round(), site: try site(), reason: try need(f.string("reason"), "reason"))
         case .updateRefused:
-            self = .updateRefused(study: try study(), round: try round(), site: try site(), rule: try need(f.string("rule"), "rule"),
-                                  reason: try need(f.string("reason"), "reason"))
+            self = .updateRefused(
+                study: try study(), round: try round(), site: try site(), rule: try need(f.string("rule"), "rule"),
+                reason: try need(f.string("reason"), "reason"))
         case .siteFailed:
             self = .siteFailed(study: try study(), round: try round(), site: try site(), reason: try need(f.string("reason"), "reason"))
         case .checkpointWritten:
-            self = .checkpointWritten(study: try study(), round: try round(), path: try need(f.string("path"), "path"),
-                                      sha256: try need(f.string("sha256"), "sha256"), bytes: try need(f.integer("bytes"), "bytes"))
+            self = .checkpointWritten(
+                study: try study(), round: try round(), path: try need(f.string("path"), "path"),
+                sha256: try need(f.string("sha256"), "sha256"), bytes: try need(f.integer("bytes"), "bytes"))
         case .dataPrepared:
-            self = .dataPrepared(PreparedData(study: try study(), site: try site(), schemaHash: try need(f.string("schema_hash"), "schema_hash"),
-                                              trainingRows: try need(f.integer("training_rows"), "training_rows"),
-                                              testRows: try need(f.integer("test_rows"), "test_rows"),
-                                              excludedRows: try need(f.integer("excluded_rows"), "excluded_rows")))
+            self = .dataPrepared(
+                PreparedData(
+                    study: try study(), site: try site(), schemaHash: try need(f.string("schema_hash"), "schema_hash"),
+                    trainingRows: try need(f.integer("training_rows"), "training_rows"),
+                    testRows: try need(f.integer("test_rows"), "test_rows"),
+                    excludedRows: try need(f.integer("excluded_rows"), "excluded_rows")))
         case .policyChanged:
-            self = .policyChanged(policyHash: try need(f.string("policy_hash"), "policy_hash"), previousHash: f.string("previous_hash"),
-                                  changedBy: try need(f.string("changed_by"), "changed_by"), source: try need(f.string("source"), "source"))
+            self = .policyChanged(
+                policyHash: try need(f.string("policy_hash"), "policy_hash"), previousHash: f.string("previous_hash"),
+                changedBy: try need(f.string("changed_by"), "changed_by"), source: try need(f.string("source"), "source"))
         case .planApproved:
-            self = .planApproved(study: try study(), planHash: try need(f.string("plan_hash"), "plan_hash"),
-                                 approvedBy: try need(f.string("approved_by"), "approved_by"), note: f.string("note"))
+            self = .planApproved(
+                study: try study(), planHash: try need(f.string("plan_hash"), "plan_hash"),
+                approvedBy: try need(f.string("approved_by"), "approved_by"), note: f.string("note"))
         case .siteQuarantined:
             self = .siteQuarantined(study: try study(), round: try round(), site: try site(), reason: try need(f.string("reason"), "reason"))
         case .siteReinstated:
@@ -231,11 +247,13 @@ extension AuditEvent {
         case .operatorLogin:
             self = .operatorLogin(operator: try need(f.string("operator"), "operator"), method: try need(f.string("method"), "method"))
         case .operatorAction:
-            self = .operatorAction(operator: try need(f.string("operator"), "operator"), action: try need(f.string("action"), "action"),
-                                   detail: f.string("detail"))
+            self = .operatorAction(
+                operator: try need(f.string("operator"), "operator"), action: try need(f.string("action"), "action"),
+                detail: f.string("detail"))
         case .trailRecovered:
-            self = .trailRecovered(discardedBytes: try need(f.integer("discarded_bytes"), "discarded_bytes"),
-                                   discardedSHA256: try need(f.string("discarded_sha256"), "discarded_sha256"), by: try need(f.string("by"), "by"))
+            self = .trailRecovered(
+                discardedBytes: try need(f.integer("discarded_bytes"), "discarded_bytes"),
+                discardedSHA256: try need(f.string("discarded_sha256"), "discarded_sha256"), by: try need(f.string("by"), "by"))
         }
     }
 }

@@ -53,7 +53,6 @@ public enum CanonicalJSON {
         return String(describing: value)
     }
 
-
     public static func string(_ text: String, into output: inout String) {
         output.append("\"")
         var needsEscaping = false

@@ -13,8 +13,10 @@ public struct ReceivedInstructions: Hashable, Sendable {
     /// DP-SGD settings requested, described (nil when the round is not private).
     public var privacy: String?
 
-    public init(study: String, round: Int, site: String, coordinator: String, planHash: String? = nil, localSteps: Int,
-                batchSize: Int, optimizer: String, learningRate: Double, privacy: String? = nil) {
+    public init(
+        study: String, round: Int, site: String, coordinator: String, planHash: String? = nil, localSteps: Int,
+        batchSize: Int, optimizer: String, learningRate: Double, privacy: String? = nil
+    ) {
         self.study = study
         self.round = round
         self.site = site

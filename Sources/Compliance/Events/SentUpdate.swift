@@ -15,8 +15,10 @@ public struct SentUpdate: Hashable, Sendable {
     /// DP-SGD applied to this round (nil: none).
     public var privacy: UpdatePrivacy?
 
-    public init(study: String, round: Int, site: String, rows: Int, bytes: Int, payloadSHA256: String,
-                secureAggregation: Bool, privacy: UpdatePrivacy? = nil) {
+    public init(
+        study: String, round: Int, site: String, rows: Int, bytes: Int, payloadSHA256: String,
+        secureAggregation: Bool, privacy: UpdatePrivacy? = nil
+    ) {
         self.study = study
         self.round = round
         self.site = site
@@ -38,8 +40,10 @@ public struct UpdatePrivacy: Hashable, Sendable {
     /// The site's cumulative epsilon after this round, at `delta` (nil without a ledger).
     public var epsilonAfter: Double?
 
-    public init(noiseMultiplier: Double, samplingRate: Double, steps: Int, clipNorm: Double? = nil, delta: Double? = nil,
-                epsilonAfter: Double? = nil) {
+    public init(
+        noiseMultiplier: Double, samplingRate: Double, steps: Int, clipNorm: Double? = nil, delta: Double? = nil,
+        epsilonAfter: Double? = nil
+    ) {
         self.noiseMultiplier = noiseMultiplier
         self.samplingRate = samplingRate
         self.steps = steps

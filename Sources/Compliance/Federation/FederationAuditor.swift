@@ -95,7 +95,8 @@ public final class FederationAuditor: Sendable {
 
     /// The heads the sites' trails had when their updates left, and after their evaluations.
     private func witnessed(_ record: RoundRecord) -> [AuditEvent] {
-        let heads = record.witnessed.map { ($0.site, $0.head) }
+        let heads =
+            record.witnessed.map { ($0.site, $0.head) }
             + (record.evaluation?.sites ?? []).compactMap { report in report.trailHead.map { (report.site, $0) } }
         return heads.map { site, head in
             .trailWitnessed(study: study, round: record.round, participant: site.name, sequence: head.sequence, entryHash: head.entryHash)
@@ -111,7 +112,8 @@ public final class FederationAuditor: Sendable {
 
     private func quarantined(_ event: QuarantineEvent) -> AuditEvent {
         let worst = event.evidence.map(\.score).max() ?? 0
-        let reason = "anomaly score over the threshold in \(event.evidence.count) consecutive rounds (highest \(CanonicalJSON.number((worst * 100).rounded() / 100)))"
+        let reason =
+            "anomaly score over the threshold in \(event.evidence.count) consecutive rounds (highest \(CanonicalJSON.number((worst * 100).rounded() / 100)))"
         return .siteQuarantined(study: study, round: event.round, site: event.site.name, reason: reason)
     }
 

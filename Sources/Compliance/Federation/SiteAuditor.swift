@@ -17,10 +17,12 @@ public struct SiteAuditor: Sendable {
 
     public func instructionsReceived(_ request: TrainingRequest, planHash: String?) throws(AuditError) {
         let terms = RoundTerms(request)
-        try trail.append(.instructionsReceived(ReceivedInstructions(
-            study: request.study, round: request.round, site: site, coordinator: coordinator, planHash: planHash,
-            localSteps: terms.localSteps, batchSize: terms.batchSize, optimizer: terms.optimizer, learningRate: terms.learningRate,
-            privacy: terms.privacy?.summary)))
+        try trail.append(
+            .instructionsReceived(
+                ReceivedInstructions(
+                    study: request.study, round: request.round, site: site, coordinator: coordinator, planHash: planHash,
+                    localSteps: terms.localSteps, batchSize: terms.batchSize, optimizer: terms.optimizer, learningRate: terms.learningRate,
+                    privacy: terms.privacy?.summary)))
     }
 
     /// Records an update as it leaves: size, SHA-256 of the payload, rows, DP parameters and
@@ -33,12 +35,14 @@ public struct SiteAuditor: Sendable {
         let outgoing = OutgoingUpdate(update, answering: request)
         let bytes = outgoing.secureAggregation ? outgoing.parameterCount * MemoryLayout<Float>.size : payload.bytes
         let privacy = update.privacy.map { spend in
-            UpdatePrivacy(noiseMultiplier: spend.noiseMultiplier, samplingRate: spend.samplingRate, steps: spend.steps,
-                          clipNorm: request.instructions.privacy.map { TrainingPlan.decimal($0.clipNorm) },
-                          delta: request.instructions.privacy?.delta, epsilonAfter: update.cumulativeEpsilon)
+            UpdatePrivacy(
+                noiseMultiplier: spend.noiseMultiplier, samplingRate: spend.samplingRate, steps: spend.steps,
+                clipNorm: request.instructions.privacy.map { TrainingPlan.decimal($0.clipNorm) },
+                delta: request.instructions.privacy?.delta, epsilonAfter: update.cumulativeEpsilon)
         }
-        let sent = SentUpdate(study: update.study, round: update.round, site: site, rows: update.sampleCount, bytes: bytes,
-                              payloadSHA256: payload.sha256, secureAggregation: outgoing.secureAggregation, privacy: privacy)
+        let sent = SentUpdate(
+            study: update.study, round: update.round, site: site, rows: update.sampleCount, bytes: bytes,
+            payloadSHA256: payload.sha256, secureAggregation: outgoing.secureAggregation, privacy: privacy)
         try trail.append(.updateSent(sent))
         return sent
     }

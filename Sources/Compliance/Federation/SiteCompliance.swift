@@ -20,8 +20,10 @@ public struct SiteCompliance: Sendable {
     /// The coordinator's certificate fingerprint, for `allowed_coordinators` (nil in simulation).
     public var coordinatorFingerprint: String?
 
-    public init(auditor: SiteAuditor, gate: SitePolicyGate? = nil, plan: TrainingPlan? = nil, trainingRows: Int,
-                coordinatorFingerprint: String? = nil) {
+    public init(
+        auditor: SiteAuditor, gate: SitePolicyGate? = nil, plan: TrainingPlan? = nil, trainingRows: Int,
+        coordinatorFingerprint: String? = nil
+    ) {
         self.auditor = auditor
         self.gate = gate
         self.plan = plan
@@ -34,15 +36,19 @@ public struct SiteCompliance: Sendable {
     public func train(_ request: TrainingRequest, using train: @Sendable (TrainingRequest) async throws -> SiteUpdate) async throws -> SiteUpdate {
         try auditor.instructionsReceived(request, planHash: plan?.planHash)
         if let head = request.coordinatorTrailHead {
-            try auditor.trail.append(.trailWitnessed(study: request.study, round: request.round, participant: SiteCompliance.coordinatorParticipant,
-                                                     sequence: head.sequence, entryHash: head.entryHash))
+            try auditor.trail.append(
+                .trailWitnessed(
+                    study: request.study, round: request.round, participant: SiteCompliance.coordinatorParticipant,
+                    sequence: head.sequence, entryHash: head.entryHash))
         }
         if let gate {
             guard let plan else {
                 try refuse(PolicyRefusal(rule: "plan_approval", reason: "the coordinator presented no training plan for study '\(request.study)'"), request)
             }
-            if case .refuse(let refusal) = gate.admit(RoundTerms(request), under: plan, trainingRows: trainingRows,
-                                                       coordinator: coordinatorFingerprint) {
+            if case .refuse(let refusal) = gate.admit(
+                RoundTerms(request), under: plan, trainingRows: trainingRows,
+                coordinator: coordinatorFingerprint)
+            {
                 try refuse(refusal, request)
             }
         }
@@ -56,7 +62,9 @@ public struct SiteCompliance: Sendable {
     }
 
     /// Runs `evaluate` and records that aggregate metrics on the site's test rows left.
-    public func evaluate(_ request: EvaluationRequest, using evaluate: @Sendable (EvaluationRequest) async throws -> EvaluationReport) async throws -> EvaluationReport {
+    public func evaluate(_ request: EvaluationRequest, using evaluate: @Sendable (EvaluationRequest) async throws -> EvaluationReport) async throws
+        -> EvaluationReport
+    {
         var report = try await evaluate(request)
         let head = try auditor.trail.append(.evaluationSent(study: request.study, round: request.round, site: auditor.site, rows: report.metrics.count))
         report.trailHead = witnessable(head)

@@ -30,8 +30,10 @@ public struct PlanApprovals: Sendable {
 
     /// No approvals at all (a site that approved nothing runs nothing).
     public static var none: PlanApprovals {
-        PlanApprovals(verification: AuditVerification(entries: 0, verifiedEntries: 0, keyPinned: false, signaturesChecked: 0,
-                                                      headLink: AuditLineFormat.genesisLink))
+        PlanApprovals(
+            verification: AuditVerification(
+                entries: 0, verifiedEntries: 0, keyPinned: false, signaturesChecked: 0,
+                headLink: AuditLineFormat.genesisLink))
     }
 
     /// Reads and verifies the approvals trail under the site's key; a damaged trail is
@@ -43,8 +45,10 @@ public struct PlanApprovals: Sendable {
         for entry in log.entries {
             switch entry.event {
             case .planApproved(let study, let planHash, let approvedBy, let note):
-                result.approvals.append(PlanApproval(study: study, planHash: planHash, approvedBy: approvedBy, approvedAt: entry.time,
-                                                     note: note, entry: entry.sequence))
+                result.approvals.append(
+                    PlanApproval(
+                        study: study, planHash: planHash, approvedBy: approvedBy, approvedAt: entry.time,
+                        note: note, entry: entry.sequence))
             case .policyChanged(let policyHash, _, _, _):
                 result.policyHash = policyHash
             default:
@@ -62,17 +66,22 @@ public struct PlanApprovals: Sendable {
     /// Records the steward's approval of `plan` in the approvals trail (created on first use),
     /// first recording the policy's hash if the policy changed since the last approval.
     @discardableResult
-    public static func approve(_ plan: TrainingPlan, under policy: SitePolicy, by steward: String, note: String? = nil,
-                               trail url: URL, signer: AuditSigner, now: Date = Date()) throws(AuditError) -> PlanApproval {
+    public static func approve(
+        _ plan: TrainingPlan, under policy: SitePolicy, by steward: String, note: String? = nil,
+        trail url: URL, signer: AuditSigner, now: Date = Date()
+    ) throws(AuditError) -> PlanApproval {
         let existing = FileManager.default.fileExists(atPath: url.path) ? try load(at: url, trustedKey: signer.identity.publicKey) : nil
         let trail = try AuditTrail.openOrCreate(at: url, signer: signer)
         defer { try? trail.close() }
         if existing?.policyHash != policy.policyHash {
-            try trail.append(.policyChanged(policyHash: policy.policyHash, previousHash: existing?.policyHash, changedBy: policy.steward,
-                                            source: "site policy of \(policy.site)"), at: now)
+            try trail.append(
+                .policyChanged(
+                    policyHash: policy.policyHash, previousHash: existing?.policyHash, changedBy: policy.steward,
+                    source: "site policy of \(policy.site)"), at: now)
         }
         let anchor = try trail.append(.planApproved(study: plan.study, planHash: plan.planHash, approvedBy: steward, note: note), at: now)
-        return PlanApproval(study: plan.study, planHash: plan.planHash, approvedBy: steward,
-                            approvedAt: AuditTimestamp.date(AuditTimestamp.string(now)) ?? now, note: note, entry: anchor.sequence)
+        return PlanApproval(
+            study: plan.study, planHash: plan.planHash, approvedBy: steward,
+            approvedAt: AuditTimestamp.date(AuditTimestamp.string(now)) ?? now, note: note, entry: anchor.sequence)
     }
 }

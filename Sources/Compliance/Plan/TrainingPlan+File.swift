@@ -16,20 +16,22 @@ extension TrainingPlan {
         case .object(let values):
             let dp = PlanReader(values: values, path: "privacy.", source: source)
             try dp.refuseUnknown(PlanPrivacy.keys)
-            privacy = PlanPrivacy(clipNorm: try dp.number("clip_norm"), noiseMultiplier: try dp.optionalNumber("noise_multiplier"),
-                                  targetEpsilon: try dp.optionalNumber("target_epsilon"),
-                                  expectedBatchSize: try dp.number("expected_batch_size"), delta: try dp.number("delta"))
+            privacy = PlanPrivacy(
+                clipNorm: try dp.number("clip_norm"), noiseMultiplier: try dp.optionalNumber("noise_multiplier"),
+                targetEpsilon: try dp.optionalNumber("target_epsilon"),
+                expectedBatchSize: try dp.number("expected_batch_size"), delta: try dp.number("delta"))
         case .null: privacy = nil
         case nil: throw TrainingPlanError(source: source, reason: "missing key 'privacy' (null when the plan uses no DP)")
         default: throw TrainingPlanError(source: source, reason: "'privacy' must be an object or null")
         }
-        self.init(study: try reader.string("study"), model: try reader.string("model"), parameterCount: try reader.integer("parameter_count"),
-                  strategy: try reader.string("strategy"), strategyParameters: try reader.numbers("strategy_parameters"),
-                  aggregation: try reader.string("aggregation"), rounds: try reader.integer("rounds"),
-                  localSteps: try reader.integer("local_steps"), batchSize: try reader.integer("batch_size"),
-                  optimizer: try reader.string("optimizer"), learningRate: try reader.number("learning_rate"),
-                  optimizerParameters: try reader.numbers("optimizer_parameters"), privacy: privacy,
-                  secureAggregation: try reader.bool("secure_aggregation"), schemaHash: try reader.string("schema_hash"))
+        self.init(
+            study: try reader.string("study"), model: try reader.string("model"), parameterCount: try reader.integer("parameter_count"),
+            strategy: try reader.string("strategy"), strategyParameters: try reader.numbers("strategy_parameters"),
+            aggregation: try reader.string("aggregation"), rounds: try reader.integer("rounds"),
+            localSteps: try reader.integer("local_steps"), batchSize: try reader.integer("batch_size"),
+            optimizer: try reader.string("optimizer"), learningRate: try reader.number("learning_rate"),
+            optimizerParameters: try reader.numbers("optimizer_parameters"), privacy: privacy,
+            secureAggregation: try reader.bool("secure_aggregation"), schemaHash: try reader.string("schema_hash"))
     }
 
     public init(contentsOf url: URL) throws(TrainingPlanError) {

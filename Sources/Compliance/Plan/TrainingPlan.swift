@@ -31,9 +31,11 @@ public struct TrainingPlan: Hashable, Sendable {
     /// SHA-256 of the study's data schema, hex.
     public var schemaHash: String
 
-    public init(study: String, model: String, parameterCount: Int, strategy: String, strategyParameters: [String: Double] = [:],
-                aggregation: String = "mean", rounds: Int, localSteps: Int, batchSize: Int, optimizer: String, learningRate: Double,
-                optimizerParameters: [String: Double] = [:], privacy: PlanPrivacy? = nil, secureAggregation: Bool, schemaHash: String) {
+    public init(
+        study: String, model: String, parameterCount: Int, strategy: String, strategyParameters: [String: Double] = [:],
+        aggregation: String = "mean", rounds: Int, localSteps: Int, batchSize: Int, optimizer: String, learningRate: Double,
+        optimizerParameters: [String: Double] = [:], privacy: PlanPrivacy? = nil, secureAggregation: Bool, schemaHash: String
+    ) {
         self.study = study
         self.model = model
         self.parameterCount = parameterCount
@@ -83,8 +85,10 @@ public struct TrainingPlan: Hashable, Sendable {
         return f
     }
 
-    static let keys = ["aggregation", "batch_size", "learning_rate", "local_steps", "model", "optimizer", "optimizer_parameters",
-                       "parameter_count", "privacy", "rounds", "schema_hash", "secure_aggregation", "strategy", "strategy_parameters", "study"]
+    static let keys = [
+        "aggregation", "batch_size", "learning_rate", "local_steps", "model", "optimizer", "optimizer_parameters",
+        "parameter_count", "privacy", "rounds", "schema_hash", "secure_aggregation", "strategy", "strategy_parameters", "study"
+    ]
 
     private static func sorted(_ values: [String: Double]) -> AuditFields {
         var fields = AuditFields()

@@ -13,8 +13,10 @@ public struct RoundTerms: Hashable, Sendable {
     public var strategyParameters: [String: Double]
     public var privacy: PlanPrivacy?
 
-    public init(study: String, round: Int, localSteps: Int, batchSize: Int, optimizer: String, learningRate: Double,
-                strategyParameters: [String: Double] = [:], privacy: PlanPrivacy? = nil) {
+    public init(
+        study: String, round: Int, localSteps: Int, batchSize: Int, optimizer: String, learningRate: Double,
+        strategyParameters: [String: Double] = [:], privacy: PlanPrivacy? = nil
+    ) {
         self.study = study
         self.round = round
         self.localSteps = localSteps
@@ -37,14 +39,17 @@ public struct RoundTerms: Hashable, Sendable {
         if let dp = instructions.privacy {
             switch dp.noise {
             case .multiplier(let sigma):
-                privacy = PlanPrivacy(clipNorm: TrainingPlan.decimal(dp.clipNorm), noiseMultiplier: sigma, expectedBatchSize: dp.expectedBatchSize, delta: dp.delta)
+                privacy = PlanPrivacy(
+                    clipNorm: TrainingPlan.decimal(dp.clipNorm), noiseMultiplier: sigma, expectedBatchSize: dp.expectedBatchSize, delta: dp.delta)
             case .targetEpsilon(let epsilon, _):
-                privacy = PlanPrivacy(clipNorm: TrainingPlan.decimal(dp.clipNorm), targetEpsilon: epsilon, expectedBatchSize: dp.expectedBatchSize, delta: dp.delta)
+                privacy = PlanPrivacy(
+                    clipNorm: TrainingPlan.decimal(dp.clipNorm), targetEpsilon: epsilon, expectedBatchSize: dp.expectedBatchSize, delta: dp.delta)
             }
         }
-        self.init(study: request.study, round: request.round, localSteps: instructions.localSteps, batchSize: instructions.batchSize,
-                  optimizer: optimizer, learningRate: TrainingPlan.decimal(instructions.optimizer.learningRate),
-                  strategyParameters: (instructions.algorithm?.parameters ?? [:]).mapValues { TrainingPlan.decimal(Float($0)) }, privacy: privacy)
+        self.init(
+            study: request.study, round: request.round, localSteps: instructions.localSteps, batchSize: instructions.batchSize,
+            optimizer: optimizer, learningRate: TrainingPlan.decimal(instructions.optimizer.learningRate),
+            strategyParameters: (instructions.algorithm?.parameters ?? [:]).mapValues { TrainingPlan.decimal(Float($0)) }, privacy: privacy)
     }
 }
 
@@ -62,8 +67,10 @@ public struct OutgoingUpdate: Hashable, Sendable {
     /// Whether the update travels under secure aggregation.
     public var secureAggregation: Bool
 
-    public init(study: String, round: Int, rows: Int, parameterCount: Int, differentiallyPrivate: Bool, epsilonAfter: Double?,
-                secureAggregation: Bool) {
+    public init(
+        study: String, round: Int, rows: Int, parameterCount: Int, differentiallyPrivate: Bool, epsilonAfter: Double?,
+        secureAggregation: Bool
+    ) {
         self.study = study
         self.round = round
         self.rows = rows
@@ -77,8 +84,9 @@ public struct OutgoingUpdate: Hashable, Sendable {
     /// itself carries no vectors (the masked update follows in the secure sum), so the size
     /// is the model's, and the round's mode comes from the request, not from a setting.
     public init(_ update: SiteUpdate, answering request: TrainingRequest) {
-        self.init(study: update.study, round: update.round, rows: update.sampleCount,
-                  parameterCount: request.sealed ? request.globalParameters.count : update.delta.count,
-                  differentiallyPrivate: update.privacy != nil, epsilonAfter: update.cumulativeEpsilon, secureAggregation: request.sealed)
+        self.init(
+            study: update.study, round: update.round, rows: update.sampleCount,
+            parameterCount: request.sealed ? request.globalParameters.count : update.delta.count,
+            differentiallyPrivate: update.privacy != nil, epsilonAfter: update.cumulativeEpsilon, secureAggregation: request.sealed)
     }
 }

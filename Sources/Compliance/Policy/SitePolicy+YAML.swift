@@ -30,18 +30,22 @@ extension SitePolicy {
             throw SitePolicyError(source: source, line: root?.mark?.line, reason: "a policy is a mapping of keys (site, steward, ...)")
         }
         let document = PolicyMapping(mapping: mapping, source: source, path: "")
-        try document.refuseUnknown(["site", "steward", "allowed_models", "max_parameters", "require_secure_aggregation",
-                                    "differential_privacy", "min_rows_per_update", "allowed_coordinators"])
+        try document.refuseUnknown([
+            "site", "steward", "allowed_models", "max_parameters", "require_secure_aggregation",
+            "differential_privacy", "min_rows_per_update", "allowed_coordinators"
+        ])
         site = try document.string("site")
         steward = try document.string("steward")
 
         let models = try document.strings("allowed_models")
         guard !models.values.isEmpty else {
-            throw document.error("allowed_models", "is empty: no study could ever run; list at least one of \(SitePolicy.knownModelKinds.sorted().joined(separator: ", "))")
+            throw document.error(
+                "allowed_models", "is empty: no study could ever run; list at least one of \(SitePolicy.knownModelKinds.sorted().joined(separator: ", "))")
         }
         for (model, line) in zip(models.values, models.lines) where !SitePolicy.knownModelKinds.contains(model.lowercased()) {
-            throw SitePolicyError(source: source, line: line,
-                                  reason: "allowed_models: unknown model '\(model)' (known: \(SitePolicy.knownModelKinds.sorted().joined(separator: ", ")))")
+            throw SitePolicyError(
+                source: source, line: line,
+                reason: "allowed_models: unknown model '\(model)' (known: \(SitePolicy.knownModelKinds.sorted().joined(separator: ", ")))")
         }
         allowedModels = Set(models.values.map { $0.lowercased() })
 
@@ -57,8 +61,11 @@ extension SitePolicy {
             let required = try dp.bool("required")
             let maxEpsilon = try dp.number("max_epsilon")
             guard maxEpsilon > 0, maxEpsilon.isFinite else {
-                throw dp.error("max_epsilon", required ? "must be positive, got \(CanonicalJSON.number(maxEpsilon)): DP is required but no epsilon could be spent"
-                                                       : "must be positive, got \(CanonicalJSON.number(maxEpsilon))")
+                throw dp.error(
+                    "max_epsilon",
+                    required
+                        ? "must be positive, got \(CanonicalJSON.number(maxEpsilon)): DP is required but no epsilon could be spent"
+                        : "must be positive, got \(CanonicalJSON.number(maxEpsilon))")
             }
             let delta = try dp.number("delta")
             guard delta > 0, delta < 1 else { throw dp.error("delta", "must be in (0, 1), got \(CanonicalJSON.number(delta))") }
@@ -74,7 +81,8 @@ extension SitePolicy {
         if document.has("allowed_coordinators") {
             let listed = try document.strings("allowed_coordinators")
             guard !listed.values.isEmpty else {
-                throw document.error("allowed_coordinators", "is empty: no coordinator could ever be accepted; remove the key to leave coordinators unrestricted")
+                throw document.error(
+                    "allowed_coordinators", "is empty: no coordinator could ever be accepted; remove the key to leave coordinators unrestricted")
             }
             for (text, line) in zip(listed.values, listed.lines) {
                 guard let fingerprint = CertificateFingerprint.normalized(text) else {
@@ -122,8 +130,9 @@ private struct PolicyMapping {
     func refuseUnknown(_ known: [String]) throws(SitePolicyError) {
         for (key, _) in mapping {
             guard let name = key.string, known.contains(name) else {
-                throw SitePolicyError(source: source, line: key.mark?.line,
-                                      reason: "unknown key '\(path)\(key.string ?? "?")' (allowed here: \(known.joined(separator: ", ")))")
+                throw SitePolicyError(
+                    source: source, line: key.mark?.line,
+                    reason: "unknown key '\(path)\(key.string ?? "?")' (allowed here: \(known.joined(separator: ", ")))")
             }
         }
     }
@@ -136,8 +145,9 @@ private struct PolicyMapping {
 
     func error(_ key: String, _ reason: String) -> SitePolicyError {
         let entry = node(key)
-        return SitePolicyError(source: source, line: entry?.value.mark?.line ?? entry?.key.mark?.line ?? mapping.mark?.line,
-                               reason: "\(path)\(key) \(reason)")
+        return SitePolicyError(
+            source: source, line: entry?.value.mark?.line ?? entry?.key.mark?.line ?? mapping.mark?.line,
+            reason: "\(path)\(key) \(reason)")
     }
 
     private func required(_ key: String) throws(SitePolicyError) -> Node {
@@ -209,7 +219,7 @@ private struct PolicyMapping {
     }
 }
 
-private extension Tag {
+extension Tag {
     /// Whether the resolved YAML 1.1 core tag is `name` (str, bool, int, float).
-    func `is`(_ name: String) -> Bool { description.hasSuffix(":" + name) }
+    fileprivate func `is`(_ name: String) -> Bool { description.hasSuffix(":" + name) }
 }

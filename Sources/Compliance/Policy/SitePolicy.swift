@@ -17,9 +17,11 @@ public struct SitePolicy: Hashable, Sendable {
     /// SHA-256 of the policy file's bytes, hex: recorded with every approval and change.
     public var policyHash: String
 
-    public init(site: String, steward: String, allowedModels: Set<String>, maxParameters: Int? = nil, requireSecureAggregation: Bool = false,
-                differentialPrivacy: DifferentialPrivacyRule? = nil, minRowsPerUpdate: Int, allowedCoordinators: Set<String> = [],
-                policyHash: String = "") {
+    public init(
+        site: String, steward: String, allowedModels: Set<String>, maxParameters: Int? = nil, requireSecureAggregation: Bool = false,
+        differentialPrivacy: DifferentialPrivacyRule? = nil, minRowsPerUpdate: Int, allowedCoordinators: Set<String> = [],
+        policyHash: String = ""
+    ) {
         self.site = site
         self.steward = steward
         self.allowedModels = allowedModels

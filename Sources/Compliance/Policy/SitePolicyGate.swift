@@ -53,10 +53,14 @@ public struct SitePolicyGate: Sendable {
             }
             if let dp = plan.privacy {
                 if dp.delta > rule.delta {
-                    return refuse("differential_privacy.delta", "the plan's delta \(CanonicalJSON.number(dp.delta)) is weaker than the site's \(CanonicalJSON.number(rule.delta))")
+                    return refuse(
+                        "differential_privacy.delta",
+                        "the plan's delta \(CanonicalJSON.number(dp.delta)) is weaker than the site's \(CanonicalJSON.number(rule.delta))")
                 }
                 if let target = dp.targetEpsilon, target > rule.maxEpsilon {
-                    return refuse("differential_privacy.max_epsilon", "the plan targets epsilon \(CanonicalJSON.number(target)), more than the site's \(CanonicalJSON.number(rule.maxEpsilon))")
+                    return refuse(
+                        "differential_privacy.max_epsilon",
+                        "the plan targets epsilon \(CanonicalJSON.number(target)), more than the site's \(CanonicalJSON.number(rule.maxEpsilon))")
                 }
             }
         }
@@ -99,7 +103,10 @@ public struct SitePolicyGate: Sendable {
                 return refuse("differential_privacy.required", "the update was trained without DP-SGD")
             }
             if let epsilon = update.epsilonAfter, epsilon > rule.maxEpsilon {
-                return refuse("differential_privacy.max_epsilon", "the site's epsilon would reach \(CanonicalJSON.number(epsilon)), over its budget of \(CanonicalJSON.number(rule.maxEpsilon)) at delta \(CanonicalJSON.number(rule.delta))")
+                return refuse(
+                    "differential_privacy.max_epsilon",
+                    "the site's epsilon would reach \(CanonicalJSON.number(epsilon)), over its budget of \(CanonicalJSON.number(rule.maxEpsilon)) at delta \(CanonicalJSON.number(rule.delta))"
+                )
             }
         }
         return .allow
@@ -125,7 +132,8 @@ public struct SitePolicyGate: Sendable {
             if !close(asked.clipNorm, approved.clipNorm) || !close(asked.delta, approved.delta)
                 || !close(asked.expectedBatchSize, approved.expectedBatchSize)
                 || !close(asked.noiseMultiplier ?? -1, approved.noiseMultiplier ?? -1)
-                || !close(asked.targetEpsilon ?? -1, approved.targetEpsilon ?? -1) {
+                || !close(asked.targetEpsilon ?? -1, approved.targetEpsilon ?? -1)
+            {
                 return "DP-SGD \(asked.summary), approved \(approved.summary)"
             }
             return nil

@@ -64,9 +64,11 @@ public struct ComplianceReportInput: Sendable {
     public var generatedAt: Date
 
     /// A study's trails: every site's given, with one site's own records when `site` names it.
-    public init(study: String, siteTrails: [SiteTrail], site: String? = nil, coordinatorTrail: AuditLog? = nil, policy: SitePolicy? = nil,
-                approvals: PlanApprovals? = nil, plan: TrainingPlan? = nil, privacy: PrivacyBudgetSnapshot? = nil,
-                quality: DataQualitySummary? = nil, generatedAt: Date = Date()) {
+    public init(
+        study: String, siteTrails: [SiteTrail], site: String? = nil, coordinatorTrail: AuditLog? = nil, policy: SitePolicy? = nil,
+        approvals: PlanApprovals? = nil, plan: TrainingPlan? = nil, privacy: PrivacyBudgetSnapshot? = nil,
+        quality: DataQualitySummary? = nil, generatedAt: Date = Date()
+    ) {
         self.study = study
         self.siteTrails = siteTrails
         self.site = site
@@ -80,10 +82,13 @@ public struct ComplianceReportInput: Sendable {
     }
 
     /// One site's report: its trail, read as the trail of `site`.
-    public init(study: String, site: String, siteTrail: AuditLog, coordinatorTrail: AuditLog? = nil, policy: SitePolicy? = nil,
-                approvals: PlanApprovals? = nil, plan: TrainingPlan? = nil, privacy: PrivacyBudgetSnapshot? = nil,
-                quality: DataQualitySummary? = nil, generatedAt: Date = Date()) {
-        self.init(study: study, siteTrails: [SiteTrail(siteTrail, name: site)], site: site, coordinatorTrail: coordinatorTrail, policy: policy,
-                  approvals: approvals, plan: plan, privacy: privacy, quality: quality, generatedAt: generatedAt)
+    public init(
+        study: String, site: String, siteTrail: AuditLog, coordinatorTrail: AuditLog? = nil, policy: SitePolicy? = nil,
+        approvals: PlanApprovals? = nil, plan: TrainingPlan? = nil, privacy: PrivacyBudgetSnapshot? = nil,
+        quality: DataQualitySummary? = nil, generatedAt: Date = Date()
+    ) {
+        self.init(
+            study: study, siteTrails: [SiteTrail(siteTrail, name: site)], site: site, coordinatorTrail: coordinatorTrail, policy: policy,
+            approvals: approvals, plan: plan, privacy: privacy, quality: quality, generatedAt: generatedAt)
     }
 }

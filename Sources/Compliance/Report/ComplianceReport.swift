@@ -98,7 +98,8 @@ public struct ComplianceReport: Sendable {
         for trail in [input.coordinatorTrail].compactMap({ $0 }) + input.siteTrails.map(\.log) {
             let v = trail.verification
             if let name = v.participant {
-                participants.append(Participant(name: name, role: v.role?.rawValue ?? "?", publicKey: v.publicKey, certificateFingerprint: v.certificateFingerprint))
+                participants.append(
+                    Participant(name: name, role: v.role?.rawValue ?? "?", publicKey: v.publicKey, certificateFingerprint: v.certificateFingerprint))
             }
         }
         var joined: [String] = []
@@ -122,21 +123,25 @@ public struct ComplianceReport: Sendable {
         }
         self.planHash = planHash
 
-        let ledger = Dictionary((input.privacy?.rounds ?? []).filter { $0.study == input.study }.map { ($0.round, $0.epsilon) },
-                                uniquingKeysWith: { _, last in last })
+        let ledger = Dictionary(
+            (input.privacy?.rounds ?? []).filter { $0.study == input.study }.map { ($0.round, $0.epsilon) },
+            uniquingKeysWith: { _, last in last })
         let givenApprovals = (input.approvals?.approvals ?? []).filter { $0.study == input.study && (planHash == nil || $0.planHash == planHash) }
         sites = zip(input.siteTrails, siteEntries).map { trail, entries in
             let described = trail.name == input.site
-            return Self.activity(of: trail.name, trail: trail.log.path, siteEntries: entries, coordinatorEntries: coordinatorEntries,
-                                 ledger: described ? ledger : [:], approvals: described ? givenApprovals : [], planHash: planHash)
+            return Self.activity(
+                of: trail.name, trail: trail.log.path, siteEntries: entries, coordinatorEntries: coordinatorEntries,
+                ledger: described ? ledger : [:], approvals: described ? givenApprovals : [], planHash: planHash)
         }
         let named = Set(input.siteTrails.map(\.name))
         sitesWithoutTrail = joined.filter { !named.contains($0) }
 
         var trails = input.siteTrails.map { TrailCheck(name: "\($0.name) (site)", path: $0.log.path, verification: $0.log.verification) }
         if let coordinator = input.coordinatorTrail {
-            trails.append(TrailCheck(name: "\(coordinator.verification.participant ?? "coordinator") (coordinator)", path: coordinator.path,
-                                     verification: coordinator.verification))
+            trails.append(
+                TrailCheck(
+                    name: "\(coordinator.verification.participant ?? "coordinator") (coordinator)", path: coordinator.path,
+                    verification: coordinator.verification))
         }
         if let approvalsTrail = input.approvals, approvalsTrail.verification.entries > 0 {
             trails.append(TrailCheck(name: "plan approvals of \(input.site ?? "the site")", path: "approvals.jsonl", verification: approvalsTrail.verification))

@@ -42,7 +42,9 @@ public enum ComplianceReportJSON {
             totalBytes = report.totalBytes
             highestEpsilon = report.finalEpsilon
             epsilonBudget = report.epsilonBudget
-            participants = report.participants.map { Participant(name: $0.name, role: $0.role, publicKey: $0.publicKey, certificateFingerprint: $0.certificateFingerprint) }
+            participants = report.participants.map {
+                Participant(name: $0.name, role: $0.role, publicKey: $0.publicKey, certificateFingerprint: $0.certificateFingerprint)
+            }
             sites = report.sites.map(Site.init)
             sitesWithoutTrail = report.sitesWithoutTrail
             trails = report.trails.map(Trail.init)
@@ -79,7 +81,9 @@ public enum ComplianceReportJSON {
             finalEpsilon = site.finalEpsilon
             evaluations = site.evaluations.map { Evaluation(round: $0.round, time: $0.time, rows: $0.rows) }
             refusals = site.refusals.map { Refusal(round: $0.round, time: $0.time, rule: $0.rule, reason: $0.reason) }
-            coordinator = site.coordinatorView.map { Decision(round: $0.round, time: $0.time, outcome: $0.outcome.rawValue, reason: $0.reason, epsilon: $0.epsilon) }
+            coordinator = site.coordinatorView.map {
+                Decision(round: $0.round, time: $0.time, outcome: $0.outcome.rawValue, reason: $0.reason, epsilon: $0.epsilon)
+            }
             approvals = site.approvals.map {
                 Approval(planHash: $0.planHash, approvedBy: $0.approvedBy, approvedAt: AuditTimestamp.string($0.approvedAt), note: $0.note, entry: $0.entry)
             }
@@ -112,7 +116,9 @@ public enum ComplianceReportJSON {
             bytes = row.bytes
             payloadSha256 = row.payloadSHA256
             secureAggregation = row.secureAggregation
-            dp = row.privacy.map { DP(noiseMultiplier: $0.noiseMultiplier, samplingRate: $0.samplingRate, steps: $0.steps, clipNorm: $0.clipNorm, delta: $0.delta) }
+            dp = row.privacy.map {
+                DP(noiseMultiplier: $0.noiseMultiplier, samplingRate: $0.samplingRate, steps: $0.steps, clipNorm: $0.clipNorm, delta: $0.delta)
+            }
             epsilonAfter = row.epsilon
             coordinator = row.coordinatorVerdict?.rawValue
         }

@@ -34,8 +34,10 @@ public struct DataQualitySummary: Hashable, Sendable, Codable {
     /// The disclosure rule the counts already went through, as the site stated it.
     public var suppression: String?
 
-    public init(source: String, schemaHash: String? = nil, rowsRead: ReportedCount, rowsIncluded: ReportedCount, exclusions: [Exclusion] = [],
-                missingness: [Missingness] = [], suppression: String? = nil) {
+    public init(
+        source: String, schemaHash: String? = nil, rowsRead: ReportedCount, rowsIncluded: ReportedCount, exclusions: [Exclusion] = [],
+        missingness: [Missingness] = [], suppression: String? = nil
+    ) {
         self.source = source
         self.schemaHash = schemaHash
         self.rowsRead = rowsRead

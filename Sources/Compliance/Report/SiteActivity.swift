@@ -81,8 +81,10 @@ extension ComplianceReport {
 
     /// Reads one site's activity from its trail's entries and the coordinator's entries about it.
     /// `ledger` gives epsilon per round when the site's privacy ledger was supplied.
-    static func activity(of site: String, trail: String, siteEntries: [AuditEntry], coordinatorEntries: [AuditEntry],
-                         ledger: [Int: Double], approvals given: [PlanApproval], planHash: String?) -> SiteActivity {
+    static func activity(
+        of site: String, trail: String, siteEntries: [AuditEntry], coordinatorEntries: [AuditEntry],
+        ledger: [Int: Double], approvals given: [PlanApproval], planHash: String?
+    ) -> SiteActivity {
         var coordinatorView: [Decision] = []
         for entry in coordinatorEntries where entry.event.site == site {
             let time = entry.timestamp
@@ -102,8 +104,9 @@ extension ComplianceReport {
             default: break
             }
         }
-        let verdicts = Dictionary(coordinatorView.filter(\.outcome.judgesAnswer).compactMap { decision in decision.round.map { ($0, decision.outcome) } },
-                                  uniquingKeysWith: { _, last in last })
+        let verdicts = Dictionary(
+            coordinatorView.filter(\.outcome.judgesAnswer).compactMap { decision in decision.round.map { ($0, decision.outcome) } },
+            uniquingKeysWith: { _, last in last })
 
         var roundsAsked: [Int] = [], updates: [RoundRow] = [], evaluations: [Evaluation] = [], refusals: [Refusal] = []
         var approvals = given
@@ -112,9 +115,11 @@ extension ComplianceReport {
             case .instructionsReceived(let instructions) where instructions.site == site:
                 roundsAsked.append(instructions.round)
             case .updateSent(let sent) where sent.site == site:
-                updates.append(RoundRow(site: site, round: sent.round, time: entry.timestamp, rows: sent.rows, bytes: sent.bytes,
-                                        payloadSHA256: sent.payloadSHA256, secureAggregation: sent.secureAggregation, privacy: sent.privacy,
-                                        ledgerEpsilon: ledger[sent.round], coordinatorVerdict: verdicts[sent.round]))
+                updates.append(
+                    RoundRow(
+                        site: site, round: sent.round, time: entry.timestamp, rows: sent.rows, bytes: sent.bytes,
+                        payloadSHA256: sent.payloadSHA256, secureAggregation: sent.secureAggregation, privacy: sent.privacy,
+                        ledgerEpsilon: ledger[sent.round], coordinatorVerdict: verdicts[sent.round]))
             case .evaluationSent(_, let round, let evaluatingSite, let rows) where evaluatingSite == site:
                 evaluations.append(Evaluation(round: round, time: entry.timestamp, rows: rows))
             case .updateRefused(_, let round, let refusingSite, let rule, let reason) where refusingSite == site:
@@ -126,7 +131,8 @@ extension ComplianceReport {
             default: break
             }
         }
-        return SiteActivity(name: site, trail: trail, roundsAsked: roundsAsked, updates: updates, evaluations: evaluations, refusals: refusals,
-                            coordinatorView: coordinatorView, approvals: approvals)
+        return SiteActivity(
+            name: site, trail: trail, roundsAsked: roundsAsked, updates: updates, evaluations: evaluations, refusals: refusals,
+            coordinatorView: coordinatorView, approvals: approvals)
     }
 }

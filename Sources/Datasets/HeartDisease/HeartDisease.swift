@@ -66,22 +66,27 @@ public enum HeartDisease {
 
         var raw = [SiteData]()
         for (site, (file, rows)) in zip(siteNames, zip(files, splits)) {
-            let encoded = Dataset(features: encoding.encode(file), labels: file.labels,
-                                  exampleShape: Shape([width]), task: .binary)
-            raw.append(SiteData(name: site, train: encoded.subset(rows.train), test: encoded.subset(rows.test),
-                                testAttributes: file.patientAttributes.subset(rows.test)))
+            let encoded = Dataset(
+                features: encoding.encode(file), labels: file.labels,
+                exampleShape: Shape([width]), task: .binary)
+            raw.append(
+                SiteData(
+                    name: site, train: encoded.subset(rows.train), test: encoded.subset(rows.test),
+                    testAttributes: file.patientAttributes.subset(rows.test)))
         }
 
         let siteStatistics = raw.map { FeatureStatistics(of: $0.train) }
         let pooledStatistics = FeatureStatistics(of: Dataset.concatenating(raw.map(\.train)))
         return HeartDiseaseData(
             sites: zip(raw, siteStatistics).map { site, statistics in
-                SiteData(name: site.name, train: site.train.standardized(by: statistics),
-                         test: site.test.standardized(by: statistics), testAttributes: site.testAttributes)
+                SiteData(
+                    name: site.name, train: site.train.standardized(by: statistics),
+                    test: site.test.standardized(by: statistics), testAttributes: site.testAttributes)
             },
             pooledStandardized: raw.map { site in
-                SiteData(name: site.name, train: site.train.standardized(by: pooledStatistics),
-                         test: site.test.standardized(by: pooledStatistics), testAttributes: site.testAttributes)
+                SiteData(
+                    name: site.name, train: site.train.standardized(by: pooledStatistics),
+                    test: site.test.standardized(by: pooledStatistics), testAttributes: site.testAttributes)
             },
             siteStatistics: siteStatistics,
             pooledStatistics: pooledStatistics,
@@ -91,8 +96,9 @@ public enum HeartDisease {
     /// Refuses NaN and infinity (e.g. "nan", or 1e40, which overflows Float) before they can
     /// poison a site's standardization statistics or become a one-hot category.
     private static func requireFinite(_ file: HeartDiseaseFile) throws {
-        let raw = Dataset(features: file.features.map(Float.init), labels: file.labels,
-                          exampleShape: Shape([HeartDiseaseFile.featureColumns.count]), task: .binary)
+        let raw = Dataset(
+            features: file.features.map(Float.init), labels: file.labels,
+            exampleShape: Shape([HeartDiseaseFile.featureColumns.count]), task: .binary)
         guard let (row, column) = raw.firstNonFiniteFeature else { return }
         throw DatasetError.nonFiniteFeature(
             path: file.path, row: file.lineNumbers[row],

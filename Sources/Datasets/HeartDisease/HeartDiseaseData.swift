@@ -20,9 +20,11 @@ public struct HeartDiseaseData: Sendable, Hashable {
     /// The 13 encoded feature names, e.g. "age", ..., "cp=2.0", ..., "restecg=2.0".
     public var featureNames: [String]
 
-    public init(sites: [SiteData], pooledStandardized: [SiteData],
-                siteStatistics: [FeatureStatistics], pooledStatistics: FeatureStatistics,
-                featureNames: [String]) {
+    public init(
+        sites: [SiteData], pooledStandardized: [SiteData],
+        siteStatistics: [FeatureStatistics], pooledStatistics: FeatureStatistics,
+        featureNames: [String]
+    ) {
         self.sites = sites
         self.pooledStandardized = pooledStandardized
         self.siteStatistics = siteStatistics

@@ -11,7 +11,7 @@ struct HeartDiseaseFile {
     /// The 14 attributes of the processed files, in file order (heart-disease.names, section 7).
     static let columnNames = [
         "age", "sex", "cp", "trestbps", "chol", "fbs", "restecg",
-        "thalach", "exang", "oldpeak", "slope", "ca", "thal", "num",
+        "thalach", "exang", "oldpeak", "slope", "ca", "thal", "num"
     ]
     /// Columns FLamby keeps as features, in file order: everything but slope, ca, thal and num.
     static let featureColumns = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
@@ -62,8 +62,9 @@ struct HeartDiseaseFile {
             fieldStart = index + 1
         }
         guard fields.count == Self.columnNames.count else {
-            throw DatasetError.wrongColumnCount(path: path, line: number, found: fields.count,
-                                                expected: Self.columnNames.count)
+            throw DatasetError.wrongColumnCount(
+                path: path, line: number, found: fields.count,
+                expected: Self.columnNames.count)
         }
 
         let labelField = fields[Self.labelColumn]
@@ -79,8 +80,9 @@ struct HeartDiseaseFile {
             row.append(try value(fields[column], line: number, column: column))
         }
         guard num.isFinite else {
-            throw DatasetError.malformedValue(path: path, line: number, column: Self.columnNames[Self.labelColumn],
-                                              text: String(decoding: labelField, as: UTF8.self))
+            throw DatasetError.malformedValue(
+                path: path, line: number, column: Self.columnNames[Self.labelColumn],
+                text: String(decoding: labelField, as: UTF8.self))
         }
         features.append(contentsOf: row)
         labels.append(num > 0 ? 1 : 0)
@@ -89,8 +91,9 @@ struct HeartDiseaseFile {
 
     private func value(_ field: UnsafeBufferPointer<UInt8>, line: Int, column: Int) throws -> Double {
         guard let value = DecimalText.parse(field) else {
-            throw DatasetError.malformedValue(path: path, line: line, column: Self.columnNames[column],
-                                              text: String(decoding: field, as: UTF8.self))
+            throw DatasetError.malformedValue(
+                path: path, line: line, column: Self.columnNames[column],
+                text: String(decoding: field, as: UTF8.self))
         }
         return value
     }

@@ -13,13 +13,15 @@ extension HeartDiseaseFile {
         let ageColumn = Self.featureColumns.firstIndex(of: Self.columnNames.firstIndex(of: "age")!)!
         let sexColumn = Self.featureColumns.firstIndex(of: Self.columnNames.firstIndex(of: "sex")!)!
         var attributes = PatientAttributes(rowCount: rowCount)
-        attributes.set(.sex, (0..<rowCount).map { row in
-            switch features[row * width + sexColumn] {
-            case 1: "male"
-            case 0: "female"
-            default: nil
-            }
-        })
+        attributes.set(
+            .sex,
+            (0..<rowCount).map { row in
+                switch features[row * width + sexColumn] {
+                case 1: "male"
+                case 0: "female"
+                default: nil
+                }
+            })
         attributes.set(.ageBand, (0..<rowCount).map { AgeBands.label(forAge: features[$0 * width + ageColumn]) })
         return attributes
     }

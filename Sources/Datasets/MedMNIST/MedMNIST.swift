@@ -22,13 +22,15 @@ public enum MedMNIST {
         let splits = ["train", "val", "test"]
         let images = try splits.map { try archive.array(named: "\($0)_images") }
         let labels = try zip(splits, images).map { split, images in
-            try classIndices(archive.array(named: "\(split)_labels"), named: "\(split)_labels",
-                             rows: images.shape.first ?? 0, path: archive.path)
+            try classIndices(
+                archive.array(named: "\(split)_labels"), named: "\(split)_labels",
+                rows: images.shape.first ?? 0, path: archive.path)
         }
         let classes = max(2, (labels.lazy.compactMap { $0.max() }.max() ?? 0) + 1)
         let datasets = try zip(splits, zip(images, labels)).map { split, pair in
-            try dataset(images: pair.0, labels: pair.1, named: "\(split)_images",
-                        task: .multiclass(classes: Int(classes)), path: archive.path)
+            try dataset(
+                images: pair.0, labels: pair.1, named: "\(split)_images",
+                task: .multiclass(classes: Int(classes)), path: archive.path)
         }
         return MedMNISTData(train: datasets[0], validation: datasets[1], test: datasets[2])
     }

@@ -55,8 +55,8 @@ public struct NPYArray: Sendable {
             throw DatasetError.corruptFile(path: path, detail: "array '\(name)' has an unreadable .npy header")
         }
         guard let descrValue = header["descr"],
-              case .boolean(let fortranOrder)? = header["fortran_order"],
-              case .sequence(let dimensions)? = header["shape"]
+            case .boolean(let fortranOrder)? = header["fortran_order"],
+            case .sequence(let dimensions)? = header["shape"]
         else {
             throw DatasetError.corruptFile(path: path, detail: "array '\(name)' header lacks descr, fortran_order or shape")
         }

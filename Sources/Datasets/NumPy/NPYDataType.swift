@@ -32,11 +32,12 @@ public struct NPYDataType: Hashable, Sendable, CustomStringConvertible {
         case UInt8(ascii: "f"): kind = .floatingPoint
         default: return nil
         }
-        let validSizes: Set<Int> = switch kind {
-        case .bool: [1]
-        case .signedInteger, .unsignedInteger: [1, 2, 4, 8]
-        case .floatingPoint: [4, 8]
-        }
+        let validSizes: Set<Int> =
+            switch kind {
+            case .bool: [1]
+            case .signedInteger, .unsignedInteger: [1, 2, 4, 8]
+            case .floatingPoint: [4, 8]
+            }
         guard validSizes.contains(size) else { return nil }
         switch bytes[0] {
         case UInt8(ascii: "<"), UInt8(ascii: "|"), UInt8(ascii: "="): isBigEndian = false

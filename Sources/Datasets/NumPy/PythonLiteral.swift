@@ -67,8 +67,9 @@ indirect enum PythonLiteral: Equatable {
         mutating func word() -> PythonLiteral? {
             let start = position
             while position < bytes.count,
-                  bytes[position] == UInt8(ascii: "-") || (bytes[position] >= 0x30 && bytes[position] <= 0x39)
-                    || (bytes[position] | 0x20 >= UInt8(ascii: "a") && bytes[position] | 0x20 <= UInt8(ascii: "z")) {
+                bytes[position] == UInt8(ascii: "-") || (bytes[position] >= 0x30 && bytes[position] <= 0x39)
+                    || (bytes[position] | 0x20 >= UInt8(ascii: "a") && bytes[position] | 0x20 <= UInt8(ascii: "z"))
+            {
                 position += 1
             }
             var word = String(decoding: bytes[start..<position], as: UTF8.self)
@@ -101,7 +102,7 @@ indirect enum PythonLiteral: Equatable {
                 if consume("}") { return .dictionary(entries) }
                 skipWhitespace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: "'") || bytes[position] == UInt8(ascii: "\""),
-                      let key = string(), consume(":"), let item = value()
+                    let key = string(), consume(":"), let item = value()
                 else { return nil }
                 entries[key] = item
                 if consume(",") { continue }

@@ -72,8 +72,9 @@ public struct DirichletPartition: Sendable, Hashable {
             }
             if proportions.assign(labels).allSatisfy({ $0.count >= minimumPerSite }) { return proportions }
         }
-        throw PartitionError.minimumNotReached(sites: siteCount, alpha: alpha, minimumPerSite: minimumPerSite,
-                                               attempts: maximumAttempts)
+        throw PartitionError.minimumNotReached(
+            sites: siteCount, alpha: alpha, minimumPerSite: minimumPerSite,
+            attempts: maximumAttempts)
     }
 }
 

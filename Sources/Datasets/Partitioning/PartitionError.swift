@@ -9,11 +9,11 @@ public enum PartitionError: Error, Equatable, Sendable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case let .tooFewExamples(rows, sites, minimum):
+        case .tooFewExamples(let rows, let sites, let minimum):
             "cannot give \(sites) sites \(minimum) examples each from \(rows) rows; use fewer sites or a lower minimum"
-        case let .invalidSetting(key, reason):
+        case .invalidSetting(let key, let reason):
             "the partition's \(key) \(reason)"
-        case let .minimumNotReached(sites, alpha, minimum, attempts):
+        case .minimumNotReached(let sites, let alpha, let minimum, let attempts):
             "no Dirichlet(\(alpha)) draw in \(attempts) attempts gave all \(sites) sites \(minimum) examples; "
                 + "raise alpha, lower the minimum per site, or use fewer sites"
         }

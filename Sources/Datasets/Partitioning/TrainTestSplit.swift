@@ -40,8 +40,9 @@ public struct TrainTestSplit: Hashable, Sendable {
         minimumPerClass: Int = 2,
         using generator: inout SeededGenerator
     ) -> TrainTestSplit {
-        let (trainCount, testCount) = sizes(count: labels.count, trainFraction: trainFraction,
-                                            testFraction: testFraction ?? (1.0 - trainFraction))
+        let (trainCount, testCount) = sizes(
+            count: labels.count, trainFraction: trainFraction,
+            testFraction: testFraction ?? (1.0 - trainFraction))
         var members = [Float: [Int]]()
         for (row, label) in labels.enumerated() { members[label, default: []].append(row) }
         let classes = members.keys.sorted()

@@ -7,8 +7,10 @@ public struct RoundContext: Sendable {
     /// The vectors the strategy's sites send beside the delta, folded as declared.
     public var vectors: [VectorDeclaration]
 
-    public init(round: Int, globalParameters: [Float], instructions: TrainingInstructions,
-                weighting: UpdateWeighting = .bySamples, vectors: [VectorDeclaration] = []) {
+    public init(
+        round: Int, globalParameters: [Float], instructions: TrainingInstructions,
+        weighting: UpdateWeighting = .bySamples, vectors: [VectorDeclaration] = []
+    ) {
         self.round = round
         self.globalParameters = globalParameters
         self.instructions = instructions

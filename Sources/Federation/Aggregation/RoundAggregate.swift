@@ -18,8 +18,10 @@ public struct RoundAggregate: Sendable {
     /// Per-site scores a rule computed this round (RECESS's abnormality), for its own state.
     public var siteScores: [SiteID: Double]? = nil
 
-    public init(meanDelta: [Float], vectors: [VectorName: [Float]] = [:], contributors: [SiteID], totalSamples: Int,
-                meanTrainingLoss: Double, shares: [SiteID: Double]? = nil, updateNorms: [SiteID: Double]? = nil) {
+    public init(
+        meanDelta: [Float], vectors: [VectorName: [Float]] = [:], contributors: [SiteID], totalSamples: Int,
+        meanTrainingLoss: Double, shares: [SiteID: Double]? = nil, updateNorms: [SiteID: Double]? = nil
+    ) {
         self.meanDelta = meanDelta
         self.vectors = vectors
         self.contributors = contributors
@@ -80,8 +82,9 @@ public struct RoundAccumulator: Sendable {
             let declaration = sums[index].declaration
             vectors[declaration.name] = declaration.folding == .mean ? sums[index].sum.takeMean() : sums[index].sum.sum
         }
-        return RoundAggregate(meanDelta: deltas.takeMean(), vectors: vectors, contributors: contributors,
-                              totalSamples: samples, meanTrainingLoss: samples == 0 ? 0 : lossSum / Double(samples))
+        return RoundAggregate(
+            meanDelta: deltas.takeMean(), vectors: vectors, contributors: contributors,
+            totalSamples: samples, meanTrainingLoss: samples == 0 ? 0 : lossSum / Double(samples))
     }
 }
 

@@ -9,12 +9,20 @@ public struct RoundServices: Sendable {
     /// The secure sum of the sealed contributors' updates: the aggregate (nil when the sum
     /// could not be recovered or too few remained), the sites that dropped out of it, and the
     /// contributors still in it.
-    public var secureSum: @Sendable (_ receipts: [SiteUpdate]) async -> (aggregate: RoundAggregate?, failures: [SiteFailure],
-                                                                          problem: RoundProblem?, kept: [SiteID])
+    public var secureSum:
+        @Sendable (_ receipts: [SiteUpdate]) async -> (
+            aggregate: RoundAggregate?, failures: [SiteFailure],
+            problem: RoundProblem?, kept: [SiteID]
+        )
 
-    public init(probe: @escaping @Sendable ([(site: SiteID, parameters: [Float])]) async -> (answers: [SiteUpdate], failures: [SiteFailure]),
-                secureSum: @escaping @Sendable ([SiteUpdate]) async -> (aggregate: RoundAggregate?, failures: [SiteFailure],
-                                                                         problem: RoundProblem?, kept: [SiteID])) {
+    public init(
+        probe: @escaping @Sendable ([(site: SiteID, parameters: [Float])]) async -> (answers: [SiteUpdate], failures: [SiteFailure]),
+        secureSum:
+            @escaping @Sendable ([SiteUpdate]) async -> (
+                aggregate: RoundAggregate?, failures: [SiteFailure],
+                problem: RoundProblem?, kept: [SiteID]
+            )
+    ) {
         self.probe = probe
         self.secureSum = secureSum
     }

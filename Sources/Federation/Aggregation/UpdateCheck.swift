@@ -101,8 +101,10 @@ public struct UpdateCheck: Sendable {
     }
 
     /// Reads a vector wherever it is; one that cannot be read back is refused like a broken upload.
-    private func read(_ kind: VectorName, of update: SiteUpdate,
-                      _ body: (Range<Int>, UnsafeBufferPointer<Float>) -> Void) throws(UpdateRejection) {
+    private func read(
+        _ kind: VectorName, of update: SiteUpdate,
+        _ body: (Range<Int>, UnsafeBufferPointer<Float>) -> Void
+    ) throws(UpdateRejection) {
         do { try update.forEachChunk(of: kind, body) } catch { throw .unreadable(String(describing: error)) }
     }
 }

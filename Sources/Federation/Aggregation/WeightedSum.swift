@@ -42,16 +42,19 @@ public struct WeightedSum: Sendable {
     /// (`SiteUpdate.forEachChunk` checks a transport's chunks). The result has the same bits
     /// as adding the whole vector at once. If `feed` throws or stops short, the sum holds part
     /// of the vector and is of no further use: the error says so and the caller must drop it.
-    public mutating func add(weight: Double,
-                             inChunks feed: (_ fold: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws -> Void) throws {
+    public mutating func add(
+        weight: Double,
+        inChunks feed: (_ fold: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws -> Void
+    ) throws {
         let w = Float(weight)
         let first = contributions == 0
         let count = count
         var next = 0
         do {
             try feed { range, chunk in
-                precondition(range.lowerBound == next && range.upperBound <= count && chunk.count == range.count,
-                             "chunk \(range) fed where one starting at \(next) was expected")
+                precondition(
+                    range.lowerBound == next && range.upperBound <= count && chunk.count == range.count,
+                    "chunk \(range) fed where one starting at \(next) was expected")
                 if storage.isEmpty && range == 0..<count {
                     // The first vector whole: written straight in, no zero-filling pass.
                     storage = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in

@@ -34,7 +34,7 @@ public enum AlgorithmRegistry {
         FedProx.self,
         Scaffold.self,
         Lockdown.self,
-        FedPer.self,
+        FedPer.self
     ]
 
     /// The registered algorithm called `name`.

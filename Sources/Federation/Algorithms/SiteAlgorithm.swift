@@ -13,8 +13,10 @@ public struct LocalRound {
     /// parameters (costly: one pass over the data).
     public let fullGradient: ([Float]) -> [Float]
 
-    public init(call: AlgorithmCall, global: [Float], layout: ParameterLayout, localSteps: Int, learningRate: Float,
-                fullGradient: @escaping ([Float]) -> [Float]) {
+    public init(
+        call: AlgorithmCall, global: [Float], layout: ParameterLayout, localSteps: Int, learningRate: Float,
+        fullGradient: @escaping ([Float]) -> [Float]
+    ) {
         self.call = call
         self.global = global
         self.layout = layout

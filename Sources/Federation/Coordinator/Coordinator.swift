@@ -33,23 +33,29 @@ public actor Coordinator {
     /// Set: sites keep their updates and the round's aggregate comes from a secure sum.
     private let secureSummation: (any SecureSummation)?
 
-    public init(configuration: StudyConfiguration, strategy: any Strategy, rule: any AggregationRule = WeightedMean(),
-                initialParameters: [Float], layout: ParameterLayout, transport: any Transport,
-                centralEvaluation: CentralEvaluation? = nil, monitor: SiteMonitor? = nil,
-                secureSummation: (any SecureSummation)? = nil) throws {
-        try self.init(configuration: configuration, strategy: strategy, rule: rule, initialParameters: initialParameters,
-                      layout: layout, transport: transport, centralEvaluation: centralEvaluation, monitor: monitor,
-                      history: [], previousAggregate: nil, secureSummation: secureSummation)
+    public init(
+        configuration: StudyConfiguration, strategy: any Strategy, rule: any AggregationRule = WeightedMean(),
+        initialParameters: [Float], layout: ParameterLayout, transport: any Transport,
+        centralEvaluation: CentralEvaluation? = nil, monitor: SiteMonitor? = nil,
+        secureSummation: (any SecureSummation)? = nil
+    ) throws {
+        try self.init(
+            configuration: configuration, strategy: strategy, rule: rule, initialParameters: initialParameters,
+            layout: layout, transport: transport, centralEvaluation: centralEvaluation, monitor: monitor,
+            history: [], previousAggregate: nil, secureSummation: secureSummation)
     }
 
-    private init(configuration: StudyConfiguration, strategy: any Strategy, rule: any AggregationRule,
-                 initialParameters: [Float], layout: ParameterLayout, transport: any Transport,
-                 centralEvaluation: CentralEvaluation?, monitor: SiteMonitor?,
-                 history: [RoundRecord], previousAggregate: [Float]?, secureSummation: (any SecureSummation)?) throws {
+    private init(
+        configuration: StudyConfiguration, strategy: any Strategy, rule: any AggregationRule,
+        initialParameters: [Float], layout: ParameterLayout, transport: any Transport,
+        centralEvaluation: CentralEvaluation?, monitor: SiteMonitor?,
+        history: [RoundRecord], previousAggregate: [Float]?, secureSummation: (any SecureSummation)?
+    ) throws {
         records = history
         self.secureSummation = secureSummation
-        try StudyCompatibility.check(strategy: strategy, rule: rule, monitoring: monitor != nil,
-                                     secureAggregation: secureSummation != nil, minimumSites: configuration.selection.minimumSites)
+        try StudyCompatibility.check(
+            strategy: strategy, rule: rule, monitoring: monitor != nil,
+            secureAggregation: secureSummation != nil, minimumSites: configuration.selection.minimumSites)
         self.previousAggregate = previousAggregate
         precondition(initialParameters.count == layout.count, "initial parameters do not match the layout")
         self.configuration = configuration
@@ -70,9 +76,11 @@ public actor Coordinator {
 
     /// Continues a study from a checkpoint. `strategy` and `rule` must be the ones the study
     /// was started with (their names are checked); their state is restored from the checkpoint.
-    public init(resuming checkpoint: CoordinatorCheckpoint, strategy: any Strategy, rule: any AggregationRule = WeightedMean(),
-                transport: any Transport, centralEvaluation: CentralEvaluation? = nil,
-                secureSummation: (any SecureSummation)? = nil) throws {
+    public init(
+        resuming checkpoint: CoordinatorCheckpoint, strategy: any Strategy, rule: any AggregationRule = WeightedMean(),
+        transport: any Transport, centralEvaluation: CentralEvaluation? = nil,
+        secureSummation: (any SecureSummation)? = nil
+    ) throws {
         guard strategy.name == checkpoint.strategyName else {
             throw StateMismatch("the checkpoint was written by strategy \(checkpoint.strategyName), not \(strategy.name)")
         }
@@ -86,25 +94,29 @@ public actor Coordinator {
         try strategy.restore(checkpoint.strategy)
         var rule = rule
         try rule.restore(checkpoint.rule)
-        try self.init(configuration: checkpoint.configuration, strategy: strategy, rule: rule,
-                      initialParameters: checkpoint.globalParameters, layout: checkpoint.layout, transport: transport,
-                      centralEvaluation: centralEvaluation, monitor: checkpoint.monitor,
-                      history: checkpoint.rounds, previousAggregate: checkpoint.previousAggregate,
-                      secureSummation: secureSummation)
+        try self.init(
+            configuration: checkpoint.configuration, strategy: strategy, rule: rule,
+            initialParameters: checkpoint.globalParameters, layout: checkpoint.layout, transport: transport,
+            centralEvaluation: centralEvaluation, monitor: checkpoint.monitor,
+            history: checkpoint.rounds, previousAggregate: checkpoint.previousAggregate,
+            secureSummation: secureSummation)
     }
 
     /// The study's state after the last completed round.
     public func checkpoint() -> CoordinatorCheckpoint {
-        CoordinatorCheckpoint(configuration: configuration, layout: layout, rounds: records, globalParameters: globalParameters,
-                              strategyName: strategy.name, strategy: strategy.state, ruleName: rule.name, rule: rule.state,
-                              monitor: monitor, previousAggregate: previousAggregate)
+        CoordinatorCheckpoint(
+            configuration: configuration, layout: layout, rounds: records, globalParameters: globalParameters,
+            strategyName: strategy.name, strategy: strategy.state, ruleName: rule.name, rule: rule.state,
+            monitor: monitor, previousAggregate: previousAggregate)
     }
 
     /// Runs every remaining round and returns the study's record. `roundCompleted` receives
     /// the checkpoint after each round, before the next starts: where persistence writes it,
     /// so a crash loses at most the round in progress.
-    public func run(observer: @escaping @Sendable (StudyEvent) -> Void = { _ in },
-                    roundCompleted: (@Sendable (CoordinatorCheckpoint) async throws -> Void)? = nil) async throws -> StudyOutcome {
+    public func run(
+        observer: @escaping @Sendable (StudyEvent) -> Void = { _ in },
+        roundCompleted: (@Sendable (CoordinatorCheckpoint) async throws -> Void)? = nil
+    ) async throws -> StudyOutcome {
         while records.count < configuration.rounds {
             let round = records.count + 1
             let record = await runRound(round, observer: observer)
@@ -122,14 +134,16 @@ public actor Coordinator {
         let start = clock.now
         let available = await transport.availableSites().filter { !(monitor?.isQuarantined($0) ?? false) }
         guard let participants = select(round, from: available) else {
-            return RoundRecord(round: round, participants: [], contributors: [], stragglers: [], failures: [], rejections: [],
-                               accepted: false, meanTrainingLoss: nil, seconds: (clock.now - start).inSeconds, evaluation: nil,
-                               problems: [.tooFewAvailable(available: available.count, needed: configuration.selection.minimumSites)])
+            return RoundRecord(
+                round: round, participants: [], contributors: [], stragglers: [], failures: [], rejections: [],
+                accepted: false, meanTrainingLoss: nil, seconds: (clock.now - start).inSeconds, evaluation: nil,
+                problems: [.tooFewAvailable(available: available.count, needed: configuration.selection.minimumSites)])
         }
         observer(.roundStarted(round: round, participants: participants))
         var state = RoundState(round: round, participants: participants, requests: instruct(round, participants), population: available.count)
         do {
-            state.aggregator = secureSummation != nil
+            state.aggregator =
+                secureSummation != nil
                 ? SealedRound(minimumContributors: configuration.selection.minimumSites)
                 : try rule.makeAggregator(for: context(of: round))
         } catch {
@@ -183,9 +197,10 @@ public actor Coordinator {
     private func instruct(_ round: Int, _ participants: [SiteID]) -> [TrainingRequest] {
         let head = trailHead?()
         return participants.map { site in
-            var request = TrainingRequest(study: configuration.studyID, round: round, globalParameters: globalParameters,
-                                          instructions: strategy.instructions(for: round, site: site, base: configuration.training),
-                                          sealed: secureSummation != nil, answerVectors: strategy.sentVectors)
+            var request = TrainingRequest(
+                study: configuration.studyID, round: round, globalParameters: globalParameters,
+                instructions: strategy.instructions(for: round, site: site, base: configuration.training),
+                sealed: secureSummation != nil, answerVectors: strategy.sentVectors)
             request.coordinatorTrailHead = head
             return request
         }
@@ -198,16 +213,18 @@ public actor Coordinator {
     }
 
     private func context(of round: Int) -> RoundContext {
-        RoundContext(round: round, globalParameters: globalParameters, instructions: configuration.training,
-                     weighting: strategy.weighting, vectors: strategy.sentVectors)
+        RoundContext(
+            round: round, globalParameters: globalParameters, instructions: configuration.training,
+            weighting: strategy.weighting, vectors: strategy.sentVectors)
     }
 
     /// Gather, check and fold: every participant's answer, validated as it arrives, folded in
     /// participant order.
     private func gatherUpdates(into state: inout RoundState, observer: @escaping @Sendable (StudyEvent) -> Void) async {
         let round = state.round, participants = state.participants, requests = state.requests
-        let check = UpdateCheck(study: configuration.studyID, round: round, parameterCount: globalParameters.count,
-                                vectors: strategy.sentVectors, sealed: secureSummation != nil)
+        let check = UpdateCheck(
+            study: configuration.studyID, round: round, parameterCount: globalParameters.count,
+            vectors: strategy.sentVectors, sealed: secureSummation != nil)
         let reference = previousAggregate.map { (values: $0, norm: VectorMath.norm($0)) }
         let watching = monitor != nil
         let transport = transport
@@ -297,13 +314,16 @@ public actor Coordinator {
     }
 
     /// Record: what happened, for progress, run.json, the trail and the checkpoint.
-    private func record(_ state: RoundState, start: ContinuousClock.Instant, problems: [RoundProblem] = [],
-                        evaluation: RoundEvaluation?) -> RoundRecord {
-        RoundRecord(round: state.round, participants: state.participants, contributors: state.aggregator?.contributors ?? [],
-                    stragglers: state.stragglers, failures: state.failures, rejections: state.rejections, accepted: state.accepted,
-                    meanTrainingLoss: state.meanLoss, seconds: (ContinuousClock.now - start).inSeconds, evaluation: evaluation,
-                    anomalies: state.anomalies, quarantined: state.quarantined, privacy: state.privacy,
-                    problems: state.problems + problems, witnessed: state.witnessed)
+    private func record(
+        _ state: RoundState, start: ContinuousClock.Instant, problems: [RoundProblem] = [],
+        evaluation: RoundEvaluation?
+    ) -> RoundRecord {
+        RoundRecord(
+            round: state.round, participants: state.participants, contributors: state.aggregator?.contributors ?? [],
+            stragglers: state.stragglers, failures: state.failures, rejections: state.rejections, accepted: state.accepted,
+            meanTrainingLoss: state.meanLoss, seconds: (ContinuousClock.now - start).inSeconds, evaluation: evaluation,
+            anomalies: state.anomalies, quarantined: state.quarantined, privacy: state.privacy,
+            problems: state.problems + problems, witnessed: state.witnessed)
     }
 
     /// What the round's aggregator may ask for before its aggregate is taken: the probe stage
@@ -314,55 +334,57 @@ public actor Coordinator {
         let transport = transport, instructions = configuration.training, summation = secureSummation
         let exchanging = transport as? any SecureExchanging, summable = rule as? any SummableRule
         let context = context(of: round)
-        return RoundServices(probe: { probes in
-            let sites = probes.map(\.site)
-            let requests = probes.map { TrainingRequest(study: study, round: round, globalParameters: $0.parameters, instructions: instructions) }
-            let check = UpdateCheck(study: study, round: round, parameterCount: parameterCount)
-            var collected: [SiteUpdate] = []
-            var problems: [SiteFailure] = []
-            _ = await gather(participants: sites, deadlineSeconds: deadline) { index in
-                try await transport.train(requests[index], at: sites[index])
-            } accept: { index, result -> SiteUpdate? in
-                switch result {
-                case .success(let answer):
-                    do throws(UpdateRejection) {
-                        try check.validate(answer, from: sites[index])
-                        return answer
-                    } catch {
-                        problems.append(SiteFailure(site: sites[index], reason: "probe answer rejected: \(error.description)"))
+        return RoundServices(
+            probe: { probes in
+                let sites = probes.map(\.site)
+                let requests = probes.map { TrainingRequest(study: study, round: round, globalParameters: $0.parameters, instructions: instructions) }
+                let check = UpdateCheck(study: study, round: round, parameterCount: parameterCount)
+                var collected: [SiteUpdate] = []
+                var problems: [SiteFailure] = []
+                _ = await gather(participants: sites, deadlineSeconds: deadline) { index in
+                    try await transport.train(requests[index], at: sites[index])
+                } accept: { index, result -> SiteUpdate? in
+                    switch result {
+                    case .success(let answer):
+                        do throws(UpdateRejection) {
+                            try check.validate(answer, from: sites[index])
+                            return answer
+                        } catch {
+                            problems.append(SiteFailure(site: sites[index], reason: "probe answer rejected: \(error.description)"))
+                            return nil
+                        }
+                    case .failure(let error):
+                        problems.append(SiteFailure(site: sites[index], reason: "probe failed: \(error)"))
                         return nil
                     }
-                case .failure(let error):
-                    problems.append(SiteFailure(site: sites[index], reason: "probe failed: \(error)"))
-                    return nil
+                } fold: { answer in
+                    collected.append(answer)
                 }
-            } fold: { answer in
-                collected.append(answer)
-            }
-            return (collected, problems)
-        }, secureSum: { receipts in
-            guard let summation, let summable, let exchanging else {
-                return (nil, [], .secureAggregationFailed("the coordinator has no secure sum for this rule and transport"), [])
-            }
-            let request = SecureSumRequest(
-                study: study, round: round, participants: receipts.map(\.site),
-                sampleCounts: Dictionary(uniqueKeysWithValues: receipts.map { ($0.site, $0.sampleCount) }),
-                parameterCount: parameterCount, summands: summable.summands(for: context), minimumContributors: minimum,
-                deadlineSeconds: deadline, seed: seed)
-            let sum: SecureSum
-            do {
-                sum = try await summation.sum(request) { site, message in try await exchanging.exchange(message, at: site, round: round) }
-            } catch {
-                return (nil, [], .secureAggregationFailed("\(error)"), [])
-            }
-            let kept = receipts.filter { sum.contributors.contains($0.site) }
-            guard kept.count >= minimum else { return (nil, sum.failures, nil, kept.map(\.site)) }
-            do {
-                return (try summable.aggregate(sum, receipts: kept, context: context), sum.failures, nil, kept.map(\.site))
-            } catch {
-                return (nil, sum.failures, .secureAggregationFailed("the secure sum could not be aggregated: \(error)"), [])
-            }
-        })
+                return (collected, problems)
+            },
+            secureSum: { receipts in
+                guard let summation, let summable, let exchanging else {
+                    return (nil, [], .secureAggregationFailed("the coordinator has no secure sum for this rule and transport"), [])
+                }
+                let request = SecureSumRequest(
+                    study: study, round: round, participants: receipts.map(\.site),
+                    sampleCounts: Dictionary(uniqueKeysWithValues: receipts.map { ($0.site, $0.sampleCount) }),
+                    parameterCount: parameterCount, summands: summable.summands(for: context), minimumContributors: minimum,
+                    deadlineSeconds: deadline, seed: seed)
+                let sum: SecureSum
+                do {
+                    sum = try await summation.sum(request) { site, message in try await exchanging.exchange(message, at: site, round: round) }
+                } catch {
+                    return (nil, [], .secureAggregationFailed("\(error)"), [])
+                }
+                let kept = receipts.filter { sum.contributors.contains($0.site) }
+                guard kept.count >= minimum else { return (nil, sum.failures, nil, kept.map(\.site)) }
+                do {
+                    return (try summable.aggregate(sum, receipts: kept, context: context), sum.failures, nil, kept.map(\.site))
+                } catch {
+                    return (nil, sum.failures, .secureAggregationFailed("the secure sum could not be aggregated: \(error)"), [])
+                }
+            })
     }
 
     /// Sites currently quarantined by the monitor, with the evidence.
@@ -381,8 +403,9 @@ public actor Coordinator {
     /// histograms), kept with the round's record for the clinical validation report.
     public func evaluate(round: Int, sites: [SiteID]) async -> RoundEvaluation {
         let deployed = strategy.deployable(globalParameters)
-        let request = EvaluationRequest(study: configuration.studyID, round: round, globalParameters: deployed,
-                                        validationBins: round == configuration.rounds ? ValidationStatistics.defaultBinCount : nil)
+        let request = EvaluationRequest(
+            study: configuration.studyID, round: round, globalParameters: deployed,
+            validationBins: round == configuration.rounds ? ValidationStatistics.defaultBinCount : nil)
         var reports: [EvaluationReport] = []
         var failures: [SiteFailure] = []
         let transport = transport

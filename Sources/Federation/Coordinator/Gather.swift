@@ -24,11 +24,12 @@ func gather<Answer: Sendable, Folded>(
     let (events, continuation) = AsyncStream.makeStream(of: GatherEvent<Answer>.self)
     var tasks: [Task<Void, Never>] = []
     for index in participants.indices {
-        tasks.append(Task {
-            let result: Result<Answer, any Error>
-            do { result = .success(try await work(index)) } catch { result = .failure(error) }
-            continuation.yield(.answer(index, result))
-        })
+        tasks.append(
+            Task {
+                let result: Result<Answer, any Error>
+                do { result = .success(try await work(index)) } catch { result = .failure(error) }
+                continuation.yield(.answer(index, result))
+            })
     }
     let timer = Task {
         try? await Task.sleep(for: .seconds(deadlineSeconds))

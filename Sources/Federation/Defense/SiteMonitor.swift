@@ -79,8 +79,10 @@ public struct SiteMonitor: Sendable, Codable {
     /// Sites whose updates were `rejected` (NaN, wrong shape, stale...) count as anomalous
     /// for the round: a site that keeps sending broken updates is quarantined like one whose
     /// updates stand out.
-    public mutating func record(round: Int, _ observations: [UpdateObservation],
-                                rejected: [SiteID] = []) -> (evidence: [SiteID: AnomalyEvidence], quarantined: [QuarantineEvent]) {
+    public mutating func record(
+        round: Int, _ observations: [UpdateObservation],
+        rejected: [SiteID] = []
+    ) -> (evidence: [SiteID: AnomalyEvidence], quarantined: [QuarantineEvent]) {
         let norms = observations.map(\.norm)
         let cosines = observations.compactMap(\.cosineToPreviousAggregate)
         var evidence: [SiteID: AnomalyEvidence] = [:]
@@ -88,12 +90,14 @@ public struct SiteMonitor: Sendable, Codable {
         for observation in observations {
             let normFloor = 0.05 * SiteMonitor.median(norms)
             let normScore = abs(SiteMonitor.modifiedZ(observation.norm, among: norms, minimumSpread: normFloor))
-            let directionScore = observation.cosineToPreviousAggregate.map {
-                max(0, -SiteMonitor.modifiedZ($0, among: cosines, minimumSpread: 0.1))
-            } ?? 0
-            let item = AnomalyEvidence(round: round, norm: observation.norm,
-                                       cosineToPreviousAggregate: observation.cosineToPreviousAggregate,
-                                       normScore: normScore, directionScore: directionScore)
+            let directionScore =
+                observation.cosineToPreviousAggregate.map {
+                    max(0, -SiteMonitor.modifiedZ($0, among: cosines, minimumSpread: 0.1))
+                } ?? 0
+            let item = AnomalyEvidence(
+                round: round, norm: observation.norm,
+                cosineToPreviousAggregate: observation.cosineToPreviousAggregate,
+                normScore: normScore, directionScore: directionScore)
             evidence[observation.site] = item
             if item.score > threshold {
                 streaks[observation.site, default: []].append(item)
@@ -107,8 +111,9 @@ public struct SiteMonitor: Sendable, Codable {
             }
         }
         for site in rejected where evidence[site] == nil {
-            let item = AnomalyEvidence(round: round, norm: .nan, cosineToPreviousAggregate: nil,
-                                       normScore: .infinity, directionScore: 0)
+            let item = AnomalyEvidence(
+                round: round, norm: .nan, cosineToPreviousAggregate: nil,
+                normScore: .infinity, directionScore: 0)
             evidence[site] = item
             streaks[site, default: []].append(item)
             if streaks[site]!.count >= rounds, quarantined[site] == nil {

@@ -27,14 +27,16 @@ public enum NonFiniteSpelling {
 
 extension JSONEncoder.NonConformingFloatEncodingStrategy {
     public static var cohortStrings: Self {
-        .convertToString(positiveInfinity: NonFiniteSpelling.positiveInfinity, negativeInfinity: NonFiniteSpelling.negativeInfinity,
-                         nan: NonFiniteSpelling.nan)
+        .convertToString(
+            positiveInfinity: NonFiniteSpelling.positiveInfinity, negativeInfinity: NonFiniteSpelling.negativeInfinity,
+            nan: NonFiniteSpelling.nan)
     }
 }
 
 extension JSONDecoder.NonConformingFloatDecodingStrategy {
     public static var cohortStrings: Self {
-        .convertFromString(positiveInfinity: NonFiniteSpelling.positiveInfinity, negativeInfinity: NonFiniteSpelling.negativeInfinity,
-                           nan: NonFiniteSpelling.nan)
+        .convertFromString(
+            positiveInfinity: NonFiniteSpelling.positiveInfinity, negativeInfinity: NonFiniteSpelling.negativeInfinity,
+            nan: NonFiniteSpelling.nan)
     }
 }

@@ -14,8 +14,10 @@ public struct TrainingRequest: Sendable {
     /// The head of the coordinator's audit trail when it sent this request (nil: it keeps none).
     public var coordinatorTrailHead: TrailHead?
 
-    public init(study: String, round: Int, globalParameters: [Float], instructions: TrainingInstructions, sealed: Bool = false,
-                answerVectors: [VectorDeclaration] = []) {
+    public init(
+        study: String, round: Int, globalParameters: [Float], instructions: TrainingInstructions, sealed: Bool = false,
+        answerVectors: [VectorDeclaration] = []
+    ) {
         self.answerVectors = answerVectors
         self.study = study
         self.round = round

@@ -28,8 +28,10 @@ public struct ScoreHistogram: Hashable, Sendable, Codable {
         /// Sum of the predicted probabilities of every row in the bin.
         public var probabilitySum: Double
 
-        public init(bin: Int, negatives: Int = 0, positives: Int = 0, negativeLogitSum: Double = 0,
-                    positiveLogitSum: Double = 0, probabilitySum: Double = 0) {
+        public init(
+            bin: Int, negatives: Int = 0, positives: Int = 0, negativeLogitSum: Double = 0,
+            positiveLogitSum: Double = 0, probabilitySum: Double = 0
+        ) {
             self.bin = bin
             self.negatives = negatives
             self.positives = positives
@@ -41,10 +43,11 @@ public struct ScoreHistogram: Hashable, Sendable, Codable {
         public var count: Int { negatives + positives }
 
         static func + (lhs: Cell, rhs: Cell) -> Cell {
-            Cell(bin: lhs.bin, negatives: lhs.negatives + rhs.negatives, positives: lhs.positives + rhs.positives,
-                 negativeLogitSum: lhs.negativeLogitSum + rhs.negativeLogitSum,
-                 positiveLogitSum: lhs.positiveLogitSum + rhs.positiveLogitSum,
-                 probabilitySum: lhs.probabilitySum + rhs.probabilitySum)
+            Cell(
+                bin: lhs.bin, negatives: lhs.negatives + rhs.negatives, positives: lhs.positives + rhs.positives,
+                negativeLogitSum: lhs.negativeLogitSum + rhs.negativeLogitSum,
+                positiveLogitSum: lhs.positiveLogitSum + rhs.positiveLogitSum,
+                probabilitySum: lhs.probabilitySum + rhs.probabilitySum)
         }
     }
 

@@ -30,8 +30,9 @@ public struct SiteSelection: Hashable, Sendable, Codable {
     /// A checkpoint's selection is checked as a new one is: a damaged file gives an error, not a trap.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        try self.init(fraction: container.decode(Double.self, forKey: .fraction),
-                      minimumSites: container.decode(Int.self, forKey: .minimumSites))
+        try self.init(
+            fraction: container.decode(Double.self, forKey: .fraction),
+            minimumSites: container.decode(Int.self, forKey: .minimumSites))
     }
 
     /// The participants for `round`, in a canonical (sorted) order, or nil if too few are available.

@@ -29,8 +29,10 @@ public struct SiteUpdate: Sendable, Codable {
         case study, site, round, delta, sampleCount, training, vectors, privacy, cumulativeEpsilon, trailHead
     }
 
-    public init(study: String, site: SiteID, round: Int, delta: [Float], sampleCount: Int,
-                training: TrainingSummary, vectors: [VectorName: [Float]] = [:]) {
+    public init(
+        study: String, site: SiteID, round: Int, delta: [Float], sampleCount: Int,
+        training: TrainingSummary, vectors: [VectorName: [Float]] = [:]
+    ) {
         self.vectors = vectors
         self.study = study
         self.site = site

@@ -13,8 +13,10 @@ public struct StudyConfiguration: Hashable, Sendable, Codable {
     public var roundDeadlineSeconds: Double
     public var seed: UInt64
 
-    public init(studyID: String = "study", rounds: Int, selection: SiteSelection = SiteSelection(),
-                training: TrainingInstructions, evaluateEvery: Int = 1, roundDeadlineSeconds: Double = 600, seed: UInt64) {
+    public init(
+        studyID: String = "study", rounds: Int, selection: SiteSelection = SiteSelection(),
+        training: TrainingInstructions, evaluateEvery: Int = 1, roundDeadlineSeconds: Double = 600, seed: UInt64
+    ) {
         self.studyID = studyID
         self.rounds = rounds
         self.selection = selection

@@ -13,7 +13,8 @@ public struct TrailHead: Hashable, Sendable, Codable, CustomStringConvertible {
     /// digits: a head from the network is checked before anyone records it.
     public init?(sequence: Int, entryHash: String) {
         guard sequence >= 1, entryHash.utf8.count == 64,
-              entryHash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+            entryHash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+        else { return nil }
         self.sequence = sequence
         self.entryHash = entryHash
     }

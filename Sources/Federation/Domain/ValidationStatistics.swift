@@ -52,8 +52,10 @@ public struct ValidationStatistics: Hashable, Sendable, Codable {
 
     /// The statistics of a site's test rows: `logits` (one binary logit per row) against
     /// `labels`, grouped by `attributes` where the site has them.
-    public init(logits: [Float], labels: [Float], attributes: PatientAttributes?,
-                binCount: Int = defaultBinCount) throws(ValidationStatisticsError) {
+    public init(
+        logits: [Float], labels: [Float], attributes: PatientAttributes?,
+        binCount: Int = defaultBinCount
+    ) throws(ValidationStatisticsError) {
         guard binCount >= 1, binCount <= Self.maximumBinCount else {
             throw .malformed("validation statistics need 1 to \(Self.maximumBinCount) bins, got \(binCount)")
         }

@@ -3,7 +3,8 @@
 /// updates, the wire, the spool and the audit trail handle every name the same way, so a new
 /// algorithm adds names, not fields.
 public struct VectorName: RawRepresentable, Hashable, Comparable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible {
+    CustomStringConvertible
+{
     public let rawValue: String
 
     public init(rawValue: String) { self.rawValue = rawValue }

@@ -35,8 +35,10 @@ public struct SecureSumRequest: Sendable {
     /// The study seed: simulations derive every site's secret randomness from it.
     public var seed: UInt64
 
-    public init(study: String, round: Int, participants: [SiteID], sampleCounts: [SiteID: Int], parameterCount: Int,
-                summands: SummandPlan, minimumContributors: Int, deadlineSeconds: Double, seed: UInt64) {
+    public init(
+        study: String, round: Int, participants: [SiteID], sampleCounts: [SiteID: Int], parameterCount: Int,
+        summands: SummandPlan, minimumContributors: Int, deadlineSeconds: Double, seed: UInt64
+    ) {
         self.study = study
         self.round = round
         self.participants = participants

@@ -28,9 +28,10 @@ extension WeightedMean: SummableRule {
 
     public func aggregate(_ sum: SecureSum, receipts: [SiteUpdate], context: RoundContext) throws -> RoundAggregate {
         let scale = sum.totalWeight > 0 ? Float(1 / sum.totalWeight) : 0
-        return RoundAggregate(meanDelta: sum.weightedSum.map { $0 * scale }, contributors: sum.contributors,
-                              totalSamples: receipts.reduce(0) { $0 + $1.sampleCount },
-                              meanTrainingLoss: SealedReceipts.meanLoss(of: receipts))
+        return RoundAggregate(
+            meanDelta: sum.weightedSum.map { $0 * scale }, contributors: sum.contributors,
+            totalSamples: receipts.reduce(0) { $0 + $1.sampleCount },
+            meanTrainingLoss: SealedReceipts.meanLoss(of: receipts))
     }
 }
 

@@ -56,10 +56,12 @@ public struct Simulation: Sendable {
     /// private study bit for bit and is not private; a DP-FedAvg rule chooses its own.
     public var noiseSource: NoiseSource = .secure
 
-    public init(sites: [SiteData], model: ModelSpec, strategy: StrategySpec, rule: AggregationRuleSpec = AggregationRuleSpec(),
-                rootData: Dataset? = nil, configuration: StudyConfiguration,
-                centralEvaluation: [String: Dataset] = [:], attack: AttackPlan? = nil,
-                monitor: SiteMonitor? = nil) {
+    public init(
+        sites: [SiteData], model: ModelSpec, strategy: StrategySpec, rule: AggregationRuleSpec = AggregationRuleSpec(),
+        rootData: Dataset? = nil, configuration: StudyConfiguration,
+        centralEvaluation: [String: Dataset] = [:], attack: AttackPlan? = nil,
+        monitor: SiteMonitor? = nil
+    ) {
         self.attack = attack
         self.monitor = monitor
         self.sites = sites
@@ -85,8 +87,9 @@ public struct Simulation: Sendable {
             if let attack, attack.malicious.contains(SiteID(data.name)) {
                 data.train = attack.attack.poison(data.train, seed: configuration.seed ^ stableHash(data.name))
             }
-            return try Site(id: SiteID(data.name), study: configuration.studyID, model: model, data: data, seed: configuration.seed,
-                            privacyGuard: privacyGuards[SiteID(data.name)], noise: noiseSource)
+            return try Site(
+                id: SiteID(data.name), study: configuration.studyID, model: model, data: data, seed: configuration.seed,
+                privacyGuard: privacyGuards[SiteID(data.name)], noise: noiseSource)
         }
         let endpoints = secureAggregation.map { setup in Dictionary(uniqueKeysWithValues: actors.map { ($0.id, setup.endpoint($0)) }) }
         let inProcess = InProcessTransport(sites: actors, endpoints: endpoints ?? [:])
@@ -94,9 +97,10 @@ public struct Simulation: Sendable {
         var transport: any Transport = sitesTransport
         let quarantined = QuarantineList()
         if let attack {
-            transport = AdversarialTransport(wrapping: transport, plan: attack, totalSites: sites.count, seed: configuration.seed,
-                                             selection: configuration.selection, defence: customRule == nil ? rule : nil,
-                                             quarantined: quarantined)
+            transport = AdversarialTransport(
+                wrapping: transport, plan: attack, totalSites: sites.count, seed: configuration.seed,
+                selection: configuration.selection, defence: customRule == nil ? rule : nil,
+                quarantined: quarantined)
         }
         if let transportWrapper { transport = transportWrapper(transport) }
         if secureAggregation != nil { transport = SecureExchangeRouting(base: transport, endpoints: sitesTransport) }
@@ -119,7 +123,9 @@ public struct Simulation: Sendable {
         for site in sites {
             guard names.insert(site.name).inserted else { throw SimulationError.duplicateSite(site.name) }
             for data in [site.train, site.test] where data.exampleShape != first.train.exampleShape || data.task != first.train.task {
-                throw SimulationError.inconsistentSites("\(site.name) has examples of shape \(data.exampleShape) for \(data.task), \(first.name) has \(first.train.exampleShape) for \(first.train.task)")
+                throw SimulationError.inconsistentSites(
+                    "\(site.name) has examples of shape \(data.exampleShape) for \(data.task), \(first.name) has \(first.train.exampleShape) for \(first.train.task)"
+                )
             }
         }
     }

@@ -27,8 +27,10 @@ public actor Site {
     private var calibratedNoise: [String: Double] = [:]
     private var lastAnswer: SiteState.CachedAnswer?
 
-    public init(id: SiteID, study: String, model spec: ModelSpec, data: SiteData, seed: UInt64,
-                privacyGuard: (any PrivacyGuard)? = nil, noise: NoiseSource = .secure) throws {
+    public init(
+        id: SiteID, study: String, model spec: ModelSpec, data: SiteData, seed: UInt64,
+        privacyGuard: (any PrivacyGuard)? = nil, noise: NoiseSource = .secure
+    ) throws {
         self.privacyGuard = privacyGuard
         noiseSource = noise
         guard !data.train.isEmpty else { throw SiteError.emptyTrainingSet(id) }
@@ -44,7 +46,8 @@ public actor Site {
     public func train(_ request: TrainingRequest) async throws -> SiteUpdate {
         let requestDigest = digest(of: request)
         if let lastAnswer, lastAnswer.study == request.study, lastAnswer.round == request.round,
-           lastAnswer.requestDigest == requestDigest {
+            lastAnswer.requestDigest == requestDigest
+        {
             // Asked again (the coordinator restarted mid-round): the same answer, no new spend.
             return request.sealed ? lastAnswer.update.sealed() : lastAnswer.update
         }
@@ -64,9 +67,10 @@ public actor Site {
 
     /// The site's state, for its checkpoint.
     public func checkpoint() -> SiteState {
-        SiteState(sampler: sampler, poissonSampler: poissonSampler,
-                  algorithm: algorithm.map { SiteAlgorithmState(name: type(of: $0).name, state: $0.state) },
-                  calibratedNoise: calibratedNoise, dropoutGenerator: model.generator, lastAnswer: lastAnswer)
+        SiteState(
+            sampler: sampler, poissonSampler: poissonSampler,
+            algorithm: algorithm.map { SiteAlgorithmState(name: type(of: $0).name, state: $0.state) },
+            calibratedNoise: calibratedNoise, dropoutGenerator: model.generator, lastAnswer: lastAnswer)
     }
 
     /// Restores a checkpoint taken by a site with the same data and model.
@@ -90,7 +94,11 @@ public actor Site {
             // A site that keeps a privacy budget caps what its data may lose; an update
             // trained without DP-SGD has no epsilon to charge, so it never leaves.
             if privacyGuard != nil {
-                throw SiteError.privacyRefused(id, reason: "this site caps its privacy loss (a privacy budget is configured), but study '\(request.study)' trains without DP-SGD; no noise-free update leaves this site")
+                throw SiteError.privacyRefused(
+                    id,
+                    reason:
+                        "this site caps its privacy loss (a privacy budget is configured), but study '\(request.study)' trains without DP-SGD; no noise-free update leaves this site"
+                )
             }
             return try trainLocally(request, privacy: nil)
         }
@@ -111,8 +119,9 @@ public actor Site {
                 calibratedNoise[key] = sigma
             }
         }
-        let spend = PrivacySpend(study: request.study, round: request.round, samplingRate: rate,
-                                 noiseMultiplier: sigma, steps: request.instructions.localSteps)
+        let spend = PrivacySpend(
+            study: request.study, round: request.round, samplingRate: rate,
+            noiseMultiplier: sigma, steps: request.instructions.localSteps)
         if let privacyGuard {
             // Before any row is read: a refusal costs nothing.
             do { try await privacyGuard.authorize(spend) } catch {
@@ -121,8 +130,11 @@ public actor Site {
         }
         var update: SiteUpdate
         do {
-            update = try trainLocally(request, privacy: DPSGDParameters(clipNorm: privacy.clipNorm, noiseMultiplier: Float(sigma),
-                                                                        samplingRate: rate))
+            update = try trainLocally(
+                request,
+                privacy: DPSGDParameters(
+                    clipNorm: privacy.clipNorm, noiseMultiplier: Float(sigma),
+                    samplingRate: rate))
         } catch {
             await privacyGuard?.release(spend)
             throw error
@@ -148,8 +160,10 @@ public actor Site {
             if algorithm.map({ type(of: $0).name != call.name }) ?? true {
                 algorithm = try AlgorithmRegistry.siteAlgorithm(named: call.name)
             }
-            round = LocalRound(call: call, global: global, layout: model.layout, localSteps: instructions.localSteps,
-                               learningRate: instructions.optimizer.learningRate) { [self] parameters in fullGradient(at: parameters) }
+            round = LocalRound(
+                call: call, global: global, layout: model.layout, localSteps: instructions.localSteps,
+                learningRate: instructions.optimizer.learningRate
+            ) { [self] parameters in fullGradient(at: parameters) }
         }
         let start = try round.map { try algorithm!.start($0) } ?? global
         let adjustment = try round.flatMap { try algorithm!.adjustment($0, start: start) }
@@ -161,18 +175,21 @@ public actor Site {
                 poissonSampler = PoissonSampler(rowCount: trainingData.count, rate: privacy.samplingRate, seed: seed, source: noiseSource)
             }
             var noise = DPNoise(noiseSource, seed: seed, stream: 0xD9_5000 &+ UInt64(request.round))
-            summary = model.trainPrivately(on: trainingData, steps: instructions.localSteps, sampler: &poissonSampler!,
-                                           parameters: privacy, optimizer: &optimizer, noise: &noise, adjustingGradient: adjustment)
+            summary = model.trainPrivately(
+                on: trainingData, steps: instructions.localSteps, sampler: &poissonSampler!,
+                parameters: privacy, optimizer: &optimizer, noise: &noise, adjustingGradient: adjustment)
         } else {
-            summary = model.train(on: trainingData, steps: instructions.localSteps, sampler: &sampler!,
-                                  optimizer: &optimizer, adjustingGradient: adjustment)
+            summary = model.train(
+                on: trainingData, steps: instructions.localSteps, sampler: &sampler!,
+                optimizer: &optimizer, adjustingGradient: adjustment)
         }
         let trained = model.parameters
         var delta = trained
         for i in 0..<delta.count { delta[i] -= global[i] }
         let vectors = try round.map { try algorithm!.finish($0, trained: trained, delta: &delta) } ?? [:]
-        return SiteUpdate(study: study, site: id, round: request.round, delta: delta,
-                          sampleCount: trainingData.count, training: summary, vectors: vectors)
+        return SiteUpdate(
+            study: study, site: id, round: request.round, delta: delta,
+            sampleCount: trainingData.count, training: summary, vectors: vectors)
     }
 
     /// The gradient of the mean loss over all local training rows at `parameters`.
@@ -198,8 +215,9 @@ public actor Site {
         }
         model.parameters = algorithm?.evaluationParameters(global: request.globalParameters) ?? request.globalParameters
         let logits = model.logits(for: testData)
-        var report = EvaluationReport(site: id, round: request.round,
-                                      metrics: EvaluationMetrics(logits: logits, labels: testData.labels, task: testData.task))
+        var report = EvaluationReport(
+            site: id, round: request.round,
+            metrics: EvaluationMetrics(logits: logits, labels: testData.labels, task: testData.task))
         if let bins = request.validationBins, testData.task == .binary {
             // Validation statistics: score histograms of the test rows, per patient group. A
             // model that scores a row NaN gets none (the report then says this site returned

@@ -25,8 +25,9 @@ public struct SiteState: Sendable, Codable {
 /// FNV-1a over a training request's bound fields and global parameters: equal digests, the
 /// same question.
 func digest(of request: TrainingRequest) -> UInt64 {
-    var hash = stableHash("\(request.study)|\(request.round)|\(request.instructions.localSteps)|\(request.instructions.batchSize)"
-                          + (request.sealed ? "|sealed" : ""))
+    var hash = stableHash(
+        "\(request.study)|\(request.round)|\(request.instructions.localSteps)|\(request.instructions.batchSize)"
+            + (request.sealed ? "|sealed" : ""))
     for value in request.globalParameters {
         var bits = value.bitPattern
         for _ in 0..<4 {

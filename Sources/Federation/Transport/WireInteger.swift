@@ -24,8 +24,10 @@ public enum WireInteger {
     }
 
     /// `value` as an `Int` in `range`, or the refusal naming `field`.
-    public static func int<Source: BinaryInteger>(_ value: Source, field: String,
-                                                  in range: ClosedRange<Int> = 0...Int.max) throws(OutOfRange) -> Int {
+    public static func int<Source: BinaryInteger>(
+        _ value: Source, field: String,
+        in range: ClosedRange<Int> = 0...Int.max
+    ) throws(OutOfRange) -> Int {
         guard let converted = Int(exactly: value), range.contains(converted) else {
             throw OutOfRange(field: field, value: "\(value)", range: range)
         }

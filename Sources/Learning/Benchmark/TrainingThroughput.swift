@@ -40,8 +40,10 @@ public enum TrainingThroughput {
     /// Features are standard normal and labels uniform over the task's classes, both drawn
     /// from `seed`, so two measurements do the same arithmetic. Runs on the caller's thread;
     /// set the BLAS thread count (`BLAS.setThreadCount`) before calling for a one-core figure.
-    public static func measure(spec: ModelSpec, inputShape: Shape, task: Task, batchSize: Int, steps: Int,
-                               repetitions: Int = 5, seed: UInt64 = 0) throws(ModelError) -> Result {
+    public static func measure(
+        spec: ModelSpec, inputShape: Shape, task: Task, batchSize: Int, steps: Int,
+        repetitions: Int = 5, seed: UInt64 = 0
+    ) throws(ModelError) -> Result {
         guard batchSize > 0, steps > 0, repetitions > 0 else {
             throw .invalidHyperparameter("batch size, steps and repetitions must be positive")
         }
@@ -62,11 +64,13 @@ public enum TrainingThroughput {
             seconds.append(elapsed.inSeconds)
         }
         seconds.sort()
-        let median = seconds.count % 2 == 1
+        let median =
+            seconds.count % 2 == 1
             ? seconds[seconds.count / 2]
             : (seconds[seconds.count / 2 - 1] + seconds[seconds.count / 2]) / 2
-        return Result(samplesPerSecond: Double(steps * batchSize) / median, medianSeconds: median,
-                      steps: steps, batchSize: batchSize, parameterCount: model.parameterCount)
+        return Result(
+            samplesPerSecond: Double(steps * batchSize) / median, medianSeconds: median,
+            steps: steps, batchSize: batchSize, parameterCount: model.parameterCount)
     }
 
     /// Standard normal features and uniformly drawn labels; only the arithmetic matters here.

@@ -33,8 +33,9 @@ public struct Dataset: Sendable, Hashable {
     public let task: Task
 
     public init(features: [Float], labels: [Float], exampleShape: Shape, task: Task) {
-        precondition(features.count == labels.count * exampleShape.count,
-                     "features (\(features.count)) must hold \(labels.count) rows of \(exampleShape.count)")
+        precondition(
+            features.count == labels.count * exampleShape.count,
+            "features (\(features.count)) must hold \(labels.count) rows of \(exampleShape.count)")
         self.features = features
         self.labels = labels
         self.exampleShape = exampleShape
@@ -64,10 +65,12 @@ public struct Dataset: Sendable, Hashable {
         precondition(!parts.isEmpty, "nothing to concatenate")
         let shape = parts[0].exampleShape
         let task = parts[0].task
-        precondition(parts.allSatisfy { $0.exampleShape == shape && $0.task == task },
-                     "datasets differ in shape or task")
-        return Dataset(features: parts.flatMap(\.features), labels: parts.flatMap(\.labels),
-                       exampleShape: shape, task: task)
+        precondition(
+            parts.allSatisfy { $0.exampleShape == shape && $0.task == task },
+            "datasets differ in shape or task")
+        return Dataset(
+            features: parts.flatMap(\.features), labels: parts.flatMap(\.labels),
+            exampleShape: shape, task: task)
     }
 
     /// Number of examples per class (index = class).

@@ -1,9 +1,9 @@
 #if canImport(Darwin)
-import Darwin
+    import Darwin
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 // Elementary functions through the platform C library, in one place, so the rest of the
@@ -20,8 +20,8 @@ import Musl
 
 func sysconfProcessorCount() -> Int {
     #if canImport(Darwin) || canImport(Glibc) || canImport(Musl)
-    return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     #else
-    return 1
+        return 1
     #endif
 }

@@ -11,8 +11,10 @@ public enum Parallel {
 
     /// Runs `body` over disjoint ranges covering `0..<count`: inline for small counts, a few
     /// chunks per core otherwise.
-    public static func forEachChunk(of count: Int, minimumChunk: Int = threshold / 4, parallelAbove: Int = threshold,
-                                    _ body: @Sendable (Range<Int>) -> Void) {
+    public static func forEachChunk(
+        of count: Int, minimumChunk: Int = threshold / 4, parallelAbove: Int = threshold,
+        _ body: @Sendable (Range<Int>) -> Void
+    ) {
         guard count >= parallelAbove, coreCount > 1 else {
             body(0..<count)
             return

@@ -1,7 +1,7 @@
 #if canImport(Darwin)
-import Darwin
+    import Darwin
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Random bits from the operating system's cryptographically secure generator, for the draws a
@@ -51,10 +51,10 @@ private final class KernelBits: @unchecked Sendable {
 }
 
 #if canImport(Glibc)
-/// The C library's `getrandom` (glibc 2.25 and later). Swift's Glibc module leaves out
-/// <sys/random.h>, so the symbol is looked up once, with C's calling convention spelt out.
-private let kernelGetRandom: (@convention(c) (UnsafeMutableRawPointer?, Int, UInt32) -> Int)? =
-    dlsym(nil, "getrandom").map { unsafeBitCast($0, to: (@convention(c) (UnsafeMutableRawPointer?, Int, UInt32) -> Int).self) }
+    /// The C library's `getrandom` (glibc 2.25 and later). Swift's Glibc module leaves out
+    /// <sys/random.h>, so the symbol is looked up once, with C's calling convention spelt out.
+    private let kernelGetRandom: (@convention(c) (UnsafeMutableRawPointer?, Int, UInt32) -> Int)? =
+        dlsym(nil, "getrandom").map { unsafeBitCast($0, to: (@convention(c) (UnsafeMutableRawPointer?, Int, UInt32) -> Int).self) }
 #endif
 
 /// Fills `bytes` from the kernel's CSPRNG: `arc4random_buf` on Apple platforms, `getrandom` on
@@ -63,25 +63,25 @@ private let kernelGetRandom: (@convention(c) (UnsafeMutableRawPointer?, Int, UIn
 /// randomness is never an option.
 private func fillFromKernel(_ bytes: UnsafeMutableRawBufferPointer) {
     #if canImport(Darwin)
-    arc4random_buf(bytes.baseAddress!, bytes.count)
-    return
+        arc4random_buf(bytes.baseAddress!, bytes.count)
+        return
     #else
-    var filled = 0
-    #if canImport(Glibc)
-    if let getrandom = kernelGetRandom {
+        var filled = 0
+        #if canImport(Glibc)
+            if let getrandom = kernelGetRandom {
+                while filled < bytes.count {
+                    let read = getrandom(bytes.baseAddress! + filled, bytes.count - filled, 0)
+                    if read > 0 { filled += read } else if read < 0 && errno == EINTR { continue } else { break }
+                }
+            }
+        #endif
+        guard filled < bytes.count else { return }
+        var system = SystemRandomNumberGenerator()
         while filled < bytes.count {
-            let read = getrandom(bytes.baseAddress! + filled, bytes.count - filled, 0)
-            if read > 0 { filled += read } else if read < 0 && errno == EINTR { continue } else { break }
+            var word = system.next()
+            let count = min(MemoryLayout<UInt64>.size, bytes.count - filled)
+            withUnsafeBytes(of: &word) { bytes.baseAddress!.advanced(by: filled).copyMemory(from: $0.baseAddress!, byteCount: count) }
+            filled += count
         }
-    }
-    #endif
-    guard filled < bytes.count else { return }
-    var system = SystemRandomNumberGenerator()
-    while filled < bytes.count {
-        var word = system.next()
-        let count = min(MemoryLayout<UInt64>.size, bytes.count - filled)
-        withUnsafeBytes(of: &word) { bytes.baseAddress!.advanced(by: filled).copyMemory(from: $0.baseAddress!, byteCount: count) }
-        filled += count
-    }
     #endif
 }

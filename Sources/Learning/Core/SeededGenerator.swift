@@ -20,7 +20,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        s0 = next(); s1 = next(); s2 = next(); s3 = next()
+        s0 = next()
+        s1 = next()
+        s2 = next()
+        s3 = next()
     }
 
     /// A generator for a derived purpose, e.g. `rng.derived(.init(siteIndex))`; the parent is untouched.

@@ -33,8 +33,10 @@ enum VectorKernels {
     }
 
     /// `target[i] = source[i] + value`.
-    static func copy(_ source: UnsafePointer<Float>, adding value: Float, into target: UnsafeMutablePointer<Float>,
-                     count: Int) {
+    static func copy(
+        _ source: UnsafePointer<Float>, adding value: Float, into target: UnsafeMutablePointer<Float>,
+        count: Int
+    ) {
         let shift = Lanes(repeating: value)
         var i = 0
         while i + width <= count {
@@ -49,8 +51,10 @@ enum VectorKernels {
 
     /// `target[i] = max(source[i] + value, 0)`: a bias add and a ReLU in one pass. A NaN stays
     /// NaN (as in PyTorch) rather than being hidden as 0.
-    static func rectify(_ source: UnsafePointer<Float>, adding value: Float, into target: UnsafeMutablePointer<Float>,
-                        count: Int) {
+    static func rectify(
+        _ source: UnsafePointer<Float>, adding value: Float, into target: UnsafeMutablePointer<Float>,
+        count: Int
+    ) {
         let shift = Lanes(repeating: value)
         let zero = Lanes(repeating: 0)
         var i = 0
@@ -74,8 +78,10 @@ enum VectorKernels {
     /// `target[i] = output[i] > 0 ? gradient[i] : 0`: ReLU's backward pass, read off its output.
     /// Returns the sum of what it wrote (a fused convolution's bias gradient needs it).
     @discardableResult
-    static func passWherePositive(_ gradient: UnsafePointer<Float>, output: UnsafePointer<Float>,
-                                  into target: UnsafeMutablePointer<Float>, count: Int) -> Float {
+    static func passWherePositive(
+        _ gradient: UnsafePointer<Float>, output: UnsafePointer<Float>,
+        into target: UnsafeMutablePointer<Float>, count: Int
+    ) -> Float {
         let zero = Lanes(repeating: 0)
         var sum = Lanes(repeating: 0)
         var i = 0

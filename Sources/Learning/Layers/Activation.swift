@@ -16,8 +16,10 @@ public final class Activation: Layer {
         return inputShape
     }
 
-    public func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
-                        parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator) {
+    public func forward(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
+        parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator
+    ) {
         let n = batch * width
         switch function {
         case .relu:
@@ -29,9 +31,11 @@ public final class Activation: Layer {
         }
     }
 
-    public func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
-                         outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                         batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>) {
+    public func backward(
+        input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+        batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>
+    ) {
         guard let inputGradient else { return }
         let n = batch * width
         switch function {

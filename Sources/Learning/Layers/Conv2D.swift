@@ -74,17 +74,20 @@ public final class Conv2D: Layer {
         }
     }
 
-    public func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
-                        parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator) {
+    public func forward(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
+        parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator
+    ) {
         let inputSize = inputChannels * height * width
         let outputSize = outputChannels * patchColumns
         let bias = parameters + outputChannels * patchRows
         for example in 0..<batch {
             unfold(input + example * inputSize, into: patches.pointer)
             let y = output + example * outputSize
-            BLAS.gemm(transposeA: false, transposeB: false, m: outputChannels, n: patchColumns, k: patchRows,
-                      a: parameters, lda: patchRows, b: patches.pointer, ldb: patchColumns,
-                      c: y, ldc: patchColumns)
+            BLAS.gemm(
+                transposeA: false, transposeB: false, m: outputChannels, n: patchColumns, k: patchRows,
+                a: parameters, lda: patchRows, b: patches.pointer, ldb: patchColumns,
+                c: y, ldc: patchColumns)
             for o in 0..<outputChannels {
                 let row = y + o * patchColumns
                 if rectifiesOutput {
@@ -96,9 +99,11 @@ public final class Conv2D: Layer {
         }
     }
 
-    public func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
-                         outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                         batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>) {
+    public func backward(
+        input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+        batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>
+    ) {
         let weightCount = outputChannels * patchRows
         let biasGradient = parameterGradients + weightCount
         parameterGradients.update(repeating: 0, count: weightCount + outputChannels)
@@ -111,8 +116,9 @@ public final class Conv2D: Layer {
                 let y = output + example * outputSize
                 for o in 0..<outputChannels {
                     let offset = o * patchColumns
-                    biasGradient[o] += VectorKernels.passWherePositive(dy + offset, output: y + offset,
-                                                                       into: maskedGradient.pointer + offset, count: patchColumns)
+                    biasGradient[o] += VectorKernels.passWherePositive(
+                        dy + offset, output: y + offset,
+                        into: maskedGradient.pointer + offset, count: patchColumns)
                 }
                 dy = UnsafePointer(maskedGradient.pointer)
             } else {
@@ -122,14 +128,16 @@ public final class Conv2D: Layer {
             }
             unfold(input + example * inputSize, into: patches.pointer)
             // dW += dY · patchesᵀ
-            BLAS.gemm(transposeA: false, transposeB: true, m: outputChannels, n: patchRows, k: patchColumns,
-                      a: dy, lda: patchColumns, b: patches.pointer, ldb: patchColumns,
-                      beta: 1, c: parameterGradients, ldc: patchRows)
+            BLAS.gemm(
+                transposeA: false, transposeB: true, m: outputChannels, n: patchRows, k: patchColumns,
+                a: dy, lda: patchColumns, b: patches.pointer, ldb: patchColumns,
+                beta: 1, c: parameterGradients, ldc: patchRows)
             guard let inputGradient else { continue }
             // dPatches = Wᵀ · dY, folded back onto the image.
-            BLAS.gemm(transposeA: true, transposeB: false, m: patchRows, n: patchColumns, k: outputChannels,
-                      a: parameters, lda: patchRows, b: dy, ldb: patchColumns,
-                      c: patchGradient.pointer, ldc: patchColumns)
+            BLAS.gemm(
+                transposeA: true, transposeB: false, m: patchRows, n: patchColumns, k: outputChannels,
+                a: parameters, lda: patchRows, b: dy, ldb: patchColumns,
+                c: patchGradient.pointer, ldc: patchColumns)
             fold(patchGradient.pointer, into: inputGradient + example * inputSize)
         }
     }
@@ -137,9 +145,11 @@ public final class Conv2D: Layer {
     /// Convolutions have no cheap closed form for per-example norms, so each example's kernel
     /// gradient dY_i · P_iᵀ is formed in a scratch matrix (one product per example, the same
     /// product the backward pass does) and measured; the bias adds the squared channel sums.
-    public func addPerExampleSquaredGradientNorms(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
-                                                  outputGradient: UnsafePointer<Float>, batch: Int,
-                                                  into norms: UnsafeMutablePointer<Float>) {
+    public func addPerExampleSquaredGradientNorms(
+        input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, batch: Int,
+        into norms: UnsafeMutablePointer<Float>
+    ) {
         let inputSize = inputChannels * height * width
         let outputSize = outputChannels * patchColumns
         let weightCount = outputChannels * patchRows
@@ -152,8 +162,9 @@ public final class Conv2D: Layer {
                 let offset = o * patchColumns
                 let sum: Float
                 if rectifiesOutput {
-                    sum = VectorKernels.passWherePositive(dy + offset, output: output + example * outputSize + offset,
-                                                          into: maskedGradient.pointer + offset, count: patchColumns)
+                    sum = VectorKernels.passWherePositive(
+                        dy + offset, output: output + example * outputSize + offset,
+                        into: maskedGradient.pointer + offset, count: patchColumns)
                 } else {
                     sum = VectorKernels.sum(dy + offset, count: patchColumns)
                 }
@@ -161,9 +172,10 @@ public final class Conv2D: Layer {
             }
             if rectifiesOutput { dy = UnsafePointer(maskedGradient.pointer) }
             unfold(input + example * inputSize, into: patches.pointer)
-            BLAS.gemm(transposeA: false, transposeB: true, m: outputChannels, n: patchRows, k: patchColumns,
-                      a: dy, lda: patchColumns, b: patches.pointer, ldb: patchColumns,
-                      c: scratch, ldc: patchRows)
+            BLAS.gemm(
+                transposeA: false, transposeB: true, m: outputChannels, n: patchRows, k: patchColumns,
+                a: dy, lda: patchColumns, b: patches.pointer, ldb: patchColumns,
+                c: scratch, ldc: patchRows)
             var weightSquared: Float = 0
             for i in 0..<weightCount { weightSquared += scratch[i] * scratch[i] }
             norms[example] += weightSquared + biasSquared
@@ -209,8 +221,9 @@ public final class Conv2D: Layer {
                     if preservesSize {
                         let tap = ShiftedTap(ki: ki, kj: kj, padding: padding, height: height, width: width)
                         target.update(repeating: 0, count: tap.flat.lowerBound)
-                        (target + tap.flat.lowerBound).update(from: source + tap.flat.lowerBound + tap.offset,
-                                                              count: tap.flat.count)
+                        (target + tap.flat.lowerBound).update(
+                            from: source + tap.flat.lowerBound + tap.offset,
+                            count: tap.flat.count)
                         (target + tap.flat.upperBound).update(repeating: 0, count: plane - tap.flat.upperBound)
                         zero(tap.paddingColumns(width: width), ofRows: tap.rows, in: target)
                     } else {
@@ -271,8 +284,9 @@ public final class Conv2D: Layer {
                     if preservesSize {
                         let tap = ShiftedTap(ki: ki, kj: kj, padding: padding, height: height, width: width)
                         zero(tap.paddingColumns(width: width), ofRows: tap.rows, in: source)
-                        VectorKernels.add(source + tap.flat.lowerBound, into: target + tap.flat.lowerBound + tap.offset,
-                                          count: tap.flat.count)
+                        VectorKernels.add(
+                            source + tap.flat.lowerBound, into: target + tap.flat.lowerBound + tap.offset,
+                            count: tap.flat.count)
                     } else {
                         foldLines(source, ki: ki, kj: kj, into: target)
                     }
@@ -289,8 +303,9 @@ public final class Conv2D: Layer {
         for oh in 0..<outputHeight {
             let ih = oh + ki - padding
             guard ih >= 0, ih < height else { continue }
-            VectorKernels.add(source + oh * outputWidth + valid.lowerBound,
-                              into: plane + ih * width + valid.lowerBound + kj - padding, count: valid.count)
+            VectorKernels.add(
+                source + oh * outputWidth + valid.lowerBound,
+                into: plane + ih * width + valid.lowerBound + kj - padding, count: valid.count)
         }
     }
 }

@@ -29,8 +29,10 @@ public final class Dense: Layer {
         }
     }
 
-    public func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
-                        parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator) {
+    public func forward(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
+        parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator
+    ) {
         let bias = parameters + outputCount * inputCount
         for row in 0..<batch {
             (output + row * outputCount).update(from: bias, count: outputCount)
@@ -48,15 +50,18 @@ public final class Dense: Layer {
                 }
             }
         } else {
-            BLAS.gemm(transposeA: false, transposeB: true, m: batch, n: outputCount, k: inputCount,
-                      a: input, lda: inputCount, b: parameters, ldb: inputCount,
-                      beta: 1, c: output, ldc: outputCount)
+            BLAS.gemm(
+                transposeA: false, transposeB: true, m: batch, n: outputCount, k: inputCount,
+                a: input, lda: inputCount, b: parameters, ldb: inputCount,
+                beta: 1, c: output, ldc: outputCount)
         }
     }
 
-    public func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
-                         outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                         batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>) {
+    public func backward(
+        input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+        batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>
+    ) {
         let weightGradient = parameterGradients
         let biasGradient = parameterGradients + outputCount * inputCount
         let small = batch * outputCount * inputCount < 256
@@ -72,9 +77,10 @@ public final class Dense: Layer {
             }
         } else {
             // dW = dYᵀ X
-            BLAS.gemm(transposeA: true, transposeB: false, m: outputCount, n: inputCount, k: batch,
-                      a: outputGradient, lda: outputCount, b: input, ldb: inputCount,
-                      c: weightGradient, ldc: inputCount)
+            BLAS.gemm(
+                transposeA: true, transposeB: false, m: outputCount, n: inputCount, k: batch,
+                a: outputGradient, lda: outputCount, b: input, ldb: inputCount,
+                c: weightGradient, ldc: inputCount)
         }
         biasGradient.update(repeating: 0, count: outputCount)
         for row in 0..<batch {
@@ -93,18 +99,21 @@ public final class Dense: Layer {
             }
         } else {
             // dX = dY W
-            BLAS.gemm(transposeA: false, transposeB: false, m: batch, n: inputCount, k: outputCount,
-                      a: outputGradient, lda: outputCount, b: parameters, ldb: inputCount,
-                      c: inputGradient, ldc: inputCount)
+            BLAS.gemm(
+                transposeA: false, transposeB: false, m: batch, n: inputCount, k: outputCount,
+                a: outputGradient, lda: outputCount, b: parameters, ldb: inputCount,
+                c: inputGradient, ldc: inputCount)
         }
     }
 
     /// Example i's weight gradient is the outer product dy_i x_iᵀ, whose squared Frobenius
     /// norm is |dy_i|² |x_i|² (Goodfellow 2015, "Efficient per-example gradient computations");
     /// the bias adds |dy_i|². No per-example matrix is ever formed.
-    public func addPerExampleSquaredGradientNorms(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
-                                                  outputGradient: UnsafePointer<Float>, batch: Int,
-                                                  into norms: UnsafeMutablePointer<Float>) {
+    public func addPerExampleSquaredGradientNorms(
+        input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, batch: Int,
+        into norms: UnsafeMutablePointer<Float>
+    ) {
         for row in 0..<batch {
             var gradientSquared: Float = 0
             let dy = outputGradient + row * outputCount

@@ -21,8 +21,10 @@ public final class Dropout: Layer {
         if mask.count < capacity * width { mask = FloatBuffer(count: capacity * width) }
     }
 
-    public func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
-                        parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator) {
+    public func forward(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
+        parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator
+    ) {
         let n = batch * width
         guard training, rate > 0 else {
             output.update(from: input, count: n)
@@ -36,9 +38,11 @@ public final class Dropout: Layer {
         }
     }
 
-    public func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
-                         outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                         batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>) {
+    public func backward(
+        input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+        batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>
+    ) {
         guard let inputGradient else { return }
         let n = batch * width
         guard rate > 0 else {

@@ -10,14 +10,18 @@ public final class Flatten: Layer {
         return Shape(width)
     }
 
-    public func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
-                        parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator) {
+    public func forward(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
+        parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator
+    ) {
         output.update(from: input, count: batch * width)
     }
 
-    public func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
-                         outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                         batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>) {
+    public func backward(
+        input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+        batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>
+    ) {
         inputGradient?.update(from: outputGradient, count: batch * width)
     }
 }

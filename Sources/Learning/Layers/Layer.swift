@@ -21,28 +21,33 @@ public protocol Layer: AnyObject {
     /// Grows internal workspaces (saved masks, unfolded patches...) for batches up to `capacity`.
     func reserve(batchCapacity capacity: Int)
 
-    func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
-                 parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator)
+    func forward(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
+        parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator)
 
     /// Writes (does not accumulate) the parameter gradients for the batch, and the input
     /// gradient when `inputGradient` is non-nil (the first layer skips it).
-    func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
-                  outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                  batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>)
+    func backward(
+        input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+        batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>)
 
     /// Adds each example's squared parameter-gradient norm (for this layer's parameters) to
     /// `norms[example]`. Called with `backward`'s arguments, before it: DP-SGD clips every
     /// example's gradient, and this yields the norms without a backward pass per example.
-    func addPerExampleSquaredGradientNorms(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
-                                           outputGradient: UnsafePointer<Float>, batch: Int,
-                                           into norms: UnsafeMutablePointer<Float>)
+    func addPerExampleSquaredGradientNorms(
+        input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, batch: Int,
+        into norms: UnsafeMutablePointer<Float>)
 }
 
 extension Layer {
     /// Layers without parameters contribute nothing.
-    public func addPerExampleSquaredGradientNorms(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
-                                                  outputGradient: UnsafePointer<Float>, batch: Int,
-                                                  into norms: UnsafeMutablePointer<Float>) {}
+    public func addPerExampleSquaredGradientNorms(
+        input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, batch: Int,
+        into norms: UnsafeMutablePointer<Float>
+    ) {}
 
     public var parameterTensors: [(name: String, shape: [Int])] { [] }
     public func initialize(parameters: UnsafeMutablePointer<Float>, using generator: inout SeededGenerator) {}

@@ -40,8 +40,10 @@ public final class MaxPool2D: Layer {
         }
     }
 
-    public func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
-                        parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator) {
+    public func forward(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
+        parameters: UnsafePointer<Float>, training: Bool, generator: inout SeededGenerator
+    ) {
         reserve(batchCapacity: batch)
         let inputPlane = height * width
         let outputPlane = outputHeight * outputWidth
@@ -60,8 +62,10 @@ public final class MaxPool2D: Layer {
     /// 2x2 windows, four at a time: the comparisons become vector selects rather than
     /// branches (which of four ReLU outputs is largest is a coin flip, and mispredicted
     /// branches made pooling cost as much as a convolution).
-    private func poolPairs(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                           winners: UnsafeMutablePointer<Int32>) {
+    private func poolPairs(
+        _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+        winners: UnsafeMutablePointer<Int32>
+    ) {
         let right = SIMD4<Int32>(repeating: 1)
         let below = SIMD4<Int32>(repeating: Int32(width))
         let diagonal = SIMD4<Int32>(repeating: Int32(width + 1))
@@ -94,9 +98,18 @@ public final class MaxPool2D: Layer {
             while ow < outputWidth {
                 let corner = 2 * oh * width + 2 * ow
                 var best = x[corner], at = corner
-                if x[corner + 1] > best { best = x[corner + 1]; at = corner + 1 }
-                if x[corner + width] > best { best = x[corner + width]; at = corner + width }
-                if x[corner + width + 1] > best { best = x[corner + width + 1]; at = corner + width + 1 }
+                if x[corner + 1] > best {
+                    best = x[corner + 1]
+                    at = corner + 1
+                }
+                if x[corner + width] > best {
+                    best = x[corner + width]
+                    at = corner + width
+                }
+                if x[corner + width + 1] > best {
+                    best = x[corner + width + 1]
+                    at = corner + width + 1
+                }
                 y[out] = best
                 winners[out] = Int32(truncatingIfNeeded: at)
                 out += 1
@@ -105,8 +118,10 @@ public final class MaxPool2D: Layer {
         }
     }
 
-    private func poolWindows(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                             winners: UnsafeMutablePointer<Int32>) {
+    private func poolWindows(
+        _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+        winners: UnsafeMutablePointer<Int32>
+    ) {
         var out = 0
         for oh in 0..<outputHeight {
             for ow in 0..<outputWidth {
@@ -126,9 +141,11 @@ public final class MaxPool2D: Layer {
         }
     }
 
-    public func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
-                         outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
-                         batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>) {
+    public func backward(
+        input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?,
+        batch: Int, parameters: UnsafePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>
+    ) {
         guard let inputGradient else { return }
         let inputPlane = height * width
         let outputPlane = outputHeight * outputWidth
@@ -151,8 +168,10 @@ public final class MaxPool2D: Layer {
     /// Writes each 2x2 window of the input gradient in full: zeros, then `g` over the winner.
     /// Unconditional stores, because a branch (or a select, which the compiler turns back
     /// into branches here) per pixel on an unpredictable winner costs more than the stores.
-    private func routePairs(_ dy: UnsafePointer<Float>, winners: UnsafePointer<Int32>,
-                            into dx: UnsafeMutablePointer<Float>) {
+    private func routePairs(
+        _ dy: UnsafePointer<Float>, winners: UnsafePointer<Int32>,
+        into dx: UnsafeMutablePointer<Float>
+    ) {
         let zeros = SIMD2<Float>(repeating: 0)
         var out = 0
         for oh in 0..<outputHeight {
@@ -167,8 +186,10 @@ public final class MaxPool2D: Layer {
         }
     }
 
-    private func routeWindows(_ dy: UnsafePointer<Float>, winners: UnsafePointer<Int32>,
-                              into dx: UnsafeMutablePointer<Float>) {
+    private func routeWindows(
+        _ dy: UnsafePointer<Float>, winners: UnsafePointer<Int32>,
+        into dx: UnsafeMutablePointer<Float>
+    ) {
         var out = 0
         for oh in 0..<outputHeight {
             for ow in 0..<outputWidth {

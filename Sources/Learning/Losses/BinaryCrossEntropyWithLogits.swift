@@ -3,8 +3,10 @@
 public struct BinaryCrossEntropyWithLogits: Loss {
     public init() {}
 
-    public func evaluate(logits: UnsafePointer<Float>, labels: UnsafePointer<Float>, batch: Int, width: Int,
-                         gradient: UnsafeMutablePointer<Float>?) -> Float {
+    public func evaluate(
+        logits: UnsafePointer<Float>, labels: UnsafePointer<Float>, batch: Int, width: Int,
+        gradient: UnsafeMutablePointer<Float>?
+    ) -> Float {
         precondition(width == 1, "binary cross-entropy expects one logit per example")
         guard batch > 0 else { return 0 }
         var total: Float = 0

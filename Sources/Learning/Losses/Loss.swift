@@ -2,8 +2,10 @@
 public protocol Loss: Sendable {
     /// Mean loss over the batch. When `gradient` is non-nil, also writes d(mean loss)/d(logits)
     /// (`batch x width`) there.
-    func evaluate(logits: UnsafePointer<Float>, labels: UnsafePointer<Float>, batch: Int, width: Int,
-                  gradient: UnsafeMutablePointer<Float>?) -> Float
+    func evaluate(
+        logits: UnsafePointer<Float>, labels: UnsafePointer<Float>, batch: Int, width: Int,
+        gradient: UnsafeMutablePointer<Float>?
+    ) -> Float
 }
 
 extension Task {

@@ -3,8 +3,10 @@
 public struct SoftmaxCrossEntropy: Loss {
     public init() {}
 
-    public func evaluate(logits: UnsafePointer<Float>, labels: UnsafePointer<Float>, batch: Int, width: Int,
-                         gradient: UnsafeMutablePointer<Float>?) -> Float {
+    public func evaluate(
+        logits: UnsafePointer<Float>, labels: UnsafePointer<Float>, batch: Int, width: Int,
+        gradient: UnsafeMutablePointer<Float>?
+    ) -> Float {
         guard batch > 0 else { return 0 }
         var total: Float = 0
         let scale = 1 / Float(batch)

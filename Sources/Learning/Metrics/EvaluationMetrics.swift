@@ -52,10 +52,11 @@ public struct EvaluationMetrics: Hashable, Sendable, Codable {
             if predicted == label { correct += 1 }
             confusion.record(predictedPositive: predicted == 1, actuallyPositive: label == 1)
         }
-        self.init(count: n,
-                  accuracy: n == 0 ? 0 : Double(correct) / Double(n),
-                  auroc: areaUnderROC(scores: scores, labels: labels.map { $0 == 1 }),
-                  logLoss: n == 0 ? 0 : lossSum / Double(n),
-                  confusion: confusion)
+        self.init(
+            count: n,
+            accuracy: n == 0 ? 0 : Double(correct) / Double(n),
+            auroc: areaUnderROC(scores: scores, labels: labels.map { $0 == 1 }),
+            logLoss: n == 0 ? 0 : lossSum / Double(n),
+            confusion: confusion)
     }
 }

@@ -45,14 +45,18 @@ public final class Model {
     /// Forward and backward on a contiguous batch; leaves d(mean loss)/d(parameters) in
     /// `network.gradients` and returns the mean loss.
     @discardableResult
-    public func computeGradient(features: UnsafePointer<Float>, labels: UnsafePointer<Float>, batch: Int,
-                                perExampleSquaredNorms: Bool = false) -> Float {
+    public func computeGradient(
+        features: UnsafePointer<Float>, labels: UnsafePointer<Float>, batch: Int,
+        perExampleSquaredNorms: Bool = false
+    ) -> Float {
         reserve(batch: batch)
         let logits = network.forward(features, batch: batch, training: true, generator: &generator)
-        let value = loss.evaluate(logits: logits, labels: labels, batch: batch, width: task.outputWidth,
-                                  gradient: logitGradient.pointer)
-        network.backward(input: features, outputGradient: logitGradient.pointer, batch: batch, inputGradient: nil,
-                         perExampleSquaredNorms: perExampleSquaredNorms ? privateNorms.pointer : nil)
+        let value = loss.evaluate(
+            logits: logits, labels: labels, batch: batch, width: task.outputWidth,
+            gradient: logitGradient.pointer)
+        network.backward(
+            input: features, outputGradient: logitGradient.pointer, batch: batch, inputGradient: nil,
+            perExampleSquaredNorms: perExampleSquaredNorms ? privateNorms.pointer : nil)
         lastBatch = batch
         return value
     }
@@ -85,8 +89,9 @@ public final class Model {
                 }
             }
         }
-        return computeGradient(features: batchFeatures.pointer, labels: batchLabels.pointer, batch: batch,
-                               perExampleSquaredNorms: perExampleSquaredNorms)
+        return computeGradient(
+            features: batchFeatures.pointer, labels: batchLabels.pointer, batch: batch,
+            perExampleSquaredNorms: perExampleSquaredNorms)
     }
 
     /// Output logits for every row of `data` (`count x task.outputWidth`), in evaluation mode.

@@ -22,7 +22,8 @@ public enum ModelSpec: Hashable, Sendable, Codable, CustomStringConvertible {
             if parts.count > 1 {
                 let parsed = parts[1].split(separator: ",").compactMap { Int($0) }
                 guard !parsed.isEmpty, parsed.allSatisfy({ $0 > 0 }),
-                      parsed.count == parts[1].split(separator: ",").count else { throw .unknownModel(text) }
+                    parsed.count == parts[1].split(separator: ",").count
+                else { throw .unknownModel(text) }
                 widths = parsed
             }
             if parts.count > 2 {

@@ -16,8 +16,8 @@ public final class Network {
     public let parameters: FloatBuffer
     public let gradients: FloatBuffer
 
-    private let shapes: [Shape]            // output shape of each layer
-    private let parameterOffsets: [Int]    // first scalar of each layer's slice
+    private let shapes: [Shape]  // output shape of each layer
+    private let parameterOffsets: [Int]  // first scalar of each layer's slice
     /// Layers whose work the previous layer does (a ReLU fused into a convolution).
     private let absorbed: [Bool]
     private var activations: [FloatBuffer] = []
@@ -50,7 +50,8 @@ public final class Network {
         self.parameterOffsets = offsets
         absorbed = layers.indices.map { index in
             guard index > 0, let convolution = layers[index - 1] as? Conv2D,
-                  let activation = layers[index] as? Activation, activation.function == .relu else { return false }
+                let activation = layers[index] as? Activation, activation.function == .relu
+            else { return false }
             convolution.rectifiesOutput = true
             return true
         }
@@ -83,15 +84,18 @@ public final class Network {
     /// Runs the layers on `batch` examples and returns a pointer to the output
     /// (`batch x outputShape.count`), valid until the next call.
     @discardableResult
-    public func forward(_ input: UnsafePointer<Float>, batch: Int, training: Bool,
-                        generator: inout SeededGenerator) -> UnsafePointer<Float> {
+    public func forward(
+        _ input: UnsafePointer<Float>, batch: Int, training: Bool,
+        generator: inout SeededGenerator
+    ) -> UnsafePointer<Float> {
         reserve(batch: batch)
         var x = input
         for (index, layer) in layers.enumerated() where !absorbed[index] {
             let y = activations[index].pointer
-            layer.forward(input: x, output: y, batch: batch,
-                          parameters: parameters.pointer + parameterOffsets[index],
-                          training: training, generator: &generator)
+            layer.forward(
+                input: x, output: y, batch: batch,
+                parameters: parameters.pointer + parameterOffsets[index],
+                training: training, generator: &generator)
             x = UnsafePointer(y)
         }
         return x
@@ -106,25 +110,29 @@ public final class Network {
     /// Back-propagates as above and, when `inputGradient` is non-nil, also writes d loss / d input
     /// there (`batch x inputShape.count`): what input attributions need, and how the gradient
     /// checks reach the first layer. Training passes nil, and the first layer skips that work.
-    public func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, batch: Int,
-                         inputGradient: UnsafeMutablePointer<Float>?,
-                         perExampleSquaredNorms: UnsafeMutablePointer<Float>? = nil) {
+    public func backward(
+        input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, batch: Int,
+        inputGradient: UnsafeMutablePointer<Float>?,
+        perExampleSquaredNorms: UnsafeMutablePointer<Float>? = nil
+    ) {
         perExampleSquaredNorms?.update(repeating: 0, count: batch)
         var upstream = outputGradient
-        var next = 0   // the ping-pong buffer not holding `upstream`
+        var next = 0  // the ping-pong buffer not holding `upstream`
         for index in layers.indices.reversed() where !absorbed[index] {
             let layerInput = index == 0 ? input : UnsafePointer(activations[index - 1].pointer)
             let downstream = index == 0 ? inputGradient : gradientBuffers[next].pointer
             if let norms = perExampleSquaredNorms {
-                layers[index].addPerExampleSquaredGradientNorms(input: layerInput, output: activations[index].pointer,
-                                                                outputGradient: upstream, batch: batch, into: norms)
+                layers[index].addPerExampleSquaredGradientNorms(
+                    input: layerInput, output: activations[index].pointer,
+                    outputGradient: upstream, batch: batch, into: norms)
             }
-            layers[index].backward(input: layerInput, output: activations[index].pointer,
-                                   outputGradient: upstream,
-                                   inputGradient: downstream,
-                                   batch: batch,
-                                   parameters: parameters.pointer + parameterOffsets[index],
-                                   parameterGradients: gradients.pointer + parameterOffsets[index])
+            layers[index].backward(
+                input: layerInput, output: activations[index].pointer,
+                outputGradient: upstream,
+                inputGradient: downstream,
+                batch: batch,
+                parameters: parameters.pointer + parameterOffsets[index],
+                parameterGradients: gradients.pointer + parameterOffsets[index])
             if let downstream {
                 upstream = UnsafePointer(downstream)
                 next = 1 - next

@@ -10,8 +10,10 @@ public struct Adam: Optimizer {
     private var secondMoment: [Float]
     private var stepCount = 0
 
-    public init(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
-                weightDecay: Float = 0, parameterCount: Int) {
+    public init(
+        learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+        weightDecay: Float = 0, parameterCount: Int
+    ) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2

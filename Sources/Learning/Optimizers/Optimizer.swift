@@ -15,8 +15,9 @@ public enum OptimizerSpec: Hashable, Sendable, Codable {
         case .sgd(let lr, let momentum, let decay):
             SGD(learningRate: lr, momentum: momentum, weightDecay: decay, parameterCount: parameterCount)
         case .adam(let lr, let beta1, let beta2, let epsilon, let decay):
-            Adam(learningRate: lr, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: decay,
-                 parameterCount: parameterCount)
+            Adam(
+                learningRate: lr, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: decay,
+                parameterCount: parameterCount)
         }
     }
 

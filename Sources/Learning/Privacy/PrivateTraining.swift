@@ -26,8 +26,10 @@ extension Model {
     /// clipping factor, which yields the clipped sum directly because back-propagation is
     /// linear in them. No example is ever back-propagated on its own.
     @discardableResult
-    public func computePrivateGradient(on data: Dataset, rows: [Int], parameters dp: DPSGDParameters,
-                                       expectedBatchSize: Double, noise: inout DPNoise) -> Float {
+    public func computePrivateGradient(
+        on data: Dataset, rows: [Int], parameters dp: DPSGDParameters,
+        expectedBatchSize: Double, noise: inout DPNoise
+    ) -> Float {
         let count = parameterCount
         let gradients = network.gradients.pointer
         var loss: Float = 0
@@ -59,9 +61,11 @@ extension Model {
     }
 
     /// Runs `steps` DP-SGD steps with Poisson sampling.
-    public func trainPrivately(on data: Dataset, steps: Int, sampler: inout PoissonSampler, parameters dp: DPSGDParameters,
-                               optimizer: inout any Optimizer, noise: inout DPNoise,
-                               adjustingGradient adjust: GradientAdjustment? = nil) -> TrainingSummary {
+    public func trainPrivately(
+        on data: Dataset, steps: Int, sampler: inout PoissonSampler, parameters dp: DPSGDParameters,
+        optimizer: inout any Optimizer, noise: inout DPNoise,
+        adjustingGradient adjust: GradientAdjustment? = nil
+    ) -> TrainingSummary {
         precondition(data.exampleShape == network.inputShape, "data shape \(data.exampleShape) differs from the model input \(network.inputShape)")
         var lossSum = 0.0
         var examples = 0
@@ -70,8 +74,10 @@ extension Model {
         let gradients = network.gradients.pointer
         for _ in 0..<steps {
             let rows = sampler.nextBatch()
-            lossSum += Double(computePrivateGradient(on: data, rows: rows, parameters: dp,
-                                                     expectedBatchSize: sampler.expectedBatchSize, noise: &noise))
+            lossSum += Double(
+                computePrivateGradient(
+                    on: data, rows: rows, parameters: dp,
+                    expectedBatchSize: sampler.expectedBatchSize, noise: &noise))
             examples += rows.count
             adjust?(parameters, gradients, count)
             optimizer.step(parameters: parameters, gradients: gradients, count: count)

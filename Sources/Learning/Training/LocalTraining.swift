@@ -18,8 +18,10 @@ public typealias GradientAdjustment = (_ parameters: UnsafePointer<Float>, _ gra
 
 extension Model {
     /// Runs `steps` optimizer steps on batches drawn by `sampler` from `data`.
-    public func train(on data: Dataset, steps: Int, sampler: inout BatchSampler, optimizer: inout any Optimizer,
-                      adjustingGradient adjust: GradientAdjustment? = nil) -> TrainingSummary {
+    public func train(
+        on data: Dataset, steps: Int, sampler: inout BatchSampler, optimizer: inout any Optimizer,
+        adjustingGradient adjust: GradientAdjustment? = nil
+    ) -> TrainingSummary {
         precondition(data.exampleShape == network.inputShape, "data shape \(data.exampleShape) differs from the model input \(network.inputShape)")
         var lossSum = 0.0
         var examples = 0

@@ -9,9 +9,11 @@ public struct AccountingMethod: Sendable, Hashable {
     public var fractionalSeries: FractionalOrderSeries
     public var conversion: EpsilonConversion
 
-    public init(orders: RenyiOrders = .dpAccounting,
-                fractionalSeries: FractionalOrderSeries = .absoluteCoefficients,
-                conversion: EpsilonConversion = .balle2020) {
+    public init(
+        orders: RenyiOrders = .dpAccounting,
+        fractionalSeries: FractionalOrderSeries = .absoluteCoefficients,
+        conversion: EpsilonConversion = .balle2020
+    ) {
         self.orders = orders
         self.fractionalSeries = fractionalSeries
         self.conversion = conversion

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How an RDP curve becomes an (ε, δ) guarantee: ε = min over orders α of a bound in RDP(α).

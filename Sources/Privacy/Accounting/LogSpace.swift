@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Arithmetic on positive numbers stored as their natural logarithms.
@@ -71,8 +71,8 @@ enum LogSpace {
 @inline(__always)
 private func complementaryErrorFunction(_ x: Double) -> Double {
     #if canImport(Glibc)
-    Glibc.erfc(x)
+        Glibc.erfc(x)
     #else
-    Darwin.erfc(x)
+        Darwin.erfc(x)
     #endif
 }

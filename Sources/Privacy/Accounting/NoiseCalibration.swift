@@ -20,9 +20,11 @@ public struct NoiseCalibration: Sendable, Hashable {
 
     /// The σ that `steps` more steps at `sampleRate` need, after what `accountant` has already
     /// composed, to reach `epsilon` at `delta`.
-    public init(epsilon target: Double, delta: Double, sampleRate: Double, steps: Int,
-                after accountant: RDPAccountant = RDPAccountant(),
-                relativeTolerance: Double = NoiseCalibration.defaultRelativeTolerance) throws(PrivacyAccountingError) {
+    public init(
+        epsilon target: Double, delta: Double, sampleRate: Double, steps: Int,
+        after accountant: RDPAccountant = RDPAccountant(),
+        relativeTolerance: Double = NoiseCalibration.defaultRelativeTolerance
+    ) throws(PrivacyAccountingError) {
         guard target > 0, target.isFinite else { throw .invalidEpsilon(target) }
         guard delta > 0, delta < 1 else { throw .invalidDelta(delta) }
         _ = try SampledGaussianMechanism(sampleRate: sampleRate, noiseMultiplier: 1, steps: steps)
@@ -42,8 +44,9 @@ public struct NoiseCalibration: Sendable, Hashable {
                 high *= 2
                 atHigh = spent(high)
                 if atHigh.epsilon > target, high >= Self.searchRange.upperBound {
-                    throw .unreachableEpsilon(target: target, delta: delta, largestNoiseMultiplier: high,
-                                              epsilonThere: atHigh.epsilon)
+                    throw .unreachableEpsilon(
+                        target: target, delta: delta, largestNoiseMultiplier: high,
+                        epsilonThere: atHigh.epsilon)
                 }
             } while atHigh.epsilon > target
         } else {

@@ -42,8 +42,10 @@ public struct RDPAccountant: Sendable, Hashable {
     }
 
     /// ε of `mechanism` alone: the one-line answer to "what does this training run cost?".
-    public static func epsilon(of mechanism: SampledGaussianMechanism, delta: Double,
-                               method: AccountingMethod = .dpAccounting) throws(PrivacyAccountingError) -> PrivacySpent {
+    public static func epsilon(
+        of mechanism: SampledGaussianMechanism, delta: Double,
+        method: AccountingMethod = .dpAccounting
+    ) throws(PrivacyAccountingError) -> PrivacySpent {
         try RDPAccountant(method: method).composing(mechanism).privacySpent(delta: delta)
     }
 }

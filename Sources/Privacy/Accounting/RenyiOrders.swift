@@ -26,16 +26,13 @@ public struct RenyiOrders: Sendable, Hashable {
     /// 128, 256, 512, 1024. The high orders matter for very small sample rates and many steps.
     /// Built as `1 + x/10` exactly as the Python does, so the orders are the same doubles
     /// (1 + 2/10 is 1.2000000000000002, not the literal 1.2) and the same ones are integers.
-    public static let dpAccounting = RenyiOrders(validated:
-        (1...99).map { 1 + Double($0) / 10 } + (11...63).map(Double.init) + [128, 256, 512, 1024])
+    public static let dpAccounting = RenyiOrders(validated: (1...99).map { 1 + Double($0) / 10 } + (11...63).map(Double.init) + [128, 256, 512, 1024])
 
     /// Opacus's `RDPAccountant.DEFAULT_ALPHAS`: 1.1 … 10.9, then 12 … 63 (11 is missing, as in
     /// Opacus), no orders above 63.
-    public static let opacus = RenyiOrders(validated:
-        (1...99).map { 1 + Double($0) / 10 } + (12...63).map(Double.init))
+    public static let opacus = RenyiOrders(validated: (1...99).map { 1 + Double($0) / 10 } + (12...63).map(Double.init))
 
     /// TF Privacy's `compute_dp_sgd_privacy` list: 1.25, 1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4,
     /// 4.5, then 5 … 63, then 128, 256, 512.
-    public static let tensorFlowPrivacy = RenyiOrders(validated:
-        [1.25, 1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4, 4.5] + (5...63).map(Double.init) + [128, 256, 512])
+    public static let tensorFlowPrivacy = RenyiOrders(validated: [1.25, 1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4, 4.5] + (5...63).map(Double.init) + [128, 256, 512])
 }

@@ -31,19 +31,24 @@ public struct SampledGaussianMechanism: Sendable, Hashable, Codable {
     /// Decoding validates like `init`, so a hand-edited file cannot smuggle in σ = 0.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        try self.init(sampleRate: container.decode(Double.self, forKey: .sampleRate),
-                      noiseMultiplier: container.decode(Double.self, forKey: .noiseMultiplier),
-                      steps: container.decode(Int.self, forKey: .steps))
+        try self.init(
+            sampleRate: container.decode(Double.self, forKey: .sampleRate),
+            noiseMultiplier: container.decode(Double.self, forKey: .noiseMultiplier),
+            steps: container.decode(Int.self, forKey: .steps))
     }
 
     /// RDP of all `steps` at each order: per-step RDP times T, since RDP composes additively
     /// (Mironov 2017, "Rényi Differential Privacy", composition).
-    public func renyiDivergences(at orders: RenyiOrders,
-                                 series: FractionalOrderSeries = .absoluteCoefficients) -> [Double] {
+    public func renyiDivergences(
+        at orders: RenyiOrders,
+        series: FractionalOrderSeries = .absoluteCoefficients
+    ) -> [Double] {
         let steps = Double(steps)
         return orders.values.map { order in
-            steps * SampledGaussianRDP.perStep(sampleRate: sampleRate, noiseMultiplier: noiseMultiplier,
-                                               order: order, series: series)
+            steps
+                * SampledGaussianRDP.perStep(
+                    sampleRate: sampleRate, noiseMultiplier: noiseMultiplier,
+                    order: order, series: series)
         }
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Rényi differential privacy of one step of the Sampled Gaussian Mechanism, after
@@ -16,12 +16,15 @@ enum SampledGaussianRDP {
     /// 2017, "Rényi Differential Privacy"); otherwise the exact binomial expansion at integer
     /// α and the MTZ series at fractional α. +∞ where the fractional series did not converge
     /// (that order is then never the optimum).
-    static func perStep(sampleRate q: Double, noiseMultiplier sigma: Double, order alpha: Double,
-                        series: FractionalOrderSeries) -> Double {
+    static func perStep(
+        sampleRate q: Double, noiseMultiplier sigma: Double, order alpha: Double,
+        series: FractionalOrderSeries
+    ) -> Double {
         if q == 0 { return 0 }
         if sigma == 0 || alpha.isInfinite { return .infinity }
         if q == 1 { return alpha / (2 * sigma * sigma) }
-        let logA = alpha == alpha.rounded(.towardZero)
+        let logA =
+            alpha == alpha.rounded(.towardZero)
             ? logAIntegerOrder(q: q, sigma: sigma, alpha: Int(alpha))
             : logAFractionalOrder(q: q, sigma: sigma, alpha: alpha, series: series)
         let rdp = logA / (alpha - 1)
@@ -49,8 +52,10 @@ enum SampledGaussianRDP {
     ///   A₀ = Σ_i C(α,i) q^i (1−q)^(α−i) e^{(i²−i)/(2σ²)} · ½ erfc((i − z₀)/(√2 σ))
     ///   A₁ = Σ_i C(α,i) q^(α−i) (1−q)^i e^{((α−i)²−(α−i))/(2σ²)} · ½ erfc((z₀ − (α−i))/(√2 σ)).
     /// `series` says whether C(α,i) keeps its sign; see `FractionalOrderSeries`.
-    static func logAFractionalOrder(q: Double, sigma: Double, alpha: Double,
-                                    series: FractionalOrderSeries) -> Double {
+    static func logAFractionalOrder(
+        q: Double, sigma: Double, alpha: Double,
+        series: FractionalOrderSeries
+    ) -> Double {
         let logQ = log(q), logOneMinusQ = log1p(-q)
         let twoVariance = 2 * sigma * sigma
         let rootTwoSigma = sqrt(2) * sigma
@@ -64,9 +69,11 @@ enum SampledGaussianRDP {
             let k = Double(i)
             let j = alpha - k
             let coefficient = LogSpace.binomial(alpha, k)
-            let logS0 = coefficient.log + k * logQ + j * logOneMinusQ + (k * k - k) / twoVariance
+            let logS0 =
+                coefficient.log + k * logQ + j * logOneMinusQ + (k * k - k) / twoVariance
                 + logHalf + LogSpace.erfc((k - z0) / rootTwoSigma)
-            let logS1 = coefficient.log + j * logQ + k * logOneMinusQ + (j * j - j) / twoVariance
+            let logS1 =
+                coefficient.log + j * logQ + k * logOneMinusQ + (j * j - j) / twoVariance
                 + logHalf + LogSpace.erfc((z0 - j) / rootTwoSigma)
 
             switch series {
@@ -81,7 +88,8 @@ enum SampledGaussianRDP {
             case .signedCoefficients:
                 if coefficient.isNegative {
                     guard let a0 = LogSpace.subtract(logA0, logS0),
-                          let a1 = LogSpace.subtract(logA1, logS1) else { return .infinity }
+                        let a1 = LogSpace.subtract(logA1, logS1)
+                    else { return .infinity }
                     logA0 = a0
                     logA1 = a1
                 } else {

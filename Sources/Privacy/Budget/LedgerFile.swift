@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The ledger's file on disk, held open with an exclusive lock for as long as a budget uses
 /// it; appends whole lines and makes each durable (fsync) before returning.
@@ -115,8 +116,8 @@ private func lastError() -> String { String(cString: strerror(errno)) }
 /// POSIX open(2), named apart from `LedgerFile.open`.
 private func openFile(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
     #if canImport(Glibc)
-    Glibc.open(path, flags, mode)
+        Glibc.open(path, flags, mode)
     #else
-    Darwin.open(path, flags, mode)
+        Darwin.open(path, flags, mode)
     #endif
 }

@@ -35,9 +35,11 @@ extension PrivacyBudget: PrivacyGuard {
 extension PrivacyCharge {
     /// The charge for a round a site trains with DP-SGD.
     public init(_ spend: PrivacySpend) throws(PrivacyAccountingError) {
-        self.init(study: spend.study, round: spend.round,
-                  mechanism: try SampledGaussianMechanism(sampleRate: spend.samplingRate, noiseMultiplier: spend.noiseMultiplier,
-                                                          steps: spend.steps))
+        self.init(
+            study: spend.study, round: spend.round,
+            mechanism: try SampledGaussianMechanism(
+                sampleRate: spend.samplingRate, noiseMultiplier: spend.noiseMultiplier,
+                steps: spend.steps))
     }
 }
 

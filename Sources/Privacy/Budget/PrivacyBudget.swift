@@ -37,8 +37,10 @@ public actor PrivacyBudget {
 
     /// Opens (or creates) the ledger at `url`, locks it, reads and checks every line, and
     /// composes what it records.
-    public init(site: SiteID, policy: PrivacyPolicy, ledger url: URL, opening: LedgerOpening = .existing,
-                method: AccountingMethod = .dpAccounting, now: Date = Date()) throws(PrivacyLedgerError) {
+    public init(
+        site: SiteID, policy: PrivacyPolicy, ledger url: URL, opening: LedgerOpening = .existing,
+        method: AccountingMethod = .dpAccounting, now: Date = Date()
+    ) throws(PrivacyLedgerError) {
         let ledger: PrivacyLedger
         switch opening {
         case .existing:
@@ -80,12 +82,15 @@ public actor PrivacyBudget {
         let after = running.spent(adding: committed + [charge.mechanism])
         var fits: Double?
         if after.epsilon > policy.maxEpsilon {
-            fits = try? NoiseCalibration(epsilon: policy.maxEpsilon, delta: policy.delta,
-                                         sampleRate: charge.mechanism.sampleRate, steps: charge.mechanism.steps,
-                                         after: running.accountant(adding: committed)).noiseMultiplier
+            fits = try? NoiseCalibration(
+                epsilon: policy.maxEpsilon, delta: policy.delta,
+                sampleRate: charge.mechanism.sampleRate, steps: charge.mechanism.steps,
+                after: running.accountant(adding: committed)
+            ).noiseMultiplier
         }
-        return SpendDecision(site: site, charge: charge, policy: policy, before: before, after: after,
-                             noiseMultiplierThatFits: fits)
+        return SpendDecision(
+            site: site, charge: charge, policy: policy, before: before, after: after,
+            noiseMultiplierThatFits: fits)
     }
 
     /// `canSpend`, and when allowed, holds the round against the budget until `record` or

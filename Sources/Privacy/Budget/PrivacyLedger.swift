@@ -53,7 +53,8 @@ public struct PrivacyLedger: Sendable, Hashable {
             throw .notALedger(path: path, reason: "format is '\(header.format)', not '\(PrivacyLedgerHeader.formatName)'")
         }
         guard header.version == PrivacyLedgerHeader.currentVersion else {
-            throw .notALedger(path: path, reason: "version \(header.version) is not supported (this Cohort reads version \(PrivacyLedgerHeader.currentVersion))")
+            throw .notALedger(
+                path: path, reason: "version \(header.version) is not supported (this Cohort reads version \(PrivacyLedgerHeader.currentVersion))")
         }
 
         var entries: [PrivacyLedgerEntry] = []

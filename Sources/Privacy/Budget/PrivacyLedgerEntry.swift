@@ -54,7 +54,8 @@ public struct PrivacyLedgerEntry: Sendable, Hashable, Codable {
 
     public var charge: PrivacyCharge {
         // Validated when the entry was made or decoded.
-        PrivacyCharge(study: study, round: round,
-                      mechanism: try! SampledGaussianMechanism(sampleRate: sampleRate, noiseMultiplier: noiseMultiplier, steps: steps))
+        PrivacyCharge(
+            study: study, round: round,
+            mechanism: try! SampledGaussianMechanism(sampleRate: sampleRate, noiseMultiplier: noiseMultiplier, steps: steps))
     }
 }

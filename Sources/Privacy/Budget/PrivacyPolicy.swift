@@ -25,8 +25,9 @@ public struct PrivacyPolicy: Sendable, Hashable, Codable {
     /// the snake_case file format.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        try self.init(maxEpsilon: container.decode(Double.self, forKey: .maxEpsilon),
-                      delta: container.decode(Double.self, forKey: .delta))
+        try self.init(
+            maxEpsilon: container.decode(Double.self, forKey: .maxEpsilon),
+            delta: container.decode(Double.self, forKey: .delta))
     }
 
     /// A policy from the JSON file format (snake_case keys; other keys are ignored).

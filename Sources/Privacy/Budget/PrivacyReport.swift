@@ -30,8 +30,9 @@ public struct PrivacyReport: Sendable, Hashable, Codable {
         delta = policy.delta
         maxEpsilon = policy.maxEpsilon
         rounds = zip(entries, cumulative).map { entry, spent in
-            Round(study: entry.study, round: entry.round, sampleRate: entry.sampleRate, noiseMultiplier: entry.noiseMultiplier,
-                  steps: entry.steps, epsilon: spent.epsilon, order: spent.order)
+            Round(
+                study: entry.study, round: entry.round, sampleRate: entry.sampleRate, noiseMultiplier: entry.noiseMultiplier,
+                steps: entry.steps, epsilon: spent.epsilon, order: spent.order)
         }
         epsilon = cumulative.last?.epsilon ?? 0
         remainingEpsilon = max(0, policy.maxEpsilon - epsilon)

@@ -19,8 +19,10 @@ public struct SpendDecision: Sendable, Hashable {
     /// the remaining budget, or nil when nothing fits (the budget is spent).
     public let noiseMultiplierThatFits: Double?
 
-    init(site: SiteID, charge: PrivacyCharge, policy: PrivacyPolicy, before: PrivacySpent, after: PrivacySpent,
-         noiseMultiplierThatFits: Double?) {
+    init(
+        site: SiteID, charge: PrivacyCharge, policy: PrivacyPolicy, before: PrivacySpent, after: PrivacySpent,
+        noiseMultiplierThatFits: Double?
+    ) {
         isAllowed = after.epsilon <= policy.maxEpsilon
         self.site = site
         self.charge = charge
@@ -41,7 +43,8 @@ public struct SpendDecision: Sendable, Hashable {
     /// For the site's operator: the mechanism, the budget, and what would make the round fit.
     public var operatorMessage: String {
         let mechanism = charge.mechanism
-        let run = "\(roundName) (sample rate \(Self.format(mechanism.sampleRate)), noise multiplier \(Self.format(mechanism.noiseMultiplier)), \(mechanism.steps) steps)"
+        let run =
+            "\(roundName) (sample rate \(Self.format(mechanism.sampleRate)), noise multiplier \(Self.format(mechanism.noiseMultiplier)), \(mechanism.steps) steps)"
         let change = "takes epsilon from \(Self.format(before.epsilon)) to \(Self.format(after.epsilon)) at delta \(Self.format(policy.delta))"
         if isAllowed {
             return "\(run) allowed: it \(change), within the policy's \(Self.format(policy.maxEpsilon))"
@@ -54,7 +57,8 @@ public struct SpendDecision: Sendable, Hashable {
         if let sigma = noiseMultiplierThatFits {
             return "a noise multiplier of at least \(Self.format(sigma)) would fit, or raise max_epsilon in the site's policy if its governance allows"
         }
-        return "no noise multiplier fits the \(Self.format(max(0, policy.maxEpsilon - before.epsilon))) left; the site's budget is spent unless its governance raises max_epsilon"
+        return
+            "no noise multiplier fits the \(Self.format(max(0, policy.maxEpsilon - before.epsilon))) left; the site's budget is spent unless its governance raises max_epsilon"
     }
 
     var roundName: String { "round \(charge.round) of study '\(charge.study)'" }

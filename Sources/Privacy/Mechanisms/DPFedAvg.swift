@@ -1,5 +1,5 @@
-import Foundation
 import Federation
+import Foundation
 import Learning
 
 /// DP-FedAvg with adaptive clipping (McMahan et al. 2018; Andrew, Thakkar, McMahan &
@@ -32,9 +32,11 @@ public struct DPFedAvg: AggregationRule {
     public let noiseSource: NoiseSource
     private var round = 0
 
-    public init(noiseMultiplier: Double, initialClipNorm: Double = 0.1, targetQuantile: Double = 0.5,
-                clipLearningRate: Double = 0.2, adaptive: Bool = true, expectedUpdates: Int, seed: UInt64,
-                noise: NoiseSource = .secure) throws(AggregationRuleError) {
+    public init(
+        noiseMultiplier: Double, initialClipNorm: Double = 0.1, targetQuantile: Double = 0.5,
+        clipLearningRate: Double = 0.2, adaptive: Bool = true, expectedUpdates: Int, seed: UInt64,
+        noise: NoiseSource = .secure
+    ) throws(AggregationRuleError) {
         guard noiseMultiplier >= 0, noiseMultiplier.isFinite else { throw .invalid("DP-FedAvg needs a noise multiplier >= 0, got \(noiseMultiplier)") }
         guard initialClipNorm > 0, initialClipNorm.isFinite else { throw .invalid("DP-FedAvg needs a positive clipping norm, got \(initialClipNorm)") }
         guard targetQuantile > 0, targetQuantile < 1 else { throw .invalid("the target quantile must be in (0, 1), got \(targetQuantile)") }
@@ -49,7 +51,9 @@ public struct DPFedAvg: AggregationRule {
         self.seed = seed
         noiseSource = noise
         if adaptive && noiseMultiplier > 0 && noiseMultiplier >= 2 * countNoise {
-            throw .invalid("noise multiplier \(noiseMultiplier) is too large to split with the clip-count noise \(countNoise) (needs z < 2 sigma_b); lower it or use more sites per round")
+            throw .invalid(
+                "noise multiplier \(noiseMultiplier) is too large to split with the clip-count noise \(countNoise) (needs z < 2 sigma_b); lower it or use more sites per round"
+            )
         }
     }
 
@@ -75,9 +79,10 @@ public struct DPFedAvg: AggregationRule {
     }
 
     public func makeAggregator(for context: RoundContext) throws -> any RoundAggregator {
-        Aggregator(count: context.globalParameters.count, clipNorm: clipNorm, updateNoise: updateNoiseMultiplier,
-                   countNoise: adaptive && noiseMultiplier > 0 ? countNoise : 0,
-                   noise: noise(forRound: context.round))
+        Aggregator(
+            count: context.globalParameters.count, clipNorm: clipNorm, updateNoise: updateNoiseMultiplier,
+            countNoise: adaptive && noiseMultiplier > 0 ? countNoise : 0,
+            noise: noise(forRound: context.round))
     }
 
     /// The draws of one round's noisy sum and count.
@@ -130,8 +135,9 @@ public struct DPFedAvg: AggregationRule {
             }
             let scale = Float(1 / m)
             for i in total.indices { total[i] *= scale }
-            var aggregate = RoundAggregate(meanDelta: total, contributors: contributors, totalSamples: samples,
-                                           meanTrainingLoss: lossSum / Double(max(samples, 1)))
+            var aggregate = RoundAggregate(
+                meanDelta: total, contributors: contributors, totalSamples: samples,
+                meanTrainingLoss: lossSum / Double(max(samples, 1)))
             let noisyCount = Double(unclipped) + (countNoise > 0 ? noise.gaussian(deviation: countNoise) : 0)
             aggregate.unclippedFraction = noisyCount / m
             return aggregate

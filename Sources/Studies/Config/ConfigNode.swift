@@ -74,7 +74,9 @@ public struct ConfigNode: @unchecked Sendable {  // Yams nodes are immutable val
     }
 
     public func int(in range: ClosedRange<Int>? = nil) throws -> Int {
-        guard let value = node.int else { throw ConfigError("\(location): '\(key)' must be a whole number, got '\(node.scalar?.string ?? "a list or mapping")'") }
+        guard let value = node.int else {
+            throw ConfigError("\(location): '\(key)' must be a whole number, got '\(node.scalar?.string ?? "a list or mapping")'")
+        }
         if let range, !range.contains(value) {
             throw ConfigError("\(location): '\(key)' must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
         }
@@ -82,7 +84,9 @@ public struct ConfigNode: @unchecked Sendable {  // Yams nodes are immutable val
     }
 
     public func double(minimum: Double? = nil, maximum: Double? = nil) throws -> Double {
-        guard let value = node.float, value.isFinite else { throw ConfigError("\(location): '\(key)' must be a number, got '\(node.scalar?.string ?? "a list or mapping")'") }
+        guard let value = node.float, value.isFinite else {
+            throw ConfigError("\(location): '\(key)' must be a number, got '\(node.scalar?.string ?? "a list or mapping")'")
+        }
         if let minimum, value < minimum { throw ConfigError("\(location): '\(key)' must be at least \(minimum), got \(value)") }
         if let maximum, value > maximum { throw ConfigError("\(location): '\(key)' must be at most \(maximum), got \(value)") }
         return value
@@ -99,7 +103,9 @@ public struct ConfigNode: @unchecked Sendable {  // Yams nodes are immutable val
     }
 
     public func bool() throws -> Bool {
-        guard let value = node.bool else { throw ConfigError("\(location): '\(key)' must be true or false, got '\(node.scalar?.string ?? "a list or mapping")'") }
+        guard let value = node.bool else {
+            throw ConfigError("\(location): '\(key)' must be true or false, got '\(node.scalar?.string ?? "a list or mapping")'")
+        }
         return value
     }
 

@@ -5,7 +5,8 @@ public enum Naming {
 
     public static func isValid(_ name: String) -> Bool {
         guard (1...64).contains(name.count), let first = name.unicodeScalars.first,
-              isLowerAlphanumeric(first) else { return false }
+            isLowerAlphanumeric(first)
+        else { return false }
         return name.unicodeScalars.allSatisfy { isLowerAlphanumeric($0) || $0 == "-" || $0 == "_" || $0 == "." }
     }
 

@@ -17,18 +17,21 @@ extension ResolvedStudy {
         if let local = localPrivacy {
             switch local.noise {
             case .multiplier(let sigma):
-                privacy = PlanPrivacy(clipNorm: TrainingPlan.decimal(local.clipNorm), noiseMultiplier: sigma,
-                                      expectedBatchSize: local.expectedBatchSize, delta: local.delta)
+                privacy = PlanPrivacy(
+                    clipNorm: TrainingPlan.decimal(local.clipNorm), noiseMultiplier: sigma,
+                    expectedBatchSize: local.expectedBatchSize, delta: local.delta)
             case .targetEpsilon(let epsilon, _):
-                privacy = PlanPrivacy(clipNorm: TrainingPlan.decimal(local.clipNorm), targetEpsilon: epsilon,
-                                      expectedBatchSize: local.expectedBatchSize, delta: local.delta)
+                privacy = PlanPrivacy(
+                    clipNorm: TrainingPlan.decimal(local.clipNorm), targetEpsilon: epsilon,
+                    expectedBatchSize: local.expectedBatchSize, delta: local.delta)
             }
         }
-        return TrainingPlan(study: id, model: model.description, parameterCount: try initialModel().parameterCount,
-                            strategy: strategyName, strategyParameters: strategyParameters, aggregation: ruleName,
-                            rounds: rounds, localSteps: localSteps, batchSize: batchSize, optimizer: optimizerName,
-                            learningRate: TrainingPlan.decimal(optimizer.learningRate),
-                            optimizerParameters: momentum == 0 ? [:] : ["momentum": TrainingPlan.decimal(momentum)],
-                            privacy: privacy, secureAggregation: secureAggregation, schemaHash: schemaHash)
+        return TrainingPlan(
+            study: id, model: model.description, parameterCount: try initialModel().parameterCount,
+            strategy: strategyName, strategyParameters: strategyParameters, aggregation: ruleName,
+            rounds: rounds, localSteps: localSteps, batchSize: batchSize, optimizer: optimizerName,
+            learningRate: TrainingPlan.decimal(optimizer.learningRate),
+            optimizerParameters: momentum == 0 ? [:] : ["momentum": TrainingPlan.decimal(momentum)],
+            privacy: privacy, secureAggregation: secureAggregation, schemaHash: schemaHash)
     }
 }

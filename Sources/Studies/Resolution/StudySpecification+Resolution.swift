@@ -42,16 +42,22 @@ extension StudySpecification {
             }
             if let strategyParameters {
                 guard case .algorithm(let name, _, let rounds, let seed) = spec, let algorithm = AlgorithmRegistry.algorithm(named: name) else {
-                    throw StudyError("strategy_parameters", "strategy_parameters applies to \(AlgorithmRegistry.all.filter { !$0.defaultParameters.isEmpty }.map { $0.algorithmName }.joined(separator: ", ")), not \(strategyName)")
+                    throw StudyError(
+                        "strategy_parameters",
+                        "strategy_parameters applies to \(AlgorithmRegistry.all.filter { !$0.defaultParameters.isEmpty }.map { $0.algorithmName }.joined(separator: ", ")), not \(strategyName)"
+                    )
                 }
                 if let unknown = strategyParameters.keys.sorted().first(where: { algorithm.defaultParameters[$0] == nil }) {
-                    throw StudyError("strategy_parameters", "\(name) has no setting '\(unknown)' (it has \(algorithm.defaultParameters.keys.sorted().joined(separator: ", ")))")
+                    throw StudyError(
+                        "strategy_parameters",
+                        "\(name) has no setting '\(unknown)' (it has \(algorithm.defaultParameters.keys.sorted().joined(separator: ", ")))")
                 }
                 spec = .algorithm(name: name, parameters: strategyParameters, rounds: rounds, seed: seed)
             }
             mode = .federated(spec)
         }
-        if runtime == .deployment, case .federated = mode {} else if runtime == .deployment {
+        if runtime == .deployment, case .federated = mode {
+        } else if runtime == .deployment {
             throw StudyError("strategy", "strategy '\(strategyName)' is a baseline that needs all data in one place, not a federated study")
         }
         let isBaseline: Bool = if case .federated = mode { false } else { true }
@@ -82,7 +88,8 @@ extension StudySpecification {
         if let minSites { try Self.require(minSites, in: 1...StudyLimits.sites, "min_sites") }
         let deadline = roundDeadlineSeconds ?? Self.defaultDeadlineSeconds
         guard deadline >= 0.01, deadline <= StudyLimits.roundDeadlineSeconds else {
-            throw StudyError("round_deadline_seconds", "round_deadline_seconds must be between 0.01 and \(Int(StudyLimits.roundDeadlineSeconds)) (a year), got \(deadline)")
+            throw StudyError(
+                "round_deadline_seconds", "round_deadline_seconds must be between 0.01 and \(Int(StudyLimits.roundDeadlineSeconds)) (a year), got \(deadline)")
         }
 
         let learningRate: Float
@@ -141,7 +148,10 @@ extension StudySpecification {
         }
         let reproducible = reproducibleNoise ?? false
         if reproducible && runtime == .deployment {
-            throw StudyError("reproducible_noise", "reproducible_noise draws DP noise from the study seed, which the coordinator knows and sends to every site: it is for simulation only; remove it")
+            throw StudyError(
+                "reproducible_noise",
+                "reproducible_noise draws DP noise from the study seed, which the coordinator knows and sends to every site: it is for simulation only; remove it"
+            )
         }
 
         // Defences.
@@ -177,7 +187,10 @@ extension StudySpecification {
         case "krum", "multi-krum":
             let tolerated = byzantine ?? max(0, (minimum - 3) / 2)
             guard 2 * tolerated + 3 <= minimum else {
-                throw StudyError("byzantine", "strategy \(ruleName) with f = \(tolerated) needs at least \(2 * tolerated + 3) sites per round (2f + 3), the study has \(minimum): lower byzantine")
+                throw StudyError(
+                    "byzantine",
+                    "strategy \(ruleName) with f = \(tolerated) needs at least \(2 * tolerated + 3) sites per round (2f + 3), the study has \(minimum): lower byzantine"
+                )
             }
             if ruleName == "krum" {
                 ruleSpec.kind = .krum(f: tolerated)
@@ -189,7 +202,10 @@ extension StudySpecification {
         case "bulyan":
             let tolerated = byzantine ?? max(0, (minimum - 3) / 4)
             guard 4 * tolerated + 3 <= minimum else {
-                throw StudyError("byzantine", "strategy bulyan with f = \(tolerated) needs at least \(4 * tolerated + 3) sites per round (4f + 3), the study has \(minimum): lower byzantine")
+                throw StudyError(
+                    "byzantine",
+                    "strategy bulyan with f = \(tolerated) needs at least \(4 * tolerated + 3) sites per round (4f + 3), the study has \(minimum): lower byzantine"
+                )
             }
             ruleSpec.kind = .bulyan(f: tolerated)
         case "fltrust":
@@ -238,7 +254,9 @@ extension StudySpecification {
         }
         let benchmark = dataset ?? .heartDisease
         if runtime == .deployment && !benchmark.deploys {
-            throw StudyError("dataset", "dataset \(benchmark.rawValue) is partitioned by the simulator; deployed sites bring their own data (use heart-disease or a prepared study)")
+            throw StudyError(
+                "dataset",
+                "dataset \(benchmark.rawValue) is partitioned by the simulator; deployed sites bring their own data (use heart-disease or a prepared study)")
         }
         return .benchmark(benchmark)
     }
@@ -314,14 +332,16 @@ extension ResolvedStudy {
         do { strategy = try spec.makeStrategy() } catch { throw StudyError("strategy_parameters", "\(error)") }
         let rule: any AggregationRule
         // FLTrust's root data stays with the coordinator; one blank row stands in for the check.
-        let standIn = Dataset(features: [Float](repeating: 0, count: exampleShape.dimensions.reduce(1, *)), labels: [0],
-                              exampleShape: exampleShape, task: task)
+        let standIn = Dataset(
+            features: [Float](repeating: 0, count: exampleShape.dimensions.reduce(1, *)), labels: [0],
+            exampleShape: exampleShape, task: task)
         do { rule = try makeRule(rootData: needsRootData ? standIn : nil) } catch {
             throw StudyError(nil, "\(error)")
         }
         do {
-            try StudyCompatibility.check(strategy: strategy, rule: rule, monitoring: monitor != nil,
-                                         secureAggregation: secureAggregation, minimumSites: configuration.selection.minimumSites)
+            try StudyCompatibility.check(
+                strategy: strategy, rule: rule, monitoring: monitor != nil,
+                secureAggregation: secureAggregation, minimumSites: configuration.selection.minimumSites)
         } catch {
             throw StudyError(nil, error.description)
         }

@@ -15,8 +15,9 @@ extension ResolvedStudy {
     public func makeRule(rootData: Dataset? = nil) throws -> any AggregationRule {
         if let z = centralNoise {
             // Under secure aggregation the sites clip and the clipping count stays secret: fixed clip norm.
-            return try DPFedAvg(noiseMultiplier: z, adaptive: !secureAggregation,
-                                expectedUpdates: configuration.selection.minimumSites, seed: seed, noise: noiseSource)
+            return try DPFedAvg(
+                noiseMultiplier: z, adaptive: !secureAggregation,
+                expectedUpdates: configuration.selection.minimumSites, seed: seed, noise: noiseSource)
         }
         return try rule.makeRule(rootData: rootData, model: model, seed: seed)
     }

@@ -35,7 +35,8 @@ extension StudySpecification {
         case .dataset:
             let name = try value.string()
             guard let benchmark = BenchmarkDataset(rawValue: name.lowercased()) else {
-                throw ConfigError("\(value.location): 'dataset' must be one of \(BenchmarkDataset.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
+                throw ConfigError(
+                    "\(value.location): 'dataset' must be one of \(BenchmarkDataset.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
             }
             dataset = benchmark
         case .study: study = try value.string()
@@ -85,7 +86,8 @@ extension ConfigNode {
     /// The `study:` mapping of a coordinator config, or nil if this document is a study itself.
     fileprivate func studyBlock() throws -> ConfigNode? {
         guard let mapping = node.mapping, mapping.keys.contains(where: { $0.string == "study" }),
-              let value = mapping["study"], value.mapping != nil else { return nil }
+            let value = mapping["study"], value.mapping != nil
+        else { return nil }
         return ConfigNode(node: value, file: file, key: "study")
     }
 

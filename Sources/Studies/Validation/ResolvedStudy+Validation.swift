@@ -13,7 +13,8 @@ extension ResolvedStudy {
         if let names {
             attributes = try names.map { (name: String) throws(StudyError) -> PatientAttribute in
                 guard let attribute = PatientAttribute(rawValue: name.lowercased()) else {
-                    throw StudyError("validation_subgroups", "unknown patient attribute '\(name)': use \(PatientAttribute.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw StudyError(
+                        "validation_subgroups", "unknown patient attribute '\(name)': use \(PatientAttribute.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 return attribute
             }

@@ -19,7 +19,9 @@ public struct AuditSettings: Sendable, Hashable {
         self.directory = try directory.path()
         self.key = try key.path()
         if self.key.deletingLastPathComponent().standardizedFileURL.path == self.directory.standardizedFileURL.path {
-            throw ConfigError("\(key.location): '\(node.key).key' is inside the trail's folder; keep the signing key elsewhere (e.g. keys/audit.key) so whoever can rewrite the trail cannot also re-sign it")
+            throw ConfigError(
+                "\(key.location): '\(node.key).key' is inside the trail's folder; keep the signing key elsewhere (e.g. keys/audit.key) so whoever can rewrite the trail cannot also re-sign it"
+            )
         }
     }
 
@@ -39,7 +41,8 @@ public struct GovernanceSettings: Sendable, Hashable {
     init(_ node: ConfigNode) throws {
         let fields = try node.mapping(allowed: ["directory", "steward_key"])
         guard let directory = fields["directory"], let key = fields["steward_key"] else {
-            throw ConfigError("\(node.location): 'policy' needs 'directory' (site-policy.yaml and approvals.jsonl) and 'steward_key' (the data steward's public key)")
+            throw ConfigError(
+                "\(node.location): 'policy' needs 'directory' (site-policy.yaml and approvals.jsonl) and 'steward_key' (the data steward's public key)")
         }
         self.directory = try directory.path()
         stewardKey = try key.path()

@@ -31,10 +31,12 @@ public struct CoordinatorConfig: Sendable {
         RevocationMemory(file: database.deletingPathExtension().appendingPathExtension("revocation-sequence"))
     }
 
-    public static let keys = ["listen", "certificate", "key", "ca", "revocations", "database", "study",
-                              "heartbeat_seconds", "missed_heartbeats", "chunk_bytes", "max_update_bytes", "site_wait_seconds",
-                              "rejoin_grace_seconds", "keep_checkpoints", "vector_lane", "audit",
-                              "handshake_timeout_seconds", "max_unauthenticated_connections", "max_unauthenticated_per_address"]
+    public static let keys = [
+        "listen", "certificate", "key", "ca", "revocations", "database", "study",
+        "heartbeat_seconds", "missed_heartbeats", "chunk_bytes", "max_update_bytes", "site_wait_seconds",
+        "rejoin_grace_seconds", "keep_checkpoints", "vector_lane", "audit",
+        "handshake_timeout_seconds", "max_unauthenticated_connections", "max_unauthenticated_per_address"
+    ]
 
     public static func load(_ url: URL) throws -> CoordinatorConfig {
         let document = try ConfigNode.load(url)

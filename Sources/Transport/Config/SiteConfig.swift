@@ -48,7 +48,9 @@ public struct SiteConfig: Sendable {
         if let reconnect = fields["reconnect"] {
             let values = try reconnect.mapping(allowed: ["initial_seconds", "max_seconds"])
             config.reconnectInitialSeconds = try values["initial_seconds"]?.seconds(minimum: 0.01) ?? config.reconnectInitialSeconds
-            config.reconnectMaximumSeconds = try values["max_seconds"]?.seconds(minimum: config.reconnectInitialSeconds) ?? max(config.reconnectMaximumSeconds, config.reconnectInitialSeconds)
+            config.reconnectMaximumSeconds =
+                try values["max_seconds"]?.seconds(minimum: config.reconnectInitialSeconds)
+                ?? max(config.reconnectMaximumSeconds, config.reconnectInitialSeconds)
         }
         if let privacy = fields["privacy"] {
             let values = try privacy.mapping(allowed: ["max_epsilon", "delta"])

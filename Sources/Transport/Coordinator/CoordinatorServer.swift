@@ -1,10 +1,12 @@
 import Federation
 import Foundation
 import GRPCCore
+import GRPCNIOTransportCore
 import GRPCNIOTransportHTTP2
 import NIOCore
 import NIOSSL
 import Studies
+import Synchronization
 import X509
 
 /// The coordinator's network side: a gRPC server over mutual TLS that only admits sites
@@ -38,9 +40,11 @@ public final class CoordinatorServer: Sendable {
         /// while running); an older list is refused.
         public var revocationMemory: RevocationMemory?
 
-        public init(listen: NetworkAddress, credentials: Credentials, revocations: URL?, limits: ProtocolLimits,
-                    study: StudyDescription, minimumSites: Int, roundDeadlineSeconds: Double, expectedSites: [SiteID]? = nil,
-                    vectorLane: NetworkAddress? = nil, revocationMemory: RevocationMemory? = nil) {
+        public init(
+            listen: NetworkAddress, credentials: Credentials, revocations: URL?, limits: ProtocolLimits,
+            study: StudyDescription, minimumSites: Int, roundDeadlineSeconds: Double, expectedSites: [SiteID]? = nil,
+            vectorLane: NetworkAddress? = nil, revocationMemory: RevocationMemory? = nil
+        ) {
             self.expectedSites = expectedSites
             self.revocationMemory = revocationMemory
             self.vectorLane = vectorLane
@@ -71,24 +75,28 @@ public final class CoordinatorServer: Sendable {
         let consortium = options.credentials.identity.consortium
         if let problem = options.limits.problem() { throw ProvisioningError(problem) }
         guard options.roundDeadlineSeconds > 0, options.roundDeadlineSeconds <= StudyLimits.roundDeadlineSeconds else {
-            throw ProvisioningError("round_deadline_seconds must be between 0 and \(Int(StudyLimits.roundDeadlineSeconds)), got \(options.roundDeadlineSeconds)")
+            throw ProvisioningError(
+                "round_deadline_seconds must be between 0 and \(Int(StudyLimits.roundDeadlineSeconds)), got \(options.roundDeadlineSeconds)")
         }
         guard options.credentials.identity.role == .coordinator else {
             throw ProvisioningError("the coordinator needs the coordinator's certificate; this one is for \(options.credentials.identity)")
         }
-        let revocations = try RevocationWatch(file: options.revocations, authority: options.credentials.authority,
-                                              consortium: consortium, log: log, memory: options.revocationMemory)
-        let admission = SiteAdmission(authority: options.credentials.authority, consortium: consortium,
-                                      revocations: revocations, log: log)
+        let revocations = try RevocationWatch(
+            file: options.revocations, authority: options.credentials.authority,
+            consortium: consortium, log: log, memory: options.revocationMemory)
+        let admission = SiteAdmission(
+            authority: options.credentials.authority, consortium: consortium,
+            revocations: revocations, log: log)
         let authority = try NIOSSLCertificate(bytes: Array(options.credentials.authorityPEM.utf8), format: .pem)
         // One handshake check for both listeners (gRPC and the vector lane).
         let verification = admission.verificationCallback(authority: authority, events: events)
         limits = options.limits
         self.log = log
         switchboard = Switchboard(limits: options.limits, log: log, events: events)
-        transport = GRPCTransport(switchboard: switchboard, study: options.study, limits: options.limits,
-                                  minimumSites: options.minimumSites, expectedSites: options.expectedSites ?? [],
-                                  deadlineSeconds: options.roundDeadlineSeconds, log: log)
+        transport = GRPCTransport(
+            switchboard: switchboard, study: options.study, limits: options.limits,
+            minimumSites: options.minimumSites, expectedSites: options.expectedSites ?? [],
+            deadlineSeconds: options.roundDeadlineSeconds, log: log)
         let security = HTTP2ServerTransport.Posix.TransportSecurity.mTLS(
             certificateChain: [options.credentials.certificateSource], privateKey: options.credentials.keySource
         ) { tls in
@@ -102,17 +110,19 @@ public final class CoordinatorServer: Sendable {
         serverTransport = Self.transport(listen: options.listen, security: security, limits: options.limits, gate: gate)
         let intake = UpdateIntake(switchboard: switchboard, limits: options.limits, log: log)
         if let address = options.vectorLane {
-            lane = try VectorLaneServer(listen: address, credentials: options.credentials,
-                                        verification: verification, gate: gate,
-                                        admission: admission, switchboard: switchboard, intake: intake, limits: options.limits,
-                                        largestUpdate: options.limits.updateByteLimit(parameterCount: options.study.parameterCount, vectors: 3),
-                                        log: log)
+            lane = try VectorLaneServer(
+                listen: address, credentials: options.credentials,
+                verification: verification, gate: gate,
+                admission: admission, switchboard: switchboard, intake: intake, limits: options.limits,
+                largestUpdate: options.limits.updateByteLimit(parameterCount: options.study.parameterCount, vectors: 3),
+                log: log)
         } else {
             lane = nil
         }
-        let service = CoordinatorService(switchboard: switchboard, study: options.study, limits: options.limits,
-                                         consortium: consortium, expectedSites: options.expectedSites.map(Set.init),
-                                         lanePort: lanePort, intake: intake, admission: admission, log: log)
+        let service = CoordinatorService(
+            switchboard: switchboard, study: options.study, limits: options.limits,
+            consortium: consortium, expectedSites: options.expectedSites.map(Set.init),
+            lanePort: lanePort, intake: intake, admission: admission, log: log)
         server = GRPCServer(transport: serverTransport, services: [service])
     }
 
@@ -121,8 +131,10 @@ public final class CoordinatorServer: Sendable {
     /// 100 ms, 78 ms with the larger window). `GRPCLoopback` measures the same transport.
     /// `gate` joins every accepted connection's pipeline through the transport's one hook into
     /// it (`onAcceptTCPConnection`, meant for debugging but the only one there is).
-    package static func transport(listen: NetworkAddress, security: HTTP2ServerTransport.Posix.TransportSecurity,
-                          limits: ProtocolLimits, gate: HandshakeGate? = nil) -> HTTP2ServerTransport.Posix {
+    package static func transport(
+        listen: NetworkAddress, security: HTTP2ServerTransport.Posix.TransportSecurity,
+        limits: ProtocolLimits, gate: HandshakeGate? = nil
+    ) -> HTTP2ServerTransport.Posix {
         HTTP2ServerTransport.Posix(
             address: listen.isIPv6 ? .ipv6(host: listen.host, port: listen.port) : .ipv4(host: listen.host, port: listen.port),
             transportSecurity: security,
@@ -191,6 +203,3 @@ public final class CoordinatorServer: Sendable {
         await task?.value
     }
 }
-
-import Synchronization
-import GRPCNIOTransportCore

@@ -33,7 +33,8 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
 
     private func identify(_ context: ServerContext) async throws -> (site: SiteID, certificate: Certificate) {
         guard let specific = context.transportSpecific as? HTTP2ServerTransport.Posix.Context,
-              let certificate = specific.peerCertificate else {
+            let certificate = specific.peerCertificate
+        else {
             throw RPCError(code: .unauthenticated, message: "a client certificate of the consortium is required")
         }
         guard let site = ParticipantIdentity.site(certifiedBy: certificate, in: consortium) else {
@@ -47,8 +48,10 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
 
     // MARK: Control channel
 
-    func attend(request: RPCAsyncSequence<Cohort_Deployment_V1_SiteMessage, any Error>,
-                response: RPCWriter<Cohort_Deployment_V1_CoordinatorMessage>, context: ServerContext) async throws {
+    func attend(
+        request: RPCAsyncSequence<Cohort_Deployment_V1_SiteMessage, any Error>,
+        response: RPCWriter<Cohort_Deployment_V1_CoordinatorMessage>, context: ServerContext
+    ) async throws {
         let (site, certificate) = try await identify(context)
         if let expectedSites, !expectedSites.contains(site) {
             let reason = "site \(site) is not one of the sites of study '\(study.studyID)'"
@@ -60,7 +63,9 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
             throw RPCError(code: .invalidArgument, message: "the first message on the control channel must be Hello")
         }
         guard hello.protocolVersion >= Self.protocolVersion else {
-            throw RPCError(code: .failedPrecondition, message: "protocol version \(hello.protocolVersion) is not supported; this coordinator speaks \(Self.protocolVersion)")
+            throw RPCError(
+                code: .failedPrecondition,
+                message: "protocol version \(hello.protocolVersion) is not supported; this coordinator speaks \(Self.protocolVersion)")
         }
         let data: DataSummary
         do { data = try hello.data.domain() } catch {
@@ -83,8 +88,12 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         greeting.body = .welcome(welcome)
         continuation.yield(greeting)
         let token = await switchboard.attach(site, data: data, outbound: continuation)
-        log.info("site-connected", ["site": site.name, "peer": context.remotePeer, "agent": hello.agentVersion,
-                                    "train_rows": "\(data.trainingRows)", "test_rows": "\(data.testRows)"])
+        log.info(
+            "site-connected",
+            [
+                "site": site.name, "peer": context.remotePeer, "agent": hello.agentVersion,
+                "train_rows": "\(data.trainingRows)", "test_rows": "\(data.testRows)"
+            ])
         let switchboard = switchboard, admission = admission
         let inbound = Handover(messages)
         var reason = "stream closed"
@@ -120,8 +129,10 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
 
     // MARK: Vectors
 
-    func downloadTask(request: Cohort_Deployment_V1_TaskReference, response: RPCWriter<Cohort_Deployment_V1_VectorChunk>,
-                      context: ServerContext) async throws {
+    func downloadTask(
+        request: Cohort_Deployment_V1_TaskReference, response: RPCWriter<Cohort_Deployment_V1_VectorChunk>,
+        context: ServerContext
+    ) async throws {
         let site = try await caller(context)
         switch await switchboard.payload(request.taskID, for: site) {
         case .failure(let refusal):
@@ -134,8 +145,10 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
 
     // MARK: Answers
 
-    func uploadUpdate(request: RPCAsyncSequence<Cohort_Deployment_V1_UpdatePart, any Error>,
-                      context: ServerContext) async throws -> Cohort_Deployment_V1_Receipt {
+    func uploadUpdate(
+        request: RPCAsyncSequence<Cohort_Deployment_V1_UpdatePart, any Error>,
+        context: ServerContext
+    ) async throws -> Cohort_Deployment_V1_Receipt {
         let site = try await caller(context)
         var parts = request.makeAsyncIterator()
         guard let first = try await parts.next(), case .header(let header) = first.body else {
@@ -153,8 +166,10 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         }
     }
 
-    func answerSecureAggregation(request: RPCAsyncSequence<Cohort_Deployment_V1_SecureAnswerPart, any Error>,
-                                 context: ServerContext) async throws -> Cohort_Deployment_V1_Receipt {
+    func answerSecureAggregation(
+        request: RPCAsyncSequence<Cohort_Deployment_V1_SecureAnswerPart, any Error>,
+        context: ServerContext
+    ) async throws -> Cohort_Deployment_V1_Receipt {
         let site = try await caller(context)
         var parts = request.makeAsyncIterator()
         guard let first = try await parts.next(), case .header(let header) = first.body else {
@@ -177,10 +192,12 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
         do {
             while let part = try await parts.next() {
                 guard case .chunk(let chunk) = part.body, chunk.count <= limits.chunkBytes,
-                      message.count + chunk.count <= totalBytes else {
+                    message.count + chunk.count <= totalBytes
+                else {
                     await switchboard.reject(task.id, reason: "malformed secure-aggregation answer")
-                    return intake.refuse(site, task: task.id, round: task.round,
-                                  .invalid("a secure-aggregation answer holds one header, then at most its announced bytes in chunks of at most \(limits.chunkBytes)"))
+                    return intake.refuse(
+                        site, task: task.id, round: task.round,
+                        .invalid("a secure-aggregation answer holds one header, then at most its announced bytes in chunks of at most \(limits.chunkBytes)"))
                 }
                 message.append(contentsOf: chunk)
             }
@@ -226,7 +243,8 @@ struct CoordinatorService: Cohort_Deployment_V1_Coordinator.SimpleServiceProtoco
             // declared (prepared data declares all its rows as training rows, split at the site).
             let rows = await switchboard.declaration(of: site).map { $0.trainingRows + $0.testRows } ?? 0
             guard metrics.count <= rows else {
-                let reason = "Metrics.count is \(metrics.count), more than the \(rows) rows site \(site) declared when it joined (DataDescription.training_rows + test_rows)"
+                let reason =
+                    "Metrics.count is \(metrics.count), more than the \(rows) rows site \(site) declared when it joined (DataDescription.training_rows + test_rows)"
                 await switchboard.reject(task.id, reason: reason)
                 return intake.refuse(site, task: task.id, round: task.round, .invalid(reason))
             }

@@ -19,8 +19,10 @@ public final class GRPCTransport: Transport, SecureExchanging {
     private let started = Mutex(false)
     /// The round whose training was asked last: secure-aggregation stages belong to it.
 
-    init(switchboard: Switchboard, study: StudyDescription, limits: ProtocolLimits, minimumSites: Int,
-         expectedSites: [SiteID], deadlineSeconds: Double, log: EventLog) {
+    init(
+        switchboard: Switchboard, study: StudyDescription, limits: ProtocolLimits, minimumSites: Int,
+        expectedSites: [SiteID], deadlineSeconds: Double, log: EventLog
+    ) {
         self.expectedSites = expectedSites
         self.switchboard = switchboard
         self.study = study
@@ -69,11 +71,12 @@ public final class GRPCTransport: Transport, SecureExchanging {
             for name in call.vectors.keys.sorted() { vectors.append(TaskVector(kind: name, values: call.vectors[name]!)) }
             instructions.algorithm?.vectors = [:]
         }
-        let answer = try await ask(site, kind: .train, study: request.study, round: request.round,
-                                   parameterCount: request.globalParameters.count, vectors: vectors,
-                                   instructions: instructions, deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)),
-                                   sealed: request.sealed, expectedVectors: request.answerVectors,
-                                   coordinatorTrailHead: request.coordinatorTrailHead)
+        let answer = try await ask(
+            site, kind: .train, study: request.study, round: request.round,
+            parameterCount: request.globalParameters.count, vectors: vectors,
+            instructions: instructions, deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)),
+            sealed: request.sealed, expectedVectors: request.answerVectors,
+            coordinatorTrailHead: request.coordinatorTrailHead)
         guard case .update(let received) = answer else {
             throw SiteError.failed(site, reason: "answered a training task with an evaluation")
         }
@@ -81,10 +84,11 @@ public final class GRPCTransport: Transport, SecureExchanging {
     }
 
     public func evaluate(_ request: EvaluationRequest, at site: SiteID) async throws -> EvaluationReport {
-        let answer = try await ask(site, kind: .evaluate, study: request.study, round: request.round,
-                                   parameterCount: request.globalParameters.count,
-                                   vectors: [TaskVector(kind: .globalParameters, values: request.globalParameters)], instructions: nil,
-                                   deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)), validationBins: request.validationBins)
+        let answer = try await ask(
+            site, kind: .evaluate, study: request.study, round: request.round,
+            parameterCount: request.globalParameters.count,
+            vectors: [TaskVector(kind: .globalParameters, values: request.globalParameters)], instructions: nil,
+            deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)), validationBins: request.validationBins)
         guard case .evaluation(let report) = answer else { throw SiteError.failed(site, reason: "answered an evaluation task with an update") }
         return report
     }
@@ -92,24 +96,30 @@ public final class GRPCTransport: Transport, SecureExchanging {
     /// A secure-aggregation stage as a task the site pulls, like training: the coordinator
     /// still never connects to a site.
     public func exchange(_ message: [UInt8], at site: SiteID, round: Int) async throws -> [UInt8] {
-        let answer = try await ask(site, kind: .secureAggregation, study: study.studyID, round: round,
-                                   parameterCount: 0, vectors: [], instructions: nil,
-                                   deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)), secureMessage: message)
+        let answer = try await ask(
+            site, kind: .secureAggregation, study: study.studyID, round: round,
+            parameterCount: 0, vectors: [], instructions: nil,
+            deadline: ContinuousClock.now.advanced(by: .seconds(deadlineSeconds)), secureMessage: message)
         guard case .secureMessage(let bytes) = answer else {
             throw SiteError.failed(site, reason: "answered a secure-aggregation task with something else")
         }
         return bytes
     }
 
-    private func ask(_ site: SiteID, kind: TaskKind, study: String, round: Int, parameterCount: Int, vectors: [TaskVector],
-                     instructions: TrainingInstructions?, deadline: ContinuousClock.Instant,
-                     sealed: Bool = false, secureMessage: [UInt8] = [], expectedVectors: [VectorDeclaration] = [],
-                     validationBins: Int? = nil, coordinatorTrailHead: TrailHead? = nil) async throws -> TaskAnswer {
-        let checksum = kind == .secureAggregation ? 0
+    private func ask(
+        _ site: SiteID, kind: TaskKind, study: String, round: Int, parameterCount: Int, vectors: [TaskVector],
+        instructions: TrainingInstructions?, deadline: ContinuousClock.Instant,
+        sealed: Bool = false, secureMessage: [UInt8] = [], expectedVectors: [VectorDeclaration] = [],
+        validationBins: Int? = nil, coordinatorTrailHead: TrailHead? = nil
+    ) async throws -> TaskAnswer {
+        let checksum =
+            kind == .secureAggregation
+            ? 0
             : await checksums.checksum(of: vectors.map(\.values), study: study, round: round, kind: kind)
-        var offered = OpenTask(id: TaskIdentifier.make(), site: site, kind: kind, study: study, round: round,
-                               parameterCount: parameterCount, vectors: vectors, checksum: checksum, instructions: instructions,
-                               deadline: deadline)
+        var offered = OpenTask(
+            id: TaskIdentifier.make(), site: site, kind: kind, study: study, round: round,
+            parameterCount: parameterCount, vectors: vectors, checksum: checksum, instructions: instructions,
+            deadline: deadline)
         offered.sealed = sealed
         offered.secureMessage = secureMessage
         offered.expectedVectors = expectedVectors

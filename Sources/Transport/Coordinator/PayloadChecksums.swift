@@ -16,9 +16,10 @@ actor PayloadChecksums {
     private var entries: [Key: Task<UInt64, Never>] = [:]
 
     func checksum(of vectors: [[Float]], study: String, round: Int, kind: TaskKind) async -> UInt64 {
-        let key = Key(study: study, round: round, evaluation: kind == .evaluate,
-                      addresses: vectors.map { $0.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) } },
-                      counts: vectors.map(\.count))
+        let key = Key(
+            study: study, round: round, evaluation: kind == .evaluate,
+            addresses: vectors.map { $0.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) } },
+            counts: vectors.map(\.count))
         if let work = entries[key] { return await work.value }
         entries = entries.filter { $0.key.study == study && $0.key.round == round }
         let work = Task.detached { ValuesChecksum.of(vectors) }

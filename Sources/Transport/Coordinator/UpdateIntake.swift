@@ -15,8 +15,10 @@ struct UpdateIntake: Sendable {
 
     /// `readChunks` feeds the update's values into the assembler until its end; an
     /// `AnswerRefusal` it throws is the site's fault, anything else a broken transfer.
-    func accept(_ header: Cohort_Deployment_V1_UpdateHeader, from site: SiteID, via path: VectorPath,
-                readChunks: (inout VectorAssembler) async throws -> Void) async -> Cohort_Deployment_V1_Receipt {
+    func accept(
+        _ header: Cohort_Deployment_V1_UpdateHeader, from site: SiteID, via path: VectorPath,
+        readChunks: (inout VectorAssembler) async throws -> Void
+    ) async -> Cohort_Deployment_V1_Receipt {
         let task: OpenTask
         switch await switchboard.claim(header.taskID, by: site, kind: .train) {
         case .failure(let refusal): return refuse(site, task: header.taskID, round: Int(header.round), refusal)
@@ -29,9 +31,13 @@ struct UpdateIntake: Sendable {
                 return refuse(site, task: task.id, round: task.round, closed)
             }
             if let verdict { return refuse(site, task: task.id, round: task.round, .invalid(verdict.description)) }
-            log.info("update-received", ["site": site.name, "round": "\(task.round)", "task": task.id,
-                                         "values": "\(header.parameterCount)", "samples": "\(update.header.sampleCount)",
-                                         "spooled": "\(update.vectors.isSpooled)", "via": path.rawValue])
+            log.info(
+                "update-received",
+                [
+                    "site": site.name, "round": "\(task.round)", "task": task.id,
+                    "values": "\(header.parameterCount)", "samples": "\(update.header.sampleCount)",
+                    "spooled": "\(update.vectors.isSpooled)", "via": path.rawValue
+                ])
             return Self.receipt(accepted: true, reason: "")
         } catch {
             switch error {
@@ -41,8 +47,12 @@ struct UpdateIntake: Sendable {
             case .unstored:
                 // The coordinator's own failure (a full or unwritable disk): the operator must
                 // act, and the round does not wait for a resend that would fail the same way.
-                log.error("update-not-stored", ["site": site.name, "round": "\(task.round)", "task": task.id, "reason": error.description,
-                                                "spool_directory": spoolDirectory.path])
+                log.error(
+                    "update-not-stored",
+                    [
+                        "site": site.name, "round": "\(task.round)", "task": task.id, "reason": error.description,
+                        "spool_directory": spoolDirectory.path
+                    ])
                 await switchboard.abandon(task.id, reason: error.description)
             default:
                 // A definite refusal: the round does not wait for this site any longer.
@@ -54,8 +64,10 @@ struct UpdateIntake: Sendable {
 
     /// Reads the update's chunks into place, checking its header against the task; returns it
     /// with what `UpdateCheck` will say of it (nil: nothing).
-    private func receive(_ header: Cohort_Deployment_V1_UpdateHeader, for task: OpenTask, from site: SiteID,
-                         readChunks: (inout VectorAssembler) async throws -> Void) async throws(AnswerRefusal) -> (ReceivedUpdate, UpdateRejection?) {
+    private func receive(
+        _ header: Cohort_Deployment_V1_UpdateHeader, for task: OpenTask, from site: SiteID,
+        readChunks: (inout VectorAssembler) async throws -> Void
+    ) async throws(AnswerRefusal) -> (ReceivedUpdate, UpdateRejection?) {
         guard header.study == task.study, Int(header.round) == task.round else {
             throw .invalid("stale: the update is for study '\(header.study)' round \(header.round), the task for '\(task.study)' round \(task.round)")
         }
@@ -63,13 +75,16 @@ struct UpdateIntake: Sendable {
         if task.sealed {
             // Secure aggregation: the update stays at the site; only its header comes.
             guard header.parameterCount == 0, header.vectors.isEmpty, !header.includesControlDelta, !header.includesMask else {
-                throw .invalid("the round uses secure aggregation: a sealed answer carries no values, this one announces \(header.parameterCount) (it was discarded)")
+                throw .invalid(
+                    "the round uses secure aggregation: a sealed answer carries no values, this one announces \(header.parameterCount) (it was discarded)")
             }
         } else if header.parameterCount != UInt64(task.parameterCount) {
             throw .invalid("wrong shape: the update has \(header.parameterCount) values, the model \(task.parameterCount)")
         }
         guard !header.includesControlDelta, !header.includesMask else {
-            throw .invalid("the update uses the retired includes_control_delta/includes_mask fields; this coordinator reads the vectors an update declares in UpdateHeader.vectors (upgrade the site)")
+            throw .invalid(
+                "the update uses the retired includes_control_delta/includes_mask fields; this coordinator reads the vectors an update declares in UpdateHeader.vectors (upgrade the site)"
+            )
         }
         var expected = task.sealed ? [] : [VectorAssembler.Expected(kind: .delta, count: task.parameterCount)]
         for vector in header.vectors {
@@ -102,21 +117,26 @@ struct UpdateIntake: Sendable {
             throw .interrupted("the upload broke off: \(error)")
         }
         let vectors = try assembler.complete(checksum: header.payloadChecksum)
-        var update = SiteUpdate(study: header.study, site: site, round: Int(header.round), delta: [],
-                                sampleCount: sampleCount, training: training)
+        var update = SiteUpdate(
+            study: header.study, site: site, round: Int(header.round), delta: [],
+            sampleCount: sampleCount, training: training)
         update.privacy = privacy
         if header.hasCumulativeEpsilon { update.cumulativeEpsilon = header.cumulativeEpsilon }
         if header.hasTrailHead {
             do { update.trailHead = try header.trailHead.domain(field: "UpdateHeader.trail_head") } catch { throw .invalid("\(error)") }
         }
-        return (ReceivedUpdate(header: update, vectors: vectors),
-                task.sealed ? nil : Self.verdict(update, announced: expected.map(\.kind), expected: task.expectedVectors, seen: assembler))
+        return (
+            ReceivedUpdate(header: update, vectors: vectors),
+            task.sealed ? nil : Self.verdict(update, announced: expected.map(\.kind), expected: task.expectedVectors, seen: assembler)
+        )
     }
 
     /// What Federation's `UpdateCheck` will say of the update, in its order, from what was seen
     /// while receiving (so the receipt says it without reading a spooled update back).
-    static func verdict(_ update: SiteUpdate, announced: [VectorName], expected: [VectorDeclaration],
-                        seen assembler: VectorAssembler) -> UpdateRejection? {
+    static func verdict(
+        _ update: SiteUpdate, announced: [VectorName], expected: [VectorDeclaration],
+        seen assembler: VectorAssembler
+    ) -> UpdateRejection? {
         if update.sampleCount <= 0 { return .noSamples }
         if let index = assembler.firstNonFinite[.delta] { return .nonFinite(index: index) }
         if let undeclared = announced.first(where: { name in name != .delta && !expected.contains { $0.name == name } }) {
@@ -140,7 +160,8 @@ struct UpdateIntake: Sendable {
     /// training rows the site declared when it joined: a count is the update's weight in the
     /// mean, so an inflated one would let a site outweigh every other.
     private func counts(of header: Cohort_Deployment_V1_UpdateHeader, from site: SiteID)
-        async throws(AnswerRefusal) -> (samples: Int, training: TrainingSummary, privacy: PrivacySpend?) {
+        async throws(AnswerRefusal) -> (samples: Int, training: TrainingSummary, privacy: PrivacySpend?)
+    {
         let samples: Int, training: TrainingSummary, privacy: PrivacySpend?
         do throws(WireInteger.OutOfRange) {
             samples = try WireInteger.count(header.sampleCount, field: "UpdateHeader.sample_count")
@@ -153,7 +174,9 @@ struct UpdateIntake: Sendable {
             throw .invalid("site \(site) declared no training rows (its Hello); an update's weight cannot be bounded")
         }
         guard samples <= declared else {
-            throw .invalid("UpdateHeader.sample_count is \(samples), more than the \(declared) training rows site \(site) declared when it joined (DataDescription.training_rows)")
+            throw .invalid(
+                "UpdateHeader.sample_count is \(samples), more than the \(declared) training rows site \(site) declared when it joined (DataDescription.training_rows)"
+            )
         }
         return (samples, training, privacy)
     }

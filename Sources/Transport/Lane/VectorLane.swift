@@ -21,8 +21,10 @@ final class VectorLane {
 
     /// Connects to the lane at `address` and runs `body` with it, closing it after; with no
     /// address (the coordinator has no lane) `body` gets nil.
-    static func with<Result>(_ address: NetworkAddress?, credentials: Credentials,
-                             _ body: (VectorLane?) async throws -> Result) async throws -> Result {
+    static func with<Result>(
+        _ address: NetworkAddress?, credentials: Credentials,
+        _ body: (VectorLane?) async throws -> Result
+    ) async throws -> Result {
         guard let address else { return try await body(nil) }
         let context = try NIOSSLContext(configuration: credentials.nioConfiguration(asServer: false, verifyingHostname: true))
         // A literal address is checked against the certificate's IP entries, a name against its DNS entries.
@@ -41,8 +43,9 @@ final class VectorLane {
             throw LaneError("cannot reach the coordinator's vector lane at \(address): \(error)")
         }
         return try await channel.executeThenClose { inbound, _ in
-            let lane = VectorLane(frames: LaneFrameReader(inbound.makeAsyncIterator(), maxValuesBytes: ProtocolLimits.largestChunk),
-                                  outbound: LaneWriter(channel.channel, windowBytes: writeWindowBytes))
+            let lane = VectorLane(
+                frames: LaneFrameReader(inbound.makeAsyncIterator(), maxValuesBytes: ProtocolLimits.largestChunk),
+                outbound: LaneWriter(channel.channel, windowBytes: writeWindowBytes))
             return try await body(lane)
         }
     }

@@ -39,9 +39,11 @@ final class VectorLaneServer: Sendable {
     /// without closing it) and is closed: a site cannot pile up connections.
     private let current = Mutex<[SiteID: any Channel]>([:])
 
-    init(listen: NetworkAddress, credentials: Credentials,
-         verification: @escaping @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void,
-         gate: HandshakeGate, admission: SiteAdmission, switchboard: Switchboard, intake: UpdateIntake, limits: ProtocolLimits, largestUpdate: Int, log: EventLog) throws {
+    init(
+        listen: NetworkAddress, credentials: Credentials,
+        verification: @escaping @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void,
+        gate: HandshakeGate, admission: SiteAdmission, switchboard: Switchboard, intake: UpdateIntake, limits: ProtocolLimits, largestUpdate: Int, log: EventLog
+    ) throws {
         self.largestUpdate = largestUpdate
         payloads = EncodedPayloads(chunkBytes: limits.chunkBytes)
         self.listen = listen
@@ -68,8 +70,9 @@ final class VectorLaneServer: Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLServerHandler(context: context, customVerificationCallbackWithMetadata: verification))
                         try gate.install(on: channel)
-                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel,
-                                                                           configuration: .init(backPressureStrategy: Self.inboundBuffers))
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                            wrappingChannelSynchronously: channel,
+                            configuration: .init(backPressureStrategy: Self.inboundBuffers))
                     }
                 }
         } catch {
@@ -94,7 +97,10 @@ final class VectorLaneServer: Sendable {
     }
 
     func stop() async {
-        let task = serving.withLock { task in defer { task = nil }; return task }
+        let task = serving.withLock { task in
+            defer { task = nil }
+            return task
+        }
         task?.cancel()
         await task?.value
     }
@@ -161,8 +167,9 @@ final class VectorLaneServer: Sendable {
     /// handshake yet).
     private func peer(of channel: any Channel) async -> (site: SiteID, certificate: Certificate)? {
         guard let peer = try? await channel.nioSSL_peerCertificate().get(),
-              let certificate = try? Certificate(derEncoded: peer.toDERBytes()),
-              let site = ParticipantIdentity.site(certifiedBy: certificate, in: consortium) else { return nil }
+            let certificate = try? Certificate(derEncoded: peer.toDERBytes()),
+            let site = ParticipantIdentity.site(certifiedBy: certificate, in: consortium)
+        else { return nil }
         return (site, certificate)
     }
 
@@ -183,9 +190,11 @@ final class VectorLaneServer: Sendable {
 
     /// Takes an upload in and answers its receipt; false when the connection cannot go on
     /// (the update was refused part-way and the rest of it could not be skipped).
-    private func receiveUpdate(_ header: Cohort_Deployment_V1_UpdateHeader, from site: SiteID,
-                               _ frames: inout LaneFrameReader<NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator>,
-                               _ outbound: inout LaneWriter) async throws -> Bool {
+    private func receiveUpdate(
+        _ header: Cohort_Deployment_V1_UpdateHeader, from site: SiteID,
+        _ frames: inout LaneFrameReader<NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator>,
+        _ outbound: inout LaneWriter
+    ) async throws -> Bool {
         var reachedEnd = false
         let receipt = await intake.accept(header, from: site, via: .lane) { assembler in
             try await frames.readValues(into: &assembler)

@@ -64,8 +64,10 @@ public struct CertificateAuthority: Sendable {
 
     /// Issues a certificate binding `publicKey` to `identity`. The coordinator's also names
     /// the hosts sites dial (DNS names or IP addresses), for TLS hostname verification.
-    public func issue(for publicKey: Certificate.PublicKey, identity: ParticipantIdentity, hosts: [String] = [],
-                      days: Int, now: Date = Date()) throws -> Certificate {
+    public func issue(
+        for publicKey: Certificate.PublicKey, identity: ParticipantIdentity, hosts: [String] = [],
+        days: Int, now: Date = Date()
+    ) throws -> Certificate {
         guard identity.consortium == consortium else {
             throw ProvisioningError("cannot issue a certificate for \(identity): this CA belongs to consortium \(consortium)")
         }

@@ -33,14 +33,17 @@ public struct IssuedCertificates: Sendable {
     }
 
     public mutating func record(_ certificate: Certificate, identity: ParticipantIdentity, at now: Date = Date()) {
-        entries.append(Entry(serial: certificate.serialHex, role: identity.site == nil ? "coordinator" : "site",
-                             name: identity.commonName, notAfter: certificate.notValidAfter, issuedAt: now))
+        entries.append(
+            Entry(
+                serial: certificate.serialHex, role: identity.site == nil ? "coordinator" : "site",
+                name: identity.commonName, notAfter: certificate.notValidAfter, issuedAt: now))
     }
 
     public func text() -> String {
-        ([Self.header] + entries.map {
-            [$0.serial, $0.role, $0.name, Timestamp.format($0.notAfter), Timestamp.format($0.issuedAt)].joined(separator: "\t")
-        }).joined(separator: "\n") + "\n"
+        ([Self.header]
+            + entries.map {
+                [$0.serial, $0.role, $0.name, Timestamp.format($0.notAfter), Timestamp.format($0.issuedAt)].joined(separator: "\t")
+            }).joined(separator: "\n") + "\n"
     }
 
     public func sites(named name: String) -> [Entry] {

@@ -48,7 +48,8 @@ package enum PEMFiles {
     /// Whether anyone but the owner may read the file (a key should be 0600).
     public static func isExposed(_ url: URL) -> Bool {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-              let permissions = attributes[.posixPermissions] as? Int else { return false }
+            let permissions = attributes[.posixPermissions] as? Int
+        else { return false }
         return permissions & 0o077 != 0
     }
 }

@@ -93,4 +93,3 @@ public struct ParticipantIdentity: Hashable, Sendable, CustomStringConvertible {
         return identity.site
     }
 }
-

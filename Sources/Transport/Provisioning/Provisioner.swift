@@ -25,8 +25,10 @@ public struct Provisioner: Sendable {
     }
 
     /// A new consortium: its CA, the coordinator's kit and one kit per site.
-    public func initialize(consortium: String, at root: URL, coordinatorHost: String, coordinatorPort: Int,
-                           sites: [String], minimumSites: Int? = nil) throws -> Consortium {
+    public func initialize(
+        consortium: String, at root: URL, coordinatorHost: String, coordinatorPort: Int,
+        sites: [String], minimumSites: Int? = nil
+    ) throws -> Consortium {
         guard Naming.isValid(consortium) else { throw ProvisioningError("consortium name '\(consortium)' is not valid: \(Naming.rule)") }
         guard (1...65_535).contains(coordinatorPort) else { throw ProvisioningError("--coordinator-port must be 1-65535, got \(coordinatorPort)") }
         guard !coordinatorHost.isEmpty, !coordinatorHost.contains(where: \.isWhitespace) else {
@@ -53,7 +55,8 @@ public struct Provisioner: Sendable {
         try FileWriting.write(PEMFiles.text(of: authority.privateKey), to: layout.caKey, mode: FileWriting.privateMode)
         try FileWriting.write(PEMFiles.text(of: authority.certificate), to: layout.caCertificate)
         let address = Self.address(host: coordinatorHost, port: coordinatorPort)
-        try FileWriting.write("""
+        try FileWriting.write(
+            """
             # Written by cohort provision init; read by add-site for new site kits.
             consortium: \(consortium)
             coordinator: \(address)
@@ -70,17 +73,20 @@ public struct Provisioner: Sendable {
         let coordinatorIdentity = ParticipantIdentity.coordinator(of: consortium)
         var hosts = [coordinatorHost]
         for local in ["localhost", "127.0.0.1"] where !hosts.contains(local) { hosts.append(local) }
-        let coordinatorCertificate = try authority.issue(for: Certificate.PublicKey(coordinatorKey.publicKey), identity: coordinatorIdentity,
-                                                         hosts: hosts, days: days, now: now)
+        let coordinatorCertificate = try authority.issue(
+            for: Certificate.PublicKey(coordinatorKey.publicKey), identity: coordinatorIdentity,
+            hosts: hosts, days: days, now: now)
         register.record(coordinatorCertificate, identity: coordinatorIdentity, at: now)
         let kit = layout.coordinatorKit
         try FileWriting.write(PEMFiles.text(of: coordinatorKey), to: kit.appendingPathComponent(KitFile.coordinatorKey), mode: FileWriting.privateMode)
         try FileWriting.write(PEMFiles.text(of: coordinatorCertificate), to: kit.appendingPathComponent(KitFile.coordinatorCertificate))
         try FileWriting.write(PEMFiles.text(of: authority.certificate), to: kit.appendingPathComponent(KitFile.caCertificate))
         try FileWriting.write(revocations, to: kit.appendingPathComponent(KitFile.revocations))
-        try FileWriting.write(StartupKit.coordinatorConfig(coordinatorHost: coordinatorHost, port: coordinatorPort,
-                                                           minimumSites: minimumSites ?? max(1, sites.count), sites: sites),
-                              to: kit.appendingPathComponent(KitFile.coordinatorConfig))
+        try FileWriting.write(
+            StartupKit.coordinatorConfig(
+                coordinatorHost: coordinatorHost, port: coordinatorPort,
+                minimumSites: minimumSites ?? max(1, sites.count), sites: sites),
+            to: kit.appendingPathComponent(KitFile.coordinatorConfig))
         try KitGovernance.writeAuditFiles(into: kit)
 
         try makeDirectory(layout.sites, private: false)
@@ -92,8 +98,9 @@ public struct Provisioner: Sendable {
 
         try fileManager.moveItem(at: staging, to: root)
         let final = ConsortiumDirectory(root)
-        return Consortium(directory: final, coordinatorKit: final.coordinatorKit,
-                          siteKits: Dictionary(uniqueKeysWithValues: sites.map { ($0, final.siteKit($0)) }))
+        return Consortium(
+            directory: final, coordinatorKit: final.coordinatorKit,
+            siteKits: Dictionary(uniqueKeysWithValues: sites.map { ($0, final.siteKit($0)) }))
     }
 
     /// A kit for a new site: one new key and certificate; nothing else changes.
@@ -176,7 +183,8 @@ public struct Provisioner: Sendable {
         let register = try IssuedCertificates.load(from: layout.issued)
         let issued = register.sites(named: name)
         guard !issued.isEmpty else { throw ProvisioningError("no certificate was issued to a site named '\(name)' (see \(layout.issued.path))") }
-        var list = FileManager.default.fileExists(atPath: layout.revocations.path)
+        var list =
+            FileManager.default.fileExists(atPath: layout.revocations.path)
             ? try RevocationList.load(from: layout.revocations, issuer: authority.certificate)
             : RevocationList(consortium: authority.consortium)
         let known = Set(list.entries.map(\.serial))
@@ -216,8 +224,9 @@ public struct Provisioner: Sendable {
     private func writeSiteKit(_ name: String, at kit: URL, authority: CertificateAuthority, coordinator: String) throws -> Certificate {
         try Self.makeDirectory(kit, private: true)
         let key = P256.Signing.PrivateKey()
-        let certificate = try authority.issue(for: Certificate.PublicKey(key.publicKey), identity: .site(name, in: authority.consortium),
-                                              days: days, now: now)
+        let certificate = try authority.issue(
+            for: Certificate.PublicKey(key.publicKey), identity: .site(name, in: authority.consortium),
+            days: days, now: now)
         try FileWriting.write(PEMFiles.text(of: key), to: kit.appendingPathComponent(KitFile.siteKey), mode: FileWriting.privateMode)
         try FileWriting.write(PEMFiles.text(of: certificate), to: kit.appendingPathComponent(KitFile.siteCertificate))
         try FileWriting.write(PEMFiles.text(of: authority.certificate), to: kit.appendingPathComponent(KitFile.caCertificate))
@@ -232,8 +241,9 @@ public struct Provisioner: Sendable {
 
     static func makeDirectory(_ url: URL, private isPrivate: Bool) throws {
         do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: isPrivate ? 0o700 : 0o755])
+            try FileManager.default.createDirectory(
+                at: url, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: isPrivate ? 0o700 : 0o755])
         } catch {
             throw ProvisioningError("cannot create \(url.path): \(error.localizedDescription)")
         }
@@ -263,7 +273,8 @@ struct ConsortiumSettings {
     static func load(from url: URL) throws -> ConsortiumSettings {
         let text = try FileWriting.readText(url, what: "consortium settings")
         guard let node = try? Yams.load(yaml: text) as? [String: Any],
-              let consortium = node["consortium"] as? String, let coordinator = node["coordinator"] as? String else {
+            let consortium = node["consortium"] as? String, let coordinator = node["coordinator"] as? String
+        else {
             throw ProvisioningError("\(url.path) must hold 'consortium' and 'coordinator' (written by cohort provision init)")
         }
         return ConsortiumSettings(consortium: consortium, coordinator: coordinator)

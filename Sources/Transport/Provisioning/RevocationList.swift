@@ -58,8 +58,10 @@ public struct RevocationList: Sendable, Equatable {
     }
 
     func body() -> String {
-        var lines = ["# \(Self.format)", "# consortium: \(consortium)", "# issued_at: \(Timestamp.format(issuedAt))",
-                     "# sequence: \(sequence)"]
+        var lines = [
+            "# \(Self.format)", "# consortium: \(consortium)", "# issued_at: \(Timestamp.format(issuedAt))",
+            "# sequence: \(sequence)"
+        ]
         for entry in entries {
             let reason = entry.reason.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
             lines.append([entry.serial, entry.site, Timestamp.format(entry.revokedAt), reason].joined(separator: "\t"))
@@ -80,14 +82,16 @@ public struct RevocationList: Sendable, Equatable {
     /// Parses and verifies a signed list against the CA certificate.
     public static func verified(_ text: String, issuer: Certificate, source: String) throws -> RevocationList {
         guard let marker = text.range(of: "signature: ", options: .backwards),
-              marker.lowerBound == text.startIndex || text[text.index(before: marker.lowerBound)] == "\n" else {
+            marker.lowerBound == text.startIndex || text[text.index(before: marker.lowerBound)] == "\n"
+        else {
             throw ProvisioningError("revocation list \(source) is not signed (no 'signature:' line)")
         }
         let body = String(text[..<marker.lowerBound])
         let encoded = text[marker.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
         guard let signatureBytes = Data(base64Encoded: encoded),
-              let signature = try? P256.Signing.ECDSASignature(derRepresentation: signatureBytes),
-              let key = P256.Signing.PublicKey(issuer.publicKey) else {
+            let signature = try? P256.Signing.ECDSASignature(derRepresentation: signatureBytes),
+            let key = P256.Signing.PublicKey(issuer.publicKey)
+        else {
             throw ProvisioningError("revocation list \(source) has a malformed signature")
         }
         guard key.isValidSignature(signature, for: Data(body.utf8)) else {

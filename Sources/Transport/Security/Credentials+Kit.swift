@@ -11,13 +11,15 @@ extension Credentials {
     public init(kit: Kit, log: EventLog = .silent) throws {
         switch kit {
         case .coordinator(let folder):
-            try self.init(certificate: folder.appendingPathComponent(KitFile.coordinatorCertificate),
-                          key: folder.appendingPathComponent(KitFile.coordinatorKey),
-                          authority: folder.appendingPathComponent(KitFile.caCertificate), log: log)
+            try self.init(
+                certificate: folder.appendingPathComponent(KitFile.coordinatorCertificate),
+                key: folder.appendingPathComponent(KitFile.coordinatorKey),
+                authority: folder.appendingPathComponent(KitFile.caCertificate), log: log)
         case .site(let folder):
-            try self.init(certificate: folder.appendingPathComponent(KitFile.siteCertificate),
-                          key: folder.appendingPathComponent(KitFile.siteKey),
-                          authority: folder.appendingPathComponent(KitFile.caCertificate), log: log)
+            try self.init(
+                certificate: folder.appendingPathComponent(KitFile.siteCertificate),
+                key: folder.appendingPathComponent(KitFile.siteKey),
+                authority: folder.appendingPathComponent(KitFile.caCertificate), log: log)
         }
     }
 }

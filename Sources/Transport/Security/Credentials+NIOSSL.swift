@@ -7,8 +7,10 @@ extension Credentials {
     package func nioConfiguration(asServer: Bool, verifyingHostname: Bool = false) throws -> TLSConfiguration {
         let chain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
         let key = NIOSSLPrivateKeySource.privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem))
-        var configuration = asServer ? TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: key)
-                                     : TLSConfiguration.makeClientConfiguration()
+        var configuration =
+            asServer
+            ? TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: key)
+            : TLSConfiguration.makeClientConfiguration()
         if !asServer {
             configuration.certificateChain = chain
             configuration.privateKey = key

@@ -14,8 +14,10 @@ public struct Credentials: Sendable {
     let keyPEM: String
     let authorityPEM: String
 
-    public init(certificate certificateURL: URL, key keyURL: URL, authority authorityURL: URL,
-                log: EventLog = .silent, now: Date = Date()) throws {
+    public init(
+        certificate certificateURL: URL, key keyURL: URL, authority authorityURL: URL,
+        log: EventLog = .silent, now: Date = Date()
+    ) throws {
         let certificate = try PEMFiles.certificate(at: certificateURL)
         let key = try PEMFiles.privateKey(at: keyURL)
         let authority = try PEMFiles.certificate(at: authorityURL, what: "CA certificate")
@@ -29,16 +31,19 @@ public struct Credentials: Sendable {
             throw ProvisioningError("CA certificate \(authorityURL.path) expired on \(Timestamp.format(authority.notValidAfter))")
         }
         guard certificate.notValidAfter > now else {
-            throw ProvisioningError("certificate \(certificateURL.path) expired on \(Timestamp.format(certificate.notValidAfter)); ask the consortium operator for a new one")
+            throw ProvisioningError(
+                "certificate \(certificateURL.path) expired on \(Timestamp.format(certificate.notValidAfter)); ask the consortium operator for a new one")
         }
         guard certificate.notValidBefore <= now else {
-            throw ProvisioningError("certificate \(certificateURL.path) is not valid before \(Timestamp.format(certificate.notValidBefore)); check this machine's clock")
+            throw ProvisioningError(
+                "certificate \(certificateURL.path) is not valid before \(Timestamp.format(certificate.notValidBefore)); check this machine's clock")
         }
         guard certificate.issuer == authority.subject, authority.publicKey.isValidSignature(certificate.signature, for: certificate) else {
             throw ProvisioningError("certificate \(certificateURL.path) was not issued by the CA in \(authorityURL.path)")
         }
         guard let identity = ParticipantIdentity(certificate: certificate) else {
-            throw ProvisioningError("certificate \(certificateURL.path) carries no Cohort identity (a cohort://CONSORTIUM/... name); issue it with cohort provision")
+            throw ProvisioningError(
+                "certificate \(certificateURL.path) carries no Cohort identity (a cohort://CONSORTIUM/... name); issue it with cohort provision")
         }
         self.certificate = certificate
         self.authority = authority

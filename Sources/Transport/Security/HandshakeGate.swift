@@ -86,8 +86,12 @@ package final class HandshakeGate: Sendable {
     /// become a flood of log lines.
     private func note(_ event: String, address: String, count: Int) {
         guard count == 1 || count % 100 == 0 else { return }
-        log.warning(event, ["peer": address, "total": "\(count)", "pending_limit": "\(maxTotal)",
-                            "per_address_limit": "\(maxPerAddress)", "timeout_seconds": "\(Double(timeout.nanoseconds) / 1e9)"])
+        log.warning(
+            event,
+            [
+                "peer": address, "total": "\(count)", "pending_limit": "\(maxTotal)",
+                "per_address_limit": "\(maxPerAddress)", "timeout_seconds": "\(Double(timeout.nanoseconds) / 1e9)"
+            ])
     }
 }
 

@@ -23,13 +23,16 @@ public struct RevocationMemory: Sendable {
             if line.hasPrefix("issued_at: ") { issuedAt = Timestamp.parse(String(line.dropFirst("issued_at: ".count))) }
         }
         guard let sequence, sequence >= 0, let issuedAt else {
-            throw ProvisioningError("revocation high-water mark \(file.path) is damaged (it needs 'sequence:' and 'issued_at:'); restore it, or remove it to accept the current revocation list as the newest")
+            throw ProvisioningError(
+                "revocation high-water mark \(file.path) is damaged (it needs 'sequence:' and 'issued_at:'); restore it, or remove it to accept the current revocation list as the newest"
+            )
         }
         return (sequence, issuedAt)
     }
 
     func remember(_ list: RevocationList) throws {
-        try FileWriting.write("""
+        try FileWriting.write(
+            """
             # The newest revocation list this coordinator accepted; an older one is refused.
             sequence: \(list.sequence)
             issued_at: \(Timestamp.format(list.issuedAt))

@@ -39,7 +39,9 @@ public final class RevocationWatch: Sendable {
             if let memory, let seen = try memory.recalled() {
                 let newest = RevocationList(consortium: consortium, issuedAt: seen.issuedAt, sequence: seen.sequence)
                 if list.isOlder(than: newest) {
-                    throw ProvisioningError("revocation list \(file.path) is \(list.version), older than the \(newest.version) this coordinator accepted before (\(memory.file.path)): a stale copy would re-admit the sites revoked since; copy the consortium's latest list (kits/ca/revocations.txt)")
+                    throw ProvisioningError(
+                        "revocation list \(file.path) is \(list.version), older than the \(newest.version) this coordinator accepted before (\(memory.file.path)): a stale copy would re-admit the sites revoked since; copy the consortium's latest list (kits/ca/revocations.txt)"
+                    )
                 }
             }
             try memory?.remember(list)
@@ -61,7 +63,8 @@ public final class RevocationWatch: Sendable {
                 throw ProvisioningError("it belongs to consortium \(fresh.consortium)")
             }
             guard !fresh.isOlder(than: list) else {
-                throw ProvisioningError("it is \(fresh.version), older than the list in force (\(list.version)); a stale copy would re-admit the sites revoked since")
+                throw ProvisioningError(
+                    "it is \(fresh.version), older than the list in force (\(list.version)); a stale copy would re-admit the sites revoked since")
             }
             state.withLock { $0 = Loaded(list: fresh, stamp: stamp) }
             log.info("revocation-list-reloaded", ["file": file.path, "revoked": "\(fresh.entries.count)", "sequence": "\(fresh.sequence)"])

@@ -87,7 +87,8 @@ extension SiteAdmission {
     /// The TLS verification both of the coordinator's listeners (gRPC and the vector lane)
     /// install: the verdict above, the refusal reported to `events`.
     func verificationCallback(authority: NIOSSLCertificate, events: @escaping @Sendable (SiteConnectionEvent) -> Void)
-        -> @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void {
+        -> @Sendable ([NIOSSLCertificate], EventLoopPromise<NIOSSLVerificationResultWithMetadata>) -> Void
+    {
         { certificates, promise in
             let chain = certificates.compactMap { try? Certificate(derEncoded: $0.toDERBytes()) }
             switch check(chain) {

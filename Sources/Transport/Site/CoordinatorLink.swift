@@ -88,8 +88,10 @@ package struct CoordinatorLink: Sendable {
     }
 
     /// Sends a header and vectors as they are (tests use it to send what a faulty site would).
-    func upload(header: Cohort_Deployment_V1_UpdateHeader, vectors: [TaskVector],
-                chunkBytes: Int? = nil) async throws -> Cohort_Deployment_V1_Receipt {
+    func upload(
+        header: Cohort_Deployment_V1_UpdateHeader, vectors: [TaskVector],
+        chunkBytes: Int? = nil
+    ) async throws -> Cohort_Deployment_V1_Receipt {
         let bytes = vectors.map(\.values.count).reduce(0, +) * VectorBytes.bytesPerValue
         let chunkBytes = min(chunkBytes ?? self.chunkBytes, ProtocolLimits.largestChunk)
         return try await client.uploadUpdate(options: Self.options(timeout: Self.transferTimeout(bytes: bytes))) { writer in

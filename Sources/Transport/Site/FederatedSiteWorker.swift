@@ -18,19 +18,25 @@ public actor FederatedSiteWorker: SiteWorker {
     private var study: StudyDescription?
 
     /// A site whose data is ready now.
-    public init(data: SiteData, schemaSHA256: String? = nil, stateDirectory: URL, privacyGuard: (any PrivacyGuard)? = nil,
-                log: EventLog = .silent, secureEndpoint: (@Sendable (Site, StudyDescription) -> any SecureEndpoint)? = nil) {
-        self.init(summary: DataSummary(exampleShape: data.train.exampleShape, task: data.train.task, trainingRows: data.train.count,
-                                       testRows: data.test.count, schemaSHA256: schemaSHA256),
-                  makeData: { _ in data }, stateDirectory: stateDirectory, privacyGuard: privacyGuard, log: log,
-                  secureEndpoint: secureEndpoint)
+    public init(
+        data: SiteData, schemaSHA256: String? = nil, stateDirectory: URL, privacyGuard: (any PrivacyGuard)? = nil,
+        log: EventLog = .silent, secureEndpoint: (@Sendable (Site, StudyDescription) -> any SecureEndpoint)? = nil
+    ) {
+        self.init(
+            summary: DataSummary(
+                exampleShape: data.train.exampleShape, task: data.train.task, trainingRows: data.train.count,
+                testRows: data.test.count, schemaSHA256: schemaSHA256),
+            makeData: { _ in data }, stateDirectory: stateDirectory, privacyGuard: privacyGuard, log: log,
+            secureEndpoint: secureEndpoint)
     }
 
     /// A site whose train/test split depends on the study (prepared data is split with the
     /// study's seed, as `cohort simulate` splits it).
-    public init(summary: DataSummary, makeData: @escaping @Sendable (StudyDescription) throws -> SiteData, stateDirectory: URL,
-                privacyGuard: (any PrivacyGuard)? = nil, log: EventLog = .silent,
-                secureEndpoint: (@Sendable (Site, StudyDescription) -> any SecureEndpoint)? = nil) {
+    public init(
+        summary: DataSummary, makeData: @escaping @Sendable (StudyDescription) throws -> SiteData, stateDirectory: URL,
+        privacyGuard: (any PrivacyGuard)? = nil, log: EventLog = .silent,
+        secureEndpoint: (@Sendable (Site, StudyDescription) -> any SecureEndpoint)? = nil
+    ) {
         makeSecureEndpoint = secureEndpoint
         self.makeData = makeData
         data = summary
@@ -43,11 +49,14 @@ public actor FederatedSiteWorker: SiteWorker {
         if let site, self.study == study, site.id == siteID { return }
         if let problem = data.mismatch(with: study) { throw SiteAgentError.cannotJoin(problem) }
         let siteData = try makeData(study)
-        let site = try Site(id: siteID, study: study.studyID, model: study.model, data: siteData, seed: study.seed,
-                            privacyGuard: privacyGuard)
+        let site = try Site(
+            id: siteID, study: study.studyID, model: study.model, data: siteData, seed: study.seed,
+            privacyGuard: privacyGuard)
         let expected = try Model(spec: study.model, inputShape: study.exampleShape, task: study.task, seed: study.seed).parameterCount
         guard expected == study.parameterCount else {
-            throw SiteAgentError.cannotJoin("study '\(study.studyID)' announces \(study.parameterCount) parameters but its model (\(study.model)) has \(expected) here; the coordinator and this site run different Cohort versions")
+            throw SiteAgentError.cannotJoin(
+                "study '\(study.studyID)' announces \(study.parameterCount) parameters but its model (\(study.model)) has \(expected) here; the coordinator and this site run different Cohort versions"
+            )
         }
         do {
             try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
@@ -67,8 +76,10 @@ public actor FederatedSiteWorker: SiteWorker {
 
     public func respond(toSecureMessage message: [UInt8]) async throws -> [UInt8] {
         guard let secureEndpoint else {
-            throw SiteAgentError.outOfOrder(site == nil ? "asked for secure aggregation before joining a study"
-                                              : "this site takes no part in secure aggregation (no secure endpoint configured)")
+            throw SiteAgentError.outOfOrder(
+                site == nil
+                    ? "asked for secure aggregation before joining a study"
+                    : "this site takes no part in secure aggregation (no secure endpoint configured)")
         }
         return try await secureEndpoint.respond(to: message)
     }

@@ -51,8 +51,10 @@ public actor GovernedSiteWorker: SiteWorker {
         compliance = SiteCompliance(auditor: auditor, gate: gate, plan: plan, trainingRows: data.trainingRows)
         if joined != study.studyID {
             joined = study.studyID
-            try auditor.trail.append(.siteJoined(study: study.studyID, site: site.name, publicKey: auditor.trail.identity.publicKeyHex,
-                                                 certificateFingerprint: nil))
+            try auditor.trail.append(
+                .siteJoined(
+                    study: study.studyID, site: site.name, publicKey: auditor.trail.identity.publicKeyHex,
+                    certificateFingerprint: nil))
         }
         if let planProblem {
             log.warning("plan-refused", ["study": study.studyID, "rule": planProblem.rule, "reason": planProblem.reason])

@@ -22,7 +22,7 @@ package struct HandshakeRefusal: Sendable, Equatable {
     /// The alerts by which a TLS peer refuses the certificate it was shown.
     static let certificateAlerts: [UInt8: String] = [
         42: "bad_certificate", 43: "unsupported_certificate", 44: "certificate_revoked", 45: "certificate_expired",
-        46: "certificate_unknown", 48: "unknown_ca", 49: "access_denied", 116: "certificate_required",
+        46: "certificate_unknown", 48: "unknown_ca", 49: "access_denied", 116: "certificate_required"
     ]
 
     public var alertName: String { Self.certificateAlerts[alert] ?? "alert \(alert)" }
@@ -71,7 +71,8 @@ package struct HandshakeRefusal: Sendable, Equatable {
     /// The alert of one BoringSSL error text, when it reports a received alert.
     static func receivedAlert(in text: String) -> UInt8? {
         guard let range = text.range(of: #"error:[0-9A-Fa-f]{8}:"#, options: .regularExpression),
-              let code = UInt32(text[range].dropFirst(6).dropLast(), radix: 16) else { return nil }
+            let code = UInt32(text[range].dropFirst(6).dropLast(), radix: 16)
+        else { return nil }
         let library = code >> 24, reason = code & 0xFFF
         // ERR_LIB_SSL, and SSL_AD_REASON_OFFSET + alert.
         guard library == 16, (1000..<1256).contains(reason) else { return nil }

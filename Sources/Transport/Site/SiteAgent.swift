@@ -28,8 +28,10 @@ public final class SiteAgent: Sendable {
         public var reconnectMaximumSeconds: Double
         public var agentVersion: String
 
-        public init(coordinator: NetworkAddress, credentials: Credentials, reconnectInitialSeconds: Double = 0.2,
-                    reconnectMaximumSeconds: Double = 15, agentVersion: String = "cohort") {
+        public init(
+            coordinator: NetworkAddress, credentials: Credentials, reconnectInitialSeconds: Double = 0.2,
+            reconnectMaximumSeconds: Double = 15, agentVersion: String = "cohort"
+        ) {
             self.coordinator = coordinator
             self.credentials = credentials
             self.reconnectInitialSeconds = reconnectInitialSeconds
@@ -161,18 +163,25 @@ public final class SiteAgent: Sendable {
                                 state.fatal = error as? SiteAgentError ?? SiteAgentError.cannotJoin("\(error)")
                                 throw state.fatal!
                             }
-                            state.welcome(study: study, site: welcome.site, heartbeat: Double(welcome.heartbeatIntervalMs) / 1000,
-                                          chunkBytes: Int(welcome.maxChunkBytes), lanePort: Int(welcome.vectorLanePort))
-                            log.info("joined", ["site": welcome.site, "study": study.studyID, "model": study.model.description,
-                                                "parameters": "\(study.parameterCount)"])
+                            state.welcome(
+                                study: study, site: welcome.site, heartbeat: Double(welcome.heartbeatIntervalMs) / 1000,
+                                chunkBytes: Int(welcome.maxChunkBytes), lanePort: Int(welcome.vectorLanePort))
+                            log.info(
+                                "joined",
+                                [
+                                    "site": welcome.site, "study": study.studyID, "model": study.model.description,
+                                    "parameters": "\(study.parameterCount)"
+                                ])
                         case .task(let offer):
                             queue.yield(offer)
                         case .withdrawn(let notice):
                             state.withdraw(notice.taskID)
                             log.warning("task-withdrawn", ["task": notice.taskID, "reason": notice.detail])
                         case .finished(let finished):
-                            throw SessionEnd.finished(Finish(study: finished.studyID, rounds: Int(finished.rounds),
-                                                             modelChecksum: finished.modelChecksum))
+                            throw SessionEnd.finished(
+                                Finish(
+                                    study: finished.studyID, rounds: Int(finished.rounds),
+                                    modelChecksum: finished.modelChecksum))
                         case .heartbeatAck, nil:
                             break
                         }
@@ -220,8 +229,10 @@ public final class SiteAgent: Sendable {
         }
     }
 
-    private func perform(_ offer: Cohort_Deployment_V1_TaskOffer, link: CoordinatorLink, lane: VectorLane?,
-                         state: SessionState) async throws {
+    private func perform(
+        _ offer: Cohort_Deployment_V1_TaskOffer, link: CoordinatorLink, lane: VectorLane?,
+        state: SessionState
+    ) async throws {
         guard !state.isWithdrawn(offer.taskID), let study = state.study else { return }
         state.current = offer.taskID
         defer { state.current = nil }
@@ -231,8 +242,9 @@ public final class SiteAgent: Sendable {
             case .train:
                 let vectors = try await download(offer, link: link, lane: lane)
                 let instructions = try offer.instructions.domain(vectors: vectors)
-                var request = TrainingRequest(study: offer.study, round: round, globalParameters: vectors[.globalParameters] ?? [],
-                                              instructions: instructions, sealed: offer.sealed)
+                var request = TrainingRequest(
+                    study: offer.study, round: round, globalParameters: vectors[.globalParameters] ?? [],
+                    instructions: instructions, sealed: offer.sealed)
                 if offer.hasCoordinatorTrailHead {
                     do { request.coordinatorTrailHead = try offer.coordinatorTrailHead.domain(field: "TaskOffer.coordinator_trail_head") } catch {
                         try await fail(offer, link: link, reason: "\(error)")
@@ -251,12 +263,14 @@ public final class SiteAgent: Sendable {
                     return
                 }
                 let receipt = try await upload(update, answering: offer, link: link, lane: lane, chunkBytes: state.chunkBytes)
-                log.write(receipt.accepted ? .info : .warning, receipt.accepted ? "update-accepted" : "update-rejected",
-                          ["study": study.studyID, "round": "\(round)", "reason": receipt.reason])
+                log.write(
+                    receipt.accepted ? .info : .warning, receipt.accepted ? "update-accepted" : "update-rejected",
+                    ["study": study.studyID, "round": "\(round)", "reason": receipt.reason])
             case .evaluate:
                 let vectors = try await download(offer, link: link, lane: lane)
-                let request = EvaluationRequest(study: offer.study, round: round, globalParameters: vectors[.globalParameters] ?? [],
-                                                validationBins: offer.validationBins == 0 ? nil : Int(offer.validationBins))
+                let request = EvaluationRequest(
+                    study: offer.study, round: round, globalParameters: vectors[.globalParameters] ?? [],
+                    validationBins: offer.validationBins == 0 ? nil : Int(offer.validationBins))
                 let report: EvaluationReport
                 do {
                     report = try await worker.evaluate(request)
@@ -294,8 +308,10 @@ public final class SiteAgent: Sendable {
         return try await link.download(offer, keep: worker.needsGlobalParameters)
     }
 
-    private func upload(_ update: SiteUpdate, answering offer: Cohort_Deployment_V1_TaskOffer, link: CoordinatorLink, lane: VectorLane?,
-                        chunkBytes: Int?) async throws -> Cohort_Deployment_V1_Receipt {
+    private func upload(
+        _ update: SiteUpdate, answering offer: Cohort_Deployment_V1_TaskOffer, link: CoordinatorLink, lane: VectorLane?,
+        chunkBytes: Int?
+    ) async throws -> Cohort_Deployment_V1_Receipt {
         let (header, vectors) = Cohort_Deployment_V1_UpdateHeader.announcing(update, task: offer.taskID)
         if let lane { return try await lane.upload(header: header, vectors: vectors, chunkBytes: chunkBytes ?? link.chunkBytes) }
         return try await link.upload(header: header, vectors: vectors, chunkBytes: chunkBytes)

@@ -1,6 +1,7 @@
 import Federation
 import Foundation
 import Learning
+import Synchronization
 
 /// A site without data, for benchmarks and transport tests: it answers every training task
 /// at once with the same fixed update (shared, never copied, so many of them in one process
@@ -33,13 +34,15 @@ public struct SyntheticWorker: SiteWorker {
         if needsGlobalParameters && request.globalParameters.count != delta.count {
             throw SiteAgentError.outOfOrder("received \(request.globalParameters.count) parameters, expected \(delta.count)")
         }
-        return SiteUpdate(study: request.study, site: siteName.withLock { $0 }, round: request.round, delta: delta,
-                          sampleCount: sampleCount, training: TrainingSummary(steps: 1, examples: sampleCount, meanLoss: 0))
+        return SiteUpdate(
+            study: request.study, site: siteName.withLock { $0 }, round: request.round, delta: delta,
+            sampleCount: sampleCount, training: TrainingSummary(steps: 1, examples: sampleCount, meanLoss: 0))
     }
 
     public func evaluate(_ request: EvaluationRequest) async throws -> EvaluationReport {
-        EvaluationReport(site: siteName.withLock { $0 }, round: request.round,
-                         metrics: EvaluationMetrics(count: sampleCount, accuracy: 0.5, auroc: nil, logLoss: 0.69, confusion: ConfusionCounts()))
+        EvaluationReport(
+            site: siteName.withLock { $0 }, round: request.round,
+            metrics: EvaluationMetrics(count: sampleCount, accuracy: 0.5, auroc: nil, logLoss: 0.69, confusion: ConfusionCounts()))
     }
 }
 
@@ -48,5 +51,3 @@ final class LockedSite: Sendable {
     private let value = Mutex(SiteID("unjoined"))
     func withLock<Result>(_ body: (inout SiteID) -> Result) -> Result { value.withLock { body(&$0) } }
 }
-
-import Synchronization

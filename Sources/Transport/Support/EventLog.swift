@@ -46,9 +46,11 @@ public struct EventLog: Sendable {
     /// bidirectional overrides, U+2028) written as `\n`, `\r`, `\t` or `\u{XX}`. A reader
     /// splits a record on the spaces outside quotes and undoes the escapes.
     static func quoted(_ value: String) -> String {
-        let bare = !value.isEmpty && value.unicodeScalars.allSatisfy { scalar in
-            (0x21...0x7E).contains(scalar.value) && scalar != "\"" && scalar != "=" && scalar != "\\"
-        }
+        let bare =
+            !value.isEmpty
+            && value.unicodeScalars.allSatisfy { scalar in
+                (0x21...0x7E).contains(scalar.value) && scalar != "\"" && scalar != "=" && scalar != "\\"
+            }
         return bare ? value : "\"" + escaped(value) + "\""
     }
 

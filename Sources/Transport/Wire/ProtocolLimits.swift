@@ -40,8 +40,10 @@ public struct ProtocolLimits: Hashable, Sendable {
     /// a `Duration` or the wire's milliseconds cannot hold traps when converted); nil when it
     /// can. `coordinator.yaml` refuses such values as it is read; this catches limits made in code.
     func problem() -> String? {
-        let durations = [("heartbeat_seconds", heartbeatInterval, 0.05), ("site_wait_seconds", siteWaitSeconds, 0),
-                         ("rejoin_grace_seconds", rejoinGraceSeconds, 0), ("handshake_timeout_seconds", handshakeTimeoutSeconds, 0.05)]
+        let durations = [
+            ("heartbeat_seconds", heartbeatInterval, 0.05), ("site_wait_seconds", siteWaitSeconds, 0),
+            ("rejoin_grace_seconds", rejoinGraceSeconds, 0), ("handshake_timeout_seconds", handshakeTimeoutSeconds, 0.05)
+        ]
         for (key, value, minimum) in durations where !(value >= minimum && value <= ConfigNode.longestSeconds) {
             return "\(key) must be between \(minimum) and \(Int(ConfigNode.longestSeconds)) seconds, got \(value)"
         }

@@ -17,8 +17,10 @@ public struct StudyDescription: Hashable, Sendable {
     /// steward's approvals; nil from a coordinator that announces none.
     public var trainingPlan: String?
 
-    public init(studyID: String, model: ModelSpec, seed: UInt64, exampleShape: Shape, task: Learning.Task, parameterCount: Int,
-                schemaSHA256: String?, rounds: Int, trainingPlan: String? = nil) {
+    public init(
+        studyID: String, model: ModelSpec, seed: UInt64, exampleShape: Shape, task: Learning.Task, parameterCount: Int,
+        schemaSHA256: String?, rounds: Int, trainingPlan: String? = nil
+    ) {
         self.studyID = studyID
         self.model = model
         self.seed = seed
@@ -51,7 +53,8 @@ public struct DataSummary: Hashable, Sendable {
     public func mismatch(with study: StudyDescription) -> String? {
         if let required = study.schemaSHA256, schemaSHA256 != required {
             let held = schemaSHA256.map { "prepared with study schema \($0.prefix(12))" } ?? "not a prepared dataset of a study schema"
-            return "the site's data is \(held), but study '\(study.studyID)' needs data prepared with schema \(required.prefix(12)) (cohort data prepare with the study's file)"
+            return
+                "the site's data is \(held), but study '\(study.studyID)' needs data prepared with schema \(required.prefix(12)) (cohort data prepare with the study's file)"
         }
         if exampleShape != study.exampleShape {
             return "the site's data has examples of shape \(exampleShape), but study '\(study.studyID)' expects \(study.exampleShape) (its feature schema)"

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Vectors kept on disk while they wait their turn: an unlinked temporary file (nothing is
 /// left behind, whatever happens to the process) written chunk by chunk as an update
@@ -51,7 +52,7 @@ final class UpdateSpool: @unchecked Sendable {
             done += read
         }
         #if _endian(big)
-        for index in buffer.indices { buffer[index] = Float(bitPattern: UInt32(littleEndian: buffer[index].bitPattern)) }
+            for index in buffer.indices { buffer[index] = Float(bitPattern: UInt32(littleEndian: buffer[index].bitPattern)) }
         #endif
     }
 }

@@ -26,7 +26,7 @@ struct ValuesChecksum {
         while index + 8 <= words {
             var block = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<UInt32>.self)
             #if _endian(big)
-            for lane in 0..<8 { block[lane] = UInt32(littleEndian: block[lane]) }
+                for lane in 0..<8 { block[lane] = UInt32(littleEndian: block[lane]) }
             #endif
             a &+= SIMD8<UInt64>(truncatingIfNeeded: block)
             b &+= a

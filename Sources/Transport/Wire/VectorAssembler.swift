@@ -1,6 +1,6 @@
 import Foundation
-import NIOCore
 import Learning
+import NIOCore
 
 /// Reassembles vectors that arrive in chunks: each into a buffer allocated once at its
 /// announced size (or, for large updates, into a spool file on disk), checking as it goes
@@ -38,10 +38,13 @@ struct VectorAssembler {
         self.inspectsValues = inspectsValues
         self.maxChunkBytes = maxChunkBytes
         self.spool = spool
-        buffers = spool != nil ? [] : expected.map { vector in
-            // Every value is overwritten by a chunk before the vector is handed out.
-            [Float](unsafeUninitializedCapacity: vector.count) { _, count in count = vector.count }
-        }
+        buffers =
+            spool != nil
+            ? []
+            : expected.map { vector in
+                // Every value is overwritten by a chunk before the vector is handed out.
+                [Float](unsafeUninitializedCapacity: vector.count) { _, count in count = vector.count }
+            }
         filled = expected.map { _ in 0 }
         skipEmpty()
     }

@@ -8,15 +8,15 @@ enum VectorBytes {
     /// The bytes of `values[range]`.
     static func encode(_ values: UnsafeBufferPointer<Float>, _ range: Range<Int>) -> Data {
         #if _endian(little)
-        return Data(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: values[range])))
+            return Data(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: values[range])))
         #else
-        var data = Data(count: range.count * bytesPerValue)
-        data.withUnsafeMutableBytes { raw in
-            for (offset, index) in range.enumerated() {
-                raw.storeBytes(of: values[index].bitPattern.littleEndian, toByteOffset: offset * bytesPerValue, as: UInt32.self)
+            var data = Data(count: range.count * bytesPerValue)
+            data.withUnsafeMutableBytes { raw in
+                for (offset, index) in range.enumerated() {
+                    raw.storeBytes(of: values[index].bitPattern.littleEndian, toByteOffset: offset * bytesPerValue, as: UInt32.self)
+                }
             }
-        }
-        return data
+            return data
         #endif
     }
 
@@ -25,11 +25,11 @@ enum VectorBytes {
     static func encode(_ values: UnsafeBufferPointer<Float>, _ range: Range<Int>, into destination: UnsafeMutableRawBufferPointer) {
         precondition(destination.count >= range.count * bytesPerValue, "destination too small")
         #if _endian(little)
-        destination.copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: values[range])))
+            destination.copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: values[range])))
         #else
-        for (offset, index) in range.enumerated() {
-            destination.storeBytes(of: values[index].bitPattern.littleEndian, toByteOffset: offset * bytesPerValue, as: UInt32.self)
-        }
+            for (offset, index) in range.enumerated() {
+                destination.storeBytes(of: values[index].bitPattern.littleEndian, toByteOffset: offset * bytesPerValue, as: UInt32.self)
+            }
         #endif
     }
 
@@ -38,12 +38,12 @@ enum VectorBytes {
         let count = raw.count / bytesPerValue
         precondition(offset + count <= target.count, "chunk past the end of its vector")
         #if _endian(little)
-        UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(target)[(offset * bytesPerValue)...])
-            .copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<(count * bytesPerValue)]))
+            UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(target)[(offset * bytesPerValue)...])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<(count * bytesPerValue)]))
         #else
-        for index in 0..<count {
-            target[offset + index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * bytesPerValue, as: UInt32.self)))
-        }
+            for index in 0..<count {
+                target[offset + index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * bytesPerValue, as: UInt32.self)))
+            }
         #endif
     }
 }

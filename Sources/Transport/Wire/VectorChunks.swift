@@ -16,8 +16,10 @@ enum VectorChunks {
         }
     }
 
-    static func send(_ vectors: [TaskVector], chunkBytes: Int,
-                     _ send: (Cohort_Deployment_V1_VectorChunk) async throws -> Void) async throws {
+    static func send(
+        _ vectors: [TaskVector], chunkBytes: Int,
+        _ send: (Cohort_Deployment_V1_VectorChunk) async throws -> Void
+    ) async throws {
         for piece in pieces(of: vectors, chunkBytes: chunkBytes) {
             let vector = vectors[piece.vector]
             var chunk = Cohort_Deployment_V1_VectorChunk()
@@ -35,7 +37,7 @@ enum VectorChunks {
 enum WireVectorNames {
     static let byKind: [Cohort_Deployment_V1_VectorKind: VectorName] = [
         .globalParameters: .globalParameters, .serverControl: "server_control", .delta: .delta,
-        .controlDelta: "control_delta", .mask: "mask",
+        .controlDelta: "control_delta", .mask: "mask"
     ]
 }
 

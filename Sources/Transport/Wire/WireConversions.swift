@@ -8,7 +8,6 @@ import Studies
 // exactly the instructions the coordinator's strategy produced. Every integer from the wire
 // becomes an `Int` through `WireInteger`, which refuses a value outside its field's range.
 
-
 /// A message from the wire that does not make sense; the text says which field.
 struct MalformedMessage: Error, CustomStringConvertible {
     let description: String
@@ -97,11 +96,12 @@ extension Cohort_Deployment_V1_StudyDescription {
     }
 
     func domain() throws -> StudyDescription {
-        StudyDescription(studyID: studyID, model: try model.domain(), seed: seed,
-                         exampleShape: try shape(exampleShape, field: "study.example_shape"), task: try task.domain(),
-                         parameterCount: try WireInteger.int(parameterCount, field: "StudyDescription.parameter_count", in: 1...StudyLimits.parameters),
-                         schemaSHA256: schemaSha256.isEmpty ? nil : schemaSha256,
-                         rounds: Int(rounds), trainingPlan: trainingPlan.isEmpty ? nil : trainingPlan)
+        StudyDescription(
+            studyID: studyID, model: try model.domain(), seed: seed,
+            exampleShape: try shape(exampleShape, field: "study.example_shape"), task: try task.domain(),
+            parameterCount: try WireInteger.int(parameterCount, field: "StudyDescription.parameter_count", in: 1...StudyLimits.parameters),
+            schemaSHA256: schemaSha256.isEmpty ? nil : schemaSha256,
+            rounds: Int(rounds), trainingPlan: trainingPlan.isEmpty ? nil : trainingPlan)
     }
 }
 
@@ -116,10 +116,11 @@ extension Cohort_Deployment_V1_DataDescription {
     }
 
     func domain() throws -> DataSummary {
-        DataSummary(exampleShape: try shape(exampleShape, field: "DataDescription.example_shape"), task: try task.domain(),
-                    trainingRows: try WireInteger.count(trainingRows, field: "DataDescription.training_rows"),
-                    testRows: try WireInteger.count(testRows, field: "DataDescription.test_rows"),
-                    schemaSHA256: schemaSha256.isEmpty ? nil : schemaSha256)
+        DataSummary(
+            exampleShape: try shape(exampleShape, field: "DataDescription.example_shape"), task: try task.domain(),
+            trainingRows: try WireInteger.count(trainingRows, field: "DataDescription.training_rows"),
+            testRows: try WireInteger.count(testRows, field: "DataDescription.test_rows"),
+            schemaSHA256: schemaSha256.isEmpty ? nil : schemaSha256)
     }
 }
 
@@ -176,8 +177,9 @@ extension Cohort_Deployment_V1_TrainingInstructions {
         switch self.optimizer.kind {
         case .sgd(let sgd): optimizer = .sgd(learningRate: sgd.learningRate, momentum: sgd.momentum, weightDecay: sgd.weightDecay)
         case .adam(let adam):
-            optimizer = .adam(learningRate: adam.learningRate, beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon,
-                              weightDecay: adam.weightDecay)
+            optimizer = .adam(
+                learningRate: adam.learningRate, beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon,
+                weightDecay: adam.weightDecay)
         case nil: throw MalformedMessage("the instructions name no optimizer")
         }
         guard localSteps > 0, batchSize > 0 else { throw MalformedMessage("local_steps and batch_size must be positive") }
@@ -190,8 +192,9 @@ extension Cohort_Deployment_V1_TrainingInstructions {
                 noise = .targetEpsilon(target.epsilon, plannedSteps: try WireInteger.count(target.plannedSteps, field: "TargetEpsilon.planned_steps"))
             case nil: throw MalformedMessage("privacy without a noise setting")
             }
-            privacy = LocalPrivacy(clipNorm: self.privacy.clipNorm, noise: noise, expectedBatchSize: self.privacy.expectedBatchSize,
-                                   delta: self.privacy.delta)
+            privacy = LocalPrivacy(
+                clipNorm: self.privacy.clipNorm, noise: noise, expectedBatchSize: self.privacy.expectedBatchSize,
+                delta: self.privacy.delta)
         }
         var call: AlgorithmCall?
         if hasAlgorithm {
@@ -200,8 +203,9 @@ extension Cohort_Deployment_V1_TrainingInstructions {
         } else if vectors.keys.contains(where: { $0 != .globalParameters }) {
             throw MalformedMessage("the task sends an algorithm's vectors but its instructions name no algorithm")
         }
-        return TrainingInstructions(localSteps: Int(localSteps), batchSize: Int(batchSize), optimizer: optimizer, algorithm: call,
-                                    privacy: privacy)
+        return TrainingInstructions(
+            localSteps: Int(localSteps), batchSize: Int(batchSize), optimizer: optimizer, algorithm: call,
+            privacy: privacy)
     }
 }
 
@@ -224,8 +228,9 @@ extension Cohort_Deployment_V1_Metrics {
         confusion.falsePositives = try WireInteger.count(falsePositives, field: "Metrics.false_positives")
         confusion.trueNegatives = try WireInteger.count(trueNegatives, field: "Metrics.true_negatives")
         confusion.falseNegatives = try WireInteger.count(falseNegatives, field: "Metrics.false_negatives")
-        return EvaluationMetrics(count: try WireInteger.count(count, field: "Metrics.count"), accuracy: accuracy,
-                                 auroc: hasAuroc ? auroc : nil, logLoss: logLoss, confusion: confusion)
+        return EvaluationMetrics(
+            count: try WireInteger.count(count, field: "Metrics.count"), accuracy: accuracy,
+            auroc: hasAuroc ? auroc : nil, logLoss: logLoss, confusion: confusion)
     }
 }
 
@@ -238,8 +243,9 @@ extension Cohort_Deployment_V1_TrainingSummary {
     }
 
     func domain() throws(WireInteger.OutOfRange) -> TrainingSummary {
-        TrainingSummary(steps: try WireInteger.count(steps, field: "TrainingSummary.steps"),
-                        examples: try WireInteger.count(examples, field: "TrainingSummary.examples"), meanLoss: meanLoss)
+        TrainingSummary(
+            steps: try WireInteger.count(steps, field: "TrainingSummary.steps"),
+            examples: try WireInteger.count(examples, field: "TrainingSummary.examples"), meanLoss: meanLoss)
     }
 }
 
@@ -254,8 +260,9 @@ extension Cohort_Deployment_V1_PrivacySpend {
     }
 
     func domain() throws(WireInteger.OutOfRange) -> PrivacySpend {
-        PrivacySpend(study: study, round: Int(round), samplingRate: samplingRate, noiseMultiplier: noiseMultiplier,
-                     steps: try WireInteger.count(steps, field: "PrivacySpend.steps"))
+        PrivacySpend(
+            study: study, round: Int(round), samplingRate: samplingRate, noiseMultiplier: noiseMultiplier,
+            steps: try WireInteger.count(steps, field: "PrivacySpend.steps"))
     }
 }
 
@@ -381,10 +388,13 @@ extension Cohort_Deployment_V1_ScoreHistogram {
         guard cells.allSatisfy({ $0.negatives <= limit && $0.positives <= limit }) else {
             throw .malformed("a histogram count exceeds \(limit)")
         }
-        return try ScoreHistogram(binCount: bins, cells: cells.map { cell in
-            ScoreHistogram.Cell(bin: Int(cell.bin), negatives: Int(cell.negatives), positives: Int(cell.positives),
-                                negativeLogitSum: cell.negativeLogitSum, positiveLogitSum: cell.positiveLogitSum,
-                                probabilitySum: cell.probabilitySum)
-        })
+        return try ScoreHistogram(
+            binCount: bins,
+            cells: cells.map { cell in
+                ScoreHistogram.Cell(
+                    bin: Int(cell.bin), negatives: Int(cell.negatives), positives: Int(cell.positives),
+                    negativeLogitSum: cell.negativeLogitSum, positiveLogitSum: cell.positiveLogitSum,
+                    probabilitySum: cell.probabilitySum)
+            })
     }
 }

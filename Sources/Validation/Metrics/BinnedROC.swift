@@ -89,8 +89,10 @@ public struct BinnedROC: Hashable, Sendable {
         for cell in histogram.cells.reversed() {
             truePositives += Double(cell.positives)
             falsePositives += Double(cell.negatives)
-            points.append(Point(threshold: Double(cell.bin) / Double(histogram.binCount),
-                                falsePositiveRate: falsePositives / n, truePositiveRate: truePositives / m))
+            points.append(
+                Point(
+                    threshold: Double(cell.bin) / Double(histogram.binCount),
+                    falsePositiveRate: falsePositives / n, truePositiveRate: truePositives / m))
         }
         return points
     }

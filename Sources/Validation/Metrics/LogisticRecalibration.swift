@@ -87,7 +87,8 @@ public struct LogisticRecalibration: Hashable, Sendable {
                 return
             }
         }
-        throw NotEstimable("not estimable: the fit did not converge in \(Self.maximumIterations) Newton steps (the classes are probably separated by the score)")
+        throw NotEstimable(
+            "not estimable: the fit did not converge in \(Self.maximumIterations) Newton steps (the classes are probably separated by the score)")
     }
 
     /// Variances of a and b at the maximum: the diagonal of the inverse information.

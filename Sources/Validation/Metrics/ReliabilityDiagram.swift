@@ -37,10 +37,11 @@ public struct ReliabilityDiagram: Hashable, Sendable {
         }
         groups = (0..<Self.groupCount).compactMap { index in
             guard counts[index] > 0 else { return nil }
-            return Group(lower: Double(index) / Double(Self.groupCount), upper: Double(index + 1) / Double(Self.groupCount),
-                         count: counts[index], meanPredicted: predicted[index] / Double(counts[index]),
-                         observed: Proportion.wilsonInterval(positives[index], of: counts[index]),
-                         tooSmall: counts[index] < minimumGroupSize)
+            return Group(
+                lower: Double(index) / Double(Self.groupCount), upper: Double(index + 1) / Double(Self.groupCount),
+                count: counts[index], meanPredicted: predicted[index] / Double(counts[index]),
+                observed: Proportion.wilsonInterval(positives[index], of: counts[index]),
+                tooSmall: counts[index] < minimumGroupSize)
         }
     }
 }

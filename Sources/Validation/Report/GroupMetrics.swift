@@ -47,7 +47,8 @@ public struct GroupMetrics: Hashable, Sendable {
             meanObserved = Double(positives) / Double(size)
             meanPredicted = expected / Double(size)
         }
-        observedExpectedRatio = expected > 0 && size > 0
+        observedExpectedRatio =
+            expected > 0 && size > 0
             ? .success(Double(positives) / expected)
             : .failure(NotEstimable("not defined: no patient, or every predicted risk is 0"))
         operatingPoints = thresholds.map { OperatingPoint(histogram, threshold: $0) }

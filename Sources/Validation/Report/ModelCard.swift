@@ -30,8 +30,10 @@ public struct ModelCard: Hashable, Sendable {
         /// "secure" (from the system's generator) or "seeded" (reproducible, not private).
         public var noise: String?
 
-        public init(mechanism: String, delta: Double? = nil, siteEpsilon: [String: Double] = [:],
-                    centralEpsilon: Double? = nil, noise: String? = nil) {
+        public init(
+            mechanism: String, delta: Double? = nil, siteEpsilon: [String: Double] = [:],
+            centralEpsilon: Double? = nil, noise: String? = nil
+        ) {
             self.mechanism = mechanism
             self.delta = delta
             self.siteEpsilon = siteEpsilon
@@ -66,10 +68,12 @@ public struct ModelCard: Hashable, Sendable {
     public var secureAggregation: Bool
     public var codeVersion: String
 
-    public init(studyID: String, intendedUse: String?, runtime: String, dataDescription: String, dataSources: [DataSource],
-                model: String, parameterCount: Int, modelChecksum: String, strategy: String, aggregationRule: String,
-                rounds: Int, localSteps: Int, batchSize: Int, learningRate: Double, seed: UInt64, schemaHash: String,
-                trainingPlanHash: String?, privacy: Privacy, secureAggregation: Bool, codeVersion: String) {
+    public init(
+        studyID: String, intendedUse: String?, runtime: String, dataDescription: String, dataSources: [DataSource],
+        model: String, parameterCount: Int, modelChecksum: String, strategy: String, aggregationRule: String,
+        rounds: Int, localSteps: Int, batchSize: Int, learningRate: Double, seed: UInt64, schemaHash: String,
+        trainingPlanHash: String?, privacy: Privacy, secureAggregation: Bool, codeVersion: String
+    ) {
         self.studyID = studyID
         self.intendedUse = intendedUse
         self.runtime = runtime

@@ -31,11 +31,13 @@ struct SVGChart {
     }
 
     func x(_ value: Double) -> Double {
-        left + (min(max(value, xDomain.lowerBound), xDomain.upperBound) - xDomain.lowerBound) / (xDomain.upperBound - xDomain.lowerBound) * (width - left - right)
+        left + (min(max(value, xDomain.lowerBound), xDomain.upperBound) - xDomain.lowerBound) / (xDomain.upperBound - xDomain.lowerBound)
+            * (width - left - right)
     }
 
     func y(_ value: Double) -> Double {
-        height - bottom - (min(max(value, yDomain.lowerBound), yDomain.upperBound) - yDomain.lowerBound) / (yDomain.upperBound - yDomain.lowerBound) * (height - top - bottom)
+        height - bottom - (min(max(value, yDomain.lowerBound), yDomain.upperBound) - yDomain.lowerBound) / (yDomain.upperBound - yDomain.lowerBound)
+            * (height - top - bottom)
     }
 
     static func coordinate(_ value: Double) -> String { ReportText.number(value, digits: 1) }
@@ -52,12 +54,16 @@ struct SVGChart {
     }
 
     mutating func verticalBar(at px: Double, from low: Double, to high: Double, color: String) {
-        body.append("<line x1=\"\(Self.coordinate(x(px)))\" y1=\"\(Self.coordinate(y(low)))\" x2=\"\(Self.coordinate(x(px)))\" y2=\"\(Self.coordinate(y(high)))\" stroke=\"\(color)\" stroke-width=\"1\"/>")
+        body.append(
+            "<line x1=\"\(Self.coordinate(x(px)))\" y1=\"\(Self.coordinate(y(low)))\" x2=\"\(Self.coordinate(x(px)))\" y2=\"\(Self.coordinate(y(high)))\" stroke=\"\(color)\" stroke-width=\"1\"/>"
+        )
     }
 
     /// A line of text in the middle of the plot (e.g. why it is empty).
     mutating func message(_ text: String) {
-        body.append("<text x=\"\(Self.coordinate((left + width - right) / 2))\" y=\"\(Self.coordinate((top + height - bottom) / 2))\" text-anchor=\"middle\" class=\"legend na\">\(ReportText.escape(text))</text>")
+        body.append(
+            "<text x=\"\(Self.coordinate((left + width - right) / 2))\" y=\"\(Self.coordinate((top + height - bottom) / 2))\" text-anchor=\"middle\" class=\"legend na\">\(ReportText.escape(text))</text>"
+        )
     }
 
     /// Tick values: every `step` from the domain's lower bound.
@@ -67,33 +73,51 @@ struct SVGChart {
     }
 
     func render(xStep: Double = 0.2, yStep: Double = 0.2, digits: Int = 1) -> String {
-        var svg = ["<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(ReportText.escape(title))\">"]
+        var svg = [
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(ReportText.escape(title))\">"
+        ]
         svg.append("<text x=\"\(Self.coordinate(width / 2))\" y=\"16\" text-anchor=\"middle\" class=\"chart-title\">\(ReportText.escape(title))</text>")
         let plotLeft = left, plotRight = width - right, plotTop = top, plotBottom = height - bottom
-        svg.append("<rect x=\"\(Self.coordinate(plotLeft))\" y=\"\(Self.coordinate(plotTop))\" width=\"\(Self.coordinate(plotRight - plotLeft))\" height=\"\(Self.coordinate(plotBottom - plotTop))\" fill=\"none\" stroke=\"#888\"/>")
+        svg.append(
+            "<rect x=\"\(Self.coordinate(plotLeft))\" y=\"\(Self.coordinate(plotTop))\" width=\"\(Self.coordinate(plotRight - plotLeft))\" height=\"\(Self.coordinate(plotBottom - plotTop))\" fill=\"none\" stroke=\"#888\"/>"
+        )
         for tick in Self.ticks(xDomain, step: xStep) {
             let px = Self.coordinate(x(tick))
             svg.append("<line x1=\"\(px)\" y1=\"\(Self.coordinate(plotBottom))\" x2=\"\(px)\" y2=\"\(Self.coordinate(plotTop))\" stroke=\"#eee\"/>")
-            svg.append("<text x=\"\(px)\" y=\"\(Self.coordinate(plotBottom + 14))\" text-anchor=\"middle\" class=\"tick\">\(ReportText.number(tick, digits: digits))</text>")
+            svg.append(
+                "<text x=\"\(px)\" y=\"\(Self.coordinate(plotBottom + 14))\" text-anchor=\"middle\" class=\"tick\">\(ReportText.number(tick, digits: digits))</text>"
+            )
         }
         for tick in Self.ticks(yDomain, step: yStep) {
             let py = Self.coordinate(y(tick))
             svg.append("<line x1=\"\(Self.coordinate(plotLeft))\" y1=\"\(py)\" x2=\"\(Self.coordinate(plotRight))\" y2=\"\(py)\" stroke=\"#eee\"/>")
-            svg.append("<text x=\"\(Self.coordinate(plotLeft - 5))\" y=\"\(py)\" text-anchor=\"end\" dominant-baseline=\"middle\" class=\"tick\">\(ReportText.number(tick, digits: digits))</text>")
+            svg.append(
+                "<text x=\"\(Self.coordinate(plotLeft - 5))\" y=\"\(py)\" text-anchor=\"end\" dominant-baseline=\"middle\" class=\"tick\">\(ReportText.number(tick, digits: digits))</text>"
+            )
         }
-        svg.append("<text x=\"\(Self.coordinate((plotLeft + plotRight) / 2))\" y=\"\(Self.coordinate(height - 8))\" text-anchor=\"middle\" class=\"axis\">\(ReportText.escape(xLabel))</text>")
-        svg.append("<text transform=\"translate(14 \(Self.coordinate((plotTop + plotBottom) / 2))) rotate(-90)\" text-anchor=\"middle\" class=\"axis\">\(ReportText.escape(yLabel))</text>")
+        svg.append(
+            "<text x=\"\(Self.coordinate((plotLeft + plotRight) / 2))\" y=\"\(Self.coordinate(height - 8))\" text-anchor=\"middle\" class=\"axis\">\(ReportText.escape(xLabel))</text>"
+        )
+        svg.append(
+            "<text transform=\"translate(14 \(Self.coordinate((plotTop + plotBottom) / 2))) rotate(-90)\" text-anchor=\"middle\" class=\"axis\">\(ReportText.escape(yLabel))</text>"
+        )
         svg += body
         let legendWidth = 96.0
         let legendLeft = legendCorner == .topLeft ? plotLeft + 8 : plotRight - legendWidth
         let legendTop = legendCorner == .bottomRight ? plotBottom - 6 - Double(legend.count) * 14 : plotTop + 10
         if !legend.isEmpty {
-            svg.append("<rect x=\"\(Self.coordinate(legendLeft - 4))\" y=\"\(Self.coordinate(legendTop - 8))\" width=\"\(Self.coordinate(legendWidth))\" height=\"\(Self.coordinate(Double(legend.count) * 14 + 2))\" fill=\"#fff\" fill-opacity=\"0.85\"/>")
+            svg.append(
+                "<rect x=\"\(Self.coordinate(legendLeft - 4))\" y=\"\(Self.coordinate(legendTop - 8))\" width=\"\(Self.coordinate(legendWidth))\" height=\"\(Self.coordinate(Double(legend.count) * 14 + 2))\" fill=\"#fff\" fill-opacity=\"0.85\"/>"
+            )
         }
         for (index, entry) in legend.enumerated() {
             let ly = legendTop + Double(index) * 14
-            svg.append("<line x1=\"\(Self.coordinate(legendLeft))\" y1=\"\(Self.coordinate(ly))\" x2=\"\(Self.coordinate(legendLeft + 18))\" y2=\"\(Self.coordinate(ly))\" stroke=\"\(entry.color)\" stroke-width=\"2\"\(entry.dashed ? " stroke-dasharray=\"5 4\"" : "")/>")
-            svg.append("<text x=\"\(Self.coordinate(legendLeft + 22))\" y=\"\(Self.coordinate(ly))\" dominant-baseline=\"middle\" class=\"legend\">\(ReportText.escape(entry.label))</text>")
+            svg.append(
+                "<line x1=\"\(Self.coordinate(legendLeft))\" y1=\"\(Self.coordinate(ly))\" x2=\"\(Self.coordinate(legendLeft + 18))\" y2=\"\(Self.coordinate(ly))\" stroke=\"\(entry.color)\" stroke-width=\"2\"\(entry.dashed ? " stroke-dasharray=\"5 4\"" : "")/>"
+            )
+            svg.append(
+                "<text x=\"\(Self.coordinate(legendLeft + 22))\" y=\"\(Self.coordinate(ly))\" dominant-baseline=\"middle\" class=\"legend\">\(ReportText.escape(entry.label))</text>"
+            )
         }
         svg.append("</svg>")
         return svg.joined(separator: "\n")

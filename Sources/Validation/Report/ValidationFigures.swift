@@ -5,22 +5,25 @@ enum ValidationFigures {
 
     /// Every site's ROC curve and the pooled one, with the chance diagonal.
     static func rocCurves(sites: [ValidationReport.Scope], pooled: ValidationReport.Scope) -> String {
-        var chart = SVGChart(title: "ROC curves", xLabel: "1 - specificity (false-positive rate)", yLabel: "sensitivity",
-                             xDomain: 0...1, yDomain: 0...1)
+        var chart = SVGChart(
+            title: "ROC curves", xLabel: "1 - specificity (false-positive rate)", yLabel: "sensitivity",
+            xDomain: 0...1, yDomain: 0...1)
         chart.legendCorner = .bottomRight
         chart.line([(0, 0), (1, 1)], color: "#999", dashed: true, width: 1)
         for (index, site) in sites.enumerated() where !site.overall.rocCurve.isEmpty {
             chart.line(site.overall.rocCurve.map { ($0.falsePositiveRate, $0.truePositiveRate) }, color: color(ofSite: index), label: site.name)
         }
-        chart.line(pooled.overall.rocCurve.map { ($0.falsePositiveRate, $0.truePositiveRate) }, color: SVGChart.pooledColor,
-                   label: "pooled", width: 2.4)
+        chart.line(
+            pooled.overall.rocCurve.map { ($0.falsePositiveRate, $0.truePositiveRate) }, color: SVGChart.pooledColor,
+            label: "pooled", width: 2.4)
         return chart.render()
     }
 
     /// Observed event rate against mean predicted risk per tenth of risk, with Wilson bars.
     static func calibration(_ scope: ValidationReport.Scope, color: String) -> String {
-        var chart = SVGChart(title: "Calibration: \(scope.name)", xLabel: "mean predicted risk", yLabel: "observed event rate",
-                             xDomain: 0...1, yDomain: 0...1)
+        var chart = SVGChart(
+            title: "Calibration: \(scope.name)", xLabel: "mean predicted risk", yLabel: "observed event rate",
+            xDomain: 0...1, yDomain: 0...1)
         chart.width = 330
         chart.height = 300
         chart.line([(0, 0), (1, 1)], color: "#999", dashed: true, width: 1)
@@ -39,8 +42,9 @@ enum ValidationFigures {
         let points = scope.overall.decisionCurve.points
         let prevalence = scope.overall.meanObserved ?? 0
         let top = max(0.1, ((max(prevalence, points.map(\.netBenefit).max() ?? 0) + 0.05) * 10).rounded(.up) / 10)
-        var chart = SVGChart(title: "Decision curve: \(scope.name)", xLabel: "threshold probability", yLabel: "net benefit",
-                             xDomain: 0...1, yDomain: -0.1...top)
+        var chart = SVGChart(
+            title: "Decision curve: \(scope.name)", xLabel: "threshold probability", yLabel: "net benefit",
+            xDomain: 0...1, yDomain: -0.1...top)
         chart.legendCorner = .topRight
         chart.width = 330
         chart.height = 300
@@ -85,11 +89,15 @@ enum ValidationFigures {
         let height = top + Double(rows.count) * rowHeight + 34
         let x = { (value: Double) in labelWidth + min(max(value, 0), 1) * plotWidth }
         let c = SVGChart.coordinate
-        var svg = ["<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"Forest plot of AUROC\">"]
+        var svg = [
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"Forest plot of AUROC\">"
+        ]
         svg.append("<text x=\"\(c(width / 2))\" y=\"16\" text-anchor=\"middle\" class=\"chart-title\">AUROC with 95 % interval</text>")
         let bottom = top + Double(rows.count) * rowHeight
         for tick in SVGChart.ticks(0...1, step: 0.1) {
-            svg.append("<line x1=\"\(c(x(tick)))\" y1=\"\(c(top - 4))\" x2=\"\(c(x(tick)))\" y2=\"\(c(bottom))\" stroke=\"\(tick == 0.5 ? "#999" : "#eee")\"\(tick == 0.5 ? " stroke-dasharray=\"4 3\"" : "")/>")
+            svg.append(
+                "<line x1=\"\(c(x(tick)))\" y1=\"\(c(top - 4))\" x2=\"\(c(x(tick)))\" y2=\"\(c(bottom))\" stroke=\"\(tick == 0.5 ? "#999" : "#eee")\"\(tick == 0.5 ? " stroke-dasharray=\"4 3\"" : "")/>"
+            )
             svg.append("<text x=\"\(c(x(tick)))\" y=\"\(c(bottom + 14))\" text-anchor=\"middle\" class=\"tick\">\(ReportText.number(tick, digits: 1))</text>")
         }
         svg.append("<text x=\"\(c(labelWidth + plotWidth / 2))\" y=\"\(c(bottom + 30))\" text-anchor=\"middle\" class=\"axis\">AUROC (0.5: chance)</text>")
@@ -102,16 +110,22 @@ enum ValidationFigures {
             svg.append("<text x=\"14\" y=\"\(c(cy))\" dominant-baseline=\"middle\" class=\"legend\">\(ReportText.escape(row.label))</text>")
             switch row.auroc {
             case .success(let value):
-                svg.append("<line x1=\"\(c(x(value.ciLow)))\" y1=\"\(c(cy))\" x2=\"\(c(x(value.ciHigh)))\" y2=\"\(c(cy))\" stroke=\"\(row.color)\" stroke-width=\"1.5\"/>")
+                svg.append(
+                    "<line x1=\"\(c(x(value.ciLow)))\" y1=\"\(c(cy))\" x2=\"\(c(x(value.ciHigh)))\" y2=\"\(c(cy))\" stroke=\"\(row.color)\" stroke-width=\"1.5\"/>"
+                )
                 svg.append("<rect x=\"\(c(x(value.estimate) - 4))\" y=\"\(c(cy - 4))\" width=\"8\" height=\"8\" fill=\"\(row.color)\"/>")
-                svg.append("<text x=\"\(c(labelWidth + plotWidth + 8))\" y=\"\(c(cy))\" dominant-baseline=\"middle\" class=\"legend\">\(ReportText.escape(ReportText.interval(value, digits: 2)))</text>")
+                svg.append(
+                    "<text x=\"\(c(labelWidth + plotWidth + 8))\" y=\"\(c(cy))\" dominant-baseline=\"middle\" class=\"legend\">\(ReportText.escape(ReportText.interval(value, digits: 2)))</text>"
+                )
             case .failure(let reason):
                 var text = Self.short(reason.reason)
                 if let estimate = row.estimate {
                     svg.append("<rect x=\"\(c(x(estimate) - 4))\" y=\"\(c(cy - 4))\" width=\"8\" height=\"8\" fill=\"none\" stroke=\"\(row.color)\"/>")
                     text = "\(ReportText.number(estimate, digits: 2)), \(text)"
                 }
-                svg.append("<text x=\"\(c(labelWidth + plotWidth + 8))\" y=\"\(c(cy))\" dominant-baseline=\"middle\" class=\"legend na\">\(ReportText.escape(text))</text>")
+                svg.append(
+                    "<text x=\"\(c(labelWidth + plotWidth + 8))\" y=\"\(c(cy))\" dominant-baseline=\"middle\" class=\"legend na\">\(ReportText.escape(text))</text>"
+                )
             }
         }
         svg.append("</svg>")

@@ -6,20 +6,21 @@ import Federation
 public enum ValidationHTML {
     public static func render(_ report: ValidationReport) -> String {
         var html: [String] = []
-        html.append("""
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <title>Clinical validation: \(ReportText.escape(report.card.studyID))</title>
-        <style>\(style)</style>
-        </head>
-        <body>
-        <h1>Clinical validation report: \(ReportText.escape(report.card.studyID))</h1>
-        <p class="lead">Does the model deserve trust, at every site and for every patient group? Every site scored the \
-        final model on its own test patients and returned only score histograms; every figure below is computed from \
-        those sums. Intervals are 95 %.</p>
-        """)
+        html.append(
+            """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>Clinical validation: \(ReportText.escape(report.card.studyID))</title>
+            <style>\(style)</style>
+            </head>
+            <body>
+            <h1>Clinical validation report: \(ReportText.escape(report.card.studyID))</h1>
+            <p class="lead">Does the model deserve trust, at every site and for every patient group? Every site scored the \
+            final model on its own test patients and returned only score histograms; every figure below is computed from \
+            those sums. Intervals are 95 %.</p>
+            """)
         if !report.statements.isEmpty {
             html.append("<div class=\"statements\"><h2>Read first</h2><ul>")
             html += report.statements.map { "<li>\(ReportText.escape($0))</li>" }
@@ -31,16 +32,18 @@ public enum ValidationHTML {
         html.append(ValidationFigures.forestPlot(forestRows(report)))
         html.append(ValidationFigures.rocCurves(sites: report.sites, pooled: report.pooled))
         html.append("</div>")
-        html.append("<h2>Calibration</h2><p>Observed event rate against mean predicted risk in tenths of predicted risk, with "
-        + "Wilson intervals; a tenth with fewer than \(report.settings.minimumGroupSize) patients is left out. The dashed "
-        + "diagonal is perfect calibration.</p><div class=\"figures\">")
+        html.append(
+            "<h2>Calibration</h2><p>Observed event rate against mean predicted risk in tenths of predicted risk, with "
+                + "Wilson intervals; a tenth with fewer than \(report.settings.minimumGroupSize) patients is left out. The dashed "
+                + "diagonal is perfect calibration.</p><div class=\"figures\">")
         html.append(ValidationFigures.calibration(report.pooled, color: SVGChart.pooledColor))
         for (index, site) in report.sites.enumerated() {
             html.append(ValidationFigures.calibration(site, color: ValidationFigures.color(ofSite: index)))
         }
         html.append("</div>")
-        html.append("<h2>Clinical usefulness: decision curves</h2><p>Net benefit (Vickers and Elkin 2006) of treating the "
-        + "patients the model scores at or above each threshold probability, against treating everyone and no one.</p><div class=\"figures\">")
+        html.append(
+            "<h2>Clinical usefulness: decision curves</h2><p>Net benefit (Vickers and Elkin 2006) of treating the "
+                + "patients the model scores at or above each threshold probability, against treating everyone and no one.</p><div class=\"figures\">")
         html.append(ValidationFigures.decisionCurve(report.pooled, color: SVGChart.pooledColor))
         for (index, site) in report.sites.enumerated() {
             html.append(ValidationFigures.decisionCurve(site, color: ValidationFigures.color(ofSite: index)))
@@ -57,19 +60,19 @@ public enum ValidationHTML {
     }
 
     static let style = """
-    body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1180px;color:#222;line-height:1.4;padding:0 1em}
-    h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:1.8em;border-bottom:1px solid #ccc}h3{font-size:1.05em}
-    table{border-collapse:collapse;margin:.6em 0;font-size:.85em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
-    th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-    .na{color:#777;font-style:italic}td.num .na{white-space:normal;display:block;font-size:.8em;max-width:16em;margin-left:auto}
-    td.group{white-space:nowrap}.small{color:#8a5a00}.lead{color:#444}
-    .statements{background:#fff7e0;border:1px solid #e0c060;padding:.2em 1em;margin:1em 0}
-    .figures{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
-    svg{font-family:system-ui,sans-serif}.chart-title{font-size:13px;font-weight:600}.tick{font-size:10px;fill:#555}
-    .axis{font-size:11px;fill:#333}.legend{font-size:11px;fill:#222}.forest-heading{font-size:11px;font-weight:700;fill:#222}
-    .covered{color:#1b6e1b}.partly{color:#8a5a00}.supply{color:#a11}
-    @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}svg{page-break-inside:avoid}}
-    """
+        body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1180px;color:#222;line-height:1.4;padding:0 1em}
+        h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:1.8em;border-bottom:1px solid #ccc}h3{font-size:1.05em}
+        table{border-collapse:collapse;margin:.6em 0;font-size:.85em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
+        th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        .na{color:#777;font-style:italic}td.num .na{white-space:normal;display:block;font-size:.8em;max-width:16em;margin-left:auto}
+        td.group{white-space:nowrap}.small{color:#8a5a00}.lead{color:#444}
+        .statements{background:#fff7e0;border:1px solid #e0c060;padding:.2em 1em;margin:1em 0}
+        .figures{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
+        svg{font-family:system-ui,sans-serif}.chart-title{font-size:13px;font-weight:600}.tick{font-size:10px;fill:#555}
+        .axis{font-size:11px;fill:#333}.legend{font-size:11px;fill:#222}.forest-heading{font-size:11px;font-weight:700;fill:#222}
+        .covered{color:#1b6e1b}.partly{color:#8a5a00}.supply{color:#a11}
+        @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}svg{page-break-inside:avoid}}
+        """
 
     static func modelCard(_ card: ModelCard) -> String {
         var rows: [(String, String)] = [
@@ -77,17 +80,26 @@ public enum ValidationHTML {
             ("Study", ReportText.escape("\(card.studyID) (\(card.runtime))")),
             ("Data", ReportText.escape(card.dataDescription)),
             ("Model", ReportText.escape("\(card.model), \(card.parameterCount) parameters, checksum \(card.modelChecksum)")),
-            ("Training", ReportText.escape("\(card.strategy) (\(card.aggregationRule)), \(card.rounds) rounds x \(card.localSteps) local steps of batch \(card.batchSize), learning rate \(card.learningRate), seed \(card.seed)")),
+            (
+                "Training",
+                ReportText.escape(
+                    "\(card.strategy) (\(card.aggregationRule)), \(card.rounds) rounds x \(card.localSteps) local steps of batch \(card.batchSize), learning rate \(card.learningRate), seed \(card.seed)"
+                )
+            ),
             ("Harmonization (schema hash)", "<code>\(ReportText.escape(card.schemaHash))</code>"),
             ("Training plan hash", card.trainingPlanHash.map { "<code>\(ReportText.escape($0))</code>" } ?? ReportText.note("none (a baseline has no plan)")),
             ("Privacy", privacy(card.privacy)),
             ("Secure aggregation", card.secureAggregation ? "yes (SecAgg+: the coordinator learned only sums of updates)" : "no"),
-            ("Code version", ReportText.escape("Cohort \(card.codeVersion)")),
+            ("Code version", ReportText.escape("Cohort \(card.codeVersion)"))
         ]
-        rows.append(("Sites", card.dataSources.map { source in
-            let train = source.trainingRows.map { "\($0) training rows, " } ?? ""
-            return ReportText.escape("\(source.site): \(train)\(source.testRows) test patients, \(source.testEvents) with the outcome")
-        }.joined(separator: "<br>")))
+        rows.append(
+            (
+                "Sites",
+                card.dataSources.map { source in
+                    let train = source.trainingRows.map { "\($0) training rows, " } ?? ""
+                    return ReportText.escape("\(source.site): \(train)\(source.testRows) test patients, \(source.testEvents) with the outcome")
+                }.joined(separator: "<br>")
+            ))
         return "<h2>Model card</h2><table>" + rows.map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined() + "</table>"
     }
 
@@ -95,8 +107,11 @@ public enum ValidationHTML {
         var parts = [ReportText.escape(privacy.mechanism)]
         if let delta = privacy.delta { parts.append(ReportText.escape("delta \(delta)")) }
         if !privacy.siteEpsilon.isEmpty {
-            parts.append(ReportText.escape("epsilon spent: " + privacy.siteEpsilon.sorted { $0.key < $1.key }
-                .map { "\($0.key) \(ReportText.number($0.value))" }.joined(separator: ", ")))
+            parts.append(
+                ReportText.escape(
+                    "epsilon spent: "
+                        + privacy.siteEpsilon.sorted { $0.key < $1.key }
+                        .map { "\($0.key) \(ReportText.number($0.value))" }.joined(separator: ", ")))
         }
         if let central = privacy.centralEpsilon { parts.append(ReportText.escape("central epsilon \(ReportText.number(central))")) }
         if let noise = privacy.noise { parts.append(ReportText.escape("noise: \(noise)")) }
@@ -106,11 +121,13 @@ public enum ValidationHTML {
     /// Internal validation per site and pooled, with leave-one-site-out beside it.
     static func summary(_ report: ValidationReport) -> String {
         let heldOut = (try? report.leaveOneSiteOut.get()) ?? []
-        var html = ["<h2>Performance per site and pooled</h2>",
-                    "<p>Internal validation: the final model on each site's own test split. Leave-one-site-out: a model "
-                    + "trained on the other sites only, scored on the site left out (external validation).</p>",
-                    "<table><tr><th>site</th><th>patients</th><th>events</th><th>AUROC (DeLong)</th><th>calibration slope</th>"
-                    + "<th>calibration intercept</th><th>calibration-in-the-large</th><th>O/E</th><th>AUROC, left out</th></tr>"]
+        var html = [
+            "<h2>Performance per site and pooled</h2>",
+            "<p>Internal validation: the final model on each site's own test split. Leave-one-site-out: a model "
+                + "trained on the other sites only, scored on the site left out (external validation).</p>",
+            "<table><tr><th>site</th><th>patients</th><th>events</th><th>AUROC (DeLong)</th><th>calibration slope</th>"
+                + "<th>calibration intercept</th><th>calibration-in-the-large</th><th>O/E</th><th>AUROC, left out</th></tr>"
+        ]
         for scope in report.sites + [report.pooled] {
             let metrics = scope.overall
             let held = heldOut.first { $0.site == scope.name }
@@ -125,12 +142,13 @@ public enum ValidationHTML {
             } else {
                 heldText = ReportText.note("not run")
             }
-            html.append("<tr><th>\(ReportText.escape(scope.name))</th><td class=\"num\">\(metrics.size)</td><td class=\"num\">\(metrics.positives)</td>"
-                + "<td class=\"num\" data-field=\"auroc\">\(ReportText.auroc(metrics))</td>"
-                + "<td class=\"num\">\(ReportText.interval(metrics.calibrationSlope))</td>"
-                + "<td class=\"num\">\(ReportText.interval(metrics.calibrationIntercept))</td>"
-                + "<td class=\"num\">\(ReportText.interval(metrics.calibrationInTheLarge))</td>"
-                + "<td class=\"num\">\(ReportText.value(metrics.observedExpectedRatio))</td><td class=\"num\">\(heldText)</td></tr>")
+            html.append(
+                "<tr><th>\(ReportText.escape(scope.name))</th><td class=\"num\">\(metrics.size)</td><td class=\"num\">\(metrics.positives)</td>"
+                    + "<td class=\"num\" data-field=\"auroc\">\(ReportText.auroc(metrics))</td>"
+                    + "<td class=\"num\">\(ReportText.interval(metrics.calibrationSlope))</td>"
+                    + "<td class=\"num\">\(ReportText.interval(metrics.calibrationIntercept))</td>"
+                    + "<td class=\"num\">\(ReportText.interval(metrics.calibrationInTheLarge))</td>"
+                    + "<td class=\"num\">\(ReportText.value(metrics.observedExpectedRatio))</td><td class=\"num\">\(heldText)</td></tr>")
         }
         html.append("</table>")
         return html.joined(separator: "\n")
@@ -171,13 +189,17 @@ public enum ValidationHTML {
     }
 
     static func operatingPoints(_ report: ValidationReport) -> String {
-        var html = ["<h2>Operating points</h2><p>Patients scored at or above the threshold count as positive; Wilson intervals.</p>",
-                    "<table><tr><th>site</th><th>threshold</th><th>sensitivity</th><th>specificity</th><th>PPV</th><th>NPV</th></tr>"]
+        var html = [
+            "<h2>Operating points</h2><p>Patients scored at or above the threshold count as positive; Wilson intervals.</p>",
+            "<table><tr><th>site</th><th>threshold</th><th>sensitivity</th><th>specificity</th><th>PPV</th><th>NPV</th></tr>"
+        ]
         for scope in report.sites + [report.pooled] {
             for point in scope.overall.operatingPoints {
-                html.append("<tr><th>\(ReportText.escape(scope.name))</th><td class=\"num\">\(ReportText.number(point.threshold))</td>"
-                    + "<td class=\"num\">\(ReportText.interval(point.sensitivity))</td><td class=\"num\">\(ReportText.interval(point.specificity))</td>"
-                    + "<td class=\"num\">\(ReportText.interval(point.positivePredictiveValue))</td><td class=\"num\">\(ReportText.interval(point.negativePredictiveValue))</td></tr>")
+                html.append(
+                    "<tr><th>\(ReportText.escape(scope.name))</th><td class=\"num\">\(ReportText.number(point.threshold))</td>"
+                        + "<td class=\"num\">\(ReportText.interval(point.sensitivity))</td><td class=\"num\">\(ReportText.interval(point.specificity))</td>"
+                        + "<td class=\"num\">\(ReportText.interval(point.positivePredictiveValue))</td><td class=\"num\">\(ReportText.interval(point.negativePredictiveValue))</td></tr>"
+                )
             }
         }
         html.append("</table>")
@@ -189,30 +211,35 @@ public enum ValidationHTML {
             return "<h2>Patient groups</h2><p>\(ReportText.note("No patient attribute to group by is recorded in this data."))</p>"
         }
         let first = report.settings.thresholds.first!
-        var html = ["<h2>Patient groups</h2><p>Groups with fewer than \(report.settings.minimumGroupSize) patients are "
-                    + "reported as too small, without any number; a size shown as withheld would reveal a small group by "
-                    + "subtraction. Sensitivity at threshold \(ReportText.number(first)).</p>",
-                    "<table><tr><th>scope</th><th>group</th><th>patients</th><th>AUROC</th><th>sensitivity</th>"
-                    + "<th>calibration slope</th><th>calibration intercept</th><th>calibration-in-the-large</th></tr>"]
+        var html = [
+            "<h2>Patient groups</h2><p>Groups with fewer than \(report.settings.minimumGroupSize) patients are "
+                + "reported as too small, without any number; a size shown as withheld would reveal a small group by "
+                + "subtraction. Sensitivity at threshold \(ReportText.number(first)).</p>",
+            "<table><tr><th>scope</th><th>group</th><th>patients</th><th>AUROC</th><th>sensitivity</th>"
+                + "<th>calibration slope</th><th>calibration intercept</th><th>calibration-in-the-large</th></tr>"
+        ]
         for scope in [report.pooled] + report.sites {
             for entry in scope.groups {
                 let label = "\(ValidationReport.noun(entry.group.attribute)) \(entry.group.value)"
                 switch entry.outcome {
                 case .tooSmall:
-                    html.append("<tr><th>\(ReportText.escape(scope.name))</th><td class=\"group\">\(ReportText.escape(label))</td>"
-                        + "<td colspan=\"6\" class=\"small\">\(ReportText.escape(tooSmallText(report)))</td></tr>")
+                    html.append(
+                        "<tr><th>\(ReportText.escape(scope.name))</th><td class=\"group\">\(ReportText.escape(label))</td>"
+                            + "<td colspan=\"6\" class=\"small\">\(ReportText.escape(tooSmallText(report)))</td></tr>")
                 case .reported(let metrics):
                     let size = entry.shownSize.map(String.init) ?? ReportText.note("withheld")
                     let sensitivity = metrics.operatingPoint(at: first).map { ReportText.interval($0.sensitivity) } ?? ""
-                    html.append("<tr><th>\(ReportText.escape(scope.name))</th><td class=\"group\">\(ReportText.escape(label))</td><td class=\"num\">\(size)</td>"
-                        + "<td class=\"num\">\(ReportText.auroc(metrics))</td><td class=\"num\">\(sensitivity)</td>"
-                        + "<td class=\"num\">\(ReportText.interval(metrics.calibrationSlope))</td><td class=\"num\">\(ReportText.interval(metrics.calibrationIntercept))</td>"
-                        + "<td class=\"num\">\(ReportText.interval(metrics.calibrationInTheLarge))</td></tr>")
+                    html.append(
+                        "<tr><th>\(ReportText.escape(scope.name))</th><td class=\"group\">\(ReportText.escape(label))</td><td class=\"num\">\(size)</td>"
+                            + "<td class=\"num\">\(ReportText.auroc(metrics))</td><td class=\"num\">\(sensitivity)</td>"
+                            + "<td class=\"num\">\(ReportText.interval(metrics.calibrationSlope))</td><td class=\"num\">\(ReportText.interval(metrics.calibrationIntercept))</td>"
+                            + "<td class=\"num\">\(ReportText.interval(metrics.calibrationInTheLarge))</td></tr>")
                 }
             }
             for attribute in scope.unrecorded {
-                html.append("<tr><th>\(ReportText.escape(scope.name))</th><td>\(ReportText.escape(ValidationReport.noun(attribute)))</td>"
-                    + "<td colspan=\"6\">\(ReportText.note("not recorded at this site"))</td></tr>")
+                html.append(
+                    "<tr><th>\(ReportText.escape(scope.name))</th><td>\(ReportText.escape(ValidationReport.noun(attribute)))</td>"
+                        + "<td colspan=\"6\">\(ReportText.note("not recorded at this site"))</td></tr>")
             }
         }
         html.append("</table>")
@@ -222,17 +249,21 @@ public enum ValidationHTML {
     static func gaps(_ report: ValidationReport) -> String {
         let all = ([report.pooled] + report.sites).flatMap { scope in scope.gaps.map { (scope.name, $0) } }
         guard !all.isEmpty else { return "" }
-        var html = ["<h2>Gaps between patient groups</h2><p>Each group minus its attribute's reference group (the largest "
-                    + "pooled group). True-positive-rate difference (equal opportunity): Newcombe's hybrid score interval; "
-                    + "calibration-in-the-large and AUROC differences: independent groups, normal intervals.</p>",
-                    "<table><tr><th>scope</th><th>group</th><th>reference</th><th>TPR difference</th>"
-                    + "<th>calibration-in-the-large difference</th><th>AUROC difference</th></tr>"]
+        var html = [
+            "<h2>Gaps between patient groups</h2><p>Each group minus its attribute's reference group (the largest "
+                + "pooled group). True-positive-rate difference (equal opportunity): Newcombe's hybrid score interval; "
+                + "calibration-in-the-large and AUROC differences: independent groups, normal intervals.</p>",
+            "<table><tr><th>scope</th><th>group</th><th>reference</th><th>TPR difference</th>"
+                + "<th>calibration-in-the-large difference</th><th>AUROC difference</th></tr>"
+        ]
         for (scope, gap) in all {
             let tpr = gap.truePositiveRateDifference.map { "at \(ReportText.number($0.threshold)): \(ReportText.interval($0.difference))" }
                 .joined(separator: "<br>")
-            html.append("<tr><th>\(ReportText.escape(scope))</th><td>\(ReportText.escape("\(ValidationReport.noun(gap.attribute)) \(gap.group)"))</td>"
-                + "<td>\(ReportText.escape(gap.reference))</td><td class=\"num\">\(tpr)</td>"
-                + "<td class=\"num\">\(ReportText.interval(gap.calibrationInTheLargeDifference))</td><td class=\"num\">\(ReportText.interval(gap.aurocDifference))</td></tr>")
+            html.append(
+                "<tr><th>\(ReportText.escape(scope))</th><td>\(ReportText.escape("\(ValidationReport.noun(gap.attribute)) \(gap.group)"))</td>"
+                    + "<td>\(ReportText.escape(gap.reference))</td><td class=\"num\">\(tpr)</td>"
+                    + "<td class=\"num\">\(ReportText.interval(gap.calibrationInTheLargeDifference))</td><td class=\"num\">\(ReportText.interval(gap.aurocDifference))</td></tr>"
+            )
         }
         html.append("</table>")
         return html.joined(separator: "\n")
@@ -244,19 +275,23 @@ public enum ValidationHTML {
         case .failure(let reason):
             html.append("<p>\(ReportText.note("Not available: \(reason.reason)"))</p>")
         case .success(let sites):
-            html.append("<p>For each site, the study was run again on the other sites only (same definition and seed), and "
-            + "the resulting model scored on the site left out.</p>")
-            html.append("<table><tr><th>left out</th><th>trained on</th><th>AUROC</th><th>calibration slope</th>"
-            + "<th>calibration intercept</th><th>calibration-in-the-large</th><th>O/E</th></tr>")
+            html.append(
+                "<p>For each site, the study was run again on the other sites only (same definition and seed), and "
+                    + "the resulting model scored on the site left out.</p>")
+            html.append(
+                "<table><tr><th>left out</th><th>trained on</th><th>AUROC</th><th>calibration slope</th>"
+                    + "<th>calibration intercept</th><th>calibration-in-the-large</th><th>O/E</th></tr>")
             for site in sites {
                 let trained = ReportText.escape(site.trainedOn.joined(separator: ", "))
                 switch site.metrics {
                 case .failure(let reason):
                     html.append("<tr><th>\(ReportText.escape(site.site))</th><td>\(trained)</td><td colspan=\"5\">\(ReportText.note(reason.reason))</td></tr>")
                 case .success(let metrics):
-                    html.append("<tr><th>\(ReportText.escape(site.site))</th><td>\(trained)</td><td class=\"num\">\(ReportText.auroc(metrics))</td>"
-                        + "<td class=\"num\">\(ReportText.interval(metrics.calibrationSlope))</td><td class=\"num\">\(ReportText.interval(metrics.calibrationIntercept))</td>"
-                        + "<td class=\"num\">\(ReportText.interval(metrics.calibrationInTheLarge))</td><td class=\"num\">\(ReportText.value(metrics.observedExpectedRatio))</td></tr>")
+                    html.append(
+                        "<tr><th>\(ReportText.escape(site.site))</th><td>\(trained)</td><td class=\"num\">\(ReportText.auroc(metrics))</td>"
+                            + "<td class=\"num\">\(ReportText.interval(metrics.calibrationSlope))</td><td class=\"num\">\(ReportText.interval(metrics.calibrationIntercept))</td>"
+                            + "<td class=\"num\">\(ReportText.interval(metrics.calibrationInTheLarge))</td><td class=\"num\">\(ReportText.value(metrics.observedExpectedRatio))</td></tr>"
+                    )
                 }
             }
             html.append("</table>")
@@ -265,17 +300,21 @@ public enum ValidationHTML {
     }
 
     static func tripod(_ items: [TRIPODChecklist.Item]) -> String {
-        var html = ["<h2>TRIPOD+AI</h2><p>Items of the TRIPOD+AI checklist (Collins et al., BMJ 2024;385:e078378) this report "
-                    + "covers, and those the authors must still supply.</p>",
-                    "<table><tr><th>item</th><th>topic</th><th>this report</th><th>note</th></tr>"]
+        var html = [
+            "<h2>TRIPOD+AI</h2><p>Items of the TRIPOD+AI checklist (Collins et al., BMJ 2024;385:e078378) this report "
+                + "covers, and those the authors must still supply.</p>",
+            "<table><tr><th>item</th><th>topic</th><th>this report</th><th>note</th></tr>"
+        ]
         for item in items {
-            let coverage = switch item.coverage {
-            case .covered: "covered"
-            case .partly: "in part"
-            case .supply: "to supply"
-            }
-            html.append("<tr><td>\(item.number)</td><td>\(ReportText.escape(item.topic))</td><td class=\"\(item.coverage.rawValue)\">\(coverage)</td>"
-                + "<td>\(ReportText.escape(item.note))</td></tr>")
+            let coverage =
+                switch item.coverage {
+                case .covered: "covered"
+                case .partly: "in part"
+                case .supply: "to supply"
+                }
+            html.append(
+                "<tr><td>\(item.number)</td><td>\(ReportText.escape(item.topic))</td><td class=\"\(item.coverage.rawValue)\">\(coverage)</td>"
+                    + "<td>\(ReportText.escape(item.note))</td></tr>")
         }
         html.append("</table>")
         return html.joined(separator: "\n")

@@ -89,7 +89,9 @@ public struct ValidationReport: Sendable {
         for attribute in attributes {
             let missing = inputs.sites.filter { !$0.statistics.attributes.contains(attribute) }.map(\.name)
             if !missing.isEmpty {
-                statements.append("\(attribute.rawValue): not recorded at \(missing.joined(separator: ", ")); pooled \(Self.noun(attribute)) groups cover the other sites' patients only.")
+                statements.append(
+                    "\(attribute.rawValue): not recorded at \(missing.joined(separator: ", ")); pooled \(Self.noun(attribute)) groups cover the other sites' patients only."
+                )
             }
         }
 
@@ -109,11 +111,13 @@ public struct ValidationReport: Sendable {
             withheld.formUnion(Self.attributesWithSmallGroups(site.statistics, attributes: attributes, settings: settings))
         }
         let sites = inputs.sites.map { site in
-            Self.scope(site.name, site.statistics, attributes: attributes, references: references, settings: settings,
-                       withholding: withheldAtSites)
+            Self.scope(
+                site.name, site.statistics, attributes: attributes, references: references, settings: settings,
+                withholding: withheldAtSites)
         }
-        let pooled = Self.scope(Self.pooledName, pooledStatistics, attributes: attributes, references: references, settings: settings,
-                                withholding: Self.attributesWithSmallGroups(pooledStatistics, attributes: attributes, settings: settings))
+        let pooled = Self.scope(
+            Self.pooledName, pooledStatistics, attributes: attributes, references: references, settings: settings,
+            withholding: Self.attributesWithSmallGroups(pooledStatistics, attributes: attributes, settings: settings))
         self.attributes = attributes
         self.sites = sites
         self.pooled = pooled
@@ -121,10 +125,12 @@ public struct ValidationReport: Sendable {
         case .unavailable(let reason):
             leaveOneSiteOut = .failure(NotEstimable(reason))
         case .computed(let heldOut):
-            leaveOneSiteOut = .success(heldOut.map { item in
-                HeldOutScope(site: item.site, trainedOn: item.trainedOn,
-                             metrics: item.statistics.map { GroupMetrics($0.all, settings: settings) })
-            })
+            leaveOneSiteOut = .success(
+                heldOut.map { item in
+                    HeldOutScope(
+                        site: item.site, trainedOn: item.trainedOn,
+                        metrics: item.statistics.map { GroupMetrics($0.all, settings: settings) })
+                })
         }
         card = inputs.card
         self.settings = settings
@@ -152,17 +158,22 @@ public struct ValidationReport: Sendable {
 
     /// Attributes with a small group here (or fewer than the threshold whose value is not
     /// recorded): the printed total minus the other sizes would give it away.
-    private static func attributesWithSmallGroups(_ statistics: ValidationStatistics, attributes: [PatientAttribute], settings: ValidationSettings) -> Set<PatientAttribute> {
-        Set(attributes.filter { attribute in
-            let sizes = statistics.groups.filter { $0.group.attribute == attribute }.map(\.histogram.count)
-            let unrecorded = statistics.all.count - sizes.reduce(0, +)
-            return (sizes + [unrecorded]).contains(where: settings.isTooSmall)
-        })
+    private static func attributesWithSmallGroups(_ statistics: ValidationStatistics, attributes: [PatientAttribute], settings: ValidationSettings) -> Set<
+        PatientAttribute
+    > {
+        Set(
+            attributes.filter { attribute in
+                let sizes = statistics.groups.filter { $0.group.attribute == attribute }.map(\.histogram.count)
+                let unrecorded = statistics.all.count - sizes.reduce(0, +)
+                return (sizes + [unrecorded]).contains(where: settings.isTooSmall)
+            })
     }
 
-    private static func scope(_ name: String, _ statistics: ValidationStatistics, attributes: [PatientAttribute],
-                              references: [PatientAttribute: String], settings: ValidationSettings,
-                              withholding: Set<PatientAttribute>) -> Scope {
+    private static func scope(
+        _ name: String, _ statistics: ValidationStatistics, attributes: [PatientAttribute],
+        references: [PatientAttribute: String], settings: ValidationSettings,
+        withholding: Set<PatientAttribute>
+    ) -> Scope {
         let overall = GroupMetrics(statistics.all, settings: settings)
         var entries: [GroupEntry] = []
         var metricsByGroup: [PatientGroup: GroupMetrics] = [:]
@@ -174,31 +185,38 @@ public struct ValidationReport: Sendable {
                 } else {
                     let metrics = GroupMetrics(histogram, settings: settings)
                     metricsByGroup[group] = metrics
-                    entries.append(GroupEntry(group: group, outcome: .reported(metrics),
-                                              shownSize: withholding.contains(attribute) ? nil : histogram.count))
+                    entries.append(
+                        GroupEntry(
+                            group: group, outcome: .reported(metrics),
+                            shownSize: withholding.contains(attribute) ? nil : histogram.count))
                 }
             }
         }
         var gaps: [GroupGap] = []
         for attribute in attributes {
             guard let referenceValue = references[attribute],
-                  let reference = metricsByGroup[PatientGroup(attribute, referenceValue)] else { continue }
+                let reference = metricsByGroup[PatientGroup(attribute, referenceValue)]
+            else { continue }
             for entry in entries where entry.group.attribute == attribute && entry.group.value != referenceValue {
                 guard case .reported(let metrics) = entry.outcome else { continue }
                 gaps.append(gap(metrics, against: reference, group: entry.group, reference: referenceValue, thresholds: settings.thresholds))
             }
         }
-        return Scope(name: name, overall: overall, groups: entries, gaps: gaps,
-                     unrecorded: attributes.filter { !statistics.attributes.contains($0) })
+        return Scope(
+            name: name, overall: overall, groups: entries, gaps: gaps,
+            unrecorded: attributes.filter { !statistics.attributes.contains($0) })
     }
 
-    private static func gap(_ metrics: GroupMetrics, against reference: GroupMetrics, group: PatientGroup, reference referenceValue: String,
-                            thresholds: [Double]) -> GroupGap {
+    private static func gap(
+        _ metrics: GroupMetrics, against reference: GroupMetrics, group: PatientGroup, reference referenceValue: String,
+        thresholds: [Double]
+    ) -> GroupGap {
         let tpr = thresholds.map { threshold in
             let a = metrics.operatingPoint(at: threshold)!, b = reference.operatingPoint(at: threshold)!
             let difference = Result { () throws(NotEstimable) in
-                try Proportion.difference((a.truePositives, a.truePositives + a.falseNegatives),
-                                          (b.truePositives, b.truePositives + b.falseNegatives))
+                try Proportion.difference(
+                    (a.truePositives, a.truePositives + a.falseNegatives),
+                    (b.truePositives, b.truePositives + b.falseNegatives))
             }.mapError { _ in NotEstimable("not defined: a group has no positive patient") }
             return AtThreshold(threshold: threshold, difference: difference)
         }
@@ -213,8 +231,9 @@ public struct ValidationReport: Sendable {
             }
             return Interval(estimate: a.estimate - b.estimate, standardError: (va + vb).squareRoot())
         }
-        return GroupGap(attribute: group.attribute, group: group.value, reference: referenceValue,
-                        truePositiveRateDifference: tpr, calibrationInTheLargeDifference: citl, aurocDifference: auroc)
+        return GroupGap(
+            attribute: group.attribute, group: group.value, reference: referenceValue,
+            truePositiveRateDifference: tpr, calibrationInTheLargeDifference: citl, aurocDifference: auroc)
     }
 
     /// The difference of two independent normal-theory estimates: standard errors add in

@@ -16,10 +16,13 @@ public enum ValidationReportJSON {
             "sites": .array(report.sites.map { scope($0, thresholds: report.settings.thresholds) }),
             "pooled": scope(report.pooled, thresholds: report.settings.thresholds),
             "leave_one_site_out": heldOut(report.leaveOneSiteOut, thresholds: report.settings.thresholds),
-            "tripod_ai": .array(report.tripod.map { item in
-                .object(["item": .string(item.number), "topic": .string(item.topic), "coverage": .string(item.coverage.rawValue),
-                         "note": .string(item.note)])
-            }),
+            "tripod_ai": .array(
+                report.tripod.map { item in
+                    .object([
+                        "item": .string(item.number), "topic": .string(item.topic), "coverage": .string(item.coverage.rawValue),
+                        "note": .string(item.note)
+                    ])
+                })
         ])
     }
 
@@ -29,10 +32,13 @@ public enum ValidationReportJSON {
             "intended_use": .string(card.intendedUse),
             "runtime": .string(card.runtime),
             "data": .string(card.dataDescription),
-            "data_sources": .array(card.dataSources.map { source in
-                .object(["site": .string(source.site), "training_rows": .int(source.trainingRows), "test_rows": .int(source.testRows),
-                         "test_events": .int(source.testEvents)])
-            }),
+            "data_sources": .array(
+                card.dataSources.map { source in
+                    .object([
+                        "site": .string(source.site), "training_rows": .int(source.trainingRows), "test_rows": .int(source.testRows),
+                        "test_events": .int(source.testEvents)
+                    ])
+                }),
             "model": .string(card.model),
             "parameter_count": .int(card.parameterCount),
             "model_checksum": .string(card.modelChecksum),
@@ -50,10 +56,10 @@ public enum ValidationReportJSON {
                 "delta": .number(card.privacy.delta),
                 "site_epsilon": .object(card.privacy.siteEpsilon.mapValues { .number($0) }),
                 "central_epsilon": .number(card.privacy.centralEpsilon),
-                "noise": .string(card.privacy.noise),
+                "noise": .string(card.privacy.noise)
             ]),
             "secure_aggregation": .bool(card.secureAggregation),
-            "code_version": .string(card.codeVersion),
+            "code_version": .string(card.codeVersion)
         ])
     }
 
@@ -64,7 +70,7 @@ public enum ValidationReportJSON {
             "subgroups": .array(attributes.map { .string($0.rawValue) }),
             "minimum_group_size": .int(settings.minimumGroupSize),
             "confidence_level": .number(0.95),
-            "decision_curve_thresholds": .array(DecisionCurve.thresholds.map { .number($0) }),
+            "decision_curve_thresholds": .array(DecisionCurve.thresholds.map { .number($0) })
         ])
     }
 
@@ -109,14 +115,15 @@ public enum ValidationReportJSON {
             "attribute": .string(gap.attribute.rawValue),
             "group": .string(gap.group),
             "reference": .string(gap.reference),
-            "true_positive_rate_difference": .array(gap.truePositiveRateDifference.map { item in
-                var itemReasons: [String: JSONValue] = [:]
-                let value = interval(item.difference, key: "difference", reasons: &itemReasons)
-                return .object(["threshold": .number(item.threshold), "difference": value, "not_estimable": .object(itemReasons)])
-            }),
+            "true_positive_rate_difference": .array(
+                gap.truePositiveRateDifference.map { item in
+                    var itemReasons: [String: JSONValue] = [:]
+                    let value = interval(item.difference, key: "difference", reasons: &itemReasons)
+                    return .object(["threshold": .number(item.threshold), "difference": value, "not_estimable": .object(itemReasons)])
+                }),
             "calibration_in_the_large_difference": citl,
             "auroc_difference": auroc,
-            "not_estimable": .object(reasons),
+            "not_estimable": .object(reasons)
         ])
     }
 
@@ -125,19 +132,23 @@ public enum ValidationReportJSON {
         case .failure(let reason):
             return .object(["available": .bool(false), "reason": .string(reason.reason), "sites": .array([])])
         case .success(let sites):
-            return .object(["available": .bool(true), "reason": .null, "sites": .array(sites.map { site in
-                var members: [String: JSONValue]
-                switch site.metrics {
-                case .success(let metrics):
-                    members = self.metrics(metrics)
-                    members["reason"] = .null
-                case .failure(let reason):
-                    members = ["reason": .string(reason.reason)]
-                }
-                members["site"] = .string(site.site)
-                members["trained_on"] = .array(site.trainedOn.map { .string($0) })
-                return .object(members)
-            })])
+            return .object([
+                "available": .bool(true), "reason": .null,
+                "sites": .array(
+                    sites.map { site in
+                        var members: [String: JSONValue]
+                        switch site.metrics {
+                        case .success(let metrics):
+                            members = self.metrics(metrics)
+                            members["reason"] = .null
+                        case .failure(let reason):
+                            members = ["reason": .string(reason.reason)]
+                        }
+                        members["site"] = .string(site.site)
+                        members["trained_on"] = .array(site.trainedOn.map { .string($0) })
+                        return .object(members)
+                    })
+            ])
         }
     }
 
@@ -150,7 +161,7 @@ public enum ValidationReportJSON {
             "negatives": .int(metrics.negatives),
             "mean_observed": .number(metrics.meanObserved),
             "mean_predicted": .number(metrics.meanPredicted),
-            "auroc_tie_bound": .number(metrics.aurocTieBound),
+            "auroc_tie_bound": .number(metrics.aurocTieBound)
         ]
         members["auroc"] = interval(metrics.auroc, key: "auroc", reasons: &reasons)
         if case .failure = metrics.auroc, let estimate = metrics.aurocEstimate {
@@ -169,23 +180,30 @@ public enum ValidationReportJSON {
         members["not_estimable"] = .object(reasons)
         members["operating_points"] = .array(metrics.operatingPoints.map(operatingPoint))
         let withheld = metrics.reliability.sizesWithheld
-        members["reliability"] = .array(metrics.reliability.groups.map { group in
-            let small = group.tooSmall
-            return .object([
-                "lower": .number(group.lower), "upper": .number(group.upper), "too_small": .bool(small),
-                "size": small || withheld ? .null : .int(group.count),
-                "mean_predicted": small ? .null : .number(group.meanPredicted),
-                "observed": small ? .null : interval(group.observed),
-            ])
-        })
-        members["decision_curve"] = .array(metrics.decisionCurve.points.map { point in
-            .object(["threshold": .number(point.threshold), "net_benefit": .number(point.netBenefit),
-                     "treat_all": .number(point.treatAll), "treat_none": .number(point.treatNone)])
-        })
-        members["roc_curve"] = .array(metrics.rocCurve.map { point in
-            .object(["threshold": .number(point.threshold), "false_positive_rate": .number(point.falsePositiveRate),
-                     "true_positive_rate": .number(point.truePositiveRate)])
-        })
+        members["reliability"] = .array(
+            metrics.reliability.groups.map { group in
+                let small = group.tooSmall
+                return .object([
+                    "lower": .number(group.lower), "upper": .number(group.upper), "too_small": .bool(small),
+                    "size": small || withheld ? .null : .int(group.count),
+                    "mean_predicted": small ? .null : .number(group.meanPredicted),
+                    "observed": small ? .null : interval(group.observed)
+                ])
+            })
+        members["decision_curve"] = .array(
+            metrics.decisionCurve.points.map { point in
+                .object([
+                    "threshold": .number(point.threshold), "net_benefit": .number(point.netBenefit),
+                    "treat_all": .number(point.treatAll), "treat_none": .number(point.treatNone)
+                ])
+            })
+        members["roc_curve"] = .array(
+            metrics.rocCurve.map { point in
+                .object([
+                    "threshold": .number(point.threshold), "false_positive_rate": .number(point.falsePositiveRate),
+                    "true_positive_rate": .number(point.truePositiveRate)
+                ])
+            })
         return members
     }
 
@@ -197,7 +215,7 @@ public enum ValidationReportJSON {
             "specificity": interval(point.specificity, key: "specificity", reasons: &reasons),
             "ppv": interval(point.positivePredictiveValue, key: "ppv", reasons: &reasons),
             "npv": interval(point.negativePredictiveValue, key: "npv", reasons: &reasons),
-            "not_estimable": .object(reasons),
+            "not_estimable": .object(reasons)
         ])
     }
 

@@ -22,8 +22,10 @@ public struct ValidationSettings: Hashable, Sendable {
     public func isTooSmall(_ count: Int) -> Bool { count > 0 && count < minimumGroupSize }
 
     /// Checked settings: every threshold strictly between 0 and 1 and on the bin grid.
-    public init(thresholds: [Double]? = nil, subgroups: [PatientAttribute]? = nil, minimumGroupSize: Int = 11,
-                binCount: Int = ValidationStatistics.defaultBinCount) throws(ValidationSettingsError) {
+    public init(
+        thresholds: [Double]? = nil, subgroups: [PatientAttribute]? = nil, minimumGroupSize: Int = 11,
+        binCount: Int = ValidationStatistics.defaultBinCount
+    ) throws(ValidationSettingsError) {
         let chosen = thresholds ?? Self.defaultThresholds
         guard !chosen.isEmpty else { throw ValidationSettingsError("name at least one threshold, e.g. 0.5") }
         for threshold in chosen {
@@ -31,7 +33,9 @@ public struct ValidationSettings: Hashable, Sendable {
                 throw ValidationSettingsError("threshold \(threshold) is outside (0, 1): a threshold is a predicted probability strictly between 0 and 1")
             }
             guard OperatingPoint.isOnGrid(threshold, binCount: binCount) else {
-                throw ValidationSettingsError("threshold \(threshold) is not a multiple of \(1 / Double(binCount)), the resolution of the score histograms; round it (e.g. \(Double(OperatingPoint.edge(of: threshold, binCount: binCount)) / Double(binCount)))")
+                throw ValidationSettingsError(
+                    "threshold \(threshold) is not a multiple of \(1 / Double(binCount)), the resolution of the score histograms; round it (e.g. \(Double(OperatingPoint.edge(of: threshold, binCount: binCount)) / Double(binCount)))"
+                )
             }
         }
         guard minimumGroupSize >= 1 else { throw ValidationSettingsError("the minimum group size must be at least 1") }

@@ -1,6 +1,7 @@
 import Foundation
 import Learning
 import Testing
+
 @testable import ClinicalData
 
 /// The leaks issue 19 lists, one test each: a cohort built to hold the leak, published, and
@@ -70,7 +71,7 @@ struct DisclosureLeakTests {
     /// With an odd count the median was one patient's exact value.
     @Test func theMedianIsNeverAPatientsValue() throws {
         var scenario = ReportScenario()
-        let values = (0..<13).map { 100.0 + 2 * Double($0) }   // median 112: patient 7's value
+        let values = (0..<13).map { 100.0 + 2 * Double($0) }  // median 112: patient 7's value
         for value in values { scenario.add(.kept(label: value > 110 ? 1 : 0), values: [Self.age, value, 0, Self.never]) }
         let median = try #require(publishedMedian(scenario.report, feature: "glucose"))
         #expect(!values.contains(median), "the published median \(median) is a patient's value")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClinicalData
 
 /// Random small cohorts, published, then attacked by `ExhaustiveAttacker`, which enumerates
@@ -33,8 +34,9 @@ struct DisclosurePropertyTests {
         for _ in 0..<kept {
             let glucose = !dropsIncomplete && random.chance(glucoseMissing) ? Double.nan : Double(random.int(60...200))
             let smoking = !dropsIncomplete && random.chance(0.1) ? Double.nan : Double(random.int(0...2) == 2 ? random.int(0...2) : 0)
-            scenario.add(.kept(label: random.chance(positiveShare) ? 1 : 0),
-                         values: [Double(random.int(18...90)), glucose, random.chance(diabetesShare) ? 1 : 0, smoking])
+            scenario.add(
+                .kept(label: random.chance(positiveShare) ? 1 : 0),
+                values: [Double(random.int(18...90)), glucose, random.chance(diabetesShare) ? 1 : 0, smoking])
         }
         var reasons: [ExclusionReason] = [.diedBeforeIndex, .bornAfterIndex, .youngerThan(18)]
         if dropsIncomplete { reasons += [.missingValue(feature: "glucose"), .missingValue(feature: "smoking")] }
@@ -58,18 +60,20 @@ struct DisclosurePropertyTests {
     /// The attacker finds what the old publication leaked (so its silence below means something).
     @Test func theAttackerFindsTheLeaksOfPerTableSuppression() {
         // 100 read, 95 kept printed, 5 died "<11": the subtraction.
-        var figures = PublishedFigures(dropsIncomplete: false, read: .exact(100), kept: .exact(95),
-                                       exclusions: [("died", false, .small)], positive: .exact(40), negative: .exact(55),
-                                       features: [], errorTotal: .exact(0), errorKinds: [])
+        var figures = PublishedFigures(
+            dropsIncomplete: false, read: .exact(100), kept: .exact(95),
+            exclusions: [("died", false, .small)], positive: .exact(40), negative: .exact(55),
+            features: [], errorTotal: .exact(0), errorKinds: [])
         #expect(ExhaustiveAttacker(figures, cap: 200).attack().leaks.map(\.value) == [5])
         // Both hidden as per-table suppression did, but kept is the label's total: still 5.
         figures.kept = .anyPositive
         figures.exclusions = [("died", false, .anyPositive)]
         #expect(ExhaustiveAttacker(figures, cap: 200).attack().leaks.map(\.value) == [5])
         // Two hidden exclusions summing to a printed difference: 8.
-        figures = PublishedFigures(dropsIncomplete: false, read: .exact(100), kept: .exact(80),
-                                   exclusions: [("died", false, .small), ("born after", false, .small), ("under 18", false, .exact(12))],
-                                   positive: .exact(30), negative: .exact(50), features: [], errorTotal: .exact(0), errorKinds: [])
+        figures = PublishedFigures(
+            dropsIncomplete: false, read: .exact(100), kept: .exact(80),
+            exclusions: [("died", false, .small), ("born after", false, .small), ("under 18", false, .exact(12))],
+            positive: .exact(30), negative: .exact(50), features: [], errorTotal: .exact(0), errorKinds: [])
         #expect(ExhaustiveAttacker(figures, cap: 200).attack().leaks.map(\.value) == [8])
         // A withheld complement protects them.
         figures.exclusions[2].shown = .withheld

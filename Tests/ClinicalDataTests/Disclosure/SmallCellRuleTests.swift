@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClinicalData
 
 struct SmallCellRuleTests {
@@ -22,8 +23,10 @@ struct SmallCellRuleTests {
         tables.table(total: read, parts: [kept, died])
         let result = rule.protect(tables)
         #expect(result.counts.map(\.description) == ["100", "withheld", "<11"])
-        #expect(DisclosureAudit(tables: tables, threshold: 11).leaks(
-            result.counts.map { $0 == .withheld ? .withheld : ($0.isHidden ? .small : .exact) }, statements: result.statements).isEmpty)
+        #expect(
+            DisclosureAudit(tables: tables, threshold: 11).leaks(
+                result.counts.map { $0 == .withheld ? .withheld : ($0.isHidden ? .small : .exact) }, statements: result.statements
+            ).isEmpty)
     }
 
     /// Two hidden cells of one table protect each other only if their sum is not printed in
@@ -66,8 +69,10 @@ struct SmallCellRuleTests {
         let local = cohort.report
         #expect(local.patients.kept == 3)
         let published = PublishedQualityReport(local)
-        var counts: [PublishedCount] = [published.filesRead, published.filesFailed, published.patients.read, published.patients.kept,
-                                        published.errorCount, published.label.positive, published.label.negative]
+        var counts: [PublishedCount] = [
+            published.filesRead, published.filesFailed, published.patients.read, published.patients.kept,
+            published.errorCount, published.label.positive, published.label.negative
+        ]
         counts += published.patients.excluded.map(\.count) + published.errorsByKind.map(\.count)
         for feature in published.features {
             counts += [feature.present, feature.missing, feature.outOfRange] + feature.convertedFrom.map(\.count) + feature.rejectedUnits.map(\.count)
@@ -89,7 +94,8 @@ struct SmallCellRuleTests {
     }
 
     @Test func largeCountsArePublished() throws {
-        let cohort = try Harmonizer(study: try TestData.heart()).run(.mappedCSV(TestData.heartFiles, mapping: try CSVMapping.bundled("uci-heart-disease-processed")))
+        let cohort = try Harmonizer(study: try TestData.heart()).run(
+            .mappedCSV(TestData.heartFiles, mapping: try CSVMapping.bundled("uci-heart-disease-processed")))
         let published = PublishedQualityReport(cohort.report)
         #expect(published.patients.read == .exact(920))
         #expect(published.label.positive == .exact(383))
@@ -106,7 +112,8 @@ struct SmallCellRuleTests {
 
     /// The two-state view for readers without "withheld" states a true bound, never "<11".
     @Test func theTwoStateViewNeverCallsAWithheldCellSmall() throws {
-        let cohort = try Harmonizer(study: try TestData.heart()).run(.mappedCSV(TestData.heartFiles, mapping: try CSVMapping.bundled("uci-heart-disease-processed")))
+        let cohort = try Harmonizer(study: try TestData.heart()).run(
+            .mappedCSV(TestData.heartFiles, mapping: try CSVMapping.bundled("uci-heart-disease-processed")))
         let published = PublishedQualityReport(cohort.report)
         let legacy = try JSONDecoder.snakeCase.decode(SharedQualityReport.self, from: JSONEncoder.snakeCase.encode(published))
         for (new, old) in zip(published.patients.excluded, legacy.patients.excluded) {

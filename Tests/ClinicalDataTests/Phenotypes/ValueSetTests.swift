@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClinicalData
 
 /// Conditions named by value sets: ICD-10-CM families with exclusions, SNOMED CT concept
@@ -9,19 +10,19 @@ struct ValueSetTests {
 
     @Test func familiesMatchEveryCodeBelowThem() throws {
         let diabetes = try ValueSet.bundled("type-2-diabetes")
-        #expect(diabetes.contains(code("icd10cm:E11.65")))   // with hyperglycemia: labelled negative by an exact E11.9 list
+        #expect(diabetes.contains(code("icd10cm:E11.65")))  // with hyperglycemia: labelled negative by an exact E11.9 list
         #expect(diabetes.contains(code("icd10cm:E11.9")) && diabetes.contains(code("icd10cm:e1165")))
         #expect(!diabetes.contains(code("icd10cm:E10.9")) && !diabetes.contains(code("icd10cm:E13.9")))
         let hypertension = try ValueSet.bundled("hypertension")
-        #expect(hypertension.contains(code("icd10cm:I11.9")))   // hypertensive heart disease without heart failure
+        #expect(hypertension.contains(code("icd10cm:I11.9")))  // hypertensive heart disease without heart failure
         #expect(hypertension.contains(code("icd10cm:I10")) && hypertension.contains(code("icd10cm:I1A.0")))
         #expect(!hypertension.contains(code("icd10cm:I20.9")))
-        #expect(hypertension.contains(code("snomed:1201005")))   // benign essential hypertension
+        #expect(hypertension.contains(code("snomed:1201005")))  // benign essential hypertension
         #expect(!hypertension.contains(code("snomed:44054006")))
         let infarction = try ValueSet.bundled("myocardial-infarction")
-        #expect(infarction.contains(code("icd10cm:I21.4")))    // NSTEMI
+        #expect(infarction.contains(code("icd10cm:I21.4")))  // NSTEMI
         #expect(infarction.contains(code("icd10cm:I21.A1")) && infarction.contains(code("icd10cm:I22.0")))
-        #expect(!infarction.contains(code("icd10cm:I25.2")))   // old infarction is history, not the event
+        #expect(!infarction.contains(code("icd10cm:I25.2")))  // old infarction is history, not the event
     }
 
     /// I48.x: every atrial fibrillation code, none of the flutter codes the family also holds.
@@ -60,7 +61,7 @@ struct ValueSetTests {
         let icdOnly = ConditionDefinition(codes: [code("icd10cm:E11.9")])
         #expect(icdOnly.matches(code("snomed:44054006"), map: map))
         let family = ConditionDefinition(valueSets: [ValueSet(name: "t2", title: "", source: "test", version: "1", include: [.family(code("icd10cm:E11"))])])
-        #expect(family.matches(code("snomed:44054006"), map: map))   // read as E11.9, in E11
+        #expect(family.matches(code("snomed:44054006"), map: map))  // read as E11.9, in E11
     }
 
     @Test func valueSetFilesAreChecked() throws {
@@ -76,7 +77,7 @@ struct ValueSetTests {
                 ("value_set: x\nversion: \"1\"\nsource: test\ninclude: [\"snomed:44054006*\"]\n", "families (a trailing *) are ICD-10-CM prefixes"),
                 ("value_set: x\nversion: \"1\"\ninclude: [\"icd10cm:E11*\"]\n", "missing 'source'"),
                 ("value_set: x\nsource: s\ninclude: [\"icd10cm:E11*\"]\n", "missing 'version'"),
-                ("value_set: x\nversion: \"1\"\nsource: s\ninclude: [\"E11\"]\n", "is not a code"),
+                ("value_set: x\nversion: \"1\"\nsource: s\ninclude: [\"E11\"]\n", "is not a code")
             ] {
                 #expect(throws: SchemaError.self, "\(message)") { try load(text) }
                 do { _ = try load(text) } catch { #expect("\(error)".contains(message), "\(error)") }
@@ -96,7 +97,7 @@ struct ValueSetTests {
             ("label: {name: y, kind: condition, value_sets: [nonesuch]}", "no such shipped value set"),
             ("label: {name: y, kind: condition, value_sets: [hypertension], verification: [refuted]}", "never count as a diagnosis"),
             ("label: {name: y, kind: condition, value_sets: [hypertension], status: active_at_index, timing: after_index}", "needs timing: on_or_before_index"),
-            ("label: {name: y, kind: condition, value_sets: [hypertension], status: current}", "is not one of ever_recorded, active_at_index"),
+            ("label: {name: y, kind: condition, value_sets: [hypertension], status: current}", "is not one of ever_recorded, active_at_index")
         ] {
             do {
                 _ = try TestData.study(base + label + "\n")

@@ -73,7 +73,7 @@ struct ExhaustiveAttacker {
     private var lower: [Int] = []
     private var upper: [Int] = []
     private var hidden: [Bool] = []
-    private var equalities: [[(Int, Int)]] = []   // sum of coefficient x variable = 0
+    private var equalities: [[(Int, Int)]] = []  // sum of coefficient x variable = 0
     /// Checked as soon as every count they read is known (nil: not yet known, not rejected).
     private var predicates: [([Int?]) -> Bool] = []
     private var groups: [[Int]] = []
@@ -283,11 +283,12 @@ struct ExhaustiveAttacker {
         func search(_ lo: [Int], _ hi: [Int], _ step: Int) -> [Int]? {
             guard let position = order[step...].first(where: { lo[$0] < hi[$0] }) else { return lo }
             let range = lo[position]...hi[position]
-            let tries: [Int] = switch preference {
-            case .low: Array(range)
-            case .high: range.reversed()
-            case .middle: range.sorted { (abs(2 * $0 - range.lowerBound - range.upperBound), $0) < (abs(2 * $1 - range.lowerBound - range.upperBound), $1) }
-            }
+            let tries: [Int] =
+                switch preference {
+                case .low: Array(range)
+                case .high: range.reversed()
+                case .middle: range.sorted { (abs(2 * $0 - range.lowerBound - range.upperBound), $0) < (abs(2 * $1 - range.lowerBound - range.upperBound), $1) }
+                }
             for value in tries {
                 var low = lo
                 var high = hi

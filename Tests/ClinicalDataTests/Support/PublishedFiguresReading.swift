@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import ClinicalData
 
 /// How the tests read a published report: the figures an observer sees, the printed text of
@@ -40,8 +41,10 @@ func roundTripped(_ report: PublishedQualityReport) -> PublishedQualityReport {
 
 func printedCounts(_ report: QualityReport) -> [(String, String)] {
     let published = PublishedQualityReport(report)
-    var cells = [("read", published.patients.read.description), ("kept", published.patients.kept.description),
-                 ("label +", published.label.positive.description), ("label -", published.label.negative.description)]
+    var cells = [
+        ("read", published.patients.read.description), ("kept", published.patients.kept.description),
+        ("label +", published.label.positive.description), ("label -", published.label.negative.description)
+    ]
     cells += published.patients.excluded.map { ("excluded \($0.name)", $0.count.description) }
     for feature in published.features {
         cells += [("\(feature.name) present", feature.present.description), ("\(feature.name) missing", feature.missing.description)]

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import ClinicalData
 
 /// A cohort made up in a test, patient by patient, and the exact quality report the real
@@ -24,14 +25,19 @@ struct ReportScenario {
             id: "scenario", indexDate: .fixed(CivilDate(year: 2020, month: 1, day: 1)), missingValues: policy,
             features: [
                 FeatureDefinition(name: "age", kind: .age, unit: "a", plausible: PlausibleRange(0, 120), bins: 120),
-                FeatureDefinition(name: "glucose", kind: .quantity, codes: [ClinicalCode(.loinc, "2345-7")], unit: "mg/dL",
-                                  plausible: PlausibleRange(20, 600), bins: 100),
+                FeatureDefinition(
+                    name: "glucose", kind: .quantity, codes: [ClinicalCode(.loinc, "2345-7")], unit: "mg/dL",
+                    plausible: PlausibleRange(20, 600), bins: 100),
                 FeatureDefinition(name: "diabetes", kind: .condition, codes: [ClinicalCode(.snomed, "44054006")]),
-                FeatureDefinition(name: "smoking", kind: .category, codes: [ClinicalCode(.loinc, "72166-2")],
-                                  categories: [CategoryDefinition(name: "never"), CategoryDefinition(name: "former"),
-                                               CategoryDefinition(name: "current")]),
+                FeatureDefinition(
+                    name: "smoking", kind: .category, codes: [ClinicalCode(.loinc, "72166-2")],
+                    categories: [
+                        CategoryDefinition(name: "never"), CategoryDefinition(name: "former"),
+                        CategoryDefinition(name: "current")
+                    ])
             ],
-            label: LabelDefinition(name: "hypertension", rule: .condition(ConditionDefinition(codes: [ClinicalCode(.snomed, "38341003")]), timing: .onOrBeforeIndex)),
+            label: LabelDefinition(
+                name: "hypertension", rule: .condition(ConditionDefinition(codes: [ClinicalCode(.snomed, "38341003")]), timing: .onOrBeforeIndex)),
             sha256: String(repeating: "0", count: 64))
     }
 
@@ -68,7 +74,8 @@ struct ReportScenario {
         for (kind, count) in errorsByKind.sorted(by: { $0.key < $1.key }) {
             for index in 0..<count { tally.record(RecordError(kind: kind, file: "f", resource: "r\(index)", reason: "made up")) }
         }
-        return QualityReport(study: study, source: .fhir(URL(fileURLWithPath: "/scenario")), tally: tally, rows: rows,
-                             excluded: excluded, seconds: 0)
+        return QualityReport(
+            study: study, source: .fhir(URL(fileURLWithPath: "/scenario")), tally: tally, rows: rows,
+            excluded: excluded, seconds: 0)
     }
 }

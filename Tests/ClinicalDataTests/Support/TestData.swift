@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import ClinicalData
 
 /// Where the tests' inputs are: committed fixtures (found through `#filePath`; the target

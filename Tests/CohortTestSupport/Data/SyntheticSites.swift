@@ -36,11 +36,14 @@ public enum SyntheticSites {
     }
 
     /// Every site every round (at least `minimumSites`), SGD at 0.1 on batches of 8, evaluated every round.
-    public static func configuration(studyID: String = "test", rounds: Int = 5, steps: Int = 10, minimumSites: Int? = nil,
-                                     seed: UInt64 = 42, deadline: Double = 60, sites: Int = 4) throws -> StudyConfiguration {
-        StudyConfiguration(studyID: studyID, rounds: rounds,
-                           selection: try SiteSelection(fraction: 1, minimumSites: minimumSites ?? sites),
-                           training: TrainingInstructions(localSteps: steps, batchSize: 8, optimizer: .sgd(learningRate: 0.1)),
-                           evaluateEvery: 1, roundDeadlineSeconds: deadline, seed: seed)
+    public static func configuration(
+        studyID: String = "test", rounds: Int = 5, steps: Int = 10, minimumSites: Int? = nil,
+        seed: UInt64 = 42, deadline: Double = 60, sites: Int = 4
+    ) throws -> StudyConfiguration {
+        StudyConfiguration(
+            studyID: studyID, rounds: rounds,
+            selection: try SiteSelection(fraction: 1, minimumSites: minimumSites ?? sites),
+            training: TrainingInstructions(localSteps: steps, batchSize: 8, optimizer: .sgd(learningRate: 0.1)),
+            evaluateEvery: 1, roundDeadlineSeconds: deadline, seed: seed)
     }
 }

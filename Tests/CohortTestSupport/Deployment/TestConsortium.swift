@@ -7,12 +7,15 @@ public struct TestConsortium {
     public let consortium: Provisioner.Consortium
     public let name: String
 
-    public init(name: String = "test", sites: [String], host: String = "127.0.0.1", port: Int = 7443,
-         provisioner: Provisioner = Provisioner()) throws {
+    public init(
+        name: String = "test", sites: [String], host: String = "127.0.0.1", port: Int = 7443,
+        provisioner: Provisioner = Provisioner()
+    ) throws {
         directory = try TemporaryDirectory("consortium")
         self.name = name
-        consortium = try provisioner.initialize(consortium: name, at: directory.path("consortium"), coordinatorHost: host,
-                                                coordinatorPort: port, sites: sites)
+        consortium = try provisioner.initialize(
+            consortium: name, at: directory.path("consortium"), coordinatorHost: host,
+            coordinatorPort: port, sites: sites)
     }
 
     public var layout: ConsortiumDirectory { consortium.directory }

@@ -19,8 +19,9 @@ public enum CohortBinary {
     /// Runs in the test's working directory; a run past `timeout` seconds is stopped and fails.
     public static func run(_ arguments: [String], timeout: Double = 300) throws -> Output {
         let outputs = try TemporaryDirectory("run")
-        let process = try CohortProcess("cohort", arguments: arguments, in: outputs.url,
-                                        workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let process = try CohortProcess(
+            "cohort", arguments: arguments, in: outputs.url,
+            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         defer { process.stop() }
         guard let status = process.waitBlocking(seconds: timeout) else {
             throw ProcessTimeout("cohort \(arguments.joined(separator: " ")) did not finish within \(timeout) s")

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A `cohort` process started by a test: its output goes to files in the test's directory
@@ -16,8 +17,10 @@ public final class CohortProcess: @unchecked Sendable {
 
     /// Starts `cohort arguments` with its output in `directory` (also its working directory
     /// unless `workingDirectory` is given).
-    public init(_ name: String, arguments: [String], in directory: URL, workingDirectory: URL? = nil,
-                environment: [String: String] = [:]) throws {
+    public init(
+        _ name: String, arguments: [String], in directory: URL, workingDirectory: URL? = nil,
+        environment: [String: String] = [:]
+    ) throws {
         self.name = name
         standardOutput = directory.appendingPathComponent("\(name).out")
         standardError = directory.appendingPathComponent("\(name).err")
@@ -41,9 +44,9 @@ public final class CohortProcess: @unchecked Sendable {
 
     private func sendSignal(_ signal: Int32) {
         #if canImport(Glibc)
-        _ = Glibc.kill(process.processIdentifier, signal)
+            _ = Glibc.kill(process.processIdentifier, signal)
         #else
-        _ = Darwin.kill(process.processIdentifier, signal)
+            _ = Darwin.kill(process.processIdentifier, signal)
         #endif
     }
 

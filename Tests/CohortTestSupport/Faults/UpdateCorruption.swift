@@ -12,9 +12,11 @@ public enum UpdateCorruption: Hashable, Sendable {
         case .nonFinite: update.delta[0] = .nan
         case .truncated: update.delta.removeLast()
         case .staleRound: update.round -= 1
-        case .impersonate(let other): update = SiteUpdate(study: update.study, site: other, round: update.round, delta: update.delta,
-                                                          sampleCount: update.sampleCount, training: update.training,
-                                                          vectors: update.vectors)
+        case .impersonate(let other):
+            update = SiteUpdate(
+                study: update.study, site: other, round: update.round, delta: update.delta,
+                sampleCount: update.sampleCount, training: update.training,
+                vectors: update.vectors)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Learning
 
 /// Reference values written by `scripts/make_learning_fixtures.py` (PyTorch and scikit-learn,
@@ -111,8 +112,9 @@ struct OptimizerSettings: Decodable {
     func makeOptimizer(kind: String, parameterCount: Int) -> any Optimizer {
         kind == "sgd"
             ? SGD(learningRate: learningRate, momentum: momentum ?? 0, weightDecay: weightDecay, parameterCount: parameterCount)
-            : Adam(learningRate: learningRate, beta1: beta1 ?? 0.9, beta2: beta2 ?? 0.999, epsilon: epsilon ?? 1e-8,
-                   weightDecay: weightDecay, parameterCount: parameterCount)
+            : Adam(
+                learningRate: learningRate, beta1: beta1 ?? 0.9, beta2: beta2 ?? 0.999, epsilon: epsilon ?? 1e-8,
+                weightDecay: weightDecay, parameterCount: parameterCount)
     }
 }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Learning
 
 /// Compares analytic gradients with central finite differences of a scalar objective.
@@ -25,9 +26,11 @@ struct GradientCheck {
     /// The objective computed from a Float layer's outputs (summed in Double). Each quotient
     /// divides by the distance actually stepped (`x ± h` rounded to Float), not by `2h`.
     @discardableResult
-    func compare(_ analytic: [Float], at point: [Float], steps: [Float] = [1e-2], _ label: String,
-                 sourceLocation: SourceLocation = #_sourceLocation,
-                 objective: ([Float]) -> Double) -> Report {
+    func compare(
+        _ analytic: [Float], at point: [Float], steps: [Float] = [1e-2], _ label: String,
+        sourceLocation: SourceLocation = #_sourceLocation,
+        objective: ([Float]) -> Double
+    ) -> Report {
         var x = point
         return compare(analytic, count: point.count, attempts: steps.count, label, sourceLocation: sourceLocation) { i, attempt in
             let original = x[i]
@@ -44,9 +47,11 @@ struct GradientCheck {
     /// The objective computed in Double at Double points (a reference implementation), where
     /// steps of 1e-7 are accurate and fall between kinks.
     @discardableResult
-    func compare(_ analytic: [Float], at point: [Double], steps: [Double], _ label: String,
-                 sourceLocation: SourceLocation = #_sourceLocation,
-                 objective: ([Double]) -> Double) -> Report {
+    func compare(
+        _ analytic: [Float], at point: [Double], steps: [Double], _ label: String,
+        sourceLocation: SourceLocation = #_sourceLocation,
+        objective: ([Double]) -> Double
+    ) -> Report {
         var x = point
         return compare(analytic, count: point.count, attempts: steps.count, label, sourceLocation: sourceLocation) { i, attempt in
             let original = x[i]
@@ -59,10 +64,13 @@ struct GradientCheck {
         }
     }
 
-    private func compare(_ analytic: [Float], count: Int, attempts: Int, _ label: String, sourceLocation: SourceLocation,
-                         numeric: (_ index: Int, _ attempt: Int) -> Double) -> Report {
-        #expect(analytic.count == count, "\(label): \(analytic.count) gradient entries for \(count) values",
-                sourceLocation: sourceLocation)
+    private func compare(
+        _ analytic: [Float], count: Int, attempts: Int, _ label: String, sourceLocation: SourceLocation,
+        numeric: (_ index: Int, _ attempt: Int) -> Double
+    ) -> Report {
+        #expect(
+            analytic.count == count, "\(label): \(analytic.count) gradient entries for \(count) values",
+            sourceLocation: sourceLocation)
         let finite = analytic.allSatisfy { $0.isFinite }
         #expect(finite, "\(label): non-finite gradient entries", sourceLocation: sourceLocation)
         guard analytic.count == count, finite else { return Report() }
@@ -84,9 +92,10 @@ struct GradientCheck {
                 failures.append("[\(i)] analytic \(a), numeric \(tried)")
             }
         }
-        #expect(failures.isEmpty,
-                "\(label): \(failures.count) of \(report.checked) derivatives differ: \(failures.prefix(6).joined(separator: "; "))",
-                sourceLocation: sourceLocation)
+        #expect(
+            failures.isEmpty,
+            "\(label): \(failures.count) of \(report.checked) derivatives differ: \(failures.prefix(6).joined(separator: "; "))",
+            sourceLocation: sourceLocation)
         return report
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Learning
 
 /// Runs one layer on its own, outside a network, on plain arrays: the harness the layer
@@ -29,8 +30,10 @@ final class LayerProbe {
 
     /// The layer's output for `input`; `generator` is passed by value, so every call with the
     /// same generator draws the same dropout mask.
-    func forward(_ input: [Float], parameters: [Float]? = nil, training: Bool = true,
-                 generator: SeededGenerator = SeededGenerator(seed: 99)) -> [Float] {
+    func forward(
+        _ input: [Float], parameters: [Float]? = nil, training: Bool = true,
+        generator: SeededGenerator = SeededGenerator(seed: 99)
+    ) -> [Float] {
         precondition(input.count == inputCount)
         var generator = generator
         var output = [Float](repeating: .nan, count: outputCount)
@@ -38,8 +41,9 @@ final class LayerProbe {
         input.withUnsafeBufferPointer { x in
             weights.withUnsafeBufferPointer { w in
                 output.withUnsafeMutableBufferPointer { y in
-                    layer.forward(input: x.baseAddress!, output: y.baseAddress!, batch: batch,
-                                  parameters: w.baseAddress!, training: training, generator: &generator)
+                    layer.forward(
+                        input: x.baseAddress!, output: y.baseAddress!, batch: batch,
+                        parameters: w.baseAddress!, training: training, generator: &generator)
                 }
             }
         }
@@ -49,7 +53,8 @@ final class LayerProbe {
     /// Forward then backward for `outputGradient`. The gradient buffers start as NaN, so a
     /// layer that accumulates into them instead of writing them shows up as NaN.
     func gradients(input: [Float], outputGradient: [Float], generator: SeededGenerator = SeededGenerator(seed: 99))
-        -> (input: [Float], parameters: [Float]) {
+        -> (input: [Float], parameters: [Float])
+    {
         precondition(outputGradient.count == outputCount)
         let output = forward(input, generator: generator)
         var inputGradient = [Float](repeating: .nan, count: inputCount)
@@ -61,9 +66,10 @@ final class LayerProbe {
                     weights.withUnsafeBufferPointer { w in
                         inputGradient.withUnsafeMutableBufferPointer { dx in
                             parameterGradient.withUnsafeMutableBufferPointer { dw in
-                                layer.backward(input: x.baseAddress!, output: y.baseAddress!, outputGradient: dy.baseAddress!,
-                                               inputGradient: dx.baseAddress!, batch: batch, parameters: w.baseAddress!,
-                                               parameterGradients: dw.baseAddress!)
+                                layer.backward(
+                                    input: x.baseAddress!, output: y.baseAddress!, outputGradient: dy.baseAddress!,
+                                    inputGradient: dx.baseAddress!, batch: batch, parameters: w.baseAddress!,
+                                    parameterGradients: dw.baseAddress!)
                             }
                         }
                     }
@@ -75,9 +81,11 @@ final class LayerProbe {
 
     /// Checks both gradients of the layer against finite differences of `output · probe`,
     /// for a random probe vector.
-    func checkGradients(input: [Float], check: GradientCheck = GradientCheck(), seed: UInt64 = 5,
-                        generator: SeededGenerator = SeededGenerator(seed: 99), _ label: String,
-                        sourceLocation: SourceLocation = #_sourceLocation) {
+    func checkGradients(
+        input: [Float], check: GradientCheck = GradientCheck(), seed: UInt64 = 5,
+        generator: SeededGenerator = SeededGenerator(seed: 99), _ label: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         var random = SeededGenerator(seed: seed, stream: 11)
         let probe = random.floats(outputCount)
         let analytic = gradients(input: input, outputGradient: probe, generator: generator)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Learning
 
 /// The two training losses written out in Double, straight from their definitions: the

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Learning
 
 /// A network's forward pass recomputed in Double, straight from the definitions of its
@@ -39,14 +40,15 @@ struct ReferenceNetwork {
                     }
                 }
             case let conv as Conv2D:
-                (x, shape) = Self.convolution(x, p, batch: batch, shape: shape, outputs: conv.outputChannels,
-                                              kernel: conv.kernelSize, padding: conv.padding)
+                (x, shape) = Self.convolution(
+                    x, p, batch: batch, shape: shape, outputs: conv.outputChannels,
+                    kernel: conv.kernelSize, padding: conv.padding)
             case let pool as MaxPool2D:
                 (x, shape) = Self.maxPool(x, batch: batch, shape: shape, size: pool.size)
             case is Flatten:
                 shape = [shape.reduce(1, *)]
             case is Dropout:
-                break   // evaluation mode
+                break  // evaluation mode
             default:
                 fatalError("no reference for layer \(layer.kind)")
             }
@@ -67,8 +69,10 @@ struct ReferenceNetwork {
         return y
     }
 
-    static func convolution(_ x: [Double], _ p: [Double], batch: Int, shape: [Int], outputs: Int,
-                            kernel: Int, padding: Int) -> ([Double], [Int]) {
+    static func convolution(
+        _ x: [Double], _ p: [Double], batch: Int, shape: [Int], outputs: Int,
+        kernel: Int, padding: Int
+    ) -> ([Double], [Int]) {
         let (channels, height, width) = (shape[0], shape[1], shape[2])
         let outHeight = height + 2 * padding - kernel + 1, outWidth = width + 2 * padding - kernel + 1
         var y = [Double](repeating: 0, count: batch * outputs * outHeight * outWidth)
@@ -82,7 +86,8 @@ struct ReferenceNetwork {
                                 for b in 0..<kernel {
                                     let row = r + a - padding, column = c + b - padding
                                     guard row >= 0, row < height, column >= 0, column < width else { continue }
-                                    sum += p[((o * channels + i) * kernel + a) * kernel + b]
+                                    sum +=
+                                        p[((o * channels + i) * kernel + a) * kernel + b]
                                         * x[((n * channels + i) * height + row) * width + column]
                                 }
                             }

@@ -2,6 +2,7 @@ import CohortTestSupport
 import Federation
 import Foundation
 import Learning
+
 @testable import Transport
 
 /// A coordinator server and site agents in this process, talking over loopback mutual TLS:
@@ -14,17 +15,20 @@ struct InProcessDeployment {
     let lines: LogLines
 
     /// `expectedSites`: the study's `sites:` list (nil: any site of the consortium may join).
-    static func start(sites: [String], study: StudyDescription, minimumSites: Int, deadline: Double = 30,
-                      limits: ProtocolLimits = Self.fastLimits, vectorLane: Bool = false,
-                      expectedSites: [String]? = nil) async throws -> InProcessDeployment {
+    static func start(
+        sites: [String], study: StudyDescription, minimumSites: Int, deadline: Double = 30,
+        limits: ProtocolLimits = Self.fastLimits, vectorLane: Bool = false,
+        expectedSites: [String]? = nil
+    ) async throws -> InProcessDeployment {
         let consortium = try TestConsortium(sites: sites)
         let lines = LogLines()
         let server = try CoordinatorServer(
-            options: .init(listen: NetworkAddress(host: "127.0.0.1", port: 0), credentials: consortium.coordinatorCredentials(),
-                           revocations: consortium.consortium.coordinatorKit.appendingPathComponent(KitFile.revocations),
-                           limits: limits, study: study, minimumSites: minimumSites, roundDeadlineSeconds: deadline,
-                           expectedSites: expectedSites.map { names in names.map { SiteID($0) } },
-                           vectorLane: vectorLane ? NetworkAddress(host: "127.0.0.1", port: 0) : nil),
+            options: .init(
+                listen: NetworkAddress(host: "127.0.0.1", port: 0), credentials: consortium.coordinatorCredentials(),
+                revocations: consortium.consortium.coordinatorKit.appendingPathComponent(KitFile.revocations),
+                limits: limits, study: study, minimumSites: minimumSites, roundDeadlineSeconds: deadline,
+                expectedSites: expectedSites.map { names in names.map { SiteID($0) } },
+                vectorLane: vectorLane ? NetworkAddress(host: "127.0.0.1", port: 0) : nil),
             log: lines.log("coordinator"))
         let port = try await server.start()
         return InProcessDeployment(consortium: consortium, server: server, port: port, study: study, lines: lines)
@@ -47,9 +51,11 @@ struct InProcessDeployment {
     var laneAddress: NetworkAddress? { server.vectorLanePort.map { NetworkAddress(host: "127.0.0.1", port: $0) } }
 
     func agent(_ site: String, worker: any SiteWorker, credentials: Credentials? = nil) throws -> SiteAgent {
-        SiteAgent(options: .init(coordinator: address, credentials: try credentials ?? consortium.siteCredentials(site),
-                                 reconnectInitialSeconds: 0.05, reconnectMaximumSeconds: 0.5),
-                  worker: worker, log: lines.log("site-\(site)"))
+        SiteAgent(
+            options: .init(
+                coordinator: address, credentials: try credentials ?? consortium.siteCredentials(site),
+                reconnectInitialSeconds: 0.05, reconnectMaximumSeconds: 0.5),
+            worker: worker, log: lines.log("site-\(site)"))
     }
 
     func stop() async {

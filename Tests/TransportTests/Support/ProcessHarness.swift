@@ -1,5 +1,6 @@
 import CohortTestSupport
 import Foundation
+
 @testable import Transport
 
 /// A consortium on disk and the `cohort` processes of one test: provisioning, configs, a
@@ -22,9 +23,12 @@ final class ProcessHarness: @unchecked Sendable {
     /// approval of the plan); tests about something else run them `governed: false`, with the
     /// site's trail but without the policy.
     func provision(sites: [String] = hospitals, name: String = "heart", into root: URL? = nil, governed: Bool = false) async throws {
-        let result = try await CohortProcess.run(["provision", "init", "--consortium", name, "--out", (root ?? consortium).path,
-                                                  "--coordinator-host", "127.0.0.1", "--sites", sites.joined(separator: ",")],
-                                                 in: directory.url)
+        let result = try await CohortProcess.run(
+            [
+                "provision", "init", "--consortium", name, "--out", (root ?? consortium).path,
+                "--coordinator-host", "127.0.0.1", "--sites", sites.joined(separator: ",")
+            ],
+            in: directory.url)
         guard result.status == 0 else { throw ProcessTimeout("provision init failed: \(result.errors)") }
         // Quick reconnection for tests.
         for site in sites {
@@ -41,7 +45,10 @@ final class ProcessHarness: @unchecked Sendable {
         var kept: [Substring] = []
         var inside = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("\(key):") { inside = true; continue }
+            if line.hasPrefix("\(key):") {
+                inside = true
+                continue
+            }
             if inside && (line.hasPrefix(" ") || line.isEmpty) { continue }
             inside = false
             kept.append(line)
@@ -52,13 +59,16 @@ final class ProcessHarness: @unchecked Sendable {
 
     /// Writes the coordinator's config with `study` lines (YAML, indented by the caller's keys).
     @discardableResult
-    func configureCoordinator(study: [String], extra: [String] = [], heartbeatSeconds: Double = 0.2,
-                              missedHeartbeats: Int = 25, audit: Bool = false) throws -> URL {
-        let lines = [
-            "listen: 127.0.0.1:0", "certificate: coordinator.crt", "key: coordinator.key", "ca: ca.crt",
-            "revocations: revocations.txt", "database: coordinator.sqlite",
-            "heartbeat_seconds: \(heartbeatSeconds)", "missed_heartbeats: \(missedHeartbeats)", "site_wait_seconds: 60",
-        ] + (audit ? ["audit:", "  directory: audit", "  key: keys/audit.key"] : []) + extra + ["study:"] + study.map { "  " + $0 }
+    func configureCoordinator(
+        study: [String], extra: [String] = [], heartbeatSeconds: Double = 0.2,
+        missedHeartbeats: Int = 25, audit: Bool = false
+    ) throws -> URL {
+        let lines =
+            [
+                "listen: 127.0.0.1:0", "certificate: coordinator.crt", "key: coordinator.key", "ca: ca.crt",
+                "revocations: revocations.txt", "database: coordinator.sqlite",
+                "heartbeat_seconds: \(heartbeatSeconds)", "missed_heartbeats: \(missedHeartbeats)", "site_wait_seconds: 60"
+            ] + (audit ? ["audit:", "  directory: audit", "  key: keys/audit.key"] : []) + extra + ["study:"] + study.map { "  " + $0 }
         let url = coordinatorKit.appendingPathComponent(KitFile.coordinatorConfig)
         try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
         return url
@@ -76,8 +86,10 @@ final class ProcessHarness: @unchecked Sendable {
     func startCoordinator(_ name: String = "coordinator", output: URL? = nil) async throws -> (CohortProcess, Int) {
         let portFile = directory.path("\(name).port")
         try? FileManager.default.removeItem(at: portFile)
-        var arguments = ["coordinator", "--config", coordinatorKit.appendingPathComponent(KitFile.coordinatorConfig).path,
-                         "--port-file", portFile.path]
+        var arguments = [
+            "coordinator", "--config", coordinatorKit.appendingPathComponent(KitFile.coordinatorConfig).path,
+            "--port-file", portFile.path
+        ]
         if let output { arguments += ["--output", output.path] }
         let process = try CohortProcess(name, arguments: arguments, in: directory.url)
         processes.append(process)
@@ -105,9 +117,13 @@ final class ProcessHarness: @unchecked Sendable {
 
     func startSite(_ site: String, port: Int, data: String = "heart-disease", kit: URL? = nil, name: String? = nil) throws -> CohortProcess {
         let kit = kit ?? layout.siteKit(site)
-        let process = try CohortProcess(name ?? site, arguments: ["site", "--config", kit.appendingPathComponent(KitFile.siteConfig).path,
-                                                                  "--data", data, "--coordinator", "127.0.0.1:\(port)"],
-                                        in: directory.url)
+        let process = try CohortProcess(
+            name ?? site,
+            arguments: [
+                "site", "--config", kit.appendingPathComponent(KitFile.siteConfig).path,
+                "--data", data, "--coordinator", "127.0.0.1:\(port)"
+            ],
+            in: directory.url)
         processes.append(process)
         return process
     }
@@ -119,9 +135,12 @@ final class ProcessHarness: @unchecked Sendable {
         let plan = directory.path("plan-\(site)-\(UInt32.random(in: .min ... .max)).json")
         let written = try await CohortProcess.run(["study", "plan", "--config", config.path, "--out", plan.path], in: directory.url)
         guard written.status == 0 else { throw ProcessTimeout("study plan failed: \(written.errors)") }
-        let approved = try await CohortProcess.run(["site", "approve", "--plan", plan.path, "--policy-dir", kit.appendingPathComponent("policy").path,
-                                                    "--by", "steward of \(site)", "--key", kit.appendingPathComponent("steward/steward.key").path],
-                                                   in: directory.url)
+        let approved = try await CohortProcess.run(
+            [
+                "site", "approve", "--plan", plan.path, "--policy-dir", kit.appendingPathComponent("policy").path,
+                "--by", "steward of \(site)", "--key", kit.appendingPathComponent("steward/steward.key").path
+            ],
+            in: directory.url)
         guard approved.status == 0 else { throw ProcessTimeout("site approve failed: \(approved.errors)") }
         let hash = written.output.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         return hash

@@ -3,6 +3,7 @@ import Federation
 import Foundation
 import GRPCCore
 import Learning
+
 @testable import Transport
 
 /// A hand-driven site for tests: it speaks the wire protocol directly (Hello, heartbeats),
@@ -58,9 +59,10 @@ enum RawSite {
 
     /// A plausible update for `offer` (all zeros but valid).
     static func update(for offer: Offer, site: String, delta: [Float]? = nil) -> SiteUpdate {
-        SiteUpdate(study: offer.study, site: SiteID(site), round: Int(offer.round),
-                   delta: delta ?? [Float](repeating: 0, count: Int(offer.parameterCount)), sampleCount: 10,
-                   training: TrainingSummary(steps: 1, examples: 10, meanLoss: 0.5))
+        SiteUpdate(
+            study: offer.study, site: SiteID(site), round: Int(offer.round),
+            delta: delta ?? [Float](repeating: 0, count: Int(offer.parameterCount)), sampleCount: 10,
+            training: TrainingSummary(steps: 1, examples: 10, meanLoss: 0.5))
     }
 
     static func heartData() -> DataSummary {

@@ -21,13 +21,15 @@ public struct Dimension: Hashable, Sendable, CustomStringConvertible {
     public static let none = Dimension()
 
     static func + (lhs: Dimension, rhs: Dimension) -> Dimension {
-        Dimension(mass: lhs.mass + rhs.mass, length: lhs.length + rhs.length, time: lhs.time + rhs.time,
-                  amount: lhs.amount + rhs.amount, temperature: lhs.temperature + rhs.temperature)
+        Dimension(
+            mass: lhs.mass + rhs.mass, length: lhs.length + rhs.length, time: lhs.time + rhs.time,
+            amount: lhs.amount + rhs.amount, temperature: lhs.temperature + rhs.temperature)
     }
 
     static func * (lhs: Dimension, power: Int8) -> Dimension {
-        Dimension(mass: lhs.mass * power, length: lhs.length * power, time: lhs.time * power,
-                  amount: lhs.amount * power, temperature: lhs.temperature * power)
+        Dimension(
+            mass: lhs.mass * power, length: lhs.length * power, time: lhs.time * power,
+            amount: lhs.amount * power, temperature: lhs.temperature * power)
     }
 
     /// A name for messages: "mass/volume", "amount/volume", "volume/time", ...

@@ -26,8 +26,9 @@ struct SlotUnits: Sendable {
     /// For a quantity feature; nil for one without a unit.
     init?(feature: FeatureDefinition) {
         guard let unit = feature.unit, let canonical = try? UCUMUnit(parsing: unit) else { return nil }
-        self.init(canonical: canonical, codes: feature.codes, molarMass: feature.molarMass, valence: feature.valence,
-                  named: feature.conversions)
+        self.init(
+            canonical: canonical, codes: feature.codes, molarMass: feature.molarMass, valence: feature.valence,
+            named: feature.conversions)
     }
 
     init(canonical: UCUMUnit, codes: [ClinicalCode], molarMass: Double?, valence: Int?, named: [String: ClinicalConversion]) {
@@ -35,7 +36,10 @@ struct SlotUnits: Sendable {
         self.molarMass = molarMass
         self.valence = valence
         var byText = [String: ClinicalConversion]()
-        for (text, conversion) in named { byText[text] = conversion; byText[UnitTables.ucum(text)] = conversion }
+        for (text, conversion) in named {
+            byText[text] = conversion
+            byText[UnitTables.ucum(text)] = conversion
+        }
         self.named = byText
         // Only when every code the feature reads has this unit by definition: a mislabel is then
         // certain to be one, whichever of the codes the record came under.

@@ -61,14 +61,14 @@ struct UCUMParser {
             "[oz_av]": Atom(factor: 28.349523125, dimension: Dimension(mass: 1), metric: false),
             "[in_i]": Atom(factor: 0.0254, dimension: Dimension(length: 1), metric: false),
             "[ft_i]": Atom(factor: 0.3048, dimension: Dimension(length: 1), metric: false),
-            "%": Atom(factor: 0.01, dimension: .none, metric: false),
+            "%": Atom(factor: 0.01, dimension: .none, metric: false)
         ]
     }()
 
     /// UCUM prefixes (case-sensitive: `m` milli, `M` mega; `da` deka is the two-letter one).
     private static let prefixes: [String: Double] = [
         "Y": 1e24, "Z": 1e21, "E": 1e18, "P": 1e15, "T": 1e12, "G": 1e9, "M": 1e6, "k": 1e3, "h": 1e2, "da": 1e1,
-        "d": 1e-1, "c": 1e-2, "m": 1e-3, "u": 1e-6, "n": 1e-9, "p": 1e-12, "f": 1e-15, "a": 1e-18, "z": 1e-21, "y": 1e-24,
+        "d": 1e-1, "c": 1e-2, "m": 1e-3, "u": 1e-6, "n": 1e-9, "p": 1e-12, "f": 1e-15, "a": 1e-18, "z": 1e-21, "y": 1e-24
     ]
 
     private static let arbitraryUnits: Set<String> = ["[IU]", "[iU]", "[arb'U]", "[USP'U]"]
@@ -221,8 +221,8 @@ private func pow(_ base: Double, _ exponent: Int) -> Double {
     return exponent < 0 ? 1 / result : result
 }
 
-private extension UCUMParser.Term {
-    init(factor: Double = 1, dimension: Dimension = .none, annotations: [String] = [], arbitrary: [String] = []) {
+extension UCUMParser.Term {
+    fileprivate init(factor: Double = 1, dimension: Dimension = .none, annotations: [String] = [], arbitrary: [String] = []) {
         self.init()
         self.factor = factor
         self.dimension = dimension
@@ -231,7 +231,7 @@ private extension UCUMParser.Term {
     }
 
     /// A unit atom (prefix applied): counts `eq` and marks the term as built from atoms.
-    init(atom: String, factor: Double, dimension: Dimension) {
+    fileprivate init(atom: String, factor: Double, dimension: Dimension) {
         self.init(factor: factor, dimension: dimension)
         equivalents = atom == "eq" ? 1 : 0
         hasAtoms = atom != "%"

@@ -67,8 +67,10 @@ public struct UnitConversion: Hashable, Sendable {
         }
         guard from.annotations == to.annotations else {
             let describe = { (unit: UCUMUnit) in unit.annotations.isEmpty ? "no annotation" : unit.annotations.map { "{\($0)}" }.joined() }
-            throw UCUMError(unit: from.text, problem: "differs from \(to.text) in its annotation (\(describe(from)) vs \(describe(to))), "
-                + "which marks a different quantity (e.g. eGFR normalised to 1.73 m2 body surface); not merged")
+            throw UCUMError(
+                unit: from.text,
+                problem: "differs from \(to.text) in its annotation (\(describe(from)) vs \(describe(to))), "
+                    + "which marks a different quantity (e.g. eGFR normalised to 1.73 m2 body surface); not merged")
         }
         guard from.arbitrary == to.arbitrary else {
             throw UCUMError(unit: from.text, problem: "arbitrary units (\((from.arbitrary + to.arbitrary).joined(separator: ", "))) convert only to themselves")
@@ -76,17 +78,23 @@ public struct UnitConversion: Hashable, Sendable {
         var ratio = from.factor / to.factor
         if from.equivalents != to.equivalents {
             guard let valence else {
-                throw UCUMError(unit: from.text, problem: "counts equivalents (charges) and \(to.text) does not"
-                    + (to.equivalents != 0 ? " in the same power" : "") + "; the study must give the ion's valence (valence: 2 for calcium or magnesium, 1 for sodium or potassium) to convert")
+                throw UCUMError(
+                    unit: from.text,
+                    problem: "counts equivalents (charges) and \(to.text) does not"
+                        + (to.equivalents != 0 ? " in the same power" : "")
+                        + "; the study must give the ion's valence (valence: 2 for calcium or magnesium, 1 for sodium or potassium) to convert")
             }
             // 1 eq = 1/z mol: each eq in the source divides by z, each in the target multiplies.
             let power = Int(to.equivalents) - Int(from.equivalents)
             for _ in 0..<abs(power) { ratio = power > 0 ? ratio * Double(valence) : ratio / Double(valence) }
         }
         if from.dimension == .none, to.dimension == .none, from.isRatioOfLikeQuantities != to.isRatioOfLikeQuantities {
-            throw UCUMError(unit: from.text, problem: "and \(to.text) are both dimensionless, but one is a ratio of like quantities and the other a plain fraction: "
-                + "often different measurement scales (HbA1c: IFCC mmol/mol vs NGSP %), so they are not converted by their units; "
-                + "name the conversion in the study (convert: {\"\(from.text)\": \(ClinicalConversion.all.map(\.name).joined(separator: " | "))}) if one applies")
+            throw UCUMError(
+                unit: from.text,
+                problem: "and \(to.text) are both dimensionless, but one is a ratio of like quantities and the other a plain fraction: "
+                    + "often different measurement scales (HbA1c: IFCC mmol/mol vs NGSP %), so they are not converted by their units; "
+                    + "name the conversion in the study (convert: {\"\(from.text)\": \(ClinicalConversion.all.map(\.name).joined(separator: " | "))}) if one applies"
+            )
         }
         if from.dimension == to.dimension {
             arithmetic = ratio == 1 ? .identity : .scale(ratio)
@@ -103,7 +111,9 @@ public struct UnitConversion: Hashable, Sendable {
                 return
             }
         } else if from.dimension == to.dimension + massToAmount || to.dimension == from.dimension + massToAmount {
-            throw UCUMError(unit: from.text, problem: "is a \(from.dimension) and \(to.text) a \(to.dimension); the study must give the analyte's molar_mass (g/mol) to convert")
+            throw UCUMError(
+                unit: from.text,
+                problem: "is a \(from.dimension) and \(to.text) a \(to.dimension); the study must give the analyte's molar_mass (g/mol) to convert")
         }
         throw UCUMError(unit: from.text, problem: "(\(from.dimension)) cannot be converted to \(to.text) (\(to.dimension))")
     }

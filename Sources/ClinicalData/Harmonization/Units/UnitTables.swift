@@ -48,8 +48,9 @@ public enum UnitTables {
         for field in try root.required("codes", "list the codes").list() {
             let entry = try field.mapping(allowing: ["loinc", "unit", "accepts"])
             let code = ClinicalCode(.loinc, try entry.required("loinc", "the LOINC code").string())
-            table[code] = FixedUnit(unit: try entry.required("unit", "its unit by definition").string(),
-                                    accepts: try entry.required("accepts", "the texts accepted as that unit").listOrScalar().map { try $0.string() })
+            table[code] = FixedUnit(
+                unit: try entry.required("unit", "its unit by definition").string(),
+                accepts: try entry.required("accepts", "the texts accepted as that unit").listOrScalar().map { try $0.string() })
         }
         return table
     }

@@ -33,22 +33,26 @@ struct BufferedAggregator: RoundAggregator {
         let samples = entries.map(\.samples).reduce(0, +)
         let loss = entries.map { $0.loss * Double($0.samples) }.reduce(0, +) / Double(max(samples, 1))
         guard !entries.isEmpty else {
-            return RoundAggregate(meanDelta: [Float](repeating: 0, count: store.parameterCount), contributors: [],
-                                  totalSamples: 0, meanTrainingLoss: 0)
+            return RoundAggregate(
+                meanDelta: [Float](repeating: 0, count: store.parameterCount), contributors: [],
+                totalSamples: 0, meanTrainingLoss: 0)
         }
         let (delta, shares) = try combine(store, entries)
         var byShare: [SiteID: Double]?
         if let shares { byShare = Dictionary(zip(entries.map(\.site), shares), uniquingKeysWith: +) }
-        return RoundAggregate(meanDelta: delta, contributors: contributors, totalSamples: samples,
-                              meanTrainingLoss: loss, shares: byShare)
+        return RoundAggregate(
+            meanDelta: delta, contributors: contributors, totalSamples: samples,
+            meanTrainingLoss: loss, shares: byShare)
     }
 }
 
 /// Runs a per-coordinate kernel over the store block by block: `kernel` receives one
 /// coordinate's values from every update (in a scratch buffer it may reorder) and returns
 /// the aggregate for that coordinate. Coordinates of a block are split across cores.
-func aggregateCoordinates(of store: UpdateStore, rows: [Int]? = nil,
-                          kernel: @escaping @Sendable (UnsafeMutablePointer<Float>, Int) -> Float) throws -> [Float] {
+func aggregateCoordinates(
+    of store: UpdateStore, rows: [Int]? = nil,
+    kernel: @escaping @Sendable (UnsafeMutablePointer<Float>, Int) -> Float
+) throws -> [Float] {
     let selected = rows ?? Array(0..<store.count)
     let k = selected.count
     return try forEachCoordinateChunk(of: store) { block, span, coordinates, output in
@@ -102,8 +106,11 @@ func aggregateSortedCoordinates(of store: UpdateStore, statistic: SortedStatisti
 /// and the output shifted so that index j is the block's coordinate j.
 private func forEachCoordinateChunk(
     of store: UpdateStore,
-    _ body: @escaping @Sendable (_ block: UnsafePointer<Float>, _ span: Int, _ coordinates: Range<Int>,
-                                 _ output: UnsafeMutablePointer<Float>) -> Void
+    _ body:
+        @escaping @Sendable (
+            _ block: UnsafePointer<Float>, _ span: Int, _ coordinates: Range<Int>,
+            _ output: UnsafeMutablePointer<Float>
+        ) -> Void
 ) throws -> [Float] {
     var result = [Float](repeating: 0, count: store.parameterCount)
     let blockSize = max(1024, (4 << 20) / max(store.count * 4, 1))

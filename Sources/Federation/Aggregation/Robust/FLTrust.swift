@@ -24,8 +24,9 @@ public struct FLTrust: AggregationRule {
     public func makeAggregator(for context: RoundContext) throws -> any RoundAggregator {
         let server = try Model(spec: model, inputShape: rootData.exampleShape, task: rootData.task, seed: seed)
         server.parameters = context.globalParameters
-        var sampler = BatchSampler(rowCount: rootData.count, batchSize: context.instructions.batchSize,
-                                   seed: seed &+ UInt64(context.round))
+        var sampler = BatchSampler(
+            rowCount: rootData.count, batchSize: context.instructions.batchSize,
+            seed: seed &+ UInt64(context.round))
         var optimizer = context.instructions.optimizer.makeOptimizer(parameterCount: server.parameterCount)
         _ = server.train(on: rootData, steps: context.instructions.localSteps, sampler: &sampler, optimizer: &optimizer)
         let rootUpdate = zip(server.parameters, context.globalParameters).map { $0 - $1 }
@@ -60,7 +61,7 @@ public struct FLTrust: AggregationRule {
 
         mutating func finish() throws -> RoundAggregate {
             let totalTrust = trust.reduce(0, +)
-            var delta = sum.takeMean()   // sum / sum of (trust * rescale)
+            var delta = sum.takeMean()  // sum / sum of (trust * rescale)
             if totalTrust > 0 {
                 // takeMean divided by sum(trust * |g0|/|gi|); FLTrust divides by sum(trust).
                 let correction = Float(sum.totalWeight / totalTrust)
@@ -69,9 +70,10 @@ public struct FLTrust: AggregationRule {
                 delta = [Float](repeating: 0, count: rootUpdate.count)
             }
             let shares = totalTrust > 0 ? trust.map { $0 / totalTrust } : trust
-            return RoundAggregate(meanDelta: delta, contributors: contributors, totalSamples: samples,
-                                  meanTrainingLoss: lossSum / Double(max(samples, 1)),
-                                  shares: Dictionary(zip(contributors, shares), uniquingKeysWith: +))
+            return RoundAggregate(
+                meanDelta: delta, contributors: contributors, totalSamples: samples,
+                meanTrainingLoss: lossSum / Double(max(samples, 1)),
+                shares: Dictionary(zip(contributors, shares), uniquingKeysWith: +))
         }
     }
 }

@@ -11,9 +11,10 @@ func pairwiseSquaredDistances(in store: UpdateStore) throws -> [[Double]] {
     try store.forEachBlock(coordinates: max(1024, (8 << 20) / max(n * 4, 1))) { range, block in
         let span = range.count
         blockGram.withUnsafeMutableBufferPointer { c in
-            BLAS.gemm(transposeA: false, transposeB: true, m: n, n: n, k: span,
-                      a: block.baseAddress!, lda: span, b: block.baseAddress!, ldb: span,
-                      c: c.baseAddress!, ldc: n)
+            BLAS.gemm(
+                transposeA: false, transposeB: true, m: n, n: n, k: span,
+                a: block.baseAddress!, lda: span, b: block.baseAddress!, ldb: span,
+                c: c.baseAddress!, ldc: n)
         }
         for i in 0..<(n * n) { gram[i] += Double(blockGram[i]) }
     }

@@ -133,7 +133,7 @@ public struct RecessRule: AggregationRule {
                 if let answer = responses[site] {
                     abnormality = -VectorMath.cosine(try store.vector(at: index), answer) * VectorMath.norm(answer) / typical
                 } else {
-                    abnormality = 1   // no answer to the probe counts against the site
+                    abnormality = 1  // no answer to the probe counts against the site
                 }
                 scores[site] = abnormality
                 logits.append(RecessRule.updated(trust[site], abnormality: abnormality, initial: initialTrust, decrease: decrease))
@@ -151,8 +151,9 @@ public struct RecessRule: AggregationRule {
             }
             var delta = sum.sum
             if contributors.isEmpty { delta = [Float](repeating: 0, count: store.parameterCount) }
-            var aggregate = RoundAggregate(meanDelta: delta, contributors: contributors, totalSamples: samples,
-                                           meanTrainingLoss: lossSum / Double(max(samples, 1)), shares: shares)
+            var aggregate = RoundAggregate(
+                meanDelta: delta, contributors: contributors, totalSamples: samples,
+                meanTrainingLoss: lossSum / Double(max(samples, 1)), shares: shares)
             aggregate.siteScores = scores
             return aggregate
         }

@@ -45,7 +45,10 @@ struct RunningDot {
         precondition(x.count == y.count, "vectors differ in length")
         for i in 0..<x.count {
             partial += x[i] * y[i]
-            if (offset + i) & 1023 == 1023 { sum += Double(partial); partial = 0 }
+            if (offset + i) & 1023 == 1023 {
+                sum += Double(partial)
+                partial = 0
+            }
         }
     }
 

@@ -31,14 +31,16 @@ public struct FedPerSite: SiteAlgorithm {
     public mutating func start(_ round: LocalRound) throws -> [Float] {
         let count = try round.call.parameter("personal_tensors")
         guard count.rounded() == count, count >= 1, Int(count) <= round.layout.tensors.count else {
-            throw SiteAlgorithmError.invalidParameter(algorithm: Self.name, key: "personal_tensors",
-                                                      reason: "must be between 1 and the model's \(round.layout.tensors.count) tensors, got \(count)")
+            throw SiteAlgorithmError.invalidParameter(
+                algorithm: Self.name, key: "personal_tensors",
+                reason: "must be between 1 and the model's \(round.layout.tensors.count) tensors, got \(count)")
         }
         let first = round.layout.tensors[round.layout.tensors.count - Int(count)].offset
         let range = first..<round.layout.count
         guard head.isEmpty || head.count == range.count else {
-            throw SiteAlgorithmError.invalidParameter(algorithm: Self.name, key: "personal_tensors",
-                                                      reason: "changed: the site's head has \(head.count) values, the study now asks for \(range.count)")
+            throw SiteAlgorithmError.invalidParameter(
+                algorithm: Self.name, key: "personal_tensors",
+                reason: "changed: the site's head has \(head.count) values, the study now asks for \(range.count)")
         }
         headRange = range
         return withHead(round.global)

@@ -38,8 +38,9 @@ public struct Lockdown: FederatedAlgorithm {
     public static let siteAlgorithm: any SiteAlgorithm.Type = LockdownSite.self
     public static let defaultParameters = ["density": 0.25, "initial_rate": 1e-4]
     public static func make(parameters: [String: Double], rounds: Int, seed: UInt64) throws -> any Strategy {
-        try Lockdown(density: Float(parameters["density"] ?? 0.25), initialRate: Float(parameters["initial_rate"] ?? 1e-4),
-                     rounds: rounds, maskSeed: seed)
+        try Lockdown(
+            density: Float(parameters["density"] ?? 0.25), initialRate: Float(parameters["initial_rate"] ?? 1e-4),
+            rounds: rounds, maskSeed: seed)
     }
 
     /// A site's 0/1 subspace, as its update carries it.

@@ -29,11 +29,13 @@ public struct AdaptiveAttack: Hashable, Sendable {
         var crafted: [Float]
         switch defence?.kind ?? .mean {
         case .krum(let f), .multiKrum(let f, _), .bulyan(let f):
-            crafted = FangAttack(target: .krum).craft(honest: knowledge.honest, everyone: everyone, attackers: knowledge.attackers.count,
-                                                      f: f, generator: &generator)
+            crafted = FangAttack(target: .krum).craft(
+                honest: knowledge.honest, everyone: everyone, attackers: knowledge.attackers.count,
+                f: f, generator: &generator)
         case .median, .trimmedMean:
-            crafted = FangAttack(target: .trimmedMean).craft(honest: knowledge.honest, everyone: everyone,
-                                                             attackers: knowledge.attackers.count, f: nil, generator: &generator)
+            crafted = FangAttack(target: .trimmedMean).craft(
+                honest: knowledge.honest, everyone: everyone,
+                attackers: knowledge.attackers.count, f: nil, generator: &generator)
         case .flTrust:
             crafted = Self.withinCosine(everyone, perturbation: perturbation)
         case .mean:

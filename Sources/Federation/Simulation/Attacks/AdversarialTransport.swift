@@ -23,9 +23,11 @@ package struct AdversarialTransport: Transport {
 
     /// `selection` and `seed` must be the study's, `defence` the rule in use (what an
     /// adaptive attacker knows), `quarantined` the sites the coordinator's monitor removed.
-    public init(wrapping base: any Transport, plan: AttackPlan, totalSites: Int, seed: UInt64,
-                selection: SiteSelection = SiteSelection(), defence: AggregationRuleSpec? = nil,
-                quarantined: QuarantineList = QuarantineList()) {
+    public init(
+        wrapping base: any Transport, plan: AttackPlan, totalSites: Int, seed: UInt64,
+        selection: SiteSelection = SiteSelection(), defence: AggregationRuleSpec? = nil,
+        quarantined: QuarantineList = QuarantineList()
+    ) {
         self.base = base
         self.plan = plan
         self.seed = seed
@@ -65,7 +67,7 @@ package struct AdversarialTransport: Transport {
             let deviation = Double(multiplier) * rms
             return delta.map { _ in Float(generator.nextGaussian() * deviation) }
         default:
-            return delta   // data attacks: the poison is in the site's data
+            return delta  // data attacks: the poison is in the site's data
         }
     }
 
@@ -104,22 +106,25 @@ package struct AdversarialTransport: Transport {
             throw error
         }
         guard malicious else {
-            if stage == 0 && knowledge == .everyone { await collusion.contribute(key, site: site, update: Collusion.Pooled(delta: update.delta, samples: update.sampleCount), expected: expected) }
+            if stage == 0 && knowledge == .everyone {
+                await collusion.contribute(key, site: site, update: Collusion.Pooled(delta: update.delta, samples: update.sampleCount), expected: expected)
+            }
             return update
         }
         if stage > 0, case .alie = plan.attack, let sent = await collusion.sentUpdate(round: round, site: site) {
-            update.delta = sent   // ALIE answers a probe with what it sent (it crafts once a round)
+            update.delta = sent  // ALIE answers a probe with what it sent (it crafts once a round)
             return update
         }
         if stage > 0, case .adaptive = plan.attack, let sent = await collusion.sentUpdate(round: round, site: site) {
-            update.delta = sent   // consistent answers: RECESS sees no flip
+            update.delta = sent  // consistent answers: RECESS sees no flip
             return update
         }
         let mine = Collusion.Pooled(delta: update.delta, samples: update.sampleCount)
         let pooled = expected.isEmpty ? [site: mine] : await collusion.pool(key, site: site, update: mine, expected: expected)
         let attackers = Set(roster.attackers).union([site])
-        var known = RoundKnowledge(round: round, stage: stage, participants: roster.participants, attackers: attackers.sorted(),
-                                   honest: [], own: [:])
+        var known = RoundKnowledge(
+            round: round, stage: stage, participants: roster.participants, attackers: attackers.sorted(),
+            honest: [], own: [:])
         for name in pooled.keys.sorted() {
             if attackers.contains(name) { known.own[name] = pooled[name]!.delta } else { known.honest.append(pooled[name]!.delta) }
             known.samples[name] = pooled[name]!.samples

@@ -28,8 +28,10 @@ public enum Attack: Hashable, Sendable, CustomStringConvertible {
     /// An attacker that knows the defence in use and shapes its update to pass it.
     case adaptive(AdaptiveAttack)
 
-    public static let names = ["label-flip", "sign-flip", "scale", "noise", "alie", "backdoor",
-                               "model-replacement", "fang-krum", "fang-trim", "min-max", "min-sum", "adaptive"]
+    public static let names = [
+        "label-flip", "sign-flip", "scale", "noise", "alie", "backdoor",
+        "model-replacement", "fang-krum", "fang-trim", "min-max", "min-sum", "adaptive"
+    ]
 
     /// The attack for a command-line name, with default parameters.
     public init?(name: String, backdoorTarget: Float = 0) {
@@ -55,10 +57,13 @@ public enum Attack: Hashable, Sendable, CustomStringConvertible {
         case "model-replacement":
             attack = .modelReplacement(try ModelReplacement(options: &options, target: backdoorTarget))
         case "fang-krum": attack = .fang(FangAttack(target: .krum))
-        case "fang-trim": attack = .fang(FangAttack(target: .trimmedMean, stretch: try options.number("b", default: 2, where: { $0 > 1 && $0.isFinite }, "a number above 1")))
+        case "fang-trim":
+            attack = .fang(FangAttack(target: .trimmedMean, stretch: try options.number("b", default: 2, where: { $0 > 1 && $0.isFinite }, "a number above 1")))
         case "min-max", "min-sum":
-            attack = .minMax(MinMaxAttack(objective: name == "min-max" ? .minMax : .minSum,
-                                          perturbation: try options.choice("perturbation", default: .std)))
+            attack = .minMax(
+                MinMaxAttack(
+                    objective: name == "min-max" ? .minMax : .minSum,
+                    perturbation: try options.choice("perturbation", default: .std)))
         case "adaptive":
             attack = .adaptive(AdaptiveAttack(perturbation: try options.choice("perturbation", default: .std)))
         default:
@@ -105,8 +110,9 @@ public enum Attack: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .labelFlip:
             let classes = Float(data.task.classCount)
-            return Dataset(features: data.features, labels: data.labels.map { classes - 1 - $0 },
-                           exampleShape: data.exampleShape, task: data.task)
+            return Dataset(
+                features: data.features, labels: data.labels.map { classes - 1 - $0 },
+                exampleShape: data.exampleShape, task: data.task)
         case .backdoor(let backdoor):
             return backdoor.poison(data, seed: seed)
         case .modelReplacement(let replacement):
@@ -172,7 +178,8 @@ public struct Backdoor: Hashable, Sendable {
             stamp(&slice, shape: base.exampleShape)
             features.replaceSubrange((row * width)..<((row + 1) * width), with: slice)
         }
-        return Dataset(features: features, labels: [Float](repeating: target, count: base.count),
-                       exampleShape: base.exampleShape, task: base.task)
+        return Dataset(
+            features: features, labels: [Float](repeating: target, count: base.count),
+            exampleShape: base.exampleShape, task: base.task)
     }
 }

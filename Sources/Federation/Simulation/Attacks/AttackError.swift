@@ -13,8 +13,9 @@ public enum AttackError: Error, Equatable, CustomStringConvertible {
         case .badParameter(let attack, let key, let value, let expected):
             "attack \(attack): \(key)=\(value) is not valid, expected \(expected)"
         case .unknownParameter(let attack, let key, let known):
-            known.isEmpty ? "attack \(attack) takes no parameters, got '\(key)'"
-                          : "attack \(attack) has no parameter '\(key)': use \(known.joined(separator: ", "))"
+            known.isEmpty
+                ? "attack \(attack) takes no parameters, got '\(key)'"
+                : "attack \(attack) has no parameter '\(key)': use \(known.joined(separator: ", "))"
         }
     }
 }
@@ -65,7 +66,8 @@ struct AttackOptions {
         }
     }
 
-    mutating func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, default value: Choice) throws(AttackError) -> Choice where Choice.RawValue == String {
+    mutating func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, default value: Choice) throws(AttackError) -> Choice
+    where Choice.RawValue == String {
         read.append(key)
         guard let text = values[key] else { return value }
         guard let chosen = Choice(rawValue: text.lowercased()) else {

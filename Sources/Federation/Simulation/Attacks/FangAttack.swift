@@ -48,7 +48,7 @@ public struct FangAttack: Hashable, Sendable {
                 low = min(low, update[j])
                 high = max(high, update[j])
             }
-            let factor = 1 + (b - 1) * generator.nextUnitFloat()   // in [1, b)
+            let factor = 1 + (b - 1) * generator.nextUnitFloat()  // in [1, b)
             if sum > 0 {
                 crafted[j] = low > 0 ? low / factor : low * factor
             } else {
@@ -70,9 +70,10 @@ public struct FangAttack: Hashable, Sendable {
         var lambda = (norms.max() ?? 0) / rootD
         let neighbours = min(max(0, n - m - 2), honest.count - 1)
         if n - 2 * m - 1 > 0, neighbours > 0 {
-            let spread = honest.indices.map { i in
-                honest.indices.filter { $0 != i }.map { pairwise[i][$0].squareRoot() }.sorted().prefix(neighbours).reduce(0, +)
-            }.min() ?? 0
+            let spread =
+                honest.indices.map { i in
+                    honest.indices.filter { $0 != i }.map { pairwise[i][$0].squareRoot() }.sorted().prefix(neighbours).reduce(0, +)
+                }.min() ?? 0
             lambda += spread / (Double(n - 2 * m - 1) * rootD)
         }
         // |-lambda s - b_i|^2 = lambda^2 |s|^2 + 2 lambda s.b_i + |b_i|^2, so each try is O(n).

@@ -28,7 +28,7 @@ public struct MinMaxAttack: Hashable, Sendable {
         guard let first = benign.first else { return [] }
         let (mean, deviation) = UpdateStatistics.meanAndDeviation(benign)
         let direction = Self.direction(perturbation, mean: mean, deviation: deviation)
-        guard benign.count > 1 else { return first }   // nothing to hide among
+        guard benign.count > 1 else { return first }  // nothing to hide among
         let pairwise = UpdateStatistics.pairwiseSquaredDistances(benign)
         let accept: (Float) -> Bool
         switch objective {

@@ -26,8 +26,9 @@ public struct ModelReplacement: Hashable, Sendable {
     init(options: inout AttackOptions, target: Float) throws(AttackError) {
         let poison = try options.fraction("poison", default: 0.5)
         let gamma = try options.optionalNumber("gamma", where: { $0 > 0 && $0.isFinite && $0 <= 1e6 }, "a positive number up to 1e6")
-        self.init(backdoor: Backdoor(target: target, poisonFraction: poison), gamma: gamma,
-                  constrained: try options.flag("constrain", default: false))
+        self.init(
+            backdoor: Backdoor(target: target, poisonFraction: poison), gamma: gamma,
+            constrained: try options.flag("constrain", default: false))
     }
 
     /// The update sent: the backdoored one scaled by gamma, capped at `bound` when constrained.

@@ -14,8 +14,10 @@ enum AESKeystream {
 
     /// Calls `body` with consecutive keystream chunks covering `byteCount` bytes from block
     /// `firstBlock` on; each chunk's size is a multiple of 16 except possibly the last.
-    static func generate(key: SymmetricKey, firstBlock: UInt64 = 0, byteCount: Int,
-                         _ body: (UnsafeRawBufferPointer) -> Void) {
+    static func generate(
+        key: SymmetricKey, firstBlock: UInt64 = 0, byteCount: Int,
+        _ body: (UnsafeRawBufferPointer) -> Void
+    ) {
         precondition(key.bitCount == 256, "the keystream takes 256-bit keys")
         var produced = 0
         var block = firstBlock

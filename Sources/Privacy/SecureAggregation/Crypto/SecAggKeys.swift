@@ -9,24 +9,29 @@ enum SecAggKeys {
 
     /// The AES-GCM key that encrypts the shares client `a` sends `b` and `b` sends `a`
     /// (from the encryption key pairs).
-    static func shareEncryptionKey(own: Curve25519.KeyAgreement.PrivateKey, ownIndex: UInt32,
-                                   peer: Curve25519.KeyAgreement.PublicKey, peerIndex: UInt32,
-                                   round: SecAggRound) throws(SecAggError) -> SymmetricKey {
+    static func shareEncryptionKey(
+        own: Curve25519.KeyAgreement.PrivateKey, ownIndex: UInt32,
+        peer: Curve25519.KeyAgreement.PublicKey, peerIndex: UInt32,
+        round: SecAggRound
+    ) throws(SecAggError) -> SymmetricKey {
         try agreedKey("share-encryption", own: own, ownIndex: ownIndex, peer: peer, peerIndex: peerIndex, round: round)
     }
 
     /// The 256-bit key of the pairwise mask between two clients (from the masking key pairs):
     /// the AES-CTR key of the mask stream, used in full, never truncated to a shorter seed.
-    static func pairwiseMaskKey(own: Curve25519.KeyAgreement.PrivateKey, ownIndex: UInt32,
-                                peer: Curve25519.KeyAgreement.PublicKey, peerIndex: UInt32,
-                                round: SecAggRound) throws(SecAggError) -> SymmetricKey {
+    static func pairwiseMaskKey(
+        own: Curve25519.KeyAgreement.PrivateKey, ownIndex: UInt32,
+        peer: Curve25519.KeyAgreement.PublicKey, peerIndex: UInt32,
+        round: SecAggRound
+    ) throws(SecAggError) -> SymmetricKey {
         try agreedKey("pairwise-mask", own: own, ownIndex: ownIndex, peer: peer, peerIndex: peerIndex, round: round)
     }
 
     /// The key of a client's self mask, from its 32-byte seed b_u.
     static func selfMaskKey(seed: [UInt8], owner: UInt32, round: SecAggRound) -> SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: seed), salt: salt,
-                               info: info("self-mask", round: round, indices: [owner]), outputByteCount: 32)
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: seed), salt: salt,
+            info: info("self-mask", round: round, indices: [owner]), outputByteCount: 32)
     }
 
     /// SHA-256 commitment to a self-mask seed: sent with the shares, checked by the coordinator
@@ -38,9 +43,11 @@ enum SecAggKeys {
         return Array(SHA256.hash(data: writer.bytes))
     }
 
-    private static func agreedKey(_ purpose: String, own: Curve25519.KeyAgreement.PrivateKey, ownIndex: UInt32,
-                                  peer: Curve25519.KeyAgreement.PublicKey, peerIndex: UInt32,
-                                  round: SecAggRound) throws(SecAggError) -> SymmetricKey {
+    private static func agreedKey(
+        _ purpose: String, own: Curve25519.KeyAgreement.PrivateKey, ownIndex: UInt32,
+        peer: Curve25519.KeyAgreement.PublicKey, peerIndex: UInt32,
+        round: SecAggRound
+    ) throws(SecAggError) -> SymmetricKey {
         let shared: SharedSecret
         do { shared = try own.sharedSecretFromKeyAgreement(with: peer) } catch {
             throw .malformed("key agreement with participant \(peerIndex) failed: \(error)")

@@ -54,7 +54,8 @@ public struct SecAggGraphPlan: Hashable, Sendable, Codable, CustomStringConverti
         let (corrupt, dropped) = try counts(clients: n, dropout: delta, corruption: gamma)
         let threshold = n - 1 - dropped
         guard 2 * threshold > n - 1 else {
-            throw .configuration("tolerating \(dropped) dropouts of \(n) clients leaves t = \(threshold), not a majority of the \(n - 1) neighbours; tolerate fewer dropouts")
+            throw .configuration(
+                "tolerating \(dropped) dropouts of \(n) clients leaves t = \(threshold), not a majority of the \(n - 1) neighbours; tolerate fewer dropouts")
         }
         guard threshold > corrupt else {
             throw .configuration("t = \(threshold) does not exceed the \(corrupt) corrupt clients tolerated")
@@ -63,8 +64,10 @@ public struct SecAggGraphPlan: Hashable, Sendable, Codable, CustomStringConverti
     }
 
     /// A Harary graph of the given degree; t defaults to a bare majority, floor(k/2) + 1.
-    public static func harary(clients n: Int, degree k: Int, threshold: Int? = nil,
-                              dropout delta: Double, corruption gamma: Double) throws(SecAggError) -> SecAggGraphPlan {
+    public static func harary(
+        clients n: Int, degree k: Int, threshold: Int? = nil,
+        dropout delta: Double, corruption gamma: Double
+    ) throws(SecAggError) -> SecAggGraphPlan {
         let (corrupt, dropped) = try counts(clients: n, dropout: delta, corruption: gamma)
         guard k >= 2 else { throw .configuration("the degree must be at least 2, got \(k)") }
         if k >= n - 1 {
@@ -72,23 +75,27 @@ public struct SecAggGraphPlan: Hashable, Sendable, Codable, CustomStringConverti
             // (`complete`'s) need not be valid for it to be.
             guard let threshold else { return try complete(clients: n, dropout: delta, corruption: gamma) }
             try checkThreshold(threshold, degree: n - 1)
-            return SecAggGraphPlan(shape: .complete, threshold: threshold,
-                                   privacyFailureLog2: threshold > corrupt ? -.infinity : 0,
-                                   correctnessFailureLog2: threshold <= n - 1 - dropped ? -.infinity : 0)
+            return SecAggGraphPlan(
+                shape: .complete, threshold: threshold,
+                privacyFailureLog2: threshold > corrupt ? -.infinity : 0,
+                correctnessFailureLog2: threshold <= n - 1 - dropped ? -.infinity : 0)
         }
         let t = threshold ?? (k / 2 + 1)
         try checkThreshold(t, degree: k)
         let bounds = Bounds(clients: n, corrupt: corrupt, dropped: dropped, degree: k)
-        return SecAggGraphPlan(shape: .harary(degree: k), threshold: t,
-                               privacyFailureLog2: log2(bounds.privacyFailure(threshold: t)),
-                               correctnessFailureLog2: log2(bounds.correctnessFailure(threshold: t)))
+        return SecAggGraphPlan(
+            shape: .harary(degree: k), threshold: t,
+            privacyFailureLog2: log2(bounds.privacyFailure(threshold: t)),
+            correctnessFailureLog2: log2(bounds.correctnessFailure(threshold: t)))
     }
 
     /// The smallest even degree k, and the largest t for it, within both bounds; the complete
     /// graph when none below n - 1 qualifies.
-    public static func automatic(clients n: Int, dropout delta: Double, corruption gamma: Double,
-                                 securityBits sigma: Double = defaultSecurityBits,
-                                 correctnessBits eta: Double = defaultCorrectnessBits) throws(SecAggError) -> SecAggGraphPlan {
+    public static func automatic(
+        clients n: Int, dropout delta: Double, corruption gamma: Double,
+        securityBits sigma: Double = defaultSecurityBits,
+        correctnessBits eta: Double = defaultCorrectnessBits
+    ) throws(SecAggError) -> SecAggGraphPlan {
         let (corrupt, dropped) = try counts(clients: n, dropout: delta, corruption: gamma)
         guard sigma > 0, eta > 0 else { throw .configuration("security and correctness bits must be positive") }
         var k = 2
@@ -100,8 +107,9 @@ public struct SecAggGraphPlan: Hashable, Sendable, Codable, CustomStringConverti
                     let privacy = bounds.privacyFailure(threshold: t)
                     let correctness = bounds.correctnessFailure(threshold: t)
                     if log2(privacy) <= -sigma && log2(correctness) <= -eta {
-                        return SecAggGraphPlan(shape: .harary(degree: k), threshold: t,
-                                               privacyFailureLog2: log2(privacy), correctnessFailureLog2: log2(correctness))
+                        return SecAggGraphPlan(
+                            shape: .harary(degree: k), threshold: t,
+                            privacyFailureLog2: log2(privacy), correctnessFailureLog2: log2(correctness))
                     }
                 }
             }
@@ -120,7 +128,8 @@ public struct SecAggGraphPlan: Hashable, Sendable, Codable, CustomStringConverti
     private static func checkThreshold(_ t: Int, degree k: Int) throws(SecAggError) {
         guard t <= k else { throw .configuration("threshold \(t) exceeds the \(k) neighbours that hold shares") }
         guard 2 * t > k else {
-            throw .configuration("threshold \(t) is not a majority of \(k) neighbours: a coordinator lying about dropouts could collect both secrets of a client")
+            throw .configuration(
+                "threshold \(t) is not a majority of \(k) neighbours: a coordinator lying about dropouts could collect both secrets of a client")
         }
     }
 

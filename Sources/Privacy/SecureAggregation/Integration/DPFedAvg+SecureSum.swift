@@ -21,7 +21,8 @@ extension DPFedAvg: SummableRule {
             let drawn = deviation > 0 ? generator.gaussian(deviation: deviation) : 0
             mean[i] = Float((Double(mean[i]) + drawn) * scale)
         }
-        return RoundAggregate(meanDelta: mean, contributors: sum.contributors, totalSamples: receipts.reduce(0) { $0 + $1.sampleCount },
-                              meanTrainingLoss: SealedReceipts.meanLoss(of: receipts))
+        return RoundAggregate(
+            meanDelta: mean, contributors: sum.contributors, totalSamples: receipts.reduce(0) { $0 + $1.sampleCount },
+            meanTrainingLoss: SealedReceipts.meanLoss(of: receipts))
     }
 }

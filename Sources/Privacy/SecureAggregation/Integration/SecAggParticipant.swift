@@ -19,8 +19,10 @@ public actor SecAggParticipant: SecureEndpoint {
 
     /// `entropy` is called once per round and must return `.system()` outside tests and
     /// simulations (see `SecAggEntropy.seeded`).
-    public init(site: SiteID, entropy: @escaping @Sendable (SecAggRound) -> SecAggEntropy = { _ in .system() },
-                input: @escaping @Sendable (SecAggSetup) async throws -> SecAggInput) {
+    public init(
+        site: SiteID, entropy: @escaping @Sendable (SecAggRound) -> SecAggEntropy = { _ in .system() },
+        input: @escaping @Sendable (SecAggSetup) async throws -> SecAggInput
+    ) {
         self.site = site
         self.entropy = entropy
         self.input = input
@@ -28,8 +30,10 @@ public actor SecAggParticipant: SecureEndpoint {
 
     /// A site's endpoint in a study: the update is the one its `Site` kept under the round's
     /// sealed training request (`heldUpdate(study, round)`).
-    public init(site: SiteID, entropy: @escaping @Sendable (SecAggRound) -> SecAggEntropy = { _ in .system() },
-                heldUpdate: @escaping @Sendable (_ study: String, _ round: Int) async throws -> SiteUpdate) {
+    public init(
+        site: SiteID, entropy: @escaping @Sendable (SecAggRound) -> SecAggEntropy = { _ in .system() },
+        heldUpdate: @escaping @Sendable (_ study: String, _ round: Int) async throws -> SiteUpdate
+    ) {
         self.init(site: site, entropy: entropy) { setup in
             let update = try await heldUpdate(setup.round.study, setup.round.round)
             guard update.site == site, update.round == setup.round.round else {

@@ -19,8 +19,10 @@ public enum SecAggRoundDriver {
         public var failures: [SiteID: String]
     }
 
-    public static func run(setup: SecAggSetup, minimumContributors: Int = 2, stageDeadline: Duration,
-                           send: @escaping Send) async throws(SecAggError) -> Outcome {
+    public static func run(
+        setup: SecAggSetup, minimumContributors: Int = 2, stageDeadline: Duration,
+        send: @escaping Send
+    ) async throws(SecAggError) -> Outcome {
         var server = try SecAggServer(setup: setup, minimumContributors: minimumContributors)
         var failures: [SiteID: String] = [:]
         let announcement = setup.serialized()
@@ -49,8 +51,10 @@ public enum SecAggRoundDriver {
 
     /// Sends every message at once and collects the answers that arrive before the deadline;
     /// the rest are abandoned (their tasks cancelled, not awaited).
-    private static func fanOut(_ messages: [SiteID: [UInt8]], deadline: Duration,
-                               send: @escaping Send) async -> [SiteID: Result<[UInt8], any Error>] {
+    private static func fanOut(
+        _ messages: [SiteID: [UInt8]], deadline: Duration,
+        send: @escaping Send
+    ) async -> [SiteID: Result<[UInt8], any Error>] {
         enum Event: Sendable {
             case answer(SiteID, Result<[UInt8], any Error>)
             case deadline
@@ -58,11 +62,12 @@ public enum SecAggRoundDriver {
         let (events, continuation) = AsyncStream.makeStream(of: Event.self)
         var tasks: [Task<Void, Never>] = []
         for (site, bytes) in messages {
-            tasks.append(Task {
-                let result: Result<[UInt8], any Error>
-                do { result = .success(try await send(site, bytes)) } catch { result = .failure(error) }
-                continuation.yield(.answer(site, result))
-            })
+            tasks.append(
+                Task {
+                    let result: Result<[UInt8], any Error>
+                    do { result = .success(try await send(site, bytes)) } catch { result = .failure(error) }
+                    continuation.yield(.answer(site, result))
+                })
         }
         let timer = Task {
             try? await Task.sleep(for: deadline)

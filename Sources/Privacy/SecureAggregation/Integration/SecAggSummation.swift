@@ -27,8 +27,9 @@ public struct SecAggSummation: SecureSummation {
 
     public func sum(_ request: SecureSumRequest, exchange: @escaping SecureExchange) async throws -> SecureSum {
         let setup = try self.setup(for: request)
-        let outcome = try await SecAggRoundDriver.run(setup: setup, minimumContributors: request.minimumContributors,
-                                                      stageDeadline: .seconds(request.deadlineSeconds), send: exchange)
+        let outcome = try await SecAggRoundDriver.run(
+            setup: setup, minimumContributors: request.minimumContributors,
+            stageDeadline: .seconds(request.deadlineSeconds), send: exchange)
         var reasons = outcome.failures.mapValues { "left the secure sum at \($0)" }
         for rejection in outcome.rejections where reasons[rejection.site] == nil {
             reasons[rejection.site] = rejection.description
@@ -38,9 +39,10 @@ public struct SecAggSummation: SecureSummation {
             .map { SiteFailure(site: $0.key, reason: $0.value) }
         let sum = outcome.sum
         let factor = sum.quantization.step * Double(sum.quantization.weighting.cap)
-        return SecureSum(weightedSum: sum.values.map { Float(Double(Int32(bitPattern: $0)) * factor) },
-                         totalWeight: Double(sum.totalWeight), contributors: sum.contributors, failures: failures,
-                         meanErrorBound: sum.meanErrorBound)
+        return SecureSum(
+            weightedSum: sum.values.map { Float(Double(Int32(bitPattern: $0)) * factor) },
+            totalWeight: Double(sum.totalWeight), contributors: sum.contributors, failures: failures,
+            meanErrorBound: sum.meanErrorBound)
     }
 
     /// The protocol round for a federated round (public so a deployment can log it).
@@ -54,11 +56,12 @@ public struct SecAggSummation: SecureSummation {
         }
         let range = request.summands.normBound ?? clipRange
         var graphSeeds = SeededGenerator(seed: request.seed, stream: 0x5EC_A600 &+ UInt64(truncatingIfNeeded: request.round))
-        return SecAggSetup(round: SecAggRound(study: request.study, round: request.round), participants: request.participants,
-                           parameterCount: request.parameterCount, plan: try plan(clients: n, minimum: request.minimumContributors),
-                           graphSeed: graphSeeds.next(),
-                           quantization: .automatic(clipRange: range, participants: n, weighting: weighting),
-                           updateNormBound: request.summands.normBound)
+        return SecAggSetup(
+            round: SecAggRound(study: request.study, round: request.round), participants: request.participants,
+            parameterCount: request.parameterCount, plan: try plan(clients: n, minimum: request.minimumContributors),
+            graphSeed: graphSeeds.next(),
+            quantization: .automatic(clipRange: range, participants: n, weighting: weighting),
+            updateNormBound: request.summands.normBound)
     }
 
     /// The graph plan tolerating the most dropouts asked for that a majority threshold allows.

@@ -16,7 +16,8 @@ extension SecureAggregationSetup {
 extension SecAggParticipant {
     /// The endpoint of `site`, answering with the update it holds for the asked round.
     public static func endpoint(for site: Site, entropy: @escaping @Sendable (SecAggRound) -> SecAggEntropy = { _ in .system() })
-        -> SecAggParticipant {
+        -> SecAggParticipant
+    {
         SecAggParticipant(site: site.id, entropy: entropy) { study, round in
             try await site.heldUpdate(study: study, round: round)
         }

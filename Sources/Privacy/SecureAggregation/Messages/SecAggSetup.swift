@@ -20,14 +20,19 @@ public struct SecAggSetup: Hashable, Sendable, Codable {
     /// clipping, done where the update still exists); nil: no norm clipping.
     public var updateNormBound: Double?
 
-    public init(round: SecAggRound, participants: [SiteID], parameterCount: Int, plan: SecAggGraphPlan,
-                graphSeed: UInt64, quantization: SecAggQuantization, updateNormBound: Double? = nil) {
-        self.init(round: round, participants: participants, parameterCount: parameterCount, shape: plan.shape,
-                  threshold: plan.threshold, graphSeed: graphSeed, quantization: quantization, updateNormBound: updateNormBound)
+    public init(
+        round: SecAggRound, participants: [SiteID], parameterCount: Int, plan: SecAggGraphPlan,
+        graphSeed: UInt64, quantization: SecAggQuantization, updateNormBound: Double? = nil
+    ) {
+        self.init(
+            round: round, participants: participants, parameterCount: parameterCount, shape: plan.shape,
+            threshold: plan.threshold, graphSeed: graphSeed, quantization: quantization, updateNormBound: updateNormBound)
     }
 
-    public init(round: SecAggRound, participants: [SiteID], parameterCount: Int, shape: GraphShape, threshold: Int,
-                graphSeed: UInt64, quantization: SecAggQuantization, updateNormBound: Double? = nil) {
+    public init(
+        round: SecAggRound, participants: [SiteID], parameterCount: Int, shape: GraphShape, threshold: Int,
+        graphSeed: UInt64, quantization: SecAggQuantization, updateNormBound: Double? = nil
+    ) {
         self.updateNormBound = updateNormBound
         self.round = round
         self.participants = participants.sorted()
@@ -56,8 +61,10 @@ public struct SecAggSetup: Hashable, Sendable, Codable {
         guard participants.count >= 2 else { throw .configuration("secure aggregation needs at least 2 participants, got \(participants.count)") }
         guard participants.count < Int(UInt32.max) else { throw .configuration("too many participants") }
         for i in 1..<participants.count where !(participants[i - 1] < participants[i]) {
-            throw .configuration(participants[i] == participants[i - 1] ? "participant \(participants[i]) is listed twice"
-                                                                         : "participants are not sorted")
+            throw .configuration(
+                participants[i] == participants[i - 1]
+                    ? "participant \(participants[i]) is listed twice"
+                    : "participants are not sorted")
         }
         guard parameterCount >= 1, parameterCount < Int(UInt32.max) - 1 else {
             throw .configuration("the update length must be in 1..<2^32 - 1, got \(parameterCount)")
@@ -71,7 +78,9 @@ public struct SecAggSetup: Hashable, Sendable, Codable {
             throw .configuration("threshold \(threshold) must be in 1...\(graph.minimumDegree), the smallest neighbourhood")
         }
         guard 2 * threshold > graph.maximumDegree else {
-            throw .configuration("threshold \(threshold) is not a majority of \(graph.maximumDegree) neighbours, so a coordinator lying about dropouts could collect both secrets of a client")
+            throw .configuration(
+                "threshold \(threshold) is not a majority of \(graph.maximumDegree) neighbours, so a coordinator lying about dropouts could collect both secrets of a client"
+            )
         }
         return graph
     }
@@ -147,10 +156,11 @@ extension SecAggSetup: SecAggWireMessage {
         let bound = try reader.readDouble()
         guard boundTag <= 1 else { throw .malformed("unknown norm-bound flag \(boundTag)") }
         try reader.finish()
-        self.init(round: round, participants: participants, parameterCount: Int(parameterCount), shape: shape,
-                  threshold: threshold, graphSeed: graphSeed,
-                  quantization: SecAggQuantization(clipRange: clipRange, levels: Int(levels), weighting: weighting),
-                  updateNormBound: boundTag == 1 ? bound : nil)
+        self.init(
+            round: round, participants: participants, parameterCount: Int(parameterCount), shape: shape,
+            threshold: threshold, graphSeed: graphSeed,
+            quantization: SecAggQuantization(clipRange: clipRange, levels: Int(levels), weighting: weighting),
+            updateNormBound: boundTag == 1 ? bound : nil)
         guard self.participants == participants else { throw .malformed("participants are not sorted") }
     }
 }

@@ -21,13 +21,16 @@ struct SharePlaintext: Hashable, Sendable {
         writer.write(keyShare)
         let nonce = Self.nonce(sender: sender)
         // Sealing with a valid 256-bit key and 12-byte nonce cannot fail.
-        let box = try! AES.GCM.seal(writer.bytes, using: key, nonce: nonce,
-                                    authenticating: Self.associatedData(round: round, sender: sender, recipient: recipient))
+        let box = try! AES.GCM.seal(
+            writer.bytes, using: key, nonce: nonce,
+            authenticating: Self.associatedData(round: round, sender: sender, recipient: recipient))
         return Array(box.combined!)
     }
 
-    static func open(_ ciphertext: [UInt8], with key: SymmetricKey, round: SecAggRound,
-                     sender: UInt32, recipient: UInt32) throws(SecAggError) -> SharePlaintext {
+    static func open(
+        _ ciphertext: [UInt8], with key: SymmetricKey, round: SecAggRound,
+        sender: UInt32, recipient: UInt32
+    ) throws(SecAggError) -> SharePlaintext {
         let plaintext: Data
         do {
             let box = try AES.GCM.SealedBox(combined: ciphertext)
@@ -41,14 +44,16 @@ struct SharePlaintext: Hashable, Sendable {
             throw .malformed("the share from participant \(sender) does not decrypt (tampered, misrouted or from another round)")
         }
         var reader = ByteReader(Array(plaintext))
-        let decoded = SharePlaintext(sender: try reader.readUInt32(), recipient: try reader.readUInt32(),
-                                     seedShare: try reader.readShare(), keyShare: try reader.readShare())
+        let decoded = SharePlaintext(
+            sender: try reader.readUInt32(), recipient: try reader.readUInt32(),
+            seedShare: try reader.readShare(), keyShare: try reader.readShare())
         try reader.finish()
         guard decoded.sender == sender, decoded.recipient == recipient else {
             throw .malformed("the share from participant \(sender) names \(decoded.sender) -> \(decoded.recipient)")
         }
         guard decoded.seedShare.isWellFormed, decoded.keyShare.isWellFormed,
-              decoded.seedShare.x == recipient, decoded.keyShare.x == recipient else {
+            decoded.seedShare.x == recipient, decoded.keyShare.x == recipient
+        else {
             throw .malformed("the shares from participant \(sender) are not well-formed shares at point \(recipient)")
         }
         return decoded

@@ -1,7 +1,7 @@
 import Crypto
-import Learning
 import Federation
 import Foundation
+import Learning
 
 /// One site's side of one secure-aggregation round (SecAgg+, Bell et al. CCS 2020, on the
 /// protocol of Bonawitz et al. CCS 2017, semi-honest model): a state machine that turns the
@@ -70,9 +70,10 @@ public struct SecAggClient: Sendable {
     public mutating func advertiseKeys() throws(SecAggError) -> KeyAdvertisement {
         try expect(.created, doing: "advertise keys")
         stage = .advertised
-        return KeyAdvertisement(header: header(.advertiseKeys),
-                                encryptionKey: Array(encryptionKey.publicKey.rawRepresentation),
-                                maskingKey: Array(maskingKey.publicKey.rawRepresentation))
+        return KeyAdvertisement(
+            header: header(.advertiseKeys),
+            encryptionKey: Array(encryptionKey.publicKey.rawRepresentation),
+            maskingKey: Array(maskingKey.publicKey.rawRepresentation))
     }
 
     /// Stage 2: t-of-k shares of the self-mask seed and of the mask private key, one pair per
@@ -99,23 +100,26 @@ public struct SecAggClient: Sendable {
             }
             let points = peers.keys.sorted()
             let seedShares = ShamirSharing.split(selfMaskSeed, threshold: setup.threshold, points: points, using: &sharingRandomness)
-            let keyShares = ShamirSharing.split(Array(maskingKey.rawRepresentation), threshold: setup.threshold, points: points,
-                                                using: &sharingRandomness)
+            let keyShares = ShamirSharing.split(
+                Array(maskingKey.rawRepresentation), threshold: setup.threshold, points: points,
+                using: &sharingRandomness)
             var ciphertexts: [AddressedCiphertext] = []
             ciphertexts.reserveCapacity(points.count)
             for (position, point) in points.enumerated() {
-                let channel = try SecAggKeys.shareEncryptionKey(own: encryptionKey, ownIndex: index,
-                                                                peer: try peers[point]!.encryptionPublicKey(), peerIndex: point,
-                                                                round: setup.round)
+                let channel = try SecAggKeys.shareEncryptionKey(
+                    own: encryptionKey, ownIndex: index,
+                    peer: try peers[point]!.encryptionPublicKey(), peerIndex: point,
+                    round: setup.round)
                 channelKeys[point] = channel
                 let plaintext = SharePlaintext(sender: index, recipient: point, seedShare: seedShares[position], keyShare: keyShares[position])
                 ciphertexts.append(AddressedCiphertext(peer: point, ciphertext: plaintext.sealed(with: channel, round: setup.round)))
             }
             self.roster = peers
             stage = .shared
-            return EncryptedShares(header: header(.shareKeys),
-                                   seedCommitment: SecAggKeys.seedCommitment(seed: selfMaskSeed, owner: index, round: setup.round),
-                                   shares: ciphertexts)
+            return EncryptedShares(
+                header: header(.shareKeys),
+                seedCommitment: SecAggKeys.seedCommitment(seed: selfMaskSeed, owner: index, round: setup.round),
+                shares: ciphertexts)
         } catch {
             throw refuse(error)
         }
@@ -158,8 +162,9 @@ public struct SecAggClient: Sendable {
             MaskExpander.apply(key: SecAggKeys.selfMaskKey(seed: selfMaskSeed, owner: index, round: setup.round), .add, to: &values)
             for peer in received.keys.sorted() {
                 let agreementStart = clock.now
-                let key = try SecAggKeys.pairwiseMaskKey(own: maskingKey, ownIndex: index,
-                                                         peer: try roster[peer]!.maskingPublicKey(), peerIndex: peer, round: setup.round)
+                let key = try SecAggKeys.pairwiseMaskKey(
+                    own: maskingKey, ownIndex: index,
+                    peer: try roster[peer]!.maskingPublicKey(), peerIndex: peer, round: setup.round)
                 agreementTime += clock.now - agreementStart
                 MaskExpander.apply(key: key, index > peer ? .add : .subtract, to: &values)
             }
@@ -189,7 +194,9 @@ public struct SecAggClient: Sendable {
                 throw SecAggError.refused("the unmask request names a peer twice")
             }
             if let both = survivors.intersection(dropped).min() {
-                throw SecAggError.refused("the coordinator asked for both the self-mask share and the mask-key share of participant \(both) (listed as survived and dropped); revealing both would unmask its input")
+                throw SecAggError.refused(
+                    "the coordinator asked for both the self-mask share and the mask-key share of participant \(both) (listed as survived and dropped); revealing both would unmask its input"
+                )
             }
             let asked = survivors.union(dropped)
             if let stranger = asked.subtracting(heldShares.keys).min() {
@@ -199,7 +206,8 @@ public struct SecAggClient: Sendable {
                 throw SecAggError.refused("the unmask request does not say whether participant \(missing) survived")
             }
             guard survivors.count >= setup.threshold else {
-                throw SecAggError.refused("only \(survivors.count) of my neighbours survived; fewer than the threshold \(setup.threshold), so the round cannot be unmasked")
+                throw SecAggError.refused(
+                    "only \(survivors.count) of my neighbours survived; fewer than the threshold \(setup.threshold), so the round cannot be unmasked")
             }
             stage = .finished
             return UnmaskResponse(

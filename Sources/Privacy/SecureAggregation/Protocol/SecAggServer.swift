@@ -134,7 +134,8 @@ public struct SecAggServer: Sendable {
         for recipient in shared.keys.sorted() {
             let senders = neighbours(of: recipient).filter { shared[$0] != nil }
             guard senders.count >= setup.threshold else {
-                throw abort("the shares of \(name(recipient)) are held by \(senders.count) clients still in the round, fewer than the threshold \(setup.threshold)")
+                throw abort(
+                    "the shares of \(name(recipient)) are held by \(senders.count) clients still in the round, fewer than the threshold \(setup.threshold)")
             }
             let items = senders.map { sender in
                 AddressedCiphertext(peer: sender, ciphertext: shared[sender]!.shares.first { $0.peer == recipient }!.ciphertext)
@@ -175,23 +176,26 @@ public struct SecAggServer: Sendable {
     public mutating func closeMasking() throws(SecAggError) -> [SiteID: UnmaskRequest] {
         try expectPhase(.masking, "close the masked-input stage")
         guard masked.count >= minimumContributors else {
-            throw abort(masked.count < 2
-                ? "only \(masked.count) masked input arrived; a sum of fewer than 2 would reveal an update"
-                : "only \(masked.count) masked inputs arrived, fewer than the \(minimumContributors) the round needs; nothing was revealed")
+            throw abort(
+                masked.count < 2
+                    ? "only \(masked.count) masked input arrived; a sum of fewer than 2 would reveal an update"
+                    : "only \(masked.count) masked inputs arrived, fewer than the \(minimumContributors) the round needs; nothing was revealed")
         }
         for owner in shared.keys.sorted() {
             let holders = neighbours(of: owner).filter { masked.contains($0) }.count
             guard holders >= setup.threshold else {
                 let secret = masked.contains(owner) ? "self-mask seed" : "mask key"
-                throw abort("the \(secret) of \(name(owner)) has \(holders) surviving holders, fewer than the threshold \(setup.threshold); nothing was revealed")
+                throw abort(
+                    "the \(secret) of \(name(owner)) has \(holders) surviving holders, fewer than the threshold \(setup.threshold); nothing was revealed")
             }
         }
         var result: [SiteID: UnmaskRequest] = [:]
         for participant in masked.sorted() {
             let around = neighbours(of: participant).filter { shared[$0] != nil }
-            let request = UnmaskRequest(header: header(.unmask, participant),
-                                        survivors: around.filter { masked.contains($0) },
-                                        dropped: around.filter { !masked.contains($0) })
+            let request = UnmaskRequest(
+                header: header(.unmask, participant),
+                survivors: around.filter { masked.contains($0) },
+                dropped: around.filter { !masked.contains($0) })
             requests[participant] = request
             result[name(participant)] = request
         }
@@ -237,10 +241,14 @@ public struct SecAggServer: Sendable {
         let droppedClients = shared.keys.filter { !masked.contains($0) }.sorted()
         // Every check before any reconstruction: an aborted round reconstructs nothing.
         for owner in survivors where seedShares[owner, default: []].count < setup.threshold {
-            throw abort("\(seedShares[owner, default: []].count) shares of the self-mask seed of \(name(owner)) arrived, fewer than the threshold \(setup.threshold); nothing was reconstructed")
+            throw abort(
+                "\(seedShares[owner, default: []].count) shares of the self-mask seed of \(name(owner)) arrived, fewer than the threshold \(setup.threshold); nothing was reconstructed"
+            )
         }
         for owner in droppedClients where keyShares[owner, default: []].count < setup.threshold {
-            throw abort("\(keyShares[owner, default: []].count) shares of the mask key of dropped \(name(owner)) arrived, fewer than the threshold \(setup.threshold); nothing was reconstructed")
+            throw abort(
+                "\(keyShares[owner, default: []].count) shares of the mask key of dropped \(name(owner)) arrived, fewer than the threshold \(setup.threshold); nothing was reconstructed"
+            )
         }
 
         var sum = maskedSum
@@ -271,8 +279,9 @@ public struct SecAggServer: Sendable {
             for survivor in neighbours(of: owner) where masked.contains(survivor) {
                 let key: SymmetricKey
                 do {
-                    key = try SecAggKeys.pairwiseMaskKey(own: privateKey, ownIndex: owner, peer: try advertised[survivor]!.maskingPublicKey(),
-                                                         peerIndex: survivor, round: setup.round)
+                    key = try SecAggKeys.pairwiseMaskKey(
+                        own: privateKey, ownIndex: owner, peer: try advertised[survivor]!.maskingPublicKey(),
+                        peerIndex: survivor, round: setup.round)
                 } catch {
                     throw abort("the pairwise mask of \(name(owner)) and \(name(survivor)) cannot be recomputed: \(error)")
                 }
@@ -281,8 +290,9 @@ public struct SecAggServer: Sendable {
         }
         let totalWeight = sum.removeLast()
         phase = .finished
-        return SecAggSum(round: setup.round, values: sum, totalWeight: totalWeight,
-                         contributors: survivors.map(name), dropped: droppedClients.map(name), quantization: setup.quantization)
+        return SecAggSum(
+            round: setup.round, values: sum, totalWeight: totalWeight,
+            contributors: survivors.map(name), dropped: droppedClients.map(name), quantization: setup.quantization)
     }
 
     // MARK: - Bytes from the transport
@@ -290,8 +300,10 @@ public struct SecAggServer: Sendable {
     /// Decodes a client message of type `Message` and takes it as `receive` does; bytes that do
     /// not decode are rejected with the decoder's reason.
     @discardableResult
-    public mutating func receive<Message: SecAggWireMessage>(serialized bytes: [UInt8], as type: Message.Type,
-                                                             from site: SiteID) -> SecAggRejection? {
+    public mutating func receive<Message: SecAggWireMessage>(
+        serialized bytes: [UInt8], as type: Message.Type,
+        from site: SiteID
+    ) -> SecAggRejection? {
         let stage: SecAggStage
         switch type {
         case is KeyAdvertisement.Type: stage = .advertiseKeys

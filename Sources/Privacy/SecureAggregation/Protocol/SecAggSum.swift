@@ -14,8 +14,10 @@ public struct SecAggSum: Hashable, Sendable {
     public var dropped: [SiteID]
     public var quantization: SecAggQuantization
 
-    public init(round: SecAggRound, values: [UInt32], totalWeight: UInt32, contributors: [SiteID], dropped: [SiteID],
-                quantization: SecAggQuantization) {
+    public init(
+        round: SecAggRound, values: [UInt32], totalWeight: UInt32, contributors: [SiteID], dropped: [SiteID],
+        quantization: SecAggQuantization
+    ) {
         self.round = round
         self.values = values
         self.totalWeight = totalWeight
@@ -53,7 +55,8 @@ extension SecAggSum {
     /// The round's result as the coordinator's strategies take it: the weighted mean change and
     /// who contributed. The training loss is not part of the secure sum; pass it if known.
     public func roundAggregate(meanTrainingLoss: Double = 0) -> RoundAggregate {
-        RoundAggregate(meanDelta: weightedMean(), contributors: contributors, totalSamples: Int(totalWeight),
-                       meanTrainingLoss: meanTrainingLoss)
+        RoundAggregate(
+            meanDelta: weightedMean(), contributors: contributors, totalSamples: Int(totalWeight),
+            meanTrainingLoss: meanTrainingLoss)
     }
 }

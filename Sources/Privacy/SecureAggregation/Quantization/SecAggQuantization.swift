@@ -48,8 +48,10 @@ public struct SecAggQuantization: Hashable, Sendable, Codable {
     /// random word / 2^32): up with probability frac(v), exactly as floor(v + u). Adding 1.5 * 2^52
     /// leaves the rounded integer in the low bits of the double (exact for |v| < 2^51): branch
     /// free, no libm floor (the x86-64 baseline has no roundsd), so the loop vectorizes.
-    private func round(_ x: UnsafeBufferPointer<Float>, _ random: UnsafeBufferPointer<UInt32>, scale: Double,
-                       into output: UnsafeMutableBufferPointer<UInt32>) -> Bool {
+    private func round(
+        _ x: UnsafeBufferPointer<Float>, _ random: UnsafeBufferPointer<UInt32>, scale: Double,
+        into output: UnsafeMutableBufferPointer<UInt32>
+    ) -> Bool {
         let (low, high) = (-clipRange, clipRange)
         let limit = Double(levels)
         let shift = Self.roundingShift, shiftBits = Self.roundingShiftBits
@@ -78,7 +80,9 @@ public struct SecAggQuantization: Hashable, Sendable, Codable {
         guard cap >= 1 else { throw .configuration("the weight cap must be at least 1, got \(cap)") }
         let (coordinateBound, overflow) = participants.multipliedReportingOverflow(by: levels)
         guard !overflow, coordinateBound <= Int(Int32.max) else {
-            throw .configuration("\(participants) participants x \(levels) levels could reach \(overflow ? "more than 2^63" : String(coordinateBound)), beyond 2^31 - 1: the masked sum would wrap mod 2^32; use at most \(Int(Int32.max) / participants) levels")
+            throw .configuration(
+                "\(participants) participants x \(levels) levels could reach \(overflow ? "more than 2^63" : String(coordinateBound)), beyond 2^31 - 1: the masked sum would wrap mod 2^32; use at most \(Int(Int32.max) / participants) levels"
+            )
         }
         let (weightBound, weightOverflow) = participants.multipliedReportingOverflow(by: cap)
         guard !weightOverflow, weightBound <= Int(UInt32.max) else {
@@ -110,8 +114,10 @@ public struct SecAggQuantization: Hashable, Sendable, Codable {
                             random[i] = UInt32(truncatingIfNeeded: draw)
                             if i + 1 < length { random[i + 1] = UInt32(truncatingIfNeeded: draw >> 32) }
                         }
-                        finite = round(UnsafeBufferPointer(rebasing: x[start..<start + length]), UnsafeBufferPointer(random),
-                                       scale: scale, into: UnsafeMutableBufferPointer(rebasing: buffer[start..<start + length])) && finite
+                        finite =
+                            round(
+                                UnsafeBufferPointer(rebasing: x[start..<start + length]), UnsafeBufferPointer(random),
+                                scale: scale, into: UnsafeMutableBufferPointer(rebasing: buffer[start..<start + length])) && finite
                         start += length
                     }
                 }

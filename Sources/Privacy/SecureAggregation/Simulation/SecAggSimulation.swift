@@ -1,6 +1,6 @@
 import Federation
-import Learning
 import Foundation
+import Learning
 
 /// Runs one secure-aggregation round in process: every client and the coordinator, serially,
 /// every message through its binary wire form (as a transport would carry it), with clients
@@ -47,8 +47,10 @@ public enum SecAggSimulation {
         public var refusals: [SiteID: String]
     }
 
-    public static func run(setup: SecAggSetup, inputs: [SiteID: SecAggInput], entropy: (SiteID) -> SecAggEntropy,
-                           dropouts: [SiteID: Dropout] = [:], keepQuantized: Bool = false) throws(SecAggError) -> Report {
+    public static func run(
+        setup: SecAggSetup, inputs: [SiteID: SecAggInput], entropy: (SiteID) -> SecAggEntropy,
+        dropouts: [SiteID: Dropout] = [:], keepQuantized: Bool = false
+    ) throws(SecAggError) -> Report {
         var run = Run()
         return try run.execute(setup: setup, inputs: inputs, entropy: entropy, dropouts: dropouts, keepQuantized: keepQuantized)
     }
@@ -62,8 +64,10 @@ public enum SecAggSimulation {
         var maskedBytes: [SiteID: Int] = [:]
         var refusals: [SiteID: String] = [:]
 
-        mutating func execute(setup: SecAggSetup, inputs: [SiteID: SecAggInput], entropy: (SiteID) -> SecAggEntropy,
-                              dropouts: [SiteID: Dropout], keepQuantized: Bool) throws(SecAggError) -> Report {
+        mutating func execute(
+            setup: SecAggSetup, inputs: [SiteID: SecAggInput], entropy: (SiteID) -> SecAggEntropy,
+            dropouts: [SiteID: Dropout], keepQuantized: Bool
+        ) throws(SecAggError) -> Report {
             let start = clock.now
             let startCPU = Self.threadCPUSeconds()
             var server = try timed(&serverTime) { () throws(SecAggError) in try SecAggServer(setup: setup) }
@@ -90,9 +94,13 @@ public enum SecAggSimulation {
             // Stage 2
             for site in setup.participants {
                 guard clients[site] != nil, let roster = rosters[site] else { continue }
-                guard let bytes = clientStep(site, &clients, { (client: inout SecAggClient) throws(SecAggError) in
-                    try client.shareKeys(KeyRoster(serialized: roster)).serialized()
-                }) else { continue }
+                guard
+                    let bytes = clientStep(
+                        site, &clients,
+                        { (client: inout SecAggClient) throws(SecAggError) in
+                            try client.shareKeys(KeyRoster(serialized: roster)).serialized()
+                        })
+                else { continue }
                 serverStep { server.receive(serialized: bytes, as: EncryptedShares.self, from: site) }
             }
             let deliveries = try timed(&serverTime) { () throws(SecAggError) in try server.closeSharing().mapValues { $0.serialized() } }
@@ -138,7 +146,10 @@ public enum SecAggSimulation {
                 upload[site, default: 0] += bytes.count
                 maskedBytes[site] = bytes.count
                 var rejection: SecAggRejection?
-                serverStep { rejection = server.receive(serialized: bytes, as: MaskedInput.self, from: site); return rejection }
+                serverStep {
+                    rejection = server.receive(serialized: bytes, as: MaskedInput.self, from: site)
+                    return rejection
+                }
                 if rejection != nil {
                     referenceValid = referenceValid && keepQuantized
                     let begin = clock.now
@@ -152,9 +163,13 @@ public enum SecAggSimulation {
             // Stage 4
             for site in setup.participants {
                 guard clients[site] != nil, let request = requests[site] else { continue }
-                guard let bytes = clientStep(site, &clients, { (client: inout SecAggClient) throws(SecAggError) in
-                    try client.unmask(UnmaskRequest(serialized: request)).serialized()
-                }) else { continue }
+                guard
+                    let bytes = clientStep(
+                        site, &clients,
+                        { (client: inout SecAggClient) throws(SecAggError) in
+                            try client.unmask(UnmaskRequest(serialized: request)).serialized()
+                        })
+                else { continue }
                 serverStep { server.receive(serialized: bytes, as: UnmaskResponse.self, from: site) }
             }
             let sum = try timed(&serverTime) { () throws(SecAggError) in try server.finish() }
@@ -163,17 +178,20 @@ public enum SecAggSimulation {
 
             let statistics = clients.values.map(\.statistics)
             let contributors = Set(sum.contributors)
-            return Report(sum: sum, quantized: quantized.filter { contributors.contains($0.key) }, referenceSum: referenceValid ? reference : nil,
-                          roundSeconds: roundTime.inSeconds, roundCPUSeconds: roundCPU, clientSeconds: clientTime.inSeconds, serverSeconds: serverTime.inSeconds,
-                          uploadBytes: upload, maskedInputBytes: maskedBytes,
-                          clientMaskBytes: statistics.reduce(0) { $0 + $1.maskBytes },
-                          clientMaskSeconds: statistics.reduce(0) { $0 + $1.maskSeconds },
-                          rejections: server.rejections, refusals: refusals)
+            return Report(
+                sum: sum, quantized: quantized.filter { contributors.contains($0.key) }, referenceSum: referenceValid ? reference : nil,
+                roundSeconds: roundTime.inSeconds, roundCPUSeconds: roundCPU, clientSeconds: clientTime.inSeconds, serverSeconds: serverTime.inSeconds,
+                uploadBytes: upload, maskedInputBytes: maskedBytes,
+                clientMaskBytes: statistics.reduce(0) { $0 + $1.maskBytes },
+                clientMaskSeconds: statistics.reduce(0) { $0 + $1.maskSeconds },
+                rejections: server.rejections, refusals: refusals)
         }
 
         /// One client's turn; a refusal takes it out of the round.
-        private mutating func clientStep(_ site: SiteID, _ clients: inout [SiteID: SecAggClient],
-                                         _ body: (inout SecAggClient) throws(SecAggError) -> [UInt8]) -> [UInt8]? {
+        private mutating func clientStep(
+            _ site: SiteID, _ clients: inout [SiteID: SecAggClient],
+            _ body: (inout SecAggClient) throws(SecAggError) -> [UInt8]
+        ) -> [UInt8]? {
             let begin = clock.now
             defer { clientTime += clock.now - begin }
             do {

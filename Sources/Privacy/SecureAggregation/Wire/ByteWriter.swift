@@ -29,9 +29,9 @@ struct ByteWriter {
     mutating func write(words: [UInt32]) {
         write(UInt32(words.count))
         #if _endian(little)
-        words.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            words.withUnsafeBytes { bytes.append(contentsOf: $0) }
         #else
-        for word in words { write(word) }
+            for word in words { write(word) }
         #endif
     }
 
