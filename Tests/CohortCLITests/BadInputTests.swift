@@ -73,8 +73,10 @@ import Testing
         try expectOneLineError(["simulate", "--sites", "3"], mentions: ["--sites"])
         try expectOneLineError(["simulate", "--strategy", "fedavg", "--mu", "0.1"], mentions: ["--mu"])
         try expectOneLineError(["simulate", "--min-sites", "9"], mentions: ["--min-sites"])
-        // ALIE's colluders wait for each other: sampling only some of them would hang the round.
-        try expectOneLineError(["simulate", "--attack", "alie", "--malicious", "1", "--fraction", "0.5"], mentions: ["alie", "--fraction 1"])
+        // Attack parameters are checked: a wrong one is a one-line error naming it.
+        try expectOneLineError(["simulate", "--attack", "min-max:perturbation=sideways", "--malicious", "1"], mentions: ["perturbation", "unit, std, sign"])
+        try expectOneLineError(["simulate", "--attack", "model-replacement:gamma=-1", "--malicious", "1"], mentions: ["gamma"])
+        try expectOneLineError(["simulate", "--attack", "fang-krum:speed=3", "--malicious", "1"], mentions: ["speed"])
         // A model too large to build is refused before anything allocates it.
         try expectOneLineError(["simulate", "--model", "mlp:100000,100000"], mentions: ["--model", "parameters"])
     }

@@ -53,8 +53,8 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
     func run() async throws {
         let seedList = try Sweep.seeds(seeds)
         let attackList = attacks.split(separator: ",").map(String.init)
-        for attack in attackList where attack != "none" && Attack(name: attack) == nil {
-            throw CohortError("unknown attack '\(attack)' in --attacks: use none or \(Attack.names.joined(separator: ", "))")
+        for attack in attackList where attack != "none" {
+            do { _ = try Attack.parse(attack) } catch { throw CohortError("--attacks: \(error) (or none)") }
         }
         let defenseList = defenses.split(separator: ",").map(String.init)
         var cells: [Cell] = []

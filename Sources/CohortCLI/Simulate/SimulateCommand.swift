@@ -86,7 +86,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Epochs for the local and pooled baselines (default 50, as in FLamby).")
     var epochs: Int?
 
-    @Option(help: "Poisoning attack by malicious sites: \(Attack.names.joined(separator: ", ")).")
+    @Option(help: "Poisoning attack by malicious sites: \(Attack.names.joined(separator: ", ")); parameters as NAME:key=value,... (README, \"Defences\").")
     var attack: String?
 
     @Option(help: "Malicious sites for --attack: a count (2) or a fraction of the sites (0.2).")

@@ -63,8 +63,9 @@ struct StudyPlan {
         }
         privacy = try PrivacyPlan(study: study, privacyBudget: options.privacyBudget)
         if let name = options.attack {
-            guard let attack = Attack(name: name, backdoorTarget: options.backdoorTarget) else {
-                throw CohortError("unknown --attack '\(name)': use one of \(Attack.names.joined(separator: ", "))")
+            let attack: Attack
+            do { attack = try Attack.parse(name, backdoorTarget: options.backdoorTarget) } catch {
+                throw CohortError("--attack: \(error)")
             }
             guard options.malicious != nil else { throw CohortError("--attack needs --malicious N (a count) or a fraction such as 0.2") }
             self.attack = attack
@@ -73,11 +74,6 @@ struct StudyPlan {
         }
         maliciousText = options.malicious
         if study.isBaseline && attack != nil { throw CohortError("--attack applies to federated strategies, not the \(study.strategyName) baseline") }
-        if case .alie? = attack, study.configuration.selection.fraction < 1 {
-            // The colluders pool their honest updates before any of them answers; a round that
-            // samples only some of them would leave the others waiting for partners never asked.
-            throw CohortError("--attack alie needs every malicious site in every round (its colluders wait for each other): use --fraction 1")
-        }
         if attack != nil && study.secureAggregation {
             throw CohortError("--attack tampers with updates in transit, but --secure-aggregation seals them: drop one of them")
         }
@@ -107,7 +103,7 @@ struct StudyPlan {
     /// Central test sets: the pooled test, and the backdoor's success set under a backdoor attack.
     func centralTests(for data: StudyData) -> [String: Dataset] {
         var tests = data.centralTests
-        if case .backdoor(let backdoor) = attack, let pooled = tests[StudyData.pooledTestName] {
+        if let backdoor = attack?.plantedBackdoor, let pooled = tests[StudyData.pooledTestName] {
             tests[StudyData.backdoorTestName] = backdoor.successTestSet(from: pooled)
         }
         return tests

@@ -95,8 +95,12 @@ public struct Simulation: Sendable {
         let inProcess = InProcessTransport(sites: actors, endpoints: endpoints ?? [:])
         let sitesTransport: any Transport & SecureExchanging = siteTransportWrapper?(inProcess) ?? inProcess
         var transport: any Transport = sitesTransport
+        let quarantined = QuarantineList()
         if let attack {
-            transport = AdversarialTransport(wrapping: transport, plan: attack, totalSites: sites.count, seed: configuration.seed)
+            transport = AdversarialTransport(
+                wrapping: transport, plan: attack, totalSites: sites.count, seed: configuration.seed,
+                selection: configuration.selection, defence: customRule == nil ? rule : nil,
+                quarantined: quarantined)
         }
         if let transportWrapper { transport = transportWrapper(transport) }
         if secureAggregation != nil { transport = SecureExchangeRouting(base: transport, endpoints: sitesTransport) }
@@ -107,7 +111,10 @@ public struct Simulation: Sendable {
             centralEvaluation: centralEvaluation.isEmpty ? nil : CentralEvaluation(model: model, testSets: centralEvaluation),
             monitor: monitor, secureSummation: secureAggregation?.summation)
         if let coordinatorTrailHead { await coordinator.witness(coordinatorTrailHead) }
-        return try await coordinator.run(observer: observer)
+        return try await coordinator.run { event in
+            if case .siteQuarantined(let quarantine) = event { quarantined.add(quarantine.site) }
+            observer(event)
+        }
     }
 
     private func validate() throws {

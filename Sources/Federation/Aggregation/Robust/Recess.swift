@@ -11,18 +11,30 @@ public protocol ProbingAggregator: RoundAggregator {
 
 /// A RECESS-style proactive defence (after Yan et al., "RECESS Vaccine for Federated
 /// Learning", NeurIPS 2023). The paper's exact equations were not available; this follows
-/// the published description and a third-party reimplementation (methods.md section 1), and
-/// is labelled "RECESS-style" for that reason.
+/// the published description and two third-party readings (methods.md section 1 and Part D:
+/// brain-lab-research/Bant, and an ECG codebase that agrees with it), and is labelled
+/// "RECESS-style" for that reason.
 ///
 /// Each round, after the normal updates g_k arrive, the coordinator sends site k the probe
 /// model w + s * g_k / |g_k| (its own update direction, at the round's median update norm s,
 /// so the probe looks like an ordinary aggregate), and the site trains again, answering g'_k.
 /// Honest sites answer consistently; an attacker that crafts its update against the model it
 /// receives does not. Abnormality a_k = -cos(g_k, g'_k) * |g'_k| / median_j |g'_j| (direction
-/// flips and inflated answers both count), trust TS_k <- TS_k - b * a_k accumulates over
-/// rounds from TS_init, and the aggregate is the softmax(TS)-weighted mean of the normalized
-/// updates, rescaled to the median norm. Costs: a second local training per site and round,
-/// and the round's updates held in an `UpdateStore`. Incompatible with secure aggregation.
+/// flips and inflated answers both count), trust TS_k <- min(TS_init, TS_k - b * a_k)
+/// accumulates over rounds from TS_init (the paper scores "across multiple iterations"), and
+/// the aggregate is the softmax(TS)-weighted mean of the normalized updates, rescaled to the
+/// median norm.
+///
+/// Where the readings differ: Bant resets TS to TS_init - b * a_k every round, divides the
+/// cosine by |g'_k| instead of multiplying by the relative norm, probes at unit norm and
+/// aggregates the answers g'_k. Accumulating without the cap at TS_init concentrated all the
+/// weight on one site (see `updated`); resetting every round (Bant) cannot do that but also
+/// forgets a flip at once. What no reading can do: a site that answers its probe as it
+/// trained (sign-flip, a data backdoor, or an attacker that simply repeats its update) looks
+/// consistent, so RECESS only reweights by norm against it.
+///
+/// Costs: a second local training per site and round, and the round's updates held in an
+/// `UpdateStore`. Incompatible with secure aggregation.
 public struct RecessRule: AggregationRule {
     public var initialTrust: Double
     public var decrease: Double
@@ -50,8 +62,18 @@ public struct RecessRule: AggregationRule {
 
     public mutating func roundFinished(_ aggregate: RoundAggregate) {
         if let scores = aggregate.siteScores {
-            for (site, abnormality) in scores { trust[site] = (trust[site] ?? initialTrust) - decrease * abnormality }
+            for (site, abnormality) in scores { trust[site] = Self.updated(trust[site], abnormality: abnormality, initial: initialTrust, decrease: decrease) }
         }
+    }
+
+    /// TS_k <- min(TS_init, TS_k - b * a_k): abnormal answers cost trust, consistent ones earn
+    /// it back, but never past TS_init. Without the cap, trust grew by |a_k| every round for
+    /// every consistent site, fastest for the sites with the longest answers; the softmax over
+    /// trust that had drifted apart by tens of points after 60 rounds gave one site all the
+    /// weight, so the model became that site's (PneumoniaMNIST, Dirichlet(0.5) sites: one
+    /// class for everything, 0.375, under sign-flip, and a backdoor site's 91 % success).
+    static func updated(_ trust: Double?, abnormality: Double, initial: Double, decrease: Double) -> Double {
+        min(initial, (trust ?? initial) - decrease * abnormality)
     }
 
     struct Aggregator: ProbingAggregator {
@@ -114,7 +136,7 @@ public struct RecessRule: AggregationRule {
                     abnormality = 1  // no answer to the probe counts against the site
                 }
                 scores[site] = abnormality
-                logits.append((trust[site] ?? initialTrust) - decrease * abnormality)
+                logits.append(RecessRule.updated(trust[site], abnormality: abnormality, initial: initialTrust, decrease: decrease))
             }
             let peak = logits.max() ?? 0
             let exponentials = logits.map { Foundation.exp($0 - peak) }

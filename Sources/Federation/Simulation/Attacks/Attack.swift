@@ -2,7 +2,7 @@ import Learning
 
 /// Poisoning attacks the simulator can mount from a chosen set of malicious sites, to prove
 /// (or disprove) the defences. Data attacks change what the site trains on; update attacks
-/// change what it sends.
+/// change what it sends. Every attack is deterministic under the study's seed.
 public enum Attack: Hashable, Sendable, CustomStringConvertible {
     /// Train on flipped labels (binary: 1 - y; multiclass: classes - 1 - y).
     case labelFlip
@@ -19,20 +19,58 @@ public enum Attack: Hashable, Sendable, CustomStringConvertible {
     case alie
     /// Train on a share of rows carrying a trigger pattern relabelled to a target class.
     case backdoor(Backdoor)
+    /// The backdoor, then the update scaled to replace the global model (Bagdasaryan et al.).
+    case modelReplacement(ModelReplacement)
+    /// Local model poisoning against Krum or the trimmed mean / median (Fang et al.).
+    case fang(FangAttack)
+    /// Min-Max or Min-Sum (Shejwalkar & Houmansadr): AGR-agnostic optimization attacks.
+    case minMax(MinMaxAttack)
+    /// An attacker that knows the defence in use and shapes its update to pass it.
+    case adaptive(AdaptiveAttack)
 
-    public static let names = ["label-flip", "sign-flip", "scale", "noise", "alie", "backdoor"]
+    public static let names = [
+        "label-flip", "sign-flip", "scale", "noise", "alie", "backdoor",
+        "model-replacement", "fang-krum", "fang-trim", "min-max", "min-sum", "adaptive"
+    ]
 
     /// The attack for a command-line name, with default parameters.
     public init?(name: String, backdoorTarget: Float = 0) {
-        switch name.lowercased() {
-        case "label-flip": self = .labelFlip
-        case "sign-flip": self = .signFlip
-        case "scale": self = .scale(factor: 10)
-        case "noise": self = .noise(multiplier: 3)
-        case "alie": self = .alie
-        case "backdoor": self = .backdoor(Backdoor(target: backdoorTarget))
-        default: return nil
+        guard let attack = try? Attack.parse(name, backdoorTarget: backdoorTarget) else { return nil }
+        self = attack
+    }
+
+    /// The attack for `NAME` or `NAME:key=value,key=value` (the parameters each attack
+    /// documents); a wrong name or parameter is a thrown `AttackError`, never a trap.
+    public static func parse(_ text: String, backdoorTarget: Float = 0) throws(AttackError) -> Attack {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let name = (parts.first ?? "").lowercased()
+        var options = try AttackOptions(parts.count > 1 ? parts[1] : "", attack: name)
+        let attack: Attack
+        switch name {
+        case "label-flip": attack = .labelFlip
+        case "sign-flip": attack = .signFlip
+        case "scale": attack = .scale(factor: Float(try options.number("factor", default: 10, where: { $0.isFinite && $0 != 0 }, "a finite non-zero number")))
+        case "noise": attack = .noise(multiplier: Float(try options.number("multiplier", default: 3, where: { $0.isFinite && $0 > 0 }, "a positive number")))
+        case "alie": attack = .alie
+        case "backdoor":
+            attack = .backdoor(Backdoor(target: backdoorTarget, poisonFraction: try options.fraction("poison", default: 0.5)))
+        case "model-replacement":
+            attack = .modelReplacement(try ModelReplacement(options: &options, target: backdoorTarget))
+        case "fang-krum": attack = .fang(FangAttack(target: .krum))
+        case "fang-trim":
+            attack = .fang(FangAttack(target: .trimmedMean, stretch: try options.number("b", default: 2, where: { $0 > 1 && $0.isFinite }, "a number above 1")))
+        case "min-max", "min-sum":
+            attack = .minMax(
+                MinMaxAttack(
+                    objective: name == "min-max" ? .minMax : .minSum,
+                    perturbation: try options.choice("perturbation", default: .std)))
+        case "adaptive":
+            attack = .adaptive(AdaptiveAttack(perturbation: try options.choice("perturbation", default: .std)))
+        default:
+            throw .unknown(name: text, known: names)
         }
+        try options.finish()
+        return attack
     }
 
     public var description: String {
@@ -43,14 +81,27 @@ public enum Attack: Hashable, Sendable, CustomStringConvertible {
         case .noise: "noise"
         case .alie: "alie"
         case .backdoor: "backdoor"
+        case .modelReplacement: "model-replacement"
+        case .fang(let fang): fang.target == .krum ? "fang-krum" : "fang-trim"
+        case .minMax(let attack): attack.objective == .minMax ? "min-max" : "min-sum"
+        case .adaptive: "adaptive"
         }
     }
 
     /// True for attacks that change the site's training data rather than its update.
     public var poisonsData: Bool {
         switch self {
-        case .labelFlip, .backdoor: true
+        case .labelFlip, .backdoor, .modelReplacement: true
         default: false
+        }
+    }
+
+    /// The trigger this attack plants, for attacks that plant one (its success is measured).
+    public var plantedBackdoor: Backdoor? {
+        switch self {
+        case .backdoor(let backdoor): backdoor
+        case .modelReplacement(let replacement): replacement.backdoor
+        default: nil
         }
     }
 
@@ -64,6 +115,8 @@ public enum Attack: Hashable, Sendable, CustomStringConvertible {
                 exampleShape: data.exampleShape, task: data.task)
         case .backdoor(let backdoor):
             return backdoor.poison(data, seed: seed)
+        case .modelReplacement(let replacement):
+            return replacement.backdoor.poison(data, seed: seed)
         default:
             return data
         }

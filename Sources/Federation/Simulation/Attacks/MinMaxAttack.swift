@@ -1,0 +1,82 @@
+/// Min-Max and Min-Sum (Shejwalkar & Houmansadr, "Manipulating the Byzantine: Optimizing
+/// Model Poisoning Attacks and Defenses for Federated Learning", NDSS 2021), AGR-agnostic:
+/// the colluders send mu + gamma * p, where mu is the mean of the benign updates they know
+/// and p a perturbation direction, with gamma as large as it can be while the malicious
+/// update stays no farther from the benign ones than they are from each other:
+/// - Min-Max: max_i |m - b_i| <= max_{i,j} |b_i - b_j|;
+/// - Min-Sum: sum_i |m - b_i|^2 <= max_i sum_j |b_i - b_j|^2.
+/// gamma is found by the paper's halving search from gamma = 10 (step gamma/2, halved each
+/// try; 40 tries here, so any scale of update is resolved). The perturbations are the
+/// paper's three: the inverse unit vector -mu/|mu|, the inverse standard deviation -std, and
+/// the inverse sign -sign(mu); the paper found -std the strongest in most settings, the default.
+public struct MinMaxAttack: Hashable, Sendable {
+    public enum Objective: Hashable, Sendable { case minMax, minSum }
+    public enum Perturbation: String, Hashable, Sendable, CaseIterable {
+        case unit, std, sign
+    }
+
+    public var objective: Objective
+    public var perturbation: Perturbation
+
+    public init(objective: Objective, perturbation: Perturbation = .std) {
+        self.objective = objective
+        self.perturbation = perturbation
+    }
+
+    /// The malicious update every colluder sends, from the benign updates it knows.
+    func craft(benign: [[Float]]) -> [Float] {
+        guard let first = benign.first else { return [] }
+        let (mean, deviation) = UpdateStatistics.meanAndDeviation(benign)
+        let direction = Self.direction(perturbation, mean: mean, deviation: deviation)
+        guard benign.count > 1 else { return first }  // nothing to hide among
+        let pairwise = UpdateStatistics.pairwiseSquaredDistances(benign)
+        let accept: (Float) -> Bool
+        switch objective {
+        case .minMax:
+            let limit = pairwise.map { $0.max() ?? 0 }.max() ?? 0
+            accept = { gamma in
+                let candidate = zip(mean, direction).map { $0 + gamma * $1 }
+                return benign.allSatisfy { UpdateStatistics.squaredDistance(candidate, $0) <= limit }
+            }
+        case .minSum:
+            let limit = pairwise.map { $0.reduce(0, +) }.max() ?? 0
+            accept = { gamma in
+                let candidate = zip(mean, direction).map { $0 + gamma * $1 }
+                return benign.map { UpdateStatistics.squaredDistance(candidate, $0) }.reduce(0, +) <= limit
+            }
+        }
+        let gamma = Self.largestAccepted(from: 10, accept)
+        return zip(mean, direction).map { $0 + gamma * $1 }
+    }
+
+    /// The perturbation direction p (pointing away from the benign mean's effect).
+    static func direction(_ perturbation: Perturbation, mean: [Float], deviation: [Float]) -> [Float] {
+        switch perturbation {
+        case .unit:
+            let norm = Float(VectorMath.norm(mean))
+            return norm > 0 ? mean.map { -$0 / norm } : mean
+        case .std:
+            // With a single benign update there is no spread: fall back to the unit vector.
+            return deviation.contains { $0 != 0 } ? deviation.map { -$0 } : direction(.unit, mean: mean, deviation: deviation)
+        case .sign:
+            return mean.map { $0 > 0 ? -1 : ($0 < 0 ? 1 : 0) }
+        }
+    }
+
+    /// The paper's search: start at `initial`, move by a step halved after every try, up
+    /// after an accepted gamma and down after a refused one; the largest accepted wins (0
+    /// when none is).
+    static func largestAccepted(from initial: Float, _ accept: (Float) -> Bool) -> Float {
+        var gamma = initial, step = initial / 2, best: Float = 0
+        for _ in 0..<40 {
+            if accept(gamma) {
+                best = max(best, gamma)
+                gamma += step
+            } else {
+                gamma -= step
+            }
+            step /= 2
+        }
+        return best
+    }
+}

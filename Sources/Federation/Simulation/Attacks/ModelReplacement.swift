@@ -1,0 +1,41 @@
+/// Model replacement (Bagdasaryan, Veit, Hua, Estrin & Shmatikov, "How To Backdoor Federated
+/// Learning", AISTATS 2020): the attacker trains on backdoored data (the BadNets trigger of
+/// `Backdoor`) and scales its update by gamma = n / eta, so that averaging it with the n - 1
+/// honest updates replaces the global model by its own backdoored one (eta is the server's
+/// learning rate, 1 for FedAvg). With m colluders in a round each scales by n / (m * eta);
+/// Cohort's FedAvg weights by sample counts, so the colluders (who pool what they know of the
+/// round) scale by 1 / w instead, w their share of the round's samples: n / m when equal.
+/// Constrain-and-scale: the paper also keeps the scaled update under the norm bound S it
+/// expects a defence to enforce, and close to benign updates. Here `constrain` caps the
+/// scaled update's norm at the defence's bound when one is in force (fixed, or its multiple
+/// of the round's median honest norm) and otherwise at the largest honest update's norm in
+/// the round, so it is never the longest update there.
+public struct ModelReplacement: Hashable, Sendable {
+    public var backdoor: Backdoor
+    /// gamma; nil: 1 / (the colluders' share of the round's samples), n / m when equal.
+    public var gamma: Double?
+    public var constrained: Bool
+
+    public init(backdoor: Backdoor, gamma: Double? = nil, constrained: Bool = false) {
+        self.backdoor = backdoor
+        self.gamma = gamma
+        self.constrained = constrained
+    }
+
+    /// From `model-replacement:poison=0.5,gamma=5,constrain=true`.
+    init(options: inout AttackOptions, target: Float) throws(AttackError) {
+        let poison = try options.fraction("poison", default: 0.5)
+        let gamma = try options.optionalNumber("gamma", where: { $0 > 0 && $0.isFinite && $0 <= 1e6 }, "a positive number up to 1e6")
+        self.init(
+            backdoor: Backdoor(target: target, poisonFraction: poison), gamma: gamma,
+            constrained: try options.flag("constrain", default: false))
+    }
+
+    /// The update sent: the backdoored one scaled by gamma, capped at `bound` when constrained.
+    func craft(_ update: [Float], attackerShare: Double, bound: Double?) -> [Float] {
+        let factor = Float(gamma ?? 1 / max(attackerShare, 1e-3))
+        let scaled = update.map { $0 * factor }
+        guard constrained, let bound else { return scaled }
+        return UpdateStatistics.clipped(scaled, to: bound)
+    }
+}
