@@ -197,10 +197,10 @@ import Testing
         let study = try HandBuiltStudy()
         let quality = DataQualitySummary(
             source: "shared quality report", rowsRead: 123, rowsIncluded: 46,
-            exclusions: [.init(reason: "missing fbs", rows: 74), .init(reason: "missing trestbps", rows: .suppressed(below: 11))],
+            exclusions: [.init(reason: "missing fbs", rows: 74), .init(reason: "missing trestbps", rows: .small(below: 11))],
             missingness: [
                 .init(feature: "fbs", missingPercent: 61, missing: 75),
-                .init(feature: "trestbps", missingPercent: nil, missing: .suppressed(below: 11))
+                .init(feature: "trestbps", missingPercent: nil, missing: .small(below: 11))
             ],
             suppression: "counts 1-10 shown as <11")
         var input = ComplianceReportInput(study: "stroke-2026", siteTrails: [.init(try AuditLog.read(at: study.north))], site: "north")
@@ -224,8 +224,8 @@ import Testing
                 """
                 {"source":"s.csv","rows_read":64,"rows_included":"<11","exclusions":[{"reason":"age","rows":"<11"}],"missingness":[]}
                 """.utf8))
-        #expect(plain.rowsIncluded == .suppressed(below: 11))
-        #expect(plain.exclusions.first?.rows == .suppressed(below: 11))
+        #expect(plain.rowsIncluded == .small(below: 11))
+        #expect(plain.exclusions.first?.rows == .small(below: 11))
         for bad in ["\"<1\"", "\"11\"", "\"few\""] {
             #expect(throws: DecodingError.self) {
                 try decoder.decode(

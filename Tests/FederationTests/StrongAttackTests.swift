@@ -1,3 +1,4 @@
+import CohortTestSupport
 import Learning
 import Testing
 
@@ -9,9 +10,9 @@ import Testing
 @Suite struct StrongAttackTests {
     let sites = SyntheticSites.make(count: 6)
 
-    func configuration(rounds: Int, fraction: Double = 1, minimumSites: Int = 3, seed: UInt64 = 42) -> StudyConfiguration {
+    func configuration(rounds: Int, fraction: Double = 1, minimumSites: Int = 3, seed: UInt64 = 42) throws -> StudyConfiguration {
         StudyConfiguration(
-            studyID: "test", rounds: rounds, selection: SiteSelection(fraction: fraction, minimumSites: minimumSites),
+            studyID: "test", rounds: rounds, selection: try SiteSelection(fraction: fraction, minimumSites: minimumSites),
             training: TrainingInstructions(localSteps: 10, batchSize: 8, optimizer: .sgd(learningRate: 0.1)),
             evaluateEvery: 1, roundDeadlineSeconds: 60, seed: seed)
     }
@@ -22,9 +23,9 @@ import Testing
     ) async throws -> StudyOutcome {
         try await Simulation(
             sites: sites, model: .logisticRegression, strategy: .fedAvg, rule: rule,
-            configuration: configuration(rounds: rounds, fraction: fraction, seed: seed), faults: faults,
+            configuration: try configuration(rounds: rounds, fraction: fraction, seed: seed),
             attack: attack.map { AttackPlan(attack: $0, malicious: malicious) }
-        ).run()
+        ).injecting(faults).run()
     }
 
     /// Benign updates spread around a common direction.
@@ -162,7 +163,7 @@ import Testing
             let sent = SentUpdates()
             var simulation = Simulation(
                 sites: sites, model: .logisticRegression, strategy: .fedAvg, rule: AggregationRuleSpec(.recess),
-                configuration: configuration(rounds: 3),
+                configuration: try configuration(rounds: 3),
                 attack: AttackPlan(attack: attack, malicious: ["site-4", "site-5"]))
             simulation.transportWrapper = { RecordingTransport(base: $0, sent: sent) }
             let outcome = try await simulation.run()

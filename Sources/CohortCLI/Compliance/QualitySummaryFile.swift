@@ -35,10 +35,10 @@ enum QualitySummaryFile {
         DataQualitySummary(
             source: "cohort data check --shared (\(shared.sourceKind)), study \(shared.study.id)",
             schemaHash: shared.study.sha256,
-            rowsRead: ReportedCount(shared.patients.read), rowsIncluded: ReportedCount(shared.patients.kept),
-            exclusions: shared.patients.excluded.map { .init(reason: $0.name, rows: ReportedCount($0.count)) },
+            rowsRead: shared.patients.read, rowsIncluded: shared.patients.kept,
+            exclusions: shared.patients.excluded.map { .init(reason: $0.name, rows: $0.count) },
             missingness: shared.features.map {
-                .init(feature: $0.name, missingPercent: $0.missingFraction.map { $0 * 100 }, missing: ReportedCount($0.missing))
+                .init(feature: $0.name, missingPercent: $0.missingFraction.map { $0 * 100 }, missing: $0.missing)
             },
             suppression: shared.suppression)
     }

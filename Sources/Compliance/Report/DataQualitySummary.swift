@@ -37,7 +37,7 @@ public struct DataQualitySummary: Hashable, Sendable, Codable {
     public var suppression: String?
 
     public init(
-        source: String, schemaHash: String? = nil, rowsRead: ReportedCount, rowsIncluded: ReportedCount, exclusions: [Exclusion] = [],
+        source: String, schemaHash: String? = nil, rowsRead: PublishedCount, rowsIncluded: PublishedCount, exclusions: [Exclusion] = [],
         missingness: [Missingness] = [], suppression: String? = nil
     ) {
         self.source = source
