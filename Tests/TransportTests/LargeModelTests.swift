@@ -23,8 +23,13 @@ struct LargeModelTests {
         let study = StudyDescription(
             studyID: "large", model: .logisticRegression, seed: 1, exampleShape: Shape([1]), task: .binary,
             parameterCount: count, schemaSHA256: nil, rounds: 1)
+        // Moving 600 MB through TLS on a loaded two-core machine can hold up a heartbeat for
+        // seconds: this test is about the bytes, so the coordinator waits a minute of silence
+        // (not the usual 5 s) before it gives the site up.
+        var limits = InProcessDeployment.fastLimits
+        limits.missedHeartbeats = 300
         let deployment = try await InProcessDeployment.start(
-            sites: ["big"], study: study, minimumSites: 1, deadline: 600,
+            sites: ["big"], study: study, minimumSites: 1, deadline: 600, limits: limits,
             vectorLane: vectorLane)
         let worker = SyntheticWorker(delta: delta, exampleShape: Shape([1]), keepsParameters: true)
         let agent = try deployment.agent("big", worker: worker)
