@@ -12,6 +12,12 @@ let package = Package(
         .library(name: "Learning", targets: ["Learning"]),
         .library(name: "Federation", targets: ["Federation"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        // For the fuzz targets (Fuzz/Package.swift), which reach each parser from outside.
+        .library(name: "ClinicalData", targets: ["ClinicalData"]),
+        .library(name: "Compliance", targets: ["Compliance"]),
+        .library(name: "Studies", targets: ["Studies"]),
+        .library(name: "Privacy", targets: ["Privacy"]),
+        .library(name: "Transport", targets: ["Transport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
