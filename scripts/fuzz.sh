@@ -30,7 +30,7 @@ esac
 build_start=$(date +%s)
 $SWIFT build --sanitize=fuzzer --sanitize=address \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing 2>&1 |
-    grep -v "Cannot export local symbol" || true
+    sed '/Cannot export local symbol/d'
 bin=$($SWIFT build --show-bin-path --sanitize=fuzzer --sanitize=address)
 for target in $TARGETS; do
     [ -x "$bin/$target" ] || { echo "fuzz: $target was not built"; exit 1; }
@@ -47,8 +47,9 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:handle_sigill=1}
 
 if [ "$mode" = seeds ]; then
     for target in $SEEDED_TARGETS; do
-        COHORT_FUZZ_SEEDS="Corpus/$target" "$bin/$target"
-        echo "fuzz: wrote the seeds of $target"
+        # -runs=0: a binary without the seed writer exits at once instead of fuzzing.
+        COHORT_FUZZ_SEEDS="Corpus/$target" "$bin/$target" -runs=0 >/dev/null 2>&1
+        echo "fuzz: the seeds of $target: $(ls "Corpus/$target" | tr '\n' ' ')"
     done
     exit 0
 fi
