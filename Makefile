@@ -2,12 +2,13 @@
 #   make demo   - installs system packages, builds (release) and runs `cohort simulate` on the bundled data
 #   make test   - installs system packages and runs the whole test suite
 #   make bench  - prints the benchmark figures (release build)
+#   make fuzz   - builds the libFuzzer targets (Fuzz/) and runs each for FUZZ_SECONDS (30)
 SHELL := /bin/bash
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libopenblas-dev pkg-config zlib1g-dev libsqlite3-dev
 
-.PHONY: deps build release demo lint test bench clean
+.PHONY: deps build release demo lint test fuzz bench clean
 
 # Installs the C libraries (OpenBLAS, zlib, SQLite) only when something is missing.
 deps:
@@ -40,6 +41,13 @@ test: deps lint
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} $(SWIFT) test --skip-build --skip TransportTests
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} timeout 900 $(SWIFT) test --skip-build --no-parallel --filter TransportTests --skip HandshakeGateTests
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} timeout 300 $(SWIFT) test --skip-build --filter HandshakeGateTests
+	$(MAKE) fuzz
+
+# Coverage-guided fuzzing of every parser of untrusted input (README, "Fuzzing"): any crash
+# fails the build.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	SWIFT=$(SWIFT) scripts/fuzz.sh $(FUZZ_SECONDS)
 
 bench: release
 	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} .build/release/cohort bench all

@@ -10,6 +10,8 @@ public struct NPZArchive: Sendable {
     public let path: String
     /// Arrays by name, without the `.npy` suffix (e.g. "train_images").
     public let arrays: [String: NPYArray]
+    /// The most bytes reserved for a member before it is inflated (256 MiB).
+    static let largestReservation: UInt64 = 1 << 28
 
     public init(contentsOf url: URL) throws {
         var isDirectory: ObjCBool = false
@@ -31,7 +33,10 @@ public struct NPZArchive: Sendable {
         for entry in archive where entry.type == .file && entry.path.hasSuffix(".npy") {
             let name = String(entry.path.dropLast(4))
             var bytes = Data()
-            bytes.reserveCapacity(Int(clamping: entry.uncompressedSize))
+            // The listed size is only a claim until the member is inflated: reserve no more than
+            // `largestReservation` for it (a larger member grows the buffer as it arrives), so
+            // a forged size cannot ask for terabytes up front.
+            bytes.reserveCapacity(Int(clamping: min(entry.uncompressedSize, Self.largestReservation)))
             do {
                 _ = try archive.extract(entry, bufferSize: 1 << 18) { chunk in bytes.append(chunk) }
             } catch {
