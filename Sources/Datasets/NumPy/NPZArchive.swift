@@ -29,9 +29,25 @@ public struct NPZArchive: Sendable {
             throw DatasetError.corruptFile(path: url.path, detail: "not a readable zip archive (\(error))")
         }
 
+        let fileSize: UInt64?
+        do {
+            fileSize = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value
+        } catch {
+            throw DatasetError.unreadableFile(path: url.path, reason: error.localizedDescription)
+        }
         var arrays = [String: NPYArray]()
         for entry in archive where entry.type == .file && entry.path.hasSuffix(".npy") {
             let name = String(entry.path.dropLast(4))
+            // Sizes the archive lists are claims: a member cannot hold more bytes than the file,
+            // nor inflate past DEFLATE's largest ratio (1032:1); reading to a forged size would
+            // spin on the end of the file for hours.
+            if let fileSize, entry.compressedSize > fileSize || entry.uncompressedSize > (entry.compressedSize + 1) * 1032 {
+                throw DatasetError.corruptFile(
+                    path: url.path,
+                    detail:
+                        "member '\(entry.path)' lists \(entry.compressedSize) bytes inflating to \(entry.uncompressedSize), impossible in a \(fileSize)-byte file"
+                )
+            }
             var bytes = Data()
             // The listed size is only a claim until the member is inflated: reserve no more than
             // `largestReservation` for it (a larger member grows the buffer as it arrives), so
