@@ -5,7 +5,7 @@ import X509
 
 /// Reads and writes the PEM files of certificates, keys and signing requests, naming the
 /// file and the problem in every error.
-package enum PEMFiles {
+public enum PEMFiles {
     public static func certificate(at url: URL, what: String = "certificate") throws -> Certificate {
         let text = try FileWriting.readText(url, what: what)
         do {
