@@ -51,9 +51,10 @@ struct AuditTrailOptions: ParsableArguments {
         if let witnessKey {
             do { witnessVerifier.trustedKey = try AuditKeyFile.readPublicKey(witnessKey) } catch { throw CohortError("--witness-key: \(error)") }
         }
-        let participant = try Self.participant(of: trail)
+        let participant: String
         let heads: WitnessedHeads
         do {
+            participant = try WitnessedHeads.witnessName(of: URL(fileURLWithPath: trail))
             heads = try WitnessedHeads.read(witness: URL(fileURLWithPath: witness), verifier: witnessVerifier, participant: participant)
         } catch {
             throw CohortError("--witnessed-by: \(error)")
@@ -67,16 +68,6 @@ struct AuditTrailOptions: ParsableArguments {
             )
         }
         return latest
-    }
-
-    /// The name other trails record this trail's heads under: its participant's, or
-    /// "coordinator" for a coordinator's trail.
-    private static func participant(of trail: String) throws -> String {
-        let log: AuditLog
-        do { log = try AuditLog.read(at: URL(fileURLWithPath: trail)) } catch { throw CohortError("\(error)") }
-        guard let first = log.entries.first else { return "" }
-        guard case .trailStarted(let name, let role, _, _) = first.event else { return first.participant }
-        return role == .coordinator ? SiteCompliance.coordinatorParticipant : name
     }
 
     func read() throws -> AuditLog {

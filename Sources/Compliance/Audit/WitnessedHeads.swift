@@ -1,3 +1,4 @@
+import Federation
 import Foundation
 
 /// What another party's trail witnessed of a participant's trail: every `trail_witnessed`
@@ -29,11 +30,44 @@ public struct WitnessedHeads: Sendable {
         var heads: [AuditAnchor] = []
         for entry in log.entries {
             if case .trailWitnessed(_, _, let named, let sequence, let hash) = entry.event, named == participant,
-                let anchor = AuditAnchor("\(sequence):\(hash)")
+                let head = TrailHead(sequence: sequence, entryHash: hash)
             {
-                heads.append(anchor)
+                heads.append(AuditAnchor(head))
             }
         }
         return WitnessedHeads(witness: log.verification, heads: heads)
     }
+
+    /// The name other trails record `trail`'s heads under: its participant's, or
+    /// `SiteCompliance.coordinatorParticipant` for a coordinator's trail. Reads only the first
+    /// line (the trail itself is verified separately, against the witnessed head).
+    public static func witnessName(of trail: URL) throws(AuditError) -> String {
+        guard FileManager.default.fileExists(atPath: trail.path) else { throw .missing(path: trail.path) }
+        let firstLine: String
+        do {
+            let handle = try FileHandle(forReadingFrom: trail)
+            defer { try? handle.close() }
+            var bytes = Data()
+            while !bytes.contains(0x0A), let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty { bytes.append(chunk) }
+            firstLine = String(decoding: bytes.prefix { $0 != 0x0A }, as: UTF8.self)
+        } catch {
+            throw .unreadable(path: trail.path, reason: error.localizedDescription)
+        }
+        let entry: AuditEntry
+        do { entry = try AuditLineDecoder.entry(firstLine) } catch {
+            throw .unreadable(path: trail.path, reason: "its first entry cannot be read: \(error)")
+        }
+        guard case .trailStarted(let name, let role, _, _) = entry.event else { return entry.participant }
+        return role == .coordinator ? SiteCompliance.coordinatorParticipant : name
+    }
+}
+
+extension AuditAnchor {
+    /// The anchor a witnessed head stands for.
+    public init(_ head: TrailHead) {
+        self.init(sequence: head.sequence, hash: head.entryHash)
+    }
+
+    /// This position as a head another party can witness (nil if it is not one).
+    public var trailHead: TrailHead? { TrailHead(sequence: sequence, entryHash: hash) }
 }

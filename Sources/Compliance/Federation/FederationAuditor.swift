@@ -18,10 +18,7 @@ public final class FederationAuditor: Sendable {
     }
 
     /// The trail's head, for the coordinator to send with its instructions (`Coordinator.witness`).
-    public var head: TrailHead? {
-        let anchor = trail.head
-        return TrailHead(sequence: anchor.sequence, entryHash: anchor.hash)
-    }
+    public var head: TrailHead? { trail.head.trailHead }
 
     /// The coordinator's observer: logs every study event.
     public var observer: @Sendable (StudyEvent) -> Void {

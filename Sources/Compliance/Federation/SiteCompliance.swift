@@ -57,7 +57,7 @@ public struct SiteCompliance: Sendable {
             try refuse(refusal, request)
         }
         try auditor.updateSent(update, request: request)
-        update.trailHead = witnessable(auditor.trail.head)
+        update.trailHead = auditor.trail.head.trailHead
         return update
     }
 
@@ -67,16 +67,12 @@ public struct SiteCompliance: Sendable {
     {
         var report = try await evaluate(request)
         let head = try auditor.trail.append(.evaluationSent(study: request.study, round: request.round, site: auditor.site, rows: report.metrics.count))
-        report.trailHead = witnessable(head)
+        report.trailHead = head.trailHead
         return report
     }
 
     /// The name a site's trail records the coordinator's witnessed heads under.
     public static let coordinatorParticipant = "coordinator"
-
-    private func witnessable(_ anchor: AuditAnchor) -> TrailHead? {
-        TrailHead(sequence: anchor.sequence, entryHash: anchor.hash)
-    }
 
     private func refuse(_ refusal: PolicyRefusal, _ request: TrainingRequest) throws -> Never {
         try auditor.refused(refusal, study: request.study, round: request.round)
