@@ -60,6 +60,29 @@ public struct RoundRecord: Hashable, Sendable, Codable {
     public var witnessed: [WitnessedHead] = []
 }
 
+extension RoundRecord {
+    /// Fields added after the first release default to empty, so a coordinator resumes from a
+    /// checkpoint an earlier version wrote.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        round = try container.decode(Int.self, forKey: .round)
+        participants = try container.decode([SiteID].self, forKey: .participants)
+        contributors = try container.decode([SiteID].self, forKey: .contributors)
+        stragglers = try container.decode([SiteID].self, forKey: .stragglers)
+        failures = try container.decode([SiteFailure].self, forKey: .failures)
+        rejections = try container.decode([SiteFailure].self, forKey: .rejections)
+        accepted = try container.decode(Bool.self, forKey: .accepted)
+        meanTrainingLoss = try container.decodeIfPresent(Double.self, forKey: .meanTrainingLoss)
+        seconds = try container.decode(Double.self, forKey: .seconds)
+        evaluation = try container.decodeIfPresent(RoundEvaluation.self, forKey: .evaluation)
+        anomalies = try container.decodeIfPresent([SiteAnomaly].self, forKey: .anomalies) ?? []
+        quarantined = try container.decodeIfPresent([SiteID].self, forKey: .quarantined) ?? []
+        privacy = try container.decodeIfPresent([SitePrivacy].self, forKey: .privacy) ?? []
+        problems = try container.decodeIfPresent([RoundProblem].self, forKey: .problems) ?? []
+        witnessed = try container.decodeIfPresent([WitnessedHead].self, forKey: .witnessed) ?? []
+    }
+}
+
 /// One site's privacy spend in one round.
 public struct SitePrivacy: Hashable, Sendable, Codable {
     public var site: SiteID
