@@ -105,10 +105,59 @@ import Testing
     @Test func modelReplacementScalesByParticipantsOverAttackersAndRespectsABound() {
         let update: [Float] = [3, 4]
         let plain = ModelReplacement(backdoor: Backdoor(target: 0))
-        #expect(plain.craft(update, attackerShare: 0.2, bound: 1) == [15, 20])
+        #expect(plain.craft(update, round: 1, attackerShare: 0.2, bound: 1) == [15, 20])
         let constrained = ModelReplacement(backdoor: Backdoor(target: 0), constrained: true)
-        let capped = constrained.craft(update, attackerShare: 0.2, bound: 10)
+        let capped = constrained.craft(update, round: 1, attackerShare: 0.2, bound: 10)
         #expect(abs(VectorMath.norm(capped) - 10) < 1e-5)
+    }
+
+    @Test func modelReplacementScalesOnlyFromItsFirstRound() throws {
+        let late = try Attack.parse("model-replacement:from=5")
+        guard case .modelReplacement(let replacement) = late else {
+            Issue.record("parsed as \(late)")
+            return
+        }
+        #expect(replacement.firstRound == 5)
+        #expect(replacement.craft([3, 4], round: 4, attackerShare: 0.2, bound: nil) == [3, 4])
+        #expect(replacement.craft([3, 4], round: 5, attackerShare: 0.2, bound: nil) == [15, 20])
+        #expect(throws: AttackError.self) { try Attack.parse("model-replacement:from=0") }
+        #expect(throws: AttackError.self) { try Attack.parse("model-replacement:from=2.5") }
+    }
+
+    /// The tailored search evaluates the rule itself: against the median it moves the
+    /// aggregate farther from the benign mean than the AGR-agnostic update does, and against
+    /// the plain mean it goes past the benign spread the agnostic attack stays inside.
+    @Test func tailoredMinMaxDoesMoreDamageThroughTheRuleThanTheAgnosticOne() throws {
+        #expect(try Attack.parse("min-max:agr=tailored") == .minMax(MinMaxAttack(objective: .minMax, tailored: true)))
+        #expect(throws: AttackError.self) { try Attack.parse("min-max:agr=psychic") }
+        let updates = benign(10)
+        let mean = UpdateStatistics.meanAndDeviation(updates).mean
+        let attackers: [SiteID] = ["a-0", "a-1", "a-2"]
+        var known = RoundKnowledge(
+            round: 1, stage: 0, participants: (0..<7).map { SiteID("h-\($0)") } + attackers, attackers: attackers,
+            honest: Array(updates.prefix(7)), own: [:])
+        known.honestSamples = [Int](repeating: 10, count: 7)
+        for (index, site) in attackers.enumerated() {
+            known.own[site] = updates[7 + index]
+            known.samples[site] = 10
+        }
+        for index in known.honest.indices { known.samples[SiteID("h-\(index)")] = 10 }
+        for rule in [AggregationRuleSpec(.median), AggregationRuleSpec(.trimmedMean(beta: 0.3)), AggregationRuleSpec()] {
+            let replica = try #require(RuleReplica(rule, bound: nil))
+            let damage = { (crafted: [Float]) -> Double in
+                let aggregate = replica.aggregate(
+                    honest: known.honest, honestSamples: known.honestSamples, crafted: crafted, attackerSamples: [10, 10, 10])!
+                return UpdateStatistics.squaredDistance(aggregate, mean)
+            }
+            let agnostic = MinMaxAttack(objective: .minMax).craft(known, defence: rule)
+            let tailored = MinMaxAttack(objective: .minMax, tailored: true).craft(known, defence: rule)
+            #expect(damage(tailored) > damage(agnostic), "\(rule.kind)")
+        }
+        // Rules the attacker cannot replicate: the agnostic update.
+        #expect(RuleReplica(AggregationRuleSpec(.recess), bound: nil) == nil)
+        #expect(
+            MinMaxAttack(objective: .minMax, tailored: true).craft(known, defence: AggregationRuleSpec(.recess))
+                == MinMaxAttack(objective: .minMax).craft(benign: known.everyone))
     }
 
     @Test func theFLTrustAdaptiveAttackerKeepsAnOrdinaryCosine() {
@@ -129,7 +178,7 @@ import Testing
     @Test func attacksAreDeterministicUnderTheSeed() async throws {
         for attack in [
             Attack.fang(FangAttack(target: .trimmedMean)), .minMax(MinMaxAttack(objective: .minSum)),
-            .adaptive(AdaptiveAttack())
+            .minMax(MinMaxAttack(objective: .minMax, tailored: true)), .adaptive(AdaptiveAttack())
         ] {
             let first = try await run(attack, rule: AggregationRuleSpec(.median), rounds: 3)
             let second = try await run(attack, rule: AggregationRuleSpec(.median), rounds: 3)

@@ -11,16 +11,17 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
         commandName: "defenses",
         abstract: "Accuracy (and backdoor success) of each defence under each attack, averaged over seeds.")
 
-    @Option(help: "heart-disease or pneumoniamnist.")
+    @Option(help: "heart-disease, breastmnist or pneumoniamnist.")
     var dataset: BenchmarkDataset = .heartDisease
 
-    @Option(help: "Data file for pneumoniamnist.")
+    @Option(help: "Data file for breastmnist or pneumoniamnist.")
     var data: String?
 
     @Option(help: "Comma-separated seeds.")
     var seeds: String = "42,43,44"
 
-    @Option(help: "Comma-separated attacks (none = clean run).")
+    @Option(
+        help: "Comma-separated attacks (none = clean run), each with its parameters: \"none,min-max:agr=tailored,model-replacement:gamma=2,from=50\".")
     var attacks: String = (["none"] + Attack.names).joined(separator: ",")
 
     @Option(help: "Comma-separated defences: fedavg, norm-bound, median, trimmed-mean, krum, multi-krum, bulyan, fltrust, recess, lockdown.")
@@ -29,7 +30,7 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
     @Option(help: "Malicious sites: a count or a fraction.")
     var malicious: String = "0.2"
 
-    @Option(help: "Sites for pneumoniamnist (Dirichlet(0.5) label split).")
+    @Option(help: "Sites for breastmnist or pneumoniamnist (Dirichlet(0.5) label split).")
     var sites: Int = 20
 
     @Option(help: "Extra options passed to every simulate run, e.g. \"--rounds 10 --local-steps 20\".")
@@ -52,7 +53,7 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
 
     func run() async throws {
         let seedList = try Sweep.seeds(seeds)
-        let attackList = attacks.split(separator: ",").map(String.init)
+        let attackList = Self.attackList(attacks)
         for attack in attackList where attack != "none" {
             do { _ = try Attack.parse(attack) } catch { throw CohortError("--attacks: \(error) (or none)") }
         }
@@ -80,6 +81,20 @@ struct DefenseMatrixCommand: AsyncParsableCommand {
         print(table)
         if let json { try JSONOutput.write(cells, to: json) }
         if let readme { try Sweep.splice(table, into: readme, marker: "defense-matrix:\(dataset.rawValue)") }
+    }
+
+    /// Splits the attack list at commas, except those inside one attack's parameters: a piece
+    /// `key=value` without an attack name continues the attack before it.
+    static func attackList(_ text: String) -> [String] {
+        var list: [String] = []
+        for piece in text.split(separator: ",").map(String.init) {
+            if piece.contains("="), !piece.contains(":"), let last = list.last, last.contains(":") {
+                list[list.count - 1] = last + "," + piece
+            } else {
+                list.append(piece)
+            }
+        }
+        return list
     }
 
     func arguments(attack: String, defense: String, seed: UInt64) -> [String] {

@@ -126,7 +126,12 @@ package struct AdversarialTransport: Transport {
             round: round, stage: stage, participants: roster.participants, attackers: attackers.sorted(),
             honest: [], own: [:])
         for name in pooled.keys.sorted() {
-            if attackers.contains(name) { known.own[name] = pooled[name]!.delta } else { known.honest.append(pooled[name]!.delta) }
+            if attackers.contains(name) {
+                known.own[name] = pooled[name]!.delta
+            } else {
+                known.honest.append(pooled[name]!.delta)
+                known.honestSamples.append(pooled[name]!.samples)
+            }
             known.samples[name] = pooled[name]!.samples
         }
         var generator = SeededGenerator(seed: seed ^ stableHash(site.name), stream: 0xFA9 &+ UInt64(round) &* 16 &+ UInt64(stage))
@@ -169,12 +174,12 @@ package struct AdversarialTransport: Transport {
             }
             return fang.craft(honest: known.honest, everyone: everyone, attackers: known.attackers.count, f: f, generator: &generator)
         case .minMax(let attack):
-            return attack.craft(benign: everyone)
+            return attack.craft(known, defence: defence)
         case .adaptive(let attack):
             return attack.craft(known, defence: defence, generator: &generator)
         case .modelReplacement(let replacement):
             let bound = AdaptiveAttack.bound(defence?.normBound, honest: everyone) ?? everyone.map { VectorMath.norm($0) }.max()
-            return replacement.craft(honest, attackerShare: known.attackerWeightShare, bound: bound)
+            return replacement.craft(honest, round: known.round, attackerShare: known.attackerWeightShare, bound: bound)
         default:
             return honest
         }

@@ -12,6 +12,8 @@ struct RoundKnowledge: Sendable {
     var attackers: [SiteID]
     /// The honest updates of the participants that are not attackers (full knowledge only).
     var honest: [[Float]]
+    /// The honest sites' sample counts, in the order of `honest`.
+    var honestSamples: [Int] = []
     /// The attackers' own honest updates (what they would have sent), by site.
     var own: [SiteID: [Float]]
     /// Each pooled site's sample count (its weight in a sample-weighted mean).

@@ -14,13 +14,45 @@ public struct MinMaxAttack: Hashable, Sendable {
     public enum Perturbation: String, Hashable, Sendable, CaseIterable {
         case unit, std, sign
     }
+    /// What the attacker knows of the rule: nothing (`agnostic`) or the rule itself (`tailored`).
+    public enum Knowledge: String, Hashable, Sendable, CaseIterable {
+        case agnostic, tailored
+    }
 
     public var objective: Objective
     public var perturbation: Perturbation
+    /// True for the AGR-tailored attack.
+    public var tailored: Bool
+    /// Where the search for gamma starts (the paper's 10); it reaches at most twice this.
+    public var initialGamma: Float
 
-    public init(objective: Objective, perturbation: Perturbation = .std) {
+    public init(objective: Objective, perturbation: Perturbation = .std, tailored: Bool = false, initialGamma: Float = 10) {
         self.objective = objective
         self.perturbation = perturbation
+        self.tailored = tailored
+        self.initialGamma = initialGamma
+    }
+
+    /// The malicious update every colluder sends: tailored to `defence` when asked and the
+    /// rule can be replicated, otherwise AGR-agnostic over every honest update known.
+    func craft(_ known: RoundKnowledge, defence: AggregationRuleSpec?) -> [Float] {
+        let benign = known.everyone
+        let bound = AdaptiveAttack.bound(defence?.normBound, honest: benign)
+        guard tailored, benign.count > 0, let replica = RuleReplica(defence, bound: bound) else { return craft(benign: benign) }
+        let (mean, deviation) = UpdateStatistics.meanAndDeviation(benign)
+        let direction = Self.direction(perturbation, mean: mean, deviation: deviation)
+        let attackerSamples = known.attackers.map { known.samples[$0] ?? 1 }
+        let candidate = { (gamma: Float) in zip(mean, direction).map { $0 + gamma * $1 } }
+        let damage = { (gamma: Float) -> Double in
+            guard
+                let aggregate = replica.aggregate(
+                    honest: known.honest, honestSamples: known.honestSamples, crafted: candidate(gamma), attackerSamples: attackerSamples)
+            else { return 0 }
+            return UpdateStatistics.squaredDistance(aggregate, mean)
+        }
+        var crafted = candidate(Self.mostDamaging(from: initialGamma, damage))
+        if let bound { crafted = UpdateStatistics.clipped(crafted, to: bound) }
+        return crafted
     }
 
     /// The malicious update every colluder sends, from the benign updates it knows.
@@ -61,6 +93,24 @@ public struct MinMaxAttack: Hashable, Sendable {
         case .sign:
             return mean.map { $0 > 0 ? -1 : ($0 < 0 ? 1 : 0) }
         }
+    }
+
+    /// The tailored search: as `largestAccepted`, with a gamma accepted when it does more
+    /// damage than the best one so far (20 tries: each aggregates a whole round).
+    static func mostDamaging(from initial: Float, _ damage: (Float) -> Double) -> Float {
+        var gamma = initial, step = initial / 2, best: Float = 0, most = damage(0)
+        for _ in 0..<20 {
+            let done = damage(gamma)
+            if done > most {
+                best = gamma
+                most = done
+                gamma += step
+            } else {
+                gamma -= step
+            }
+            step /= 2
+        }
+        return best
     }
 
     /// The paper's search: start at `initial`, move by a step halved after every try, up
