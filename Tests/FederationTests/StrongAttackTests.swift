@@ -128,7 +128,7 @@ import Testing
     /// aggregate farther from the benign mean than the AGR-agnostic update does, and against
     /// the plain mean it goes past the benign spread the agnostic attack stays inside.
     @Test func tailoredMinMaxDoesMoreDamageThroughTheRuleThanTheAgnosticOne() throws {
-        #expect(try Attack.parse("min-max:agr=tailored") == .minMax(MinMaxAttack(objective: .minMax, tailored: true)))
+        #expect(try Attack.parse("min-max:agr=tailored") == .minMax(MinMaxAttack(objective: .minMax, knowledge: .tailored)))
         #expect(throws: AttackError.self) { try Attack.parse("min-max:agr=psychic") }
         let updates = benign(10)
         let mean = UpdateStatistics.meanAndDeviation(updates).mean
@@ -150,13 +150,13 @@ import Testing
                 return UpdateStatistics.squaredDistance(aggregate, mean)
             }
             let agnostic = MinMaxAttack(objective: .minMax).craft(known, defence: rule)
-            let tailored = MinMaxAttack(objective: .minMax, tailored: true).craft(known, defence: rule)
+            let tailored = MinMaxAttack(objective: .minMax, knowledge: .tailored).craft(known, defence: rule)
             #expect(damage(tailored) > damage(agnostic), "\(rule.kind)")
         }
         // Rules the attacker cannot replicate: the agnostic update.
         #expect(RuleReplica(AggregationRuleSpec(.recess), bound: nil) == nil)
         #expect(
-            MinMaxAttack(objective: .minMax, tailored: true).craft(known, defence: AggregationRuleSpec(.recess))
+            MinMaxAttack(objective: .minMax, knowledge: .tailored).craft(known, defence: AggregationRuleSpec(.recess))
                 == MinMaxAttack(objective: .minMax).craft(benign: known.everyone))
     }
 
@@ -178,7 +178,7 @@ import Testing
     @Test func attacksAreDeterministicUnderTheSeed() async throws {
         for attack in [
             Attack.fang(FangAttack(target: .trimmedMean)), .minMax(MinMaxAttack(objective: .minSum)),
-            .minMax(MinMaxAttack(objective: .minMax, tailored: true)), .adaptive(AdaptiveAttack())
+            .minMax(MinMaxAttack(objective: .minMax, knowledge: .tailored)), .adaptive(AdaptiveAttack())
         ] {
             let first = try await run(attack, rule: AggregationRuleSpec(.median), rounds: 3)
             let second = try await run(attack, rule: AggregationRuleSpec(.median), rounds: 3)

@@ -64,7 +64,7 @@ public enum Attack: Hashable, Sendable, CustomStringConvertible {
                 MinMaxAttack(
                     objective: name == "min-max" ? .minMax : .minSum,
                     perturbation: try options.choice("perturbation", default: .std),
-                    tailored: try options.choice("agr", default: MinMaxAttack.Knowledge.agnostic) == .tailored,
+                    knowledge: try options.choice("agr", default: .agnostic),
                     initialGamma: Float(try options.number("gamma0", default: 10, where: { $0 > 0 && $0 <= 1e6 }, "a positive number up to 1e6"))))
         case "adaptive":
             attack = .adaptive(AdaptiveAttack(perturbation: try options.choice("perturbation", default: .std)))

@@ -21,15 +21,15 @@ public struct MinMaxAttack: Hashable, Sendable {
 
     public var objective: Objective
     public var perturbation: Perturbation
-    /// True for the AGR-tailored attack.
-    public var tailored: Bool
+    /// Whether the attacker knows the rule (the AGR-tailored attack) or not.
+    public var knowledge: Knowledge
     /// Where the search for gamma starts (the paper's 10); it reaches at most twice this.
     public var initialGamma: Float
 
-    public init(objective: Objective, perturbation: Perturbation = .std, tailored: Bool = false, initialGamma: Float = 10) {
+    public init(objective: Objective, perturbation: Perturbation = .std, knowledge: Knowledge = .agnostic, initialGamma: Float = 10) {
         self.objective = objective
         self.perturbation = perturbation
-        self.tailored = tailored
+        self.knowledge = knowledge
         self.initialGamma = initialGamma
     }
 
@@ -37,8 +37,9 @@ public struct MinMaxAttack: Hashable, Sendable {
     /// rule can be replicated, otherwise AGR-agnostic over every honest update known.
     func craft(_ known: RoundKnowledge, defence: AggregationRuleSpec?) -> [Float] {
         let benign = known.everyone
+        guard knowledge == .tailored, !benign.isEmpty else { return craft(benign: benign) }
         let bound = AdaptiveAttack.bound(defence?.normBound, honest: benign)
-        guard tailored, benign.count > 0, let replica = RuleReplica(defence, bound: bound) else { return craft(benign: benign) }
+        guard let replica = RuleReplica(defence, bound: bound) else { return craft(benign: benign) }
         let (mean, deviation) = UpdateStatistics.meanAndDeviation(benign)
         let direction = Self.direction(perturbation, mean: mean, deviation: deviation)
         let attackerSamples = known.attackers.map { known.samples[$0] ?? 1 }
@@ -50,7 +51,15 @@ public struct MinMaxAttack: Hashable, Sendable {
             else { return 0 }
             return UpdateStatistics.squaredDistance(aggregate, mean)
         }
-        var crafted = candidate(Self.mostDamaging(from: initialGamma, damage))
+        // 20 tries, not 40: each aggregates a whole round.
+        var most = damage(0)
+        let gamma = Self.largestAccepted(from: initialGamma, tries: 20) { gamma in
+            let done = damage(gamma)
+            guard done > most else { return false }
+            most = done
+            return true
+        }
+        var crafted = candidate(gamma)
         if let bound { crafted = UpdateStatistics.clipped(crafted, to: bound) }
         return crafted
     }
@@ -95,30 +104,14 @@ public struct MinMaxAttack: Hashable, Sendable {
         }
     }
 
-    /// The tailored search: as `largestAccepted`, with a gamma accepted when it does more
-    /// damage than the best one so far (20 tries: each aggregates a whole round).
-    static func mostDamaging(from initial: Float, _ damage: (Float) -> Double) -> Float {
-        var gamma = initial, step = initial / 2, best: Float = 0, most = damage(0)
-        for _ in 0..<20 {
-            let done = damage(gamma)
-            if done > most {
-                best = gamma
-                most = done
-                gamma += step
-            } else {
-                gamma -= step
-            }
-            step /= 2
-        }
-        return best
-    }
-
     /// The paper's search: start at `initial`, move by a step halved after every try, up
     /// after an accepted gamma and down after a refused one; the largest accepted wins (0
-    /// when none is).
-    static func largestAccepted(from initial: Float, _ accept: (Float) -> Bool) -> Float {
+    /// when none is). Every try after an accepted gamma lies above it, so for the tailored
+    /// attack (accepted: more damage than the best so far) the largest accepted is also the
+    /// most damaging.
+    static func largestAccepted(from initial: Float, tries: Int = 40, _ accept: (Float) -> Bool) -> Float {
         var gamma = initial, step = initial / 2, best: Float = 0
-        for _ in 0..<40 {
+        for _ in 0..<tries {
             if accept(gamma) {
                 best = max(best, gamma)
                 gamma += step
